@@ -1,0 +1,28 @@
+"""corridor-sim: a discrete-event simulator of the Chongqing–ASEAN freight corridor.
+
+Examples
+--------
+>>> import sim
+>>> net = sim.load_network("networks/chongqing_asean")
+>>> route = net.routes("cq_tuanjiecun", "singapore", modes=["rail", "sea"])[0]
+>>> "qinzhou_port" in route.nodes
+True
+"""
+
+from sim import plot
+from sim.errors import ModelError, NetworkError, ScenarioError, SimError
+from sim.network import Network, Route, load_network
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ModelError",
+    "Network",
+    "NetworkError",
+    "Route",
+    "ScenarioError",
+    "SimError",
+    "__version__",
+    "load_network",
+    "plot",
+]

@@ -1,0 +1,46 @@
+"""The ``corridor-sim`` command line (also ``python -m sim``).
+
+Input problems (:class:`~sim.errors.SimError`) print one clear message and exit with status 2,
+without a traceback; ``--debug`` shows the traceback as well.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from sim import __version__
+from sim.cli import network_cmd
+from sim.errors import SimError
+
+__all__ = ["build_parser", "main"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="corridor-sim",
+        description="Simulate the Chongqing–ASEAN freight corridor (New International Land-Sea "
+        "Trade Corridor).",
+    )
+    parser.add_argument("--version", action="version", version=f"corridor-sim {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of input errors")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    network_cmd.add_parser(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except SimError as exc:
+        if args.debug:
+            raise
+        print(f"corridor-sim: error:\n{exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # output piped into `head` and the like
+        return 0

@@ -1,0 +1,83 @@
+"""Errors raised by corridor-sim.
+
+Every problem with a user's input is reported as one :class:`Problem` naming the file, where in it
+(line and column for CSV, dotted key for TOML), the rule that was broken and the offending value.
+All problems found in one input are gathered into a single exception, so that a user fixes them in
+one pass instead of one per run.
+
+Examples
+--------
+>>> err = NetworkError([Problem("links.csv", "distance_km must be > 0", line=4,
+...                             column="distance_km", value="-3")])
+>>> print(err)
+links.csv:4: distance_km: distance_km must be > 0, got '-3'
+
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+__all__ = ["ModelError", "NetworkError", "Problem", "ScenarioError", "SimError"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One broken rule in one place of one input file.
+
+    Parameters
+    ----------
+    file : str
+        The file the problem is in.
+    rule : str
+        The rule that was broken, in words (``"must be > 0"``).
+    line : int, optional
+        1-based line number (CSV files; the header is line 1).
+    column : str, optional
+        CSV column or dotted TOML key.
+    value : object, optional
+        The offending value, shown with ``repr``.
+
+    """
+
+    file: str
+    rule: str
+    line: int | None = None
+    column: str | None = None
+    value: object = None
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        key = f" {self.column}:" if self.column else ""
+        got = "" if self.value is None else f", got {self.value!r}"
+        return f"{where}:{key} {self.rule}{got}"
+
+
+class SimError(Exception):
+    """Base class of every error corridor-sim raises on purpose.
+
+    The command-line interface catches exactly this class, prints the message and exits with
+    status 2; anything else is a bug and keeps its traceback.
+    """
+
+    def __init__(self, problems: Iterable[Problem] | str) -> None:
+        if isinstance(problems, str):
+            self.problems: tuple[Problem, ...] = ()
+            message = problems
+        else:
+            self.problems = tuple(problems)
+            message = "\n".join(str(p) for p in self.problems)
+        super().__init__(message)
+
+
+class NetworkError(SimError):
+    """A network folder (nodes.csv, links.csv, meta.toml) breaks one or more rules."""
+
+
+class ScenarioError(SimError):
+    """A scenario file or override breaks one or more rules."""
+
+
+class ModelError(SimError):
+    """The simulation broke one of its own invariants (a bug in the model, not in the input)."""

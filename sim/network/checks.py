@@ -1,0 +1,144 @@
+"""Whole-network rules over the parsed rows of a network folder.
+
+Unique ids, endpoints that exist, plausible speeds, what each kind of node must carry, and every
+node reachable from the hub.
+
+Cell-level rules (types, ranges) are checked while reading; see :mod:`sim.network.io`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from sim.errors import Problem
+from sim.network.schema import Link, ModeSpec, Node
+
+__all__ = ["KIND_REQUIRES", "check_network"]
+
+#: Columns a node of each kind must fill, as tuples of alternatives (any one of them will do).
+KIND_REQUIRES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "rail_terminal": (("tracks",), ("handling_h",)),
+    "road_terminal": (("lanes",), ("handling_h",)),
+    "seaport": (("berths",), ("handling_h",)),
+    "river_port": (("berths",), ("handling_h",)),
+    "border_post": (("lanes", "tracks"), ("clearance_h",), ("clearance_cv",)),
+    "lock": (("lanes",), ("clearance_h",)),
+}
+
+
+def _check_duplicates(file: str, rows: list[tuple[int, Any]], problems: list[Problem]) -> None:
+    seen = Counter(item.id for _, item in rows if item.id)
+    for line, item in rows:
+        if seen[item.id] > 1:
+            problems.append(Problem(file, "duplicate id", line, "id", item.id))
+
+
+def _check_kinds(file: str, nodes: list[tuple[int, Node]], problems: list[Problem]) -> None:
+    for line, node in nodes:
+        for alternatives in KIND_REQUIRES.get(node.kind, ()):
+            if all(getattr(node, col) is None for col in alternatives):
+                problems.append(
+                    Problem(
+                        file,
+                        f"a {node.kind} node needs {' or '.join(alternatives)}",
+                        line,
+                        alternatives[0],
+                        None,
+                    )
+                )
+
+
+def _check_links(
+    file: str,
+    links: list[tuple[int, Link]],
+    node_ids: set[str],
+    modes: dict[str, ModeSpec],
+    problems: list[Problem],
+) -> None:
+    for line, lk in links:
+        for column, end in (("from", lk.from_id), ("to", lk.to_id)):
+            if end and end not in node_ids:
+                problems.append(Problem(file, "unknown node", line, column, end))
+        if lk.from_id and lk.from_id == lk.to_id:
+            problems.append(
+                Problem(file, "a link must join two different nodes", line, "to", lk.to_id)
+            )
+        spec = modes.get(lk.mode)
+        if lk.mode and spec is None:
+            problems.append(
+                Problem(
+                    file, "mode has no [modes.<mode>] table in meta.toml", line, "mode", lk.mode
+                )
+            )
+        elif spec and lk.distance_km > 0 and lk.time_h > 0:
+            speed = lk.speed_kmh
+            if not spec.speed_kmh_min <= speed <= spec.speed_kmh_max:
+                rule = (
+                    f"implied speed distance_km/time_h must be in "
+                    f"[{spec.speed_kmh_min:g}, {spec.speed_kmh_max:g}] km/h for {lk.mode}"
+                )
+                problems.append(Problem(file, rule, line, "time_h", f"{speed:.1f} km/h"))
+
+
+def _check_reachable(
+    file: str,
+    nodes: list[tuple[int, Node]],
+    links: list[tuple[int, Link]],
+    hub: str | None,
+    problems: list[Problem],
+) -> None:
+    graph = nx.Graph()
+    graph.add_nodes_from(n.id for _, n in nodes if n.id)
+    graph.add_edges_from(
+        (lk.from_id, lk.to_id) for _, lk in links if lk.from_id in graph and lk.to_id in graph
+    )
+    if graph.number_of_nodes() == 0:
+        return
+    if hub is None or hub not in graph:
+        hub = max(nx.connected_components(graph), key=len).pop()
+    reached = nx.node_connected_component(graph, hub)
+    for line, node in nodes:
+        if node.id and node.id not in reached:
+            problems.append(
+                Problem(file, f"node cannot be reached from {hub!r}", line, "id", node.id)
+            )
+
+
+def check_network(
+    folder: Path,
+    nodes: list[tuple[int, Node]],
+    links: list[tuple[int, Link]],
+    modes: dict[str, ModeSpec],
+    hub: str | None,
+    problems: list[Problem],
+) -> None:
+    """Append to ``problems`` every whole-network rule that ``nodes`` and ``links`` break.
+
+    Parameters
+    ----------
+    folder : Path
+        The network folder (for file names in the problems).
+    nodes, links : list of (line, record)
+        Parsed rows with their line numbers in ``nodes.csv`` and ``links.csv``.
+    modes : dict
+        Per-mode defaults from ``meta.toml``.
+    hub : str or None
+        Node every other node must be reachable from (``meta.toml: hub``); the largest connected
+        component when not given.
+    problems : list of Problem
+        Where problems are appended.
+
+    """
+    nodes_file, links_file = str(folder / "nodes.csv"), str(folder / "links.csv")
+    if hub is not None and hub not in {n.id for _, n in nodes}:
+        problems.append(Problem(str(folder / "meta.toml"), "unknown node", None, "hub", hub))
+        hub = None
+    _check_duplicates(nodes_file, nodes, problems)
+    _check_duplicates(links_file, links, problems)
+    _check_kinds(nodes_file, nodes, problems)
+    _check_links(links_file, links, {n.id for _, n in nodes}, modes, problems)
+    _check_reachable(nodes_file, nodes, links, hub, problems)

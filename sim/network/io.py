@@ -1,0 +1,324 @@
+"""Read a network folder (``nodes.csv``, ``links.csv``, ``meta.toml``) into a checked Network.
+
+Every cell is parsed and checked; every problem found in the three files is collected and raised
+together as one :class:`~sim.errors.NetworkError`, each naming file, line, column, rule and value.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sim.errors import NetworkError, Problem
+from sim.network.checks import check_network
+from sim.network.schema import LINK_MODES, NODE_KINDS, Link, ModeSpec, Network, Node
+
+__all__ = ["load_network"]
+
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_COUNTRY = re.compile(r"^[A-Z]{2}(-[A-Z]{2})?$")
+_HOURS = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
+_GAUGES = ("1435", "1000", "1435/1000")
+
+
+class _Cells:
+    """Parses the cells of one CSV row, recording a Problem for each bad cell."""
+
+    def __init__(self, file: str, line: int, row: dict[str, str], problems: list[Problem]):
+        self.file, self.line, self.row, self.problems = file, line, row, problems
+
+    def _fail(self, column: str, rule: str, value: object) -> None:
+        self.problems.append(Problem(self.file, rule, self.line, column, value))
+
+    def text(self, column: str, required: bool = True, pattern: re.Pattern | None = None) -> str:
+        value = (self.row.get(column) or "").strip()
+        if not value:
+            if required:
+                self._fail(column, "is required", None)
+            return ""
+        if pattern is not None and not pattern.match(value):
+            self._fail(column, f"must match {pattern.pattern}", value)
+        return value
+
+    def choice(self, column: str, allowed: tuple[str, ...]) -> str:
+        value = self.text(column)
+        if value and value not in allowed:
+            self._fail(column, f"must be one of {', '.join(allowed)}", value)
+        return value
+
+    def number(
+        self,
+        column: str,
+        check: Callable[[float], bool] = lambda x: True,
+        rule: str = "",
+        required: bool = True,
+        integer: bool = False,
+    ) -> Any:
+        raw = (self.row.get(column) or "").strip()
+        if not raw:
+            if required:
+                self._fail(column, "is required", None)
+            return None
+        try:
+            value = int(raw) if integer else float(raw)
+        except ValueError:
+            self._fail(column, "must be an integer" if integer else "must be a number", raw)
+            return None
+        if value != value or not check(value):  # NaN fails every rule
+            self._fail(column, rule, raw)
+            return None
+        return value
+
+    def source(self) -> str:
+        value = self.text("source")
+        if value and not ("http://" in value or "https://" in value or "assumption:" in value):
+            self._fail("source", "must contain a URL or 'assumption: <reason>'", value)
+        return value
+
+    def opening_hours(self) -> tuple[float, float] | None:
+        raw = self.text("opening_hours", required=False)
+        if not raw:
+            return None
+        m = _HOURS.match(raw)
+        hours = [int(g) for g in m.groups()] if m else []
+        if not m or hours[0] > 24 or hours[2] > 24 or hours[1] > 59 or hours[3] > 59:
+            self._fail("opening_hours", "must be HH:MM-HH:MM (24-hour clock)", raw)
+            return None
+        open_h, close_h = hours[0] + hours[1] / 60, hours[2] + hours[3] / 60
+        if close_h <= open_h:
+            self._fail("opening_hours", "must close after it opens", raw)
+            return None
+        return (open_h, close_h)
+
+
+def _read_rows(path: Path, columns: tuple[str, ...], problems: list[Problem]):
+    """Yield (line, row) from a CSV file after checking its header; nothing if unreadable."""
+    if not path.is_file():
+        problems.append(Problem(str(path), "file is missing"))
+        return
+    with path.open(newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        header = tuple(reader.fieldnames or ())
+        missing = [c for c in columns if c not in header]
+        unknown = [c for c in header if c not in columns]
+        for c in missing:
+            problems.append(Problem(str(path), "required column is missing", 1, c))
+        for c in unknown:
+            problems.append(Problem(str(path), "unknown column", 1, c))
+        if missing:
+            return
+        for row in reader:
+            yield reader.line_num, row
+
+
+_NODE_COLUMNS = (
+    "id",
+    "name",
+    "name_zh",
+    "kind",
+    "country",
+    "lat",
+    "lon",
+    "lanes",
+    "tracks",
+    "berths",
+    "handling_h",
+    "clearance_h",
+    "clearance_cv",
+    "inspection_share",
+    "inspection_h",
+    "opening_hours",
+    "source",
+)
+_LINK_COLUMNS = (
+    "id",
+    "from",
+    "to",
+    "mode",
+    "distance_km",
+    "time_h",
+    "time_cv",
+    "gauge_mm",
+    "cost_cny_per_teu",
+    "source",
+)
+
+
+def _read_nodes(path: Path, problems: list[Problem]) -> list[tuple[int, Node]]:
+    nodes = []
+    positive, non_negative = (lambda x: x > 0), (lambda x: x >= 0)
+    for line, row in _read_rows(path, _NODE_COLUMNS, problems):
+        c = _Cells(str(path), line, row, problems)
+        count = {"check": lambda x: x >= 1, "rule": "must be >= 1", "required": False}
+        node = Node(
+            id=c.text("id", pattern=_ID),
+            name=c.text("name"),
+            name_zh=c.text("name_zh", required=False),
+            kind=c.choice("kind", NODE_KINDS),
+            country=c.text("country", pattern=_COUNTRY),
+            lat=c.number("lat", lambda x: -90 <= x <= 90, "must be in [-90, 90]"),
+            lon=c.number("lon", lambda x: -180 <= x <= 180, "must be in [-180, 180]"),
+            lanes=c.number("lanes", integer=True, **count),
+            tracks=c.number("tracks", integer=True, **count),
+            berths=c.number("berths", integer=True, **count),
+            handling_h=c.number("handling_h", non_negative, "must be >= 0", required=False),
+            clearance_h=c.number("clearance_h", positive, "must be > 0", required=False),
+            clearance_cv=c.number(
+                "clearance_cv", lambda x: 0 <= x <= 3, "must be in [0, 3]", required=False
+            ),
+            inspection_share=c.number(
+                "inspection_share", lambda x: 0 <= x <= 1, "must be in [0, 1]", required=False
+            ),
+            inspection_h=c.number("inspection_h", non_negative, "must be >= 0", required=False),
+            opening_hours=c.opening_hours(),
+            source=c.source(),
+        )
+        nodes.append((line, node))
+    return nodes
+
+
+def _read_links(
+    path: Path, modes: dict[str, ModeSpec], problems: list[Problem]
+) -> list[tuple[int, Link]]:
+    links = []
+    for line, row in _read_rows(path, _LINK_COLUMNS, problems):
+        c = _Cells(str(path), line, row, problems)
+        mode = c.choice("mode", LINK_MODES)
+        distance_km = c.number("distance_km", lambda x: x > 0, "must be > 0")
+        gauge = c.text("gauge_mm", required=False)
+        if gauge and gauge not in _GAUGES:
+            problems.append(
+                Problem(str(path), f"must be one of {', '.join(_GAUGES)}", line, "gauge_mm", gauge)
+            )
+        if gauge and mode and mode != "rail":
+            problems.append(
+                Problem(str(path), "only rail links have a gauge", line, "gauge_mm", gauge)
+            )
+        cost = c.number("cost_cny_per_teu", lambda x: x >= 0, "must be >= 0", required=False)
+        spec = modes.get(mode)
+        if cost is None and spec is not None and distance_km is not None:
+            cost = spec.cost_cny_per_teu_km * distance_km
+        co2 = spec.co2_kg_per_teu_km * distance_km if spec and distance_km else 0.0
+        links.append(
+            (
+                line,
+                Link(
+                    id=c.text("id", pattern=_ID),
+                    from_id=c.text("from"),
+                    to_id=c.text("to"),
+                    mode=mode,
+                    distance_km=distance_km or 0.0,
+                    time_h=c.number("time_h", lambda x: x > 0, "must be > 0") or 0.0,
+                    time_cv=c.number(
+                        "time_cv", lambda x: 0 <= x <= 1, "must be in [0, 1]", required=False
+                    )
+                    or 0.0,
+                    cost_cny_per_teu=cost or 0.0,
+                    co2_kg_per_teu=co2,
+                    gauge_mm=gauge or None,
+                    source=c.source(),
+                ),
+            )
+        )
+    return links
+
+
+_MODE_KEYS = ("speed_kmh_min", "speed_kmh_max", "cost_cny_per_teu_km", "co2_kg_per_teu_km")
+
+
+def _read_meta(path: Path, problems: list[Problem]) -> tuple[dict[str, Any], dict[str, ModeSpec]]:
+    file = str(path)
+    if not path.is_file():
+        problems.append(Problem(file, "file is missing"))
+        return {}, {}
+    try:
+        meta = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        problems.append(Problem(file, f"is not valid TOML ({exc})"))
+        return {}, {}
+    for key in ("name", "title"):
+        if not isinstance(meta.get(key), str) or not meta[key]:
+            problems.append(
+                Problem(file, "must be a non-empty string", column=key, value=meta.get(key))
+            )
+    known = {"name", "title", "crs", "year", "description", "hub", "modes"}
+    for key in meta.keys() - known:
+        problems.append(Problem(file, "unknown key", column=key))
+    modes: dict[str, ModeSpec] = {}
+    for mode, table in (meta.get("modes") or {}).items():
+        if mode not in LINK_MODES:
+            problems.append(
+                Problem(file, f"unknown mode, expected one of {LINK_MODES}", column=f"modes.{mode}")
+            )
+            continue
+        values = {}
+        for key in _MODE_KEYS:
+            v = table.get(key)
+            if isinstance(v, bool) or not isinstance(v, int | float) or v < 0:
+                problems.append(
+                    Problem(file, "must be a number >= 0", column=f"modes.{mode}.{key}", value=v)
+                )
+            values[key] = float(v) if isinstance(v, int | float) else 0.0
+        src = table.get("source")
+        if not isinstance(src, str) or not ("http" in src or "assumption:" in src):
+            problems.append(
+                Problem(
+                    file,
+                    "must contain a URL or 'assumption: <reason>'",
+                    column=f"modes.{mode}.source",
+                    value=src,
+                )
+            )
+        for key in table.keys() - {*_MODE_KEYS, "source"}:
+            problems.append(Problem(file, "unknown key", column=f"modes.{mode}.{key}"))
+        modes[mode] = ModeSpec(**values, source=src if isinstance(src, str) else "")
+    return meta, modes
+
+
+def load_network(path: str | Path) -> Network:
+    """Load and check the network in folder ``path``.
+
+    Parameters
+    ----------
+    path : str or Path
+        A folder holding ``nodes.csv``, ``links.csv`` and ``meta.toml``.
+
+    Returns
+    -------
+    Network
+        The checked network.
+
+    Raises
+    ------
+    NetworkError
+        With every problem found in the three files (file, line, column, rule, value).
+
+    Examples
+    --------
+    >>> net = load_network("networks/chongqing_asean")
+    >>> net.nodes["qinzhou_port"].kind
+    'seaport'
+
+    """
+    folder = Path(path)
+    if not folder.is_dir():
+        raise NetworkError([Problem(str(folder), "is not a network folder")])
+    problems: list[Problem] = []
+    meta, modes = _read_meta(folder / "meta.toml", problems)
+    nodes = _read_nodes(folder / "nodes.csv", problems)
+    links = _read_links(folder / "links.csv", modes, problems)
+    check_network(folder, nodes, links, modes, meta.get("hub"), problems)
+    if problems:
+        raise NetworkError(problems)
+    return Network(
+        name=meta["name"],
+        title=meta["title"],
+        nodes={n.id: n for _, n in nodes},
+        links={lk.id: lk for _, lk in links},
+        modes=modes,
+        path=str(folder),
+    )

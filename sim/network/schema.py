@@ -1,0 +1,168 @@
+"""The network's data types: modes, nodes, links and the network that holds them.
+
+These are frozen records: what the files say, parsed and checked, nothing more. Behaviour that
+depends on the graph (routing) lives in :mod:`sim.network.routing`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+__all__ = ["LINK_MODES", "NODE_KINDS", "Link", "ModeSpec", "Network", "Node"]
+
+#: Kinds of node a network may contain.
+NODE_KINDS = (
+    "rail_terminal",
+    "road_terminal",
+    "river_port",
+    "seaport",
+    "border_post",
+    "junction",
+    "city",
+    "lock",
+)
+
+#: Modes a link may carry.
+LINK_MODES = ("rail", "road", "sea", "river")
+
+
+@dataclass(frozen=True)
+class ModeSpec:
+    """Per-mode defaults from ``meta.toml``.
+
+    Attributes
+    ----------
+    speed_kmh_min, speed_kmh_max : float
+        Plausible range of a link's implied speed (distance / time); a link outside it is an error.
+    cost_cny_per_teu_km : float
+        Tariff per TEU-km, used for links with no tariff of their own.
+    co2_kg_per_teu_km : float
+        Emission intensity per TEU-km.
+    source : str
+        Where the numbers come from (URL or ``assumption: <reason>``).
+
+    """
+
+    speed_kmh_min: float
+    speed_kmh_max: float
+    cost_cny_per_teu_km: float
+    co2_kg_per_teu_km: float
+    source: str
+
+
+@dataclass(frozen=True)
+class Node:
+    """A place in the network: terminal, port, border post, junction, city or lock.
+
+    Capacities (``lanes``, ``tracks``, ``berths``) and times (``handling_h``, ``clearance_h``, ...)
+    are ``None`` where they do not apply. ``opening_hours`` is ``(open_h, close_h)`` in local China
+    time, or ``None`` for a node open around the clock.
+    """
+
+    id: str
+    name: str
+    name_zh: str
+    kind: str
+    country: str
+    lat: float
+    lon: float
+    source: str
+    lanes: int | None = None
+    tracks: int | None = None
+    berths: int | None = None
+    handling_h: float | None = None
+    clearance_h: float | None = None
+    clearance_cv: float | None = None
+    inspection_share: float | None = None
+    inspection_h: float | None = None
+    opening_hours: tuple[float, float] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the node as a plain dict (JSON-ready)."""
+        out = asdict(self)
+        out["opening_hours"] = list(self.opening_hours) if self.opening_hours else None
+        return out
+
+
+@dataclass(frozen=True)
+class Link:
+    """A two-way link between two nodes, carried by one mode.
+
+    ``time_h`` is the moving time of a vehicle on the link, without waiting at either end;
+    ``time_cv`` its coefficient of variation. ``cost_cny_per_teu`` and ``co2_kg_per_teu`` are
+    filled from the mode's per-km defaults when the file gives none.
+    """
+
+    id: str
+    from_id: str
+    to_id: str
+    mode: str
+    distance_km: float
+    time_h: float
+    time_cv: float
+    cost_cny_per_teu: float
+    co2_kg_per_teu: float
+    source: str
+    gauge_mm: str | None = None
+
+    @property
+    def speed_kmh(self) -> float:
+        """Implied mean speed, distance over moving time."""
+        return self.distance_km / self.time_h
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the link as a plain dict (JSON-ready), with ``from`` and ``to`` keys."""
+        out = asdict(self)
+        out = {"id": out.pop("id"), "from": out.pop("from_id"), "to": out.pop("to_id"), **out}
+        out["speed_kmh"] = round(self.speed_kmh, 3)
+        return out
+
+
+@dataclass(frozen=True, eq=False)
+class Network:
+    """A checked network: nodes and links by id, per-mode defaults and metadata.
+
+    Build one with :func:`sim.load_network`. Routing methods are in
+    :mod:`sim.network.routing` and exposed here as :meth:`routes`.
+    """
+
+    name: str
+    title: str
+    nodes: Mapping[str, Node]
+    links: Mapping[str, Link]
+    modes: Mapping[str, ModeSpec]
+    path: str = ""
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "nodes", MappingProxyType(dict(self.nodes)))
+        object.__setattr__(self, "links", MappingProxyType(dict(self.links)))
+        object.__setattr__(self, "modes", MappingProxyType(dict(self.modes)))
+
+    def count_nodes_by_kind(self) -> dict[str, int]:
+        """Number of nodes of each kind, kinds in their canonical order."""
+        counts = {k: sum(n.kind == k for n in self.nodes.values()) for k in NODE_KINDS}
+        return {k: c for k, c in counts.items() if c}
+
+    def count_links_by_mode(self) -> dict[str, int]:
+        """Number of links of each mode, modes in their canonical order."""
+        counts = {m: sum(lk.mode == m for lk in self.links.values()) for m in LINK_MODES}
+        return {m: c for m, c in counts.items() if c}
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON form: ``{"name", "title", "nodes": [...], "links": [...]}``."""
+        return {
+            "name": self.name,
+            "title": self.title,
+            "nodes": [n.to_dict() for n in self.nodes.values()],
+            "links": [lk.to_dict() for lk in self.links.values()],
+        }
+
+    def routes(self, origin: str, destination: str, **kwargs: Any) -> list:
+        """The k cheapest routes; see :func:`sim.network.routing.k_cheapest_routes`."""
+        from sim.network.routing import k_cheapest_routes
+
+        return k_cheapest_routes(self, origin, destination, **kwargs)

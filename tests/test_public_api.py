@@ -1,0 +1,37 @@
+"""The public API is pinned: adding or removing a name from ``sim.__all__`` is a deliberate act."""
+
+import subprocess
+import sys
+
+import sim
+
+EXPECTED = [
+    "ModelError",
+    "Network",
+    "NetworkError",
+    "Route",
+    "ScenarioError",
+    "SimError",
+    "__version__",
+    "load_network",
+    "plot",
+]
+
+
+def test_all_is_pinned_and_sorted():
+    assert sim.__all__ == EXPECTED
+    assert sim.__all__ == sorted(sim.__all__)
+
+
+def test_every_exported_name_exists_and_is_documented():
+    for name in sim.__all__:
+        obj = getattr(sim, name)
+        if name != "__version__":
+            assert obj.__doc__, f"sim.{name} has no docstring"
+
+
+def test_import_is_light():
+    """``import sim`` must not pull in matplotlib or simpy: start-up time matters for the CLI."""
+    code = "import sys, sim; print(sorted(m for m in ('matplotlib', 'simpy') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
