@@ -11,7 +11,10 @@ True
 
 from sim import plot
 from sim.errors import ModelError, NetworkError, ScenarioError, SimError
+from sim.experiments import run
 from sim.network import Network, Route, load_network
+from sim.results import RunResult
+from sim.scenario import Scenario, load_scenario
 
 __version__ = "0.1.0"
 
@@ -20,9 +23,13 @@ __all__ = [
     "Network",
     "NetworkError",
     "Route",
+    "RunResult",
+    "Scenario",
     "ScenarioError",
     "SimError",
     "__version__",
     "load_network",
+    "load_scenario",
     "plot",
+    "run",
 ]

@@ -10,11 +10,15 @@ EXPECTED = [
     "Network",
     "NetworkError",
     "Route",
+    "RunResult",
+    "Scenario",
     "ScenarioError",
     "SimError",
     "__version__",
     "load_network",
+    "load_scenario",
     "plot",
+    "run",
 ]
 
 

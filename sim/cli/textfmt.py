@@ -7,16 +7,20 @@ from collections.abc import Sequence
 __all__ = ["format_table"]
 
 
-def _cell(value: object) -> str:
+def _cell(value: object, digits: int) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        return f"{value:,.1f}"
+        return f"{value:,.{digits}f}"
     return str(value)
 
 
-def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    """Return rows under headers, columns aligned; numbers right-aligned, floats to 0.1.
+def format_table(
+    headers: Sequence[str], rows: Sequence[Sequence[object]], digits: Sequence[int] | None = None
+) -> str:
+    """Return rows under headers, columns aligned; numbers right-aligned.
+
+    Floats are shown with ``digits[i]`` decimals in column ``i`` (default 1).
 
     Examples
     --------
@@ -26,7 +30,8 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> st
     a    1.2
     bb  10.0
     """
-    text = [[_cell(v) for v in row] for row in rows]
+    places = list(digits) if digits is not None else [1] * len(headers)
+    text = [[_cell(v, places[i]) for i, v in enumerate(row)] for row in rows]
     widths = [max([len(h), *(len(r[i]) for r in text)]) for i, h in enumerate(headers)]
     numeric = [
         bool(rows) and all(isinstance(r[i], int | float) for r in rows if r[i] is not None)

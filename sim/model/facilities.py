@@ -1,0 +1,153 @@
+"""Facilities at run time: border posts, terminals, ports and locks as SimPy resources.
+
+A facility has one resource per kind of server it offers (``lanes`` for trucks and for ships in a
+lock, ``tracks`` for trains, ``berths`` for ships and barges). A vehicle queues for a server, waits
+while the facility is shut (outside its opening hours or in a closure window) holding its place,
+then is served: clearance (with a share sent to detailed inspection) at a border post or lock,
+handling at a terminal or port.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Generator
+from typing import Any
+
+import simpy
+
+from sim.model.streams import Stream
+from sim.results.records import Recorder
+from sim.scenario.schema import Disruption, Facility
+
+__all__ = ["SERVER_OF_VEHICLE", "FacilityRuntime", "Windows"]
+
+#: Which server a vehicle uses at a facility.
+SERVER_OF_VEHICLE = {"train": "tracks", "truck": "lanes", "ship": "berths", "barge": "berths"}
+#: Facilities that clear vehicles (clearance and inspection) rather than handle their load.
+CLEARING_KINDS = ("border_post", "lock")
+
+
+class Windows:
+    """Closed and slowed windows of one node or link, with lookups by time."""
+
+    def __init__(self, disruptions: list[Disruption]) -> None:
+        closed = sorted((d.start_h, d.end_h) for d in disruptions if d.effect == "close")
+        merged: list[list[float]] = []
+        for start, end in closed:
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        self.starts = [w[0] for w in merged]
+        self.ends = [w[1] for w in merged]
+        self.slow = [(d.start_h, d.end_h, d.factor) for d in disruptions if d.effect == "slow"]
+
+    def reopen_h(self, t: float) -> float:
+        """The earliest time >= ``t`` outside every closure window."""
+        i = bisect.bisect_right(self.starts, t) - 1
+        return self.ends[i] if i >= 0 and t < self.ends[i] else t
+
+    def factor(self, t: float) -> float:
+        """Time multiplier in force at ``t`` (product of the slow windows covering it)."""
+        f = 1.0
+        for start, end, factor in self.slow:
+            if start <= t < end:
+                f *= factor
+        return f
+
+
+def next_open_h(t: float, hours: tuple[float, float] | None, windows: Windows) -> float:
+    """The earliest time >= ``t`` inside the daily opening hours and outside closure windows."""
+    while True:
+        start = t
+        if hours is not None:
+            day, hour = divmod(t, 24.0)
+            open_h, close_h = hours
+            if hour < open_h:
+                t = day * 24.0 + open_h
+            elif hour >= close_h:
+                t = (day + 1) * 24.0 + open_h
+        t = windows.reopen_h(t)
+        if t == start:
+            return t
+
+
+class FacilityRuntime:
+    """One facility during a run: its resources, schedule of openings, and service times."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        spec: Facility,
+        windows: Windows,
+        stream: Stream,
+        recorder: Recorder,
+    ) -> None:
+        self.env, self.spec, self.windows, self.stream = env, spec, windows, stream
+        self.recorder = recorder
+        self.resources: dict[str, simpy.Resource] = {
+            server: simpy.Resource(env, capacity=n)
+            for server in ("lanes", "tracks", "berths")
+            if (n := getattr(spec, server))
+        }
+        self.clears = spec.kind in CLEARING_KINDS
+
+    def server_for(self, vehicle: str) -> str:
+        """The kind of server a vehicle uses here (a lock's lines are its ``lanes``)."""
+        return "lanes" if self.spec.kind == "lock" else SERVER_OF_VEHICLE[vehicle]
+
+    def serves(self, vehicle: str) -> bool:
+        """Whether this facility has servers for ``vehicle``."""
+        return self.server_for(vehicle) in self.resources
+
+    def next_open_h(self, t: float) -> float:
+        """The earliest time >= ``t`` at which the facility is open."""
+        return next_open_h(t, self.spec.opening_hours, self.windows)
+
+    def _service_h(self) -> tuple[float, float, bool]:
+        """Draw (clearance or handling hours, inspection hours, inspected) for one vehicle."""
+        spec, factor = self.spec, self.windows.factor(self.env.now)
+        if not self.clears:
+            return spec.handling_h * factor, 0.0, False
+        clear = self.stream.positive(spec.clearance_h, spec.clearance_cv, spec.clearance_dist)
+        inspected = spec.inspection_share > 0 and self.stream.uniform() < spec.inspection_share
+        inspect = 0.0
+        if inspected:
+            inspect = self.stream.positive(
+                spec.inspection_h, spec.clearance_cv, spec.clearance_dist
+            )
+        return clear * factor, inspect * factor, inspected
+
+    def visit(
+        self, vehicle: str, vehicle_id: int, service: str
+    ) -> Generator[Any, Any, tuple[float, float, float]]:
+        """Queue, wait for opening, be served; return (queue_h, service_h, inspection_h)."""
+        env = self.env
+        server = self.server_for(vehicle)
+        resource = self.resources.get(server)
+        arrive = env.now
+        if resource is None:  # nothing to queue for: pass straight through
+            return 0.0, 0.0, 0.0
+        with resource.request() as req:
+            self.recorder.add("queue_lengths", self.spec.id, arrive, len(resource.queue))
+            yield req
+            opened = self.next_open_h(env.now)
+            if opened > env.now:
+                yield env.timeout(opened - env.now)
+            start = env.now
+            self.recorder.add("queue_lengths", self.spec.id, start, len(resource.queue))
+            service_h, inspection_h, inspected = self._service_h()
+            if service_h + inspection_h > 0:
+                yield env.timeout(service_h + inspection_h)
+            self.recorder.add(
+                "facility_visits",
+                self.spec.id,
+                server,
+                vehicle_id,
+                service,
+                arrive,
+                start,
+                env.now,
+                int(inspected),
+            )
+        return start - arrive, service_h, inspection_h

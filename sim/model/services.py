@@ -1,0 +1,199 @@
+"""Services at run time: a queue of consignments, a dispatch rule, and vehicle trips.
+
+Consignments are plain objects in a FIFO list per service: boarding, waiting and handing over cost
+no SimPy events. SimPy carries the low-rate flows: timetable slots, vehicles moving along links,
+queueing at border posts and terminals.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any
+
+from sim.network import Link
+from sim.scenario.schema import Service
+
+if TYPE_CHECKING:
+    from sim.model.corridor import Corridor
+
+__all__ = ["Consignment", "ServiceRunner"]
+
+
+class Consignment:
+    """One consignment: its flow, size, timestamps and door-to-door breakdown (hours)."""
+
+    __slots__ = (
+        "border_queue_h",
+        "created_h",
+        "delivered_h",
+        "flow",
+        "handling_h",
+        "id",
+        "inspection_h",
+        "missed",
+        "moving_h",
+        "ready_h",
+        "stage",
+        "teu",
+        "waiting_h",
+    )
+
+    def __init__(self, cid: int, flow: Any, teu: float, now: float) -> None:
+        self.id, self.flow, self.teu = cid, flow, teu
+        self.created_h = self.ready_h = now
+        self.delivered_h = math.nan
+        self.stage = self.missed = 0
+        self.waiting_h = self.moving_h = self.handling_h = 0.0
+        self.border_queue_h = self.inspection_h = 0.0
+
+
+class ServiceRunner:
+    """Runs one service: holds its queue, applies its dispatch rule, moves its vehicles."""
+
+    def __init__(self, corridor: Corridor, service: Service, links: list[Link]) -> None:
+        self.corridor, self.service, self.links = corridor, service, links
+        self.env = corridor.env
+        self.stream = corridor.streams[f"link_times:{service.id}"]
+        self.queue: deque[Consignment] = deque()
+        self.queued_teu = 0.0
+        self._deadline_gen = 0
+        self._clock_from_h = 0.0  # the maximum-wait clock runs from here or the head's ready time
+        path = service.path
+        gauges = [set((lk.gauge_mm or "").split("/")) for lk in links]
+        self.gauge_change = [False] + [
+            service.vehicle == "train" and not (gauges[i - 1] & gauges[i])
+            for i in range(1, len(links))
+        ]
+        facilities = corridor.facilities
+        self.en_route = [
+            facilities[n] if n in facilities and facilities[n].clears else None for n in path[1:-1]
+        ] + [None]
+        end = facilities.get(path[-1])
+        self.terminal = end if end is not None and end.serves(service.vehicle) else None
+        self.origin_windows = corridor.windows(path[0])
+        self.link_windows = [corridor.windows(lk.id) for lk in links]
+
+    # -- queue and dispatch ------------------------------------------------------------------
+    def enqueue(self, c: Consignment) -> None:
+        """A consignment is ready to board at the service's origin now."""
+        c.ready_h = self.env.now
+        self.queue.append(c)
+        self.queued_teu += c.teu
+        svc = self.service
+        if svc.dispatch == "when_full":
+            if self.queued_teu >= svc.capacity_teu:
+                self._launch(self._board(self.env.now), extra=False)
+            elif len(self.queue) == 1:
+                self._arm_deadline()
+        elif svc.extra_when_full and self.queued_teu >= svc.capacity_teu:
+            self._launch(self._board(self.env.now), extra=True)
+
+    def _board(self, latest_ready_h: float) -> list[Consignment]:
+        """Take consignments ready by ``latest_ready_h`` from the front, up to capacity."""
+        load, teu, cap = [], 0.0, self.service.capacity_teu
+        queue, now = self.queue, self.env.now
+        while queue and queue[0].ready_h <= latest_ready_h and teu + queue[0].teu <= cap + 1e-9:
+            c = queue.popleft()
+            c.waiting_h += now - c.ready_h
+            teu += c.teu
+            load.append(c)
+        self.queued_teu -= teu
+        return load
+
+    def _arm_deadline(self) -> None:
+        """Schedule the maximum-wait check for the consignment now at the head of the queue."""
+        self._deadline_gen += 1
+        gen = self._deadline_gen
+        start = max(self.queue[0].ready_h, self._clock_from_h)
+        delay = max(0.0, start + self.service.max_wait_h - self.env.now)
+        self.env.timeout(delay).callbacks.append(lambda _: self._deadline(gen))
+
+    def _deadline(self, gen: int) -> None:
+        if gen != self._deadline_gen or not self.queue:
+            return
+        if self.queued_teu >= self.service.min_load_teu:
+            self._launch(self._board(self.env.now), extra=False)
+        else:
+            self.corridor.record_cancelled(self.service, self.queued_teu)
+            self._clock_from_h = self.env.now  # too little to go: wait another max_wait_h
+        if self.queue:
+            self._arm_deadline()
+
+    def slots(self) -> Generator[float, None, None]:
+        """Timetable departure times (hours from the start), in order, within the horizon."""
+        horizon = self.corridor.scenario.horizon
+        first_weekday = horizon.start.weekday()
+        days = set(self.service.days)
+        for day in range(math.ceil(horizon.length_h / 24.0)):
+            if (first_weekday + day) % 7 in days:
+                for t in self.service.times_h:
+                    slot = day * 24.0 + t
+                    if slot < horizon.length_h:
+                        yield slot
+
+    def timetable(self) -> Generator[Any, Any, None]:
+        """SimPy process: at each slot, board what made the cut-off, run or cancel the slot."""
+        env, svc = self.env, self.service
+        for slot in self.slots():
+            yield env.timeout(slot - env.now)
+            latest = slot - svc.cutoff_h
+            self._count_missed(latest)
+            ready_teu = sum(c.teu for c in self.queue if c.ready_h <= latest)
+            if ready_teu < svc.min_load_teu or (ready_teu == 0 and svc.min_load_teu > 0):
+                self.corridor.record_cancelled(svc, min(ready_teu, svc.capacity_teu))
+                continue
+            self._launch(self._board(latest), extra=False)
+
+    def _count_missed(self, latest_ready_h: float) -> None:
+        """Consignments transferring from another service that arrived after the cut-off."""
+        for c in reversed(self.queue):
+            if c.ready_h <= latest_ready_h:
+                break
+            if c.stage > 0:
+                c.missed += 1
+
+    # -- vehicles ----------------------------------------------------------------------------
+    def _launch(self, load: list[Consignment], extra: bool) -> None:
+        teu = sum(c.teu for c in load)
+        self.corridor.in_transit_teu += teu
+        self.env.process(self.trip(load, teu, extra))
+        if self.service.dispatch == "when_full" and self.queue:
+            self._arm_deadline()
+
+    def trip(self, load: list[Consignment], teu: float, extra: bool) -> Generator[Any, Any, None]:
+        """SimPy process: one vehicle from origin to destination, then hand over its load."""
+        env, svc, corridor = self.env, self.service, self.corridor
+        stall = self.origin_windows.reopen_h(env.now) - env.now
+        if stall > 0:
+            yield env.timeout(stall)
+        vid, row = corridor.record_departure(svc, teu, extra)
+        depart_h = env.now
+        moving = queue_h = inspection = handling = 0.0
+        for link, windows, gauge_change, facility in zip(
+            self.links, self.link_windows, self.gauge_change, self.en_route, strict=True
+        ):
+            if gauge_change:
+                yield env.timeout(corridor.scenario.gauge_change_h)
+                handling += corridor.scenario.gauge_change_h
+            start = env.now
+            entry = windows.reopen_h(start)
+            travel = self.stream.positive(link.time_h, link.time_cv) * windows.factor(entry)
+            yield env.timeout(entry - start + travel)
+            moving += env.now - start
+            if facility is not None and facility.serves(svc.vehicle):
+                q, s, i = yield from facility.visit(svc.vehicle, vid, svc.id)
+                queue_h += q
+                inspection += s + i
+        if self.terminal is not None:
+            q, s, _ = yield from self.terminal.visit(svc.vehicle, vid, svc.id)
+            handling += q + s
+        corridor.record_arrival(row, teu)
+        for c in load:
+            c.waiting_h += stall
+            c.moving_h += moving
+            c.border_queue_h += queue_h
+            c.inspection_h += inspection
+            c.handling_h += handling
+            corridor.hand_over(c, self, vid, depart_h)

@@ -1,0 +1,143 @@
+"""KPIs as pure functions of a run's tables (see :mod:`sim.results.records`).
+
+Names are dotted and stable, with the unit in the last part where there is one (DESIGN.md, "KPI
+names"). Counts and sums cover the measured period (after the warm-up); ``teu.in_system`` is the
+stock at the end of the horizon.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from sim.scenario.schema import SERVICE_FAMILIES, Scenario
+
+__all__ = ["BREAKDOWN_PARTS", "compute_kpis"]
+
+Tables = Mapping[str, Mapping[str, np.ndarray]]
+#: Door-to-door time split: consignment column -> KPI suffix.
+BREAKDOWN_PARTS = {
+    "waiting_h": "waiting",
+    "moving_h": "moving",
+    "handling_h": "handling",
+    "border_queue_h": "border_queue",
+    "inspection_h": "inspection",
+}
+
+
+def _departures(scenario: Scenario, tables: Tables, out: dict[str, float]) -> None:
+    dep = tables["departures"]
+    measured = dep["depart_h"] >= scenario.horizon.warmup_h
+    ran = measured & (dep["cancelled"] == 0)
+    cancelled = measured & (dep["cancelled"] == 1)
+    for fam in SERVICE_FAMILIES:
+        is_fam = dep["family"] == fam
+        teu, cap = dep["teu"][ran & is_fam].sum(), dep["capacity_teu"][ran & is_fam].sum()
+        out[f"departures.{fam}"] = float((ran & is_fam).sum())
+        out[f"cancelled.{fam}"] = float((cancelled & is_fam).sum())
+        out[f"teu.carried.{fam}"] = float(teu)
+        out[f"load_factor.{fam}"] = float(teu / cap) if cap > 0 else 0.0
+    for sid in scenario.services:
+        is_svc = dep["service"] == sid
+        out[f"departures.service.{sid}"] = float((ran & is_svc).sum())
+        out[f"cancelled.service.{sid}"] = float((cancelled & is_svc).sum())
+
+
+def _door_to_door(scenario: Scenario, tables: Tables, out: dict[str, float]) -> None:
+    cons = tables["consignments"]
+    done = (cons["created_h"] >= scenario.horizon.warmup_h) & ~np.isnan(cons["delivered_h"])
+    if not done.any():
+        return
+    keys = np.char.add(np.char.add(np.char.add(cons["origin"], "."), cons["destination"]), ".")
+    keys = np.char.add(keys, cons["chain"])
+    d2d = cons["delivered_h"] - cons["created_h"]
+    for key in np.unique(keys[done]):
+        sel = done & (keys == key)
+        values = d2d[sel]
+        prefix = f"door_to_door_h.{key}"
+        out[f"{prefix}.mean"] = float(values.mean())
+        for q in (50, 90, 95):
+            out[f"{prefix}.p{q}"] = float(np.percentile(values, q))
+        for column, part in BREAKDOWN_PARTS.items():
+            out[f"breakdown_h.{key}.{part}"] = float(cons[column][sel].mean())
+
+
+def _time_average(times: np.ndarray, values: np.ndarray, start: float, end: float) -> float:
+    """Time-average of a step function (value ``values[i]`` from ``times[i]``) over [start, end]."""
+    if end <= start:
+        return 0.0
+    edges = np.clip(np.append(times, end), start, end)
+    return float((values * np.diff(edges)).sum() / (end - start))
+
+
+def _facilities(scenario: Scenario, tables: Tables, out: dict[str, float]) -> None:
+    w, end = scenario.horizon.warmup_h, scenario.horizon.length_h
+    visits, trace = tables["facility_visits"], tables["queue_lengths"]
+    for fid, fac in scenario.facilities.items():
+        at = visits["node"] == fid
+        if fac.kind == "border_post":
+            sel = at & (visits["arrive_h"] >= w)
+            waits = visits["start_h"][sel] - visits["arrive_h"][sel]
+            out[f"border_crossings.{fid}"] = float(sel.sum())
+            out[f"border_wait_h.{fid}.mean"] = float(waits.mean()) if len(waits) else 0.0
+            out[f"border_wait_h.{fid}.p90"] = float(np.percentile(waits, 90)) if len(waits) else 0.0
+            on = trace["node"] == fid
+            out[f"border_queue_vehicles.{fid}.mean"] = _time_average(
+                trace["time_h"][on], trace["vehicles"][on], w, end
+            )
+            out[f"border_queue_vehicles.{fid}.max"] = float(trace["vehicles"][on].max(initial=0))
+        for server in ("lanes", "tracks", "berths"):
+            n = getattr(fac, server)
+            sel = at & (visits["server"] == server)
+            if not n or not sel.any():
+                continue
+            busy = np.clip(visits["end_h"][sel], w, end) - np.clip(visits["start_h"][sel], w, end)
+            out[f"utilisation.{fid}.{server}"] = float(busy.sum() / (n * (end - w)))
+
+
+def _chain_co2(scenario: Scenario, tables: Tables, out: dict[str, float]) -> None:
+    """CO2 per TEU by chain: the links each flow's chain runs over, weighted by TEU created."""
+    links = scenario.network.links
+    cons = tables["consignments"]
+    measured = cons["created_h"] >= scenario.horizon.warmup_h
+    totals: dict[str, list[float]] = {}
+    for flow in scenario.flows.values():
+        per_teu = sum(
+            links[lid].co2_kg_per_teu for s in flow.chain for lid in scenario.services[s].links
+        )
+        teu = float(cons["teu"][measured & (cons["flow"] == flow.id)].sum())
+        acc = totals.setdefault(flow.chain_family, [0.0, 0.0])
+        acc[0] += per_teu * teu
+        acc[1] += teu
+    for chain, (co2, teu) in totals.items():
+        if teu > 0:
+            out[f"co2_kg_per_teu.{chain}"] = co2 / teu
+
+
+def compute_kpis(scenario: Scenario, tables: Tables) -> dict[str, float]:
+    """Every KPI of one run, by name, sorted.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario that was run (warm-up, services, facilities, flows).
+    tables : mapping
+        The run's tables, as :meth:`sim.results.records.Recorder.tables` returns them.
+    """
+    cons = tables["consignments"]
+    w = scenario.horizon.warmup_h
+    measured = cons["created_h"] >= w
+    delivered = ~np.isnan(cons["delivered_h"])
+    out = {
+        "teu.created": float(cons["teu"][measured].sum()),
+        "teu.delivered": float(cons["teu"][measured & delivered].sum()),
+        "teu.in_system": float(cons["teu"][~delivered].sum()),
+        "teu.diverted": 0.0,
+        "missed_connections": float(cons["missed_connections"][measured].sum()),
+    }
+    _departures(scenario, tables, out)
+    _door_to_door(scenario, tables, out)
+    _facilities(scenario, tables, out)
+    _chain_co2(scenario, tables, out)
+    return dict(sorted(out.items()))

@@ -1,0 +1,145 @@
+"""Run output folders: ``kpis.json``, the tables and event log as CSV, and ``manifest.json``.
+
+Every file is written atomically (temporary file, then rename), and the manifest last: a folder
+with a manifest is complete, and an interrupted run never leaves a half-written file.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import platform
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim.fileio import write_json_atomic, write_text_atomic
+from sim.results.run_result import RunResult
+
+__all__ = ["event_log", "manifest", "write_run"]
+
+_PACKAGES = ("corridor-sim", "simpy", "numpy", "networkx", "matplotlib", "pandas", "pyarrow")
+
+
+def event_log(res: RunResult) -> dict[str, np.ndarray]:
+    """The process-mining event log: one row per consignment event, in time order.
+
+    Columns: ``consignment`` (case id), ``activity`` (created, ready, depart, arrive, delivered),
+    ``time_h``, ``node``, ``service`` and ``vehicle`` (0 where none). ``ready``, ``depart`` and
+    ``arrive`` come from the ``legs`` table and are present only when the event log was on.
+    """
+    cons = res.tables["consignments"]
+    done = ~np.isnan(cons["delivered_h"])
+    n = len(cons["teu"])
+    parts = [
+        (
+            cons["consignment"],
+            np.full(n, "created"),
+            cons["created_h"],
+            cons["origin"],
+            np.full(n, ""),
+            np.zeros(n, dtype=np.int64),
+        ),
+        (
+            cons["consignment"][done],
+            np.full(done.sum(), "delivered"),
+            cons["delivered_h"][done],
+            cons["destination"][done],
+            np.full(done.sum(), ""),
+            np.zeros(done.sum(), dtype=np.int64),
+        ),
+    ]
+    legs = res.tables.get("legs")
+    if legs is not None:
+        m = len(legs["stage"])
+        for activity, time_col, node_col, vehicle in (
+            ("ready", "ready_h", "node_from", np.zeros(m, dtype=np.int64)),
+            ("depart", "depart_h", "node_from", legs["vehicle"]),
+            ("arrive", "arrive_h", "node_to", legs["vehicle"]),
+        ):
+            parts.append(
+                (
+                    legs["consignment"],
+                    np.full(m, activity),
+                    legs[time_col],
+                    legs[node_col],
+                    legs["service"],
+                    vehicle,
+                )
+            )
+    columns = ("consignment", "activity", "time_h", "node", "service", "vehicle")
+    log = {c: np.concatenate([p[i] for p in parts]) for i, c in enumerate(columns)}
+    order = np.lexsort((log["consignment"], log["time_h"]))
+    return {c: v[order] for c, v in log.items()}
+
+
+def _csv(columns: dict[str, np.ndarray]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(zip(*(v.tolist() for v in columns.values()), strict=True))
+    return buffer.getvalue()
+
+
+def _git_revision() -> str | None:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            cwd=Path(__file__).parent,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None
+
+
+def _versions() -> dict[str, str | None]:
+    out: dict[str, str | None] = {"python": platform.python_version()}
+    for name in _PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def manifest(res: RunResult, wall_s: float | None = None) -> dict[str, Any]:
+    """What made this run: scenario files and hashes, overrides, seed tree, versions, revision."""
+    sc = res.scenario
+    files = [
+        {"path": f, "sha256": hashlib.sha256(Path(f).read_bytes()).hexdigest()} for f in sc.files
+    ]
+    return {
+        "scenario": sc.name,
+        "files": files,
+        "network": sc.network.path,
+        "overrides": dict(sc.overrides),
+        "seed": res.seed,
+        "streams": res.streams,
+        "seed_scheme": "numpy SeedSequence(seed, spawn_key=(crc32(stream name),)), PCG64",
+        "versions": _versions(),
+        "git_revision": _git_revision(),
+        "command": sys.argv,
+        "created_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "wall_s": wall_s,
+        "events": res.events,
+    }
+
+
+def write_run(res: RunResult, out: str | Path, wall_s: float | None = None) -> Path:
+    """Write one run into folder ``out``; return the folder."""
+    folder = Path(out)
+    write_json_atomic(folder / "kpis.json", res.kpis())
+    for name, columns in res.tables.items():
+        write_text_atomic(folder / f"{name}.csv", _csv(columns))
+    write_text_atomic(folder / "events.csv", _csv(event_log(res)))
+    write_json_atomic(folder / "manifest.json", manifest(res, wall_s))
+    return folder

@@ -1,0 +1,99 @@
+"""The run's log: flat records kept as columns (plain lists while running, numpy arrays after).
+
+Tables (one row per observation, units in the column names):
+
+``consignments``
+    One row per consignment: ``consignment``, ``flow``, ``origin``, ``destination``,
+    ``chain``, ``commodity``, ``teu``, ``created_h``, ``delivered_h`` (NaN while in the system),
+    and the door-to-door breakdown ``waiting_h`` (for departures), ``moving_h``, ``handling_h``,
+    ``border_queue_h``, ``inspection_h``, plus ``missed_connections``.
+``departures``
+    One row per timetable slot or departure: ``service``, ``family``, ``vehicle``, ``depart_h``,
+    ``arrive_h`` (NaN if cancelled), ``teu``, ``capacity_teu``, ``cancelled`` (0/1), ``extra``.
+``facility_visits``
+    One row per vehicle served at a border post, terminal, port or lock: ``node``, ``server``
+    (lanes, tracks or berths), ``vehicle``, ``service``, ``arrive_h``, ``start_h``, ``end_h``,
+    ``inspected`` (0/1).
+``queue_lengths``
+    The number of vehicles waiting at a facility, after every change: ``node``, ``time_h``,
+    ``vehicles``.
+``legs``
+    (only when the event log is on) one row per consignment and service: ``consignment``,
+    ``stage``, ``service``, ``vehicle``, ``node_from``, ``node_to``, ``ready_h``, ``depart_h``,
+    ``arrive_h``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = ["TABLE_COLUMNS", "Recorder"]
+
+TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "consignments": (
+        "consignment", "flow", "origin", "destination", "chain", "commodity", "teu", "created_h",
+        "delivered_h", "waiting_h", "moving_h", "handling_h", "border_queue_h", "inspection_h",
+        "missed_connections",
+    ),
+    "departures": (
+        "service", "family", "vehicle", "depart_h", "arrive_h", "teu", "capacity_teu",
+        "cancelled", "extra",
+    ),
+    "facility_visits": (
+        "node", "server", "vehicle", "service", "arrive_h", "start_h", "end_h", "inspected",
+    ),
+    "queue_lengths": ("node", "time_h", "vehicles"),
+    "legs": (
+        "consignment", "stage", "service", "vehicle", "node_from", "node_to", "ready_h",
+        "depart_h", "arrive_h",
+    ),
+}  # fmt: skip
+
+_TEXT_COLUMNS = {
+    "flow", "origin", "destination", "chain", "commodity", "service", "family", "node", "server",
+    "node_from", "node_to",
+}  # fmt: skip
+_INT_COLUMNS = {
+    "consignment", "vehicle", "cancelled", "extra", "inspected", "vehicles", "stage",
+    "missed_connections",
+}  # fmt: skip
+
+
+class Recorder:
+    """Collects rows into per-table column lists; :meth:`tables` turns them into arrays."""
+
+    def __init__(self, legs: bool = True) -> None:
+        self.columns: dict[str, dict[str, list]] = {
+            name: {col: [] for col in cols} for name, cols in TABLE_COLUMNS.items()
+        }
+        self.keep_legs = legs
+        # Bound append methods of each table, in column order, for fast row appends.
+        self._appenders = {
+            name: tuple(self.columns[name][c].append for c in cols)
+            for name, cols in TABLE_COLUMNS.items()
+        }
+
+    def add(self, table: str, *row: Any) -> None:
+        """Append one row (values in the table's column order)."""
+        for append, value in zip(self._appenders[table], row, strict=True):
+            append(value)
+
+    def tables(self) -> dict[str, dict[str, np.ndarray]]:
+        """Every table as a dict of numpy arrays (text as str arrays, counts as int64)."""
+        out: dict[str, dict[str, np.ndarray]] = {}
+        for name, cols in self.columns.items():
+            if name == "legs" and not self.keep_legs:
+                continue
+            out[name] = {}
+            for col, values in cols.items():
+                if col in _TEXT_COLUMNS:
+                    out[name][col] = (
+                        np.array(values, dtype=str) if values else np.array([], dtype=str)
+                    )
+                elif col in _INT_COLUMNS:
+                    out[name][col] = np.array(values, dtype=np.int64)
+                else:
+                    out[name][col] = np.array(values, dtype=float)
+        return out

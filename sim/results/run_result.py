@@ -1,0 +1,74 @@
+"""The result of one replication: its tables, its KPIs and what made it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from sim.errors import SimError
+from sim.results.kpis import compute_kpis
+from sim.results.records import TABLE_COLUMNS
+from sim.scenario.schema import Scenario
+
+__all__ = ["RunResult"]
+
+
+class RunResult:
+    """One replication of a scenario.
+
+    Attributes
+    ----------
+    scenario : Scenario
+        The scenario that was run.
+    seed : int
+        The run's seed.
+    tables : dict
+        Table name -> column name -> numpy array (see :mod:`sim.results.records`).
+    streams : list of str
+        Names of the random streams the run drew from (its seed tree).
+    events : int
+        SimPy events scheduled during the run.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int,
+        tables: Mapping[str, Mapping[str, np.ndarray]],
+        streams: list[str],
+        events: int = 0,
+    ) -> None:
+        self.scenario, self.seed, self.tables = scenario, seed, dict(tables)
+        self.streams, self.events = streams, events
+
+    @cached_property
+    def _kpis(self) -> dict[str, float]:
+        return compute_kpis(self.scenario, self.tables)
+
+    def kpis(self) -> dict[str, float]:
+        """Every KPI by its dotted name (a copy; see DESIGN.md for the names)."""
+        return dict(self._kpis)
+
+    def table(self, name: str) -> Any:
+        """A table as a pandas DataFrame when pandas is installed, else a dict of numpy arrays.
+
+        ``name`` is one of ``consignments``, ``departures``, ``facility_visits``,
+        ``queue_lengths``, ``legs`` (the last only when the event log was on).
+        """
+        if name not in self.tables:
+            known = ", ".join(t for t in TABLE_COLUMNS if t in self.tables)
+            hint = " (run with the event log on)" if name == "legs" else ""
+            raise SimError(f"no table {name!r}{hint}; tables: {known}")
+        columns = self.tables[name]
+        try:
+            import pandas as pd
+        except ImportError:
+            return {k: v.copy() for k, v in columns.items()}
+        return pd.DataFrame({k: v for k, v in columns.items()})
+
+    def __repr__(self) -> str:
+        n = len(self.tables["consignments"]["teu"])
+        return f"RunResult(scenario={self.scenario.name!r}, seed={self.seed}, consignments={n})"

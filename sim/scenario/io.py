@@ -1,0 +1,330 @@
+"""Load a scenario file into a checked :class:`~sim.scenario.schema.Scenario`.
+
+The ``extends`` chain and the overrides are merged first (:mod:`sim.scenario.merge`); then every
+key is checked against the file format and every id against the network, and all problems found
+are raised together as one :class:`~sim.errors.ScenarioError`, each naming the file that set the
+value, the dotted key, the rule and the value.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import itertools
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from sim.errors import Problem, ScenarioError
+from sim.network import load_network
+from sim.scenario import merge as mg
+from sim.scenario import schema as sc
+from sim.scenario.merge import REQUIRED as REQ
+from sim.scenario.merge import at_least, one_of
+
+__all__ = ["FACILITY_KINDS", "load_scenario", "scenario_diff"]
+
+#: Node kinds that get a :class:`~sim.scenario.schema.Facility` in every scenario.
+FACILITY_KINDS = ("border_post", "rail_terminal", "road_terminal", "seaport", "river_port", "lock")
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_POS, _NONNEG, _ONE = at_least(0, strict=True), at_least(0), at_least(1)
+_FULL: mg.Rule = (bool, "must not be empty")
+# Each table's allowed keys: name -> (kind, default or REQ, rule or None).
+_TOP = {"name": ("str", REQ, _FULL), "network": ("str", REQ, _FULL), "seed": ("int", 0, _NONNEG)}
+_TOP |= {"description": ("str", "", None), "replications": ("int", 1, _ONE)}
+_TOP |= {"gauge_change_h": ("float", 0.0, _NONNEG)}
+_TOP |= {k: ("table", {}, None) for k in ("horizon", "log", "demand", "services", "facilities")}
+_TOP |= {"disruptions": ("table", {}, None)}
+_HORIZON = {"start": ("date", REQ, None), "end": ("date", REQ, None)}
+_HORIZON |= {"warmup_days": ("float", 0.0, _NONNEG)}
+_DEMAND = {"scale": ("float", 1.0, _POS), "flows": ("table", {}, None)}
+_PATH = (lambda p: len(p) >= 2, "must list at least 2 nodes")
+_DAYS = (lambda ds: ds and set(ds) <= set(_WEEKDAYS), f"must be weekdays {', '.join(_WEEKDAYS)}")
+_SERVICE = {"family": ("str", REQ, one_of(*sc.SERVICE_FAMILIES)), "path": ("strs", REQ, _PATH)}
+_SERVICE |= {"vehicle": ("str", REQ, one_of(*sc.VEHICLE_MODES))}
+_SERVICE |= {"capacity_teu": ("float", REQ, _POS), "days": ("strs", _WEEKDAYS, _DAYS)}
+_SERVICE |= {"dispatch": ("str", "timetable", one_of(*sc.DISPATCH_RULES))}
+_TIMES = (lambda ts: ts and None not in map(mg.clock_hours, ts), "must be HH:MM times (to 23:59)")
+_SERVICE |= {"times": ("strs", None, _TIMES), "per_day": ("int", None, _ONE)}
+_SERVICE |= {"min_load_teu": ("float", 0.0, _NONNEG), "max_wait_h": ("float", 168.0, _POS)}
+_SERVICE |= {"cutoff_h": ("float", 0.0, _NONNEG), "extra_when_full": ("bool", False, None)}
+_FLOW = {"origin": ("str", REQ, None), "destination": ("str", REQ, None)}
+_FLOW |= {"direction": ("str", REQ, one_of("southbound", "northbound"))}
+_FLOW |= {"teu_per_year": ("float", REQ, _NONNEG), "chain": ("strs", REQ, _FULL)}
+_FLOW |= {"chain_family": ("str", REQ, one_of(*sc.CHAIN_FAMILIES))}
+_FLOW |= {"arrivals": ("str", "poisson", one_of(*sc.ARRIVAL_PROCESSES))}
+_MONTHS = (lambda m: len(m) == 12 and min(m) >= 0 < max(m), "must be 12 factors >= 0, not all zero")
+_SIZES = (lambda xs: xs and min(xs) > 0, "must be one or more sizes > 0")
+_FLOW |= {"commodity": ("str", "general", _FULL), "seasonality": ("floats", (1.0,) * 12, _MONTHS)}
+_FLOW |= {"size_teu": ("floats", (1.0,), _SIZES), "size_p": ("floats", (1.0,), _FULL)}
+_FACILITY = {k: ("int", None, _ONE) for k in ("lanes", "tracks", "berths")}
+_FACILITY |= {k: ("float", None, _NONNEG) for k in ("handling_h", "clearance_cv", "inspection_h")}
+_OPEN = (lambda t: not t or mg.clock_hours(t, span=True), "must be HH:MM-HH:MM or '' for 24 h")
+_FACILITY |= {"clearance_h": ("float", None, _POS), "opening_hours": ("str", None, _OPEN)}
+_FACILITY |= {"inspection_share": ("float", None, (lambda x: x <= 1, "must be in [0, 1]"))}
+_FACILITY |= {"clearance_dist": ("str", None, one_of("lognormal", "exponential", "deterministic"))}
+_DISRUPTION = {"target": ("str", REQ, None), "start": ("when", REQ, None)}
+_DISRUPTION |= {"end": ("when", None, None), "days": ("float", None, _POS)}
+_DISRUPTION |= {"effect": ("str", "close", one_of("close", "slow")), "factor": ("float", 1.0, _ONE)}
+
+
+class _Checker:
+    """Reads typed values out of the merged table, recording a Problem per broken rule."""
+
+    def __init__(self, raw: mg.RawScenario, problems: list[Problem]) -> None:
+        self.raw, self.problems, self.network = raw, problems, None
+
+    def fail(self, key: str, rule: str, value: Any = None) -> None:
+        self.problems.append(Problem(self.raw.file_of(key), rule, column=key, value=value))
+
+    def read(self, prefix: str, table: Mapping[str, Any], spec: dict) -> dict[str, Any]:
+        """Each key of ``spec`` read from ``table`` (None where broken); unknown keys reported."""
+        dot = f"{prefix}." if prefix else ""
+        for name in sorted(table.keys() - spec.keys()):
+            value = None if isinstance(table[name], Mapping) else table[name]
+            self.fail(dot + name, "unknown key" + mg.did_you_mean(name, spec), value)
+        out = {}
+        for name, (kind, default, rule) in spec.items():
+            value, out[name] = table.get(name), None
+            if name not in table:
+                out[name] = None if default is REQ else default
+                if default is REQ:
+                    self.fail(dot + name, "is required")
+            elif not mg.is_kind(kind, value):
+                self.fail(dot + name, f"must be {mg.WHAT[kind]}", value)
+            elif rule is not None and not rule[0](value):
+                self.fail(dot + name, rule[1], value)
+            else:
+                convert = {"int": int, "float": float, "strs": tuple}.get(kind, lambda v: v)
+                out[name] = tuple(map(float, value)) if kind == "floats" else convert(value)
+        return out
+
+    def entries(self, key: str, table: dict[str, Any], spec: dict) -> Iterator[tuple]:
+        for entry_id, entry in table.items():
+            if not _ID.match(entry_id):
+                self.fail(f"{key}.{entry_id}", "id must match [a-z][a-z0-9_]*", entry_id)
+            if not isinstance(entry, dict):
+                self.fail(f"{key}.{entry_id}", "must be a table", entry)
+            else:
+                yield entry_id, f"{key}.{entry_id}", self.read(f"{key}.{entry_id}", entry, spec)
+
+    def known(self, key: str, value: Any, known: Mapping[str, Any] | None, noun: str) -> Any:
+        if value is None or known is None or value in known:
+            return value
+        self.fail(key, f"unknown {noun}{mg.did_you_mean(value, known)}", value)
+        return None
+
+
+def _path_links(c: _Checker, key: str, path: Any, vehicle: str | None) -> tuple[str, ...]:
+    mode, net, links = sc.VEHICLE_MODES.get(vehicle or ""), c.network, []
+    if net is None or mode is None or not path or len(path) < 2:
+        return ()
+    for a, b in itertools.pairwise([c.known(key, n, net.nodes, "node") for n in path]):
+        joining = [lk for lk in net.links.values() if {lk.from_id, lk.to_id} == {a, b}]
+        same_mode = [lk for lk in joining if lk.mode == mode]
+        if same_mode:
+            links.append(min(same_mode, key=lambda lk: lk.distance_km).id)
+        elif a is not None and b is not None:
+            others = ", ".join(sorted({lk.mode for lk in joining})) or "none"
+            c.fail(key, f"no {mode} link joins {a!r} and {b!r} (links there: {others})", [a, b])
+    return tuple(links)
+
+
+def _service(c: _Checker, key: str, v: dict[str, Any]) -> sc.Service:
+    given = {f"{key}.times", f"{key}.per_day"} & c.raw.origin.keys()
+    times, per_day, times_h = v.pop("times"), v.pop("per_day"), sc.Service.times_h
+    if times and per_day:  # set in different files, the later one wins; in one file, an error
+        order = [*c.raw.labels, mg.OVERRIDE_SOURCE]
+        rank = {k: order.index(c.raw.file_of(f"{key}.{k}")) for k in ("times", "per_day")}
+        if rank["times"] != rank["per_day"]:
+            times, per_day = (times, None) if rank["times"] > rank["per_day"] else (None, per_day)
+    if times and per_day:
+        c.fail(key, "give times or per_day, not both")
+    elif times:
+        times_h = tuple(sorted({mg.clock_hours(t) for t in times}))
+    elif per_day:
+        times_h = tuple((i + 0.5) * 24 / per_day for i in range(per_day))
+    elif v["dispatch"] == "timetable" and not given:
+        c.fail(key, "a timetable service needs times or per_day")
+    if None not in (v["min_load_teu"], v["capacity_teu"]) and v["min_load_teu"] > v["capacity_teu"]:
+        c.fail(f"{key}.min_load_teu", "must be <= capacity_teu", v["min_load_teu"])
+    links = _path_links(c, f"{key}.path", v["path"], v["vehicle"])
+    days = tuple(sorted({_WEEKDAYS.index(d) for d in v.pop("days") or ()}))
+    return sc.Service(key.rpartition(".")[2], links=links, days=days, times_h=times_h, **v)
+
+
+def _check_chain(c: _Checker, key: str, v: dict[str, Any], services: Mapping) -> None:
+    """Check the chain runs origin to destination, each service starting where the last ends."""
+    ids = v["chain"] or ()
+    chain = [services[s] for s in ids if s in services]
+    if not chain or len(chain) != len(ids):
+        return
+    nodes = c.network.nodes if c.network else {}
+    if v["origin"] in nodes and chain[0].origin != v["origin"]:
+        c.fail(
+            f"{key}.chain",
+            f"{ids[0]!r} starts at {chain[0].origin!r}, not at the origin {v['origin']!r}",
+            list(ids),
+        )
+    if v["destination"] in nodes and chain[-1].destination != v["destination"]:
+        c.fail(
+            f"{key}.chain",
+            f"{ids[-1]!r} ends at {chain[-1].destination!r}, not at the "
+            f"destination {v['destination']!r}",
+            list(ids),
+        )
+    for a, b in itertools.pairwise(chain):
+        if a.destination != b.origin:
+            c.fail(
+                f"{key}.chain",
+                f"{a.id!r} ends at {a.destination!r} but {b.id!r} starts at {b.origin!r}",
+                list(ids),
+            )
+
+
+def _flow(c: _Checker, key: str, v: dict[str, Any], scale: float, services: Mapping) -> sc.Flow:
+    for service_id in v["chain"] or ():
+        c.known(f"{key}.chain", service_id, services, "service")
+    _check_chain(c, key, v, services)
+    for end in ("origin", "destination"):
+        c.known(f"{key}.{end}", v[end], c.network and c.network.nodes, "node")
+    size_teu, size_p = v["size_teu"], v["size_p"]
+    if size_teu and size_p and len(size_p) != len(size_teu):
+        rule = f"must give {len(size_teu)} probabilities, one per size_teu"
+        c.fail(f"{key}.size_p", rule, list(size_p))
+    elif size_p and (min(size_p) < 0 or abs(sum(size_p) - 1) > 1e-6):
+        c.fail(f"{key}.size_p", "must be probabilities >= 0 that sum to 1", list(size_p))
+    v["teu_per_year"] = v["teu_per_year"] and v["teu_per_year"] * scale
+    return sc.Flow(key.rpartition(".")[2], **v)
+
+
+def _facilities(c: _Checker, table: dict[str, Any]) -> dict[str, sc.Facility]:
+    net, out = c.network, {}
+    for node in net.nodes.values() if net else ():
+        if node.kind in FACILITY_KINDS:
+            given = {k: getattr(node, k) for k in _FACILITY if hasattr(node, k)}
+            given |= {k: x or 0.0 for k, x in given.items() if k.endswith(("_h", "_cv", "_share"))}
+            out[node.id] = sc.Facility(node.id, node.kind, **given)
+    for node_id, key, v in c.entries("facilities", table, _FACILITY):
+        if net is not None and node_id in net.nodes and node_id not in out:
+            rule = f"is a {net.nodes[node_id].kind}, not one of {', '.join(FACILITY_KINDS)}"
+            c.fail(key, rule, node_id)
+        elif net is not None and c.known(key, node_id, net.nodes, "node") is not None:
+            if v["opening_hours"] is not None:
+                v["opening_hours"] = mg.clock_hours(v["opening_hours"], span=True) or None
+            given = {k: x for k, x in v.items() if k in table[node_id]}
+            out[node_id] = dataclasses.replace(out[node_id], **given)
+    return out
+
+
+def _disruption(c: _Checker, key: str, v: dict, horizon: sc.Horizon | None) -> sc.Disruption:
+    net, start, end, days = c.network, v.pop("start"), v.pop("end"), v.pop("days")
+    c.known(f"{key}.target", v["target"], net and {**net.nodes, **net.links}, "node or link")
+    given, start_h, end_h = [k for k in ("end", "days") if f"{key}.{k}" in c.raw.origin], None, None
+    if len(given) != 1:
+        c.fail(key, "needs exactly one of end and days", given or None)
+    elif None not in (start, horizon, end or days):
+        start_h = horizon.hours(start)
+        end_h = horizon.hours(end) if end is not None else start_h + days * 24.0
+        if end_h <= start_h:
+            c.fail(f"{key}.end", f"must be after start ({start})", end)
+        elif end_h <= 0 or start_h >= horizon.length_h:
+            c.fail(f"{key}.start", "the window must overlap the horizon", start)
+    return sc.Disruption(key.rpartition(".")[2], start_h=start_h, end_h=end_h, **v)
+
+
+def _horizon(c: _Checker, table: dict[str, Any]) -> sc.Horizon | None:
+    v = c.read("horizon", table, _HORIZON)
+    days = (v["end"] - v["start"]).days if v["start"] and v["end"] else None
+    if days is not None and days <= 0:
+        c.fail("horizon.end", f"must be after start ({v['start']})", v["end"])
+    elif days is not None and v["warmup_days"] is not None and v["warmup_days"] >= days:
+        c.fail("horizon.warmup_days", f"must be < the horizon ({days} days)", v["warmup_days"])
+    return sc.Horizon(v["start"], v["end"], v["warmup_days"] or 0.0) if days else None
+
+
+def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) -> sc.Scenario:
+    r"""Load, merge and check the scenario file ``path``.
+
+    Parameters
+    ----------
+    path : str or Path
+        A scenario TOML file; its ``extends`` chain is read first.
+    overrides : mapping, optional
+        Dotted key -> value, applied after the chain (``{"demand.scale": 1.2}``).
+
+    Returns
+    -------
+    Scenario
+        The checked scenario, with its network and the files and overrides it came from.
+
+    Raises
+    ------
+    ScenarioError
+        With every problem found (file, dotted key, rule, value).
+    NetworkError
+        If the network the scenario names is broken.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> net = pathlib.Path("networks/chongqing_asean").resolve().as_posix()
+    >>> text = f'name = "demo"\nnetwork = "{net}"\n[horizon]\nstart = 2019-01-01\n'
+    >>> file = pathlib.Path(tempfile.mkdtemp()) / "demo.toml"
+    >>> _ = file.write_text(text + "end = 2019-02-01\n")
+    >>> sc = load_scenario(file, overrides={"seed": 7})
+    >>> sc.seed, sc.horizon.length_h, sc.facilities["youyiguan"].kind
+    (7, 744.0, 'border_post')
+
+    """
+    raw = mg.load_chain(path)
+    overrides = dict(overrides or {})
+    c = _Checker(raw, mg.apply_overrides(raw, overrides))
+    top = c.read("", raw.data, _TOP)
+    setter, network = raw.file_of("network"), top.pop("network")
+    here = raw.files[raw.labels.index(setter)].parent if setter in raw.labels else Path.cwd()
+    if network and (here / network).is_dir():
+        c.network = load_network(here / network)
+    elif network:
+        c.fail("network", f"network folder not found: {here / network}", network)
+    horizon = _horizon(c, top.pop("horizon") or {})
+    log = c.read("log", top.pop("log") or {}, {"events": ("bool", True, None)})
+    demand = c.read("demand", top.pop("demand") or {}, _DEMAND)
+    entries = c.entries("services", top.pop("services") or {}, _SERVICE)
+    services = {k: _service(c, key, v) for k, key, v in entries}
+    entries = c.entries("demand.flows", demand["flows"] or {}, _FLOW)
+    flows = {k: _flow(c, key, v, demand["scale"] or 1.0, services) for k, key, v in entries}
+    facilities = _facilities(c, top.pop("facilities") or {})
+    entries = c.entries("disruptions", top.pop("disruptions") or {}, _DISRUPTION)
+    disruptions = [_disruption(c, key, v, horizon) for _, key, v in entries]
+    if c.problems:
+        raise ScenarioError(c.problems)
+    parts = {"horizon": horizon, "services": services, "flows": flows, "facilities": facilities}
+    return sc.Scenario(
+        network=c.network,
+        disruptions=tuple(sorted(disruptions, key=lambda d: (d.start_h, d.id))),
+        log_events=log["events"],
+        files=tuple(str(f) for f in raw.files),
+        overrides=overrides,
+        data=copy.deepcopy(raw.data),
+        **parts,
+        **top,
+    )
+
+
+def scenario_diff(base: sc.Scenario, alt: sc.Scenario) -> list[tuple[str, Any, Any]]:
+    """What changed between two scenarios, key by key.
+
+    Sorted ``(dotted key, base value, alt value)`` where the merged raw tables (after overrides)
+    differ; a key set on one side only shows as None on the other.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as Ns
+    >>> scenario_diff(Ns(data={"seed": 1, "demand": {"scale": 1.0}}), Ns(data={"seed": 2}))
+    [('demand.scale', 1.0, None), ('seed', 1, 2)]
+
+    """
+    return mg.diff_tables(base.data, alt.data)

@@ -1,0 +1,296 @@
+"""Scenario files as raw tables: read TOML, follow ``extends``, apply overrides, keep provenance.
+
+The order is fixed and documented: the root of the ``extends`` chain is read first, each child is
+merged over its parent (tables merge key by key, scalars and arrays replace), and the overrides
+(``--set key=value`` or the ``overrides`` mapping of :func:`sim.load_scenario`) are applied last.
+For every dotted key the file that last wrote it is remembered, so that a problem is reported
+against the file that holds the bad value; overrides are reported as file ``--set``. The typed
+readers at the end (:func:`is_kind`, rules) are what :mod:`sim.scenario.io` checks keys with.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import difflib
+import itertools
+import numbers
+import os
+import re
+import tomllib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sim.errors import Problem, ScenarioError
+
+__all__ = ["OVERRIDE_SOURCE", "REQUIRED", "RawScenario", "Rule", "apply_overrides", "at_least"]
+__all__ += ["clock_hours", "did_you_mean", "diff_tables", "flatten", "is_kind", "load_chain"]
+__all__ += ["lookup", "merge", "one_of", "parse_set_options"]
+
+#: The "file" that problems in overrides are reported against.
+OVERRIDE_SOURCE = "--set"
+#: Tables whose keys are ids: an override may change an entry but not invent one field by field.
+_COLLECTIONS = {"services": "service", "demand.flows": "flow", "disruptions": "disruption"}
+
+
+@dataclass
+class RawScenario:
+    """A merged raw table and where its keys came from.
+
+    ``origin`` maps each dotted key to the file that last set it; ``files`` are the chain's files
+    resolved and ``labels`` as named in messages, root first.
+    """
+
+    data: dict[str, Any]
+    origin: dict[str, str]
+    files: tuple[Path, ...]
+    labels: tuple[str, ...]
+
+    def file_of(self, key: str) -> str:
+        """The file that set ``key`` (or its nearest enclosing table); the loaded file if none."""
+        while key:
+            if key in self.origin:
+                return self.origin[key]
+            key = key.rpartition(".")[0]
+        return self.labels[-1]
+
+
+def did_you_mean(name: object, known: Iterable[str]) -> str:
+    """A `` (did you mean 'x'?)`` hint for an unknown ``name``, or an empty string."""
+    close = difflib.get_close_matches(str(name), list(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def lookup(table: Mapping[str, Any], key: str) -> dict[str, Any]:
+    """The table at dotted ``key`` inside ``table``, or an empty dict if there is none."""
+    for part in key.split("."):
+        table = table.get(part) if isinstance(table, Mapping) else None
+    return table if isinstance(table, dict) else {}
+
+
+def _merge_into(
+    target: dict[str, Any], child: Mapping[str, Any], prefix: str, origin: dict, file: str
+) -> None:
+    for key, value in child.items():
+        dotted, is_table = f"{prefix}{key}", isinstance(value, Mapping)
+        if not (is_table and isinstance(target.get(key), dict)):
+            for old in [k for k in origin if k.startswith(dotted + ".")]:
+                del origin[old]
+            target[key] = {} if is_table else copy.deepcopy(value)
+        origin[dotted] = file
+        if is_table:
+            _merge_into(target[key], value, dotted + ".", origin, file)
+
+
+def merge(base: Mapping[str, Any], child: Mapping[str, Any]) -> dict[str, Any]:
+    """Merge ``child`` over ``base``: tables merge recursively, scalars and arrays replace.
+
+    Examples
+    --------
+    >>> merge({"a": {"x": 1, "y": [1, 2]}, "b": 1}, {"a": {"y": [3]}, "c": 2})
+    {'a': {'x': 1, 'y': [3]}, 'b': 1, 'c': 2}
+
+    """
+    out: dict[str, Any] = {}
+    _merge_into(out, base, "", {}, "")
+    _merge_into(out, child, "", {}, "")
+    return out
+
+
+def _read_toml(path: Path, label: str, referrer: tuple[str, str] | None) -> dict[str, Any]:
+    if not path.is_file() and referrer is None:
+        raise ScenarioError([Problem(label, "scenario file not found")])
+    if not path.is_file():
+        rule = f"parent scenario file not found: {label}"
+        raise ScenarioError([Problem(referrer[0], rule, column="extends", value=referrer[1])])
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ScenarioError([Problem(label, f"is not valid TOML ({exc})")]) from None
+
+
+def load_chain(path: str | Path) -> RawScenario:
+    """Read the file ``path`` and its ``extends`` ancestors and merge them, root first.
+
+    A missing or invalid file, or a cycle in the chain, raises :class:`ScenarioError`.
+    """
+    chain: list[tuple[Path, str, dict[str, Any]]] = []
+    current, referrer = Path(path), None
+    while True:
+        label = os.path.normpath(current)
+        resolved = current.resolve()
+        if any(resolved == seen for seen, _, _ in chain):
+            names = " -> ".join([lbl for _, lbl, _ in chain] + [label])
+            rule = f"extends makes a cycle: {names}"
+            raise ScenarioError([Problem(chain[-1][1], rule, column="extends", value=referrer[1])])
+        table = _read_toml(current, label, referrer)
+        chain.append((resolved, label, table))
+        parent = table.pop("extends", None)
+        if parent is None:
+            break
+        if not isinstance(parent, str) or not parent:
+            rule = "must be the path of the parent scenario file"
+            raise ScenarioError([Problem(label, rule, column="extends", value=parent)])
+        current, referrer = current.parent / parent, (label, parent)
+    data: dict[str, Any] = {}
+    origin: dict[str, str] = {}
+    for _, label, table in reversed(chain):
+        _merge_into(data, table, "", origin, label)
+    files = tuple(resolved for resolved, _, _ in reversed(chain))
+    return RawScenario(data, origin, files, tuple(label for _, label, _ in reversed(chain)))
+
+
+def _override_problem(key: str, parts: list[str], value: Any, data: dict) -> Problem | None:
+    """Why the override ``key`` cannot be applied, or None if it can."""
+    fail = lambda rule: Problem(OVERRIDE_SOURCE, rule, column=key, value=value)  # noqa: E731
+    if not all(parts):
+        return fail("must be a dotted key such as services.<id>.capacity_teu")
+    for prefix, noun in _COLLECTIONS.items():
+        entry_id, _, field = key.removeprefix(prefix + ".").partition(".")
+        entries = lookup(data, prefix)
+        if key.startswith(prefix + ".") and field and entry_id not in entries:
+            return fail(f"unknown {noun} {entry_id!r}{did_you_mean(entry_id, entries)}")
+    table = data
+    for i, part in enumerate(parts[:-1]):
+        inner = table.get(part, {})
+        if not isinstance(inner, dict):
+            return fail(f"cannot set a key inside {'.'.join(parts[: i + 1])!r}: not a table")
+        table = inner
+    return None
+
+
+def apply_overrides(raw: RawScenario, overrides: Mapping[str, Any]) -> list[Problem]:
+    """Apply dotted-key ``overrides`` to ``raw`` in place; return the ones that could not apply.
+
+    A dotted key creates intermediate tables as needed; a table value is merged like a child file.
+    Two keys where one lies inside the other (``services.a`` and ``services.a.per_day``) conflict.
+    """
+    problems: list[Problem] = []
+    keys = sorted(str(k) for k in overrides)
+    for outer, inner in itertools.pairwise(keys):
+        if inner.startswith(outer + "."):
+            rule = f"conflicts with override {outer!r}"
+            problems.append(Problem(OVERRIDE_SOURCE, rule, column=inner, value=overrides[inner]))
+    for key, value in overrides.items():
+        parts = str(key).split(".")
+        problem = _override_problem(str(key), parts, value, raw.data)
+        if problem is not None:
+            problems.append(problem)
+            continue
+        table, prefix = raw.data, ""
+        for part in parts[:-1]:
+            if part not in table:
+                table[part] = {}
+                raw.origin[prefix + part] = OVERRIDE_SOURCE
+            table, prefix = table[part], f"{prefix}{part}."
+        _merge_into(table, {parts[-1]: value}, prefix, raw.origin, OVERRIDE_SOURCE)
+    return problems
+
+
+def parse_set_options(items: Iterable[str]) -> dict[str, Any]:
+    """Parse repeated ``--set key=value`` options into an overrides mapping.
+
+    Each value is read as a TOML value (``3``, ``1.5``, ``true``, ``"x"``, ``[1, 2]``,
+    ``2019-02-01``); anything that is not valid TOML is kept as a plain string.
+
+    Raises
+    ------
+    ScenarioError
+        If an option has no ``=`` or an empty key, or a key is given twice.
+
+    Examples
+    --------
+    >>> parse_set_options(["demand.scale=1.2", "name=busy year", "services.a.days=['mon']"])
+    {'demand.scale': 1.2, 'name': 'busy year', 'services.a.days': ['mon']}
+
+    """
+    out: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for item in items:
+        key, sep, text = item.partition("=")
+        key = key.strip()
+        if not sep or not key or key in out:
+            rule = "must be key=value" if not sep or not key else "is given twice"
+            problems.append(Problem(OVERRIDE_SOURCE, rule, column=key or None, value=item))
+            continue
+        try:
+            parsed = tomllib.loads("v = " + text)
+            out[key] = parsed["v"] if list(parsed) == ["v"] else text.strip()
+        except tomllib.TOMLDecodeError:
+            out[key] = text.strip()
+    if problems:
+        raise ScenarioError(problems)
+    return out
+
+
+def flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Dotted key -> value for every non-table value in ``table`` (arrays are values)."""
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        if isinstance(value, Mapping):
+            out.update(flatten(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
+def diff_tables(base: Mapping[str, Any], alt: Mapping[str, Any]) -> list[tuple[str, Any, Any]]:
+    """Sorted ``(dotted key, base value, alt value)`` where two tables differ (None if absent)."""
+    flat_base, flat_alt = flatten(base), flatten(alt)
+    keys = sorted(flat_base.keys() | flat_alt.keys())
+    return [
+        (key, flat_base.get(key), flat_alt.get(key))
+        for key in keys
+        if key not in flat_base or key not in flat_alt or flat_base[key] != flat_alt[key]
+    ]
+
+
+# Typed reading of raw values, used by sim.scenario.io to check each key against its spec.
+#: The default that marks a key as required in a key spec.
+REQUIRED: Any = object()
+Rule = tuple[Callable[[Any], Any], str]
+WHAT = {"str": "a string", "int": "an integer", "float": "a number", "bool": "true or false"}
+WHAT |= {"date": "a date (YYYY-MM-DD)", "when": "a date or a local date-time"}
+WHAT |= {"strs": "a list of strings", "floats": "a list of numbers", "table": "a table"}
+
+
+def is_kind(kind: str, v: Any) -> bool:
+    """Whether ``v`` is of ``kind`` (a bool is never a number, a float never an int)."""
+    if kind in ("strs", "floats"):
+        return isinstance(v, list | tuple) and all(is_kind(kind[:-1], x) for x in v)
+    if kind == "table":
+        return isinstance(v, dict)
+    if kind in ("str", "bool"):
+        return isinstance(v, str if kind == "str" else bool)
+    if kind in ("int", "float"):
+        number = isinstance(v, numbers.Integral if kind == "int" else numbers.Real)
+        return number and not isinstance(v, bool) and (kind == "int" or -1e308 < v < 1e308)
+    is_date = isinstance(v, dt.date) and not isinstance(v, dt.datetime)
+    return is_date or (kind == "when" and isinstance(v, dt.datetime) and v.tzinfo is None)
+
+
+def at_least(low: float, strict: bool = False) -> Rule:
+    """Rule ``x >= low`` (``x > low`` if strict)."""
+    return (lambda x: x > low if strict else x >= low), f"must be {'>' if strict else '>='} {low:g}"
+
+
+def one_of(*choices: str) -> Rule:
+    """Rule ``x in choices``."""
+    return (lambda x: x in choices), f"must be one of {', '.join(choices)}"
+
+
+def clock_hours(text: str, span: bool = False) -> Any:
+    """Hour of ``"HH:MM"`` (to 23:59), or ``(open, close)`` of ``"HH:MM-HH:MM"`` if ``span``.
+
+    Closing must follow opening, at 24:00 at the latest; None if ``text`` is not such a time.
+    """
+    parts = [p for p in text.split("-") if p] if span else [text]
+    matches = [re.fullmatch(r"(\d{2}):([0-5]\d)", p) for p in parts]
+    hours = [int(m[1]) + int(m[2]) / 60 for m in matches if m]
+    if len(hours) != len(parts) or len(hours) != (2 if span else 1) or max(hours) > 24:
+        return None
+    if span:
+        return (hours[0], hours[1]) if hours[1] > hours[0] else None
+    return hours[0] if hours[0] < 24 else None

@@ -1,0 +1,196 @@
+"""A scenario as frozen data: horizon, services, demand flows, facility operations, disruptions.
+
+These records are what :func:`sim.load_scenario` returns after merging ``extends`` chains and
+overrides and checking every rule; the model reads them and never changes them. Times are hours
+from the start of the horizon (00:00 China time on ``horizon.start``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from sim.network import Network
+
+__all__ = [
+    "ARRIVAL_PROCESSES",
+    "CHAIN_FAMILIES",
+    "DISPATCH_RULES",
+    "SERVICE_FAMILIES",
+    "VEHICLE_MODES",
+    "Disruption",
+    "Facility",
+    "Flow",
+    "Horizon",
+    "Scenario",
+    "Service",
+]
+
+#: Service families: departures are counted per family.
+SERVICE_FAMILIES = ("rail_sea", "intl_rail", "road", "sea", "river")
+#: Chains a flow can follow door to door (door-to-door KPIs are grouped by chain).
+CHAIN_FAMILIES = ("rail_sea", "road", "intl_rail", "river_sea")
+#: The network mode each kind of vehicle runs on.
+VEHICLE_MODES = {"train": "rail", "truck": "road", "ship": "sea", "barge": "river"}
+#: How a service decides to depart.
+DISPATCH_RULES = ("timetable", "when_full")
+#: How consignments of a flow arrive: a Poisson process, or evenly spaced in expected arrivals.
+ARRIVAL_PROCESSES = ("poisson", "regular")
+
+
+@dataclass(frozen=True)
+class Horizon:
+    """Simulated period ``[start, end)`` with a warm-up excluded from the KPIs."""
+
+    start: dt.date
+    end: dt.date
+    warmup_days: float = 0.0
+
+    @property
+    def length_h(self) -> float:
+        """Length of the horizon in hours."""
+        return (self.end - self.start).days * 24.0
+
+    @property
+    def warmup_h(self) -> float:
+        """Length of the warm-up in hours."""
+        return self.warmup_days * 24.0
+
+    def hours(self, when: dt.date | dt.datetime) -> float:
+        """Hours from the start of the horizon to ``when`` (a date means its 00:00)."""
+        if not isinstance(when, dt.datetime):
+            when = dt.datetime.combine(when, dt.time())
+        return (when - dt.datetime.combine(self.start, dt.time())).total_seconds() / 3600.0
+
+
+@dataclass(frozen=True)
+class Service:
+    """A named service running vehicles along a path of nodes, with a dispatch rule.
+
+    ``days`` are weekdays (0 = Monday) and ``times_h`` hours of the day of the timetable slots.
+    A consignment must be ready ``cutoff_h`` before a departure to board it. Under ``timetable``, a
+    slot with less than ``min_load_teu`` on board is cancelled; with ``extra_when_full`` an extra
+    vehicle leaves whenever a full load waits. Under ``when_full``, a vehicle leaves when full, or
+    ``max_wait_h`` after the first consignment started waiting if it has ``min_load_teu``.
+    """
+
+    id: str
+    family: str
+    vehicle: str
+    path: tuple[str, ...]
+    links: tuple[str, ...]
+    capacity_teu: float
+    dispatch: str = "timetable"
+    days: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 6)
+    times_h: tuple[float, ...] = (12.0,)
+    min_load_teu: float = 0.0
+    max_wait_h: float = 168.0
+    cutoff_h: float = 0.0
+    extra_when_full: bool = False
+
+    @property
+    def origin(self) -> str:
+        """First node of the path."""
+        return self.path[0]
+
+    @property
+    def destination(self) -> str:
+        """Last node of the path."""
+        return self.path[-1]
+
+
+@dataclass(frozen=True)
+class Flow:
+    """Demand from an origin to a destination along a chain of services.
+
+    Consignments arrive as a non-homogeneous Poisson process (``arrivals = "poisson"``), or evenly
+    spaced in expected arrivals (``"regular"``: the k-th arrives when k - 1/2 are expected), at a
+    rate that follows ``seasonality``
+    (12 monthly factors, rescaled so that the year's mean is 1) and whose sizes are drawn from
+    ``size_teu`` with probabilities ``size_p``; the expected TEU per year is ``teu_per_year``.
+    """
+
+    id: str
+    origin: str
+    destination: str
+    direction: str
+    teu_per_year: float
+    chain: tuple[str, ...]
+    chain_family: str
+    commodity: str = "general"
+    seasonality: tuple[float, ...] = (1.0,) * 12
+    size_teu: tuple[float, ...] = (1.0,)
+    size_p: tuple[float, ...] = (1.0,)
+    arrivals: str = "poisson"
+
+    @property
+    def mean_size_teu(self) -> float:
+        """Expected consignment size."""
+        return sum(s * p for s, p in zip(self.size_teu, self.size_p, strict=True))
+
+
+@dataclass(frozen=True)
+class Facility:
+    """Operating parameters of a node for this run: the network's values with scenario overrides.
+
+    ``lanes`` serve trucks (and ships passing a lock), ``tracks`` trains, ``berths`` ships and
+    barges; ``None`` where the node has none. ``clearance_dist`` is ``lognormal``, ``exponential``
+    or ``deterministic``.
+    """
+
+    id: str
+    kind: str
+    lanes: int | None = None
+    tracks: int | None = None
+    berths: int | None = None
+    handling_h: float = 0.0
+    clearance_h: float = 0.0
+    clearance_cv: float = 0.0
+    clearance_dist: str = "lognormal"
+    inspection_share: float = 0.0
+    inspection_h: float = 0.0
+    opening_hours: tuple[float, float] | None = None
+
+
+@dataclass(frozen=True)
+class Disruption:
+    """A window ``[start_h, end_h)`` in which a node or link is closed or slowed by ``factor``."""
+
+    id: str
+    target: str
+    start_h: float
+    end_h: float
+    effect: str = "close"
+    factor: float = 1.0
+
+
+@dataclass(frozen=True, eq=False)
+class Scenario:
+    """A checked scenario: everything one run needs, plus where it came from.
+
+    ``files`` lists the scenario files that made it (the ``extends`` chain, root first) and
+    ``overrides`` the overrides applied last; ``data`` is the merged raw table, for diffs.
+    """
+
+    name: str
+    network: Network
+    horizon: Horizon
+    services: Mapping[str, Service]
+    flows: Mapping[str, Flow]
+    facilities: Mapping[str, Facility]
+    disruptions: tuple[Disruption, ...] = ()
+    description: str = ""
+    seed: int = 0
+    replications: int = 1
+    log_events: bool = True
+    gauge_change_h: float = 0.0
+    files: tuple[str, ...] = ()
+    overrides: Mapping[str, Any] = field(default_factory=dict)
+    data: Mapping[str, Any] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for name in ("services", "flows", "facilities", "overrides", "data"):
+            object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))

@@ -1,0 +1,247 @@
+"""Dispatch rules, connections, closures and opening hours, with exact expectations.
+
+Every run here is on the tiny network of ``tiny.py``: travel times are exact and arrivals are
+``regular``, so each departure time and load below is worked out by hand in the comments.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from tiny import write_scenario
+
+import sim
+from sim.model import run
+from sim.scenario import load_scenario
+
+# Regular arrivals of 1 TEU every 2 h: 0.5 TEU/h = 4,380 TEU a year; the k-th arrives at 2k + 1 h.
+EVERY_2H = {
+    "origin": "a",
+    "destination": "c",
+    "direction": "southbound",
+    "teu_per_year": 4380.0,
+    "chain": ["train"],
+    "chain_family": "rail_sea",
+    "arrivals": "regular",
+}
+TRAIN = {"family": "rail_sea", "vehicle": "train", "path": ["a", "b", "c"], "capacity_teu": 100.0}
+
+
+def go(tmp_path, tables, **top):
+    return run(load_scenario(write_scenario(tmp_path, tables, **top)), seed=1)
+
+
+def departures(res, service="train"):
+    dep = res.tables["departures"]
+    sel = dep["service"] == service
+    return {k: v[sel] for k, v in dep.items()}
+
+
+def test_timetable_with_cut_off(tmp_path):
+    # Daily at 12:00 with a 4 h cut-off: day 1 takes the arrivals at 1, 3, 5, 7 h (ready by 8 h);
+    # 9 and 11 h miss it and leave next day with everything up to 32 h: 12 TEU a day after that.
+    res = go(
+        tmp_path,
+        {
+            "demand.flows.f": EVERY_2H,
+            "services.train": {**TRAIN, "times": ["12:00"], "cutoff_h": 4.0},
+        },
+    )
+    dep = departures(res)
+    assert dep["depart_h"].tolist() == [12.0 + 24 * d for d in range(14)]
+    assert dep["teu"].tolist() == [4.0] + [12.0] * 13
+    # 2 h to the border, 1 h clearance, 2 h to the port, 2 h handling there: arrives at 19 h.
+    assert dep["arrive_h"][0] == 19.0
+    cons = res.tables["consignments"]
+    first = cons["consignment"] == 0
+    assert cons["delivered_h"][first][0] - cons["created_h"][first][0] == 18.0
+    assert (cons["waiting_h"][first][0], cons["moving_h"][first][0]) == (11.0, 4.0)
+    assert (cons["inspection_h"][first][0], cons["handling_h"][first][0]) == (1.0, 2.0)
+    assert res.kpis()["departures.rail_sea"] == 14.0
+
+
+def test_minimum_load_cancels_a_thin_slot(tmp_path):
+    # min 10 TEU: day 1 has 6 TEU ready (no cut-off) -> cancelled; day 2 leaves with 18 TEU
+    # (arrivals 1..35 h), then 12 TEU a day.
+    res = go(
+        tmp_path,
+        {
+            "demand.flows.f": EVERY_2H,
+            "services.train": {**TRAIN, "times": ["12:00"], "min_load_teu": 10.0},
+        },
+    )
+    dep = departures(res)
+    assert dep["cancelled"].tolist() == [1] + [0] * 13
+    assert dep["teu"].tolist()[:3] == [6.0, 18.0, 12.0]
+    k = res.kpis()
+    assert (k["departures.rail_sea"], k["cancelled.rail_sea"]) == (13.0, 1.0)
+    assert k["cancelled.service.train"] == 1.0
+
+
+def test_depart_when_full(tmp_path):
+    # Capacity 4 TEU: full with the arrival at 7 h, then at 15, 23, ... h.
+    res = go(
+        tmp_path,
+        {
+            "demand.flows.f": EVERY_2H,
+            "services.train": {
+                **TRAIN,
+                "capacity_teu": 4.0,
+                "dispatch": "when_full",
+                "max_wait_h": 1000.0,
+            },
+        },
+    )
+    dep = departures(res)
+    assert dep["depart_h"].tolist()[:4] == [7.0, 15.0, 23.0, 31.0]
+    assert set(dep["teu"].tolist()) == {4.0}
+    assert res.kpis()["load_factor.rail_sea"] == 1.0
+
+
+def test_maximum_wait(tmp_path):
+    # Never full; the first arrival (1 h) starts a 5 h clock: leaves at 6 h with 3 TEU (1, 3, 5 h);
+    # then the clock of the arrival at 7 h: 12 h, and so on every 6 h.
+    res = go(
+        tmp_path,
+        {
+            "demand.flows.f": EVERY_2H,
+            "services.train": {**TRAIN, "dispatch": "when_full", "max_wait_h": 5.0},
+        },
+    )
+    dep = departures(res)
+    assert dep["depart_h"].tolist()[:4] == [6.0, 12.0, 18.0, 24.0]
+    assert set(dep["teu"].tolist()) == {3.0}
+
+
+def test_a_late_train_misses_the_weekly_ship(tmp_path):
+    # Train daily 12:00 to port c (ready 7 h after departure); ship Wednesdays 12:00 (60 h) with a
+    # 20 h cut-off (ready by 40 h). Monday's train (ready 19 h) makes it; Tuesday's (ready 43 h)
+    # misses it and waits for the next Wednesday (228 h): delivered 20 h later at 248 h.
+    flow = {**EVERY_2H, "destination": "d", "chain": ["train", "ship"]}
+    ship = {
+        "family": "sea",
+        "vehicle": "ship",
+        "path": ["c", "d"],
+        "capacity_teu": 1000.0,
+        "days": ["wed"],
+        "times": ["12:00"],
+        "cutoff_h": 20.0,
+    }
+    res = go(
+        tmp_path,
+        {
+            "demand.flows.f": flow,
+            "services.train": {**TRAIN, "times": ["12:00"]},
+            "services.ship": ship,
+        },
+    )
+    cons = res.tables["consignments"]
+    by_created = dict(zip(cons["created_h"].tolist(), range(len(cons["teu"])), strict=True))
+    monday, tuesday = by_created[1.0], by_created[13.0]
+    assert cons["delivered_h"][monday] == 80.0 and cons["missed_connections"][monday] == 0
+    assert cons["delivered_h"][tuesday] == 248.0 and cons["missed_connections"][tuesday] == 1
+    assert res.kpis()["missed_connections"] >= 12  # the 12 TEU of each Tuesday train
+
+
+TRUCKS = {
+    "origin": "a",
+    "destination": "e",
+    "direction": "southbound",
+    "teu_per_year": 4380.0,
+    "chain": ["truck"],
+    "chain_family": "road",
+    "arrivals": "regular",
+    "size_teu": [2.0],
+    "size_p": [1.0],
+}  # one 2-TEU consignment every 4 h, at 4k + 2 h
+TRUCK = {
+    "family": "road",
+    "vehicle": "truck",
+    "path": ["a", "b", "e"],
+    "capacity_teu": 2.0,
+    "dispatch": "when_full",
+}
+
+
+def border_visits(res):
+    v = res.tables["facility_visits"]
+    sel = v["node"] == "b"
+    return v["arrive_h"][sel], v["start_h"][sel], v["end_h"][sel]
+
+
+def test_border_closure_holds_trucks_until_it_reopens(tmp_path):
+    # Border b closed 8 Jan 00:00 (24 h) to 10 Jan 00:00 (72 h). Trucks reach it at 4k + 4 h.
+    res = go(
+        tmp_path,
+        {
+            "demand.flows.f": TRUCKS,
+            "services.truck": TRUCK,
+            "disruptions.shut": {"target": "b", "start": "2019-01-08", "end": "2019-01-10"},
+        },
+    )
+    arrive, start, _ = border_visits(res)
+    held = (arrive >= 24.0) & (arrive < 72.0)
+    assert held.sum() == 12
+    assert start[held].tolist() == [72.0 + i for i in range(12)]  # one lane, 1 h each, in order
+    assert not ((start >= 24.0) & (start < 72.0)).any()
+    assert res.kpis()["border_queue_vehicles.b.max"] >= 11
+
+
+def test_opening_hours(tmp_path):
+    # Open 08:00-17:00: trucks arriving at 20:00 or 04:00 start at 08:00.
+    res = go(
+        tmp_path,
+        {
+            "demand.flows.f": TRUCKS,
+            "services.truck": TRUCK,
+            "facilities.b": {"opening_hours": "08:00-17:00"},
+        },
+    )
+    arrive, start, _ = border_visits(res)
+    assert ((start % 24 >= 8.0) & (start % 24 < 17.0)).all()
+    at_20 = np.isclose(arrive % 24, 20.0)
+    assert at_20.any() and np.allclose(start[at_20] - arrive[at_20], 12.0)
+
+
+def test_run_is_reproducible_and_seeds_differ(tmp_path):
+    sc = load_scenario(
+        write_scenario(
+            tmp_path,
+            {
+                "demand.flows.f": {**EVERY_2H, "arrivals": "poisson"},
+                "services.train": {**TRAIN, "times": ["12:00"], "min_load_teu": 5.0},
+            },
+        )
+    )
+    a, b, c = run(sc, seed=7), run(sc, seed=7), run(sc, seed=8)
+    assert a.kpis() == b.kpis()
+    for name, table in a.tables.items():
+        for col, values in table.items():
+            np.testing.assert_array_equal(values, b.tables[name][col])
+    assert a.kpis() != c.kpis()
+
+
+def test_unknown_table_is_a_clear_error(tmp_path):
+    res = go(
+        tmp_path,
+        {
+            "demand.flows.f": EVERY_2H,
+            "services.train": {**TRAIN, "times": ["12:00"]},
+            "log": {"events": False},
+        },
+    )
+    with pytest.raises(sim.SimError, match="run with the event log on"):
+        res.table("legs")
+
+
+def test_a_chain_must_connect_origin_services_and_destination(tmp_path):
+    flow = {**EVERY_2H, "destination": "d", "chain": ["train"]}  # the train stops at c, not d
+    with pytest.raises(sim.ScenarioError) as info:
+        load_scenario(
+            write_scenario(
+                tmp_path, {"demand.flows.f": flow, "services.train": {**TRAIN, "per_day": 1}}
+            )
+        )
+    assert "demand.flows.f.chain: 'train' ends at 'c', not at the destination 'd'" in str(
+        info.value
+    )
