@@ -245,3 +245,10 @@ def test_a_chain_must_connect_origin_services_and_destination(tmp_path):
     assert "demand.flows.f.chain: 'train' ends at 'c', not at the destination 'd'" in str(
         info.value
     )
+
+
+def test_a_consignment_bigger_than_a_vehicle_is_refused(tmp_path):
+    flow = {**EVERY_2H, "size_teu": [1.0, 3.0], "size_p": [0.5, 0.5]}
+    train = {**TRAIN, "capacity_teu": 2.0, "dispatch": "when_full"}
+    with pytest.raises(sim.ScenarioError, match="a consignment of 3 TEU does not fit the 2 TEU"):
+        load_scenario(write_scenario(tmp_path, {"demand.flows.f": flow, "services.train": train}))

@@ -41,6 +41,7 @@ class Windows:
         self.starts = [w[0] for w in merged]
         self.ends = [w[1] for w in merged]
         self.slow = [(d.start_h, d.end_h, d.factor) for d in disruptions if d.effect == "slow"]
+        self.active = bool(self.starts or self.slow)
 
     def reopen_h(self, t: float) -> float:
         """The earliest time >= ``t`` outside every closure window."""

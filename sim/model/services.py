@@ -67,28 +67,29 @@ class ServiceRunner:
             for i in range(1, len(links))
         ]
         facilities = corridor.facilities
+        vehicle = service.vehicle
         self.en_route = [
-            facilities[n] if n in facilities and facilities[n].clears else None for n in path[1:-1]
+            f if (f := facilities.get(n)) is not None and f.clears and f.serves(vehicle) else None
+            for n in path[1:-1]
         ] + [None]
         end = facilities.get(path[-1])
         self.terminal = end if end is not None and end.serves(service.vehicle) else None
         self.origin_windows = corridor.windows(path[0])
-        self.link_windows = [corridor.windows(lk.id) for lk in links]
+        self.link_windows = [w if (w := corridor.windows(lk.id)).active else None for lk in links]
 
     # -- queue and dispatch ------------------------------------------------------------------
-    def enqueue(self, c: Consignment) -> None:
-        """A consignment is ready to board at the service's origin now."""
-        c.ready_h = self.env.now
-        self.queue.append(c)
-        self.queued_teu += c.teu
+    def enqueue(self, arrived: list[Consignment]) -> None:
+        """Consignments ready to board at the service's origin now (their ``ready_h`` is set)."""
+        self.queue.extend(arrived)
+        was_empty = len(self.queue) == len(arrived)
+        self.queued_teu += sum(c.teu for c in arrived)
         svc = self.service
-        if svc.dispatch == "when_full":
-            if self.queued_teu >= svc.capacity_teu:
-                self._launch(self._board(self.env.now), extra=False)
-            elif len(self.queue) == 1:
+        if svc.dispatch == "when_full" or svc.extra_when_full:
+            extra = svc.dispatch != "when_full"
+            while self.queued_teu >= svc.capacity_teu and (load := self._board(self.env.now)):
+                self._launch(load, extra=extra)
+            if not extra and was_empty and self.queue:
                 self._arm_deadline()
-        elif svc.extra_when_full and self.queued_teu >= svc.capacity_teu:
-            self._launch(self._board(self.env.now), extra=True)
 
     def _board(self, latest_ready_h: float) -> list[Consignment]:
         """Take consignments ready by ``latest_ready_h`` from the front, up to capacity."""
@@ -177,12 +178,13 @@ class ServiceRunner:
             if gauge_change:
                 yield env.timeout(corridor.scenario.gauge_change_h)
                 handling += corridor.scenario.gauge_change_h
-            start = env.now
-            entry = windows.reopen_h(start)
-            travel = self.stream.positive(link.time_h, link.time_cv) * windows.factor(entry)
-            yield env.timeout(entry - start + travel)
-            moving += env.now - start
-            if facility is not None and facility.serves(svc.vehicle):
+            travel = self.stream.positive(link.time_h, link.time_cv)
+            if windows is not None:  # closed or slowed at times: wait for it, travel slower
+                held = windows.reopen_h(env.now) - env.now
+                travel = held + travel * windows.factor(env.now + held)
+            yield env.timeout(travel)
+            moving += travel
+            if facility is not None:
                 q, s, i = yield from facility.visit(svc.vehicle, vid, svc.id)
                 queue_h += q
                 inspection += s + i
@@ -196,4 +198,4 @@ class ServiceRunner:
             c.border_queue_h += queue_h
             c.inspection_h += inspection
             c.handling_h += handling
-            corridor.hand_over(c, self, vid, depart_h)
+        corridor.hand_over(load, self, vid, depart_h)

@@ -162,19 +162,32 @@ def _check_chain(c: _Checker, key: str, v: dict[str, Any], services: Mapping) ->
     if not chain or len(chain) != len(ids):
         return
     nodes = c.network.nodes if c.network else {}
-    if v["origin"] in nodes and chain[0].origin != v["origin"]:
+    if v["origin"] in nodes and chain[0].origin in nodes and chain[0].origin != v["origin"]:
         c.fail(
             f"{key}.chain",
             f"{ids[0]!r} starts at {chain[0].origin!r}, not at the origin {v['origin']!r}",
             list(ids),
         )
-    if v["destination"] in nodes and chain[-1].destination != v["destination"]:
+    if (
+        v["destination"] in nodes
+        and chain[-1].destination in nodes
+        and chain[-1].destination != v["destination"]
+    ):
         c.fail(
             f"{key}.chain",
             f"{ids[-1]!r} ends at {chain[-1].destination!r}, not at the "
             f"destination {v['destination']!r}",
             list(ids),
         )
+    biggest = max((x for x in v["size_teu"] or () if isinstance(x, float)), default=1.0)
+    for svc in chain:
+        if svc.capacity_teu is not None and svc.capacity_teu < biggest:
+            c.fail(
+                f"{key}.size_teu",
+                f"a consignment of {biggest:g} TEU does not fit the "
+                f"{svc.capacity_teu:g} TEU of {svc.id!r}",
+                list(v["size_teu"] or ()),
+            )
     for a, b in itertools.pairwise(chain):
         if a.destination != b.origin:
             c.fail(

@@ -1,0 +1,88 @@
+"""``corridor-sim run``: headline KPIs, the output folder, and one clear error for bad scenarios."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT
+
+EXAMPLE = str(ROOT / "scenarios" / "example.toml")
+
+
+def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "sim", *args], capture_output=True, text=True, cwd=cwd
+    )
+
+
+def test_run_prints_headline_and_writes_the_folder(tmp_path):
+    out = tmp_path / "run"
+    res = cli("run", EXAMPLE, "--seed", "3", "--set", "demand.scale=0.5", "--out", str(out))
+    assert res.returncode == 0, res.stderr
+    assert "departures" in res.stdout and "cq_tuanjiecun → singapore" in res.stdout
+    kpis = json.loads((out / "kpis.json").read_text())
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert kpis["departures.rail_sea"] > 0 and kpis["teu.created"] > 0
+    assert manifest["seed"] == 3 and manifest["overrides"] == {"demand.scale": 0.5}
+    assert manifest["files"][0]["path"].endswith("example.toml")
+    assert len(manifest["files"][0]["sha256"]) == 64
+    assert "arrivals:cq_hanoi_road" in manifest["streams"]
+    header = (out / "events.csv").read_text().splitlines()[0]
+    assert header == "consignment,activity,time_h,node,service,vehicle"
+    assert not list(out.glob(".*.tmp"))  # no temporary file left behind
+    again = tmp_path / "again"
+    cli("run", EXAMPLE, "--seed", "3", "--set", "demand.scale=0.5", "--out", str(again))
+    assert json.loads((again / "kpis.json").read_text()) == kpis  # same seed, same numbers
+
+
+BAD = """name = "bad"
+network = "{net}"
+extends = "{parent}"
+colour = "red"
+[horizon]
+start = 2019-01-01
+end = 2019-02-01
+[services.train]
+family = "rail_sea"
+vehicle = "train"
+path = ["cq_tuanjiecun", "atlantis"]
+capacity_teu = -5.0
+per_day = true
+[demand.flows.f]
+origin = "cq_tuanjiecun"
+destination = "qinzhou_port"
+direction = "southbound"
+teu_per_year = 100.0
+chain = ["train"]
+chain_family = "rail_sea"
+"""
+
+
+def test_bad_scenario_exits_2_naming_every_problem(tmp_path):
+    net = (ROOT / "networks" / "chongqing_asean").as_posix()
+    (tmp_path / "parent.toml").write_text('name = "parent"\nextends = "bad.toml"\n')
+    bad = tmp_path / "bad.toml"
+    bad.write_text(BAD.format(net=net, parent="parent.toml"))
+    res = cli("run", str(bad))
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+    assert "extends" in res.stderr and "cycle" in res.stderr  # bad -> parent -> bad
+    bad.write_text(BAD.format(net=net, parent="").replace('extends = ""\n', ""))
+    res = cli("run", str(bad))
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+    for fragment in (
+        "colour: unknown key",
+        "services.train.path: unknown node, got 'atlantis'",
+        "services.train.capacity_teu: must be > 0",
+        "services.train.per_day",
+    ):
+        assert fragment in res.stderr, (fragment, res.stderr)
+    assert str(bad) in res.stderr
+    assert "ends at 'atlantis'" not in res.stderr  # no knock-on error from the unknown node
+
+
+def test_set_without_equals_is_a_clear_error():
+    res = cli("run", EXAMPLE, "--set", "seed")
+    assert res.returncode == 2 and "--set" in res.stderr and "Traceback" not in res.stderr
