@@ -13,8 +13,10 @@ from sim import plot
 from sim.errors import ModelError, NetworkError, ScenarioError, SimError
 from sim.experiments import run
 from sim.network import Network, Route, load_network
+from sim.replications import Replications, replicate
 from sim.results import RunResult
 from sim.scenario import Scenario, load_scenario
+from sim.validation import ValidationReport, validate
 
 __version__ = "0.1.0"
 
@@ -22,14 +24,18 @@ __all__ = [
     "ModelError",
     "Network",
     "NetworkError",
+    "Replications",
     "Route",
     "RunResult",
     "Scenario",
     "ScenarioError",
     "SimError",
+    "ValidationReport",
     "__version__",
     "load_network",
     "load_scenario",
     "plot",
+    "replicate",
     "run",
+    "validate",
 ]

@@ -9,16 +9,20 @@ EXPECTED = [
     "ModelError",
     "Network",
     "NetworkError",
+    "Replications",
     "Route",
     "RunResult",
     "Scenario",
     "ScenarioError",
     "SimError",
+    "ValidationReport",
     "__version__",
     "load_network",
     "load_scenario",
     "plot",
+    "replicate",
     "run",
+    "validate",
 ]
 
 

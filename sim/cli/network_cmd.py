@@ -82,19 +82,10 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _write_map(net: Network, path: str) -> None:
-    import io
-
-    import matplotlib.pyplot as plt
-
     from sim import plot
-    from sim.fileio import write_bytes_atomic
+    from sim.cli.figures import save_figure
 
-    ax = plot.network_map(net)
-    buffer = io.BytesIO()
-    fmt = path.rsplit(".", 1)[-1].lower() if "." in path else "png"
-    ax.figure.savefig(buffer, format=fmt, dpi=150)
-    plt.close(ax.figure)
-    write_bytes_atomic(path, buffer.getvalue())
+    save_figure(plot.network_map(net), path)
 
 
 def _route(args: argparse.Namespace) -> int:

@@ -14,11 +14,16 @@ __all__ = ["add_parser", "headline"]
 
 def _departure_rows(kpis: dict[str, float]) -> list[list[Any]]:
     return [
-        [fam, int(kpis[f"departures.{fam}"]), int(kpis[f"cancelled.{fam}"]),
-         kpis[f"teu.carried.{fam}"], kpis[f"load_factor.{fam}"]]
+        [
+            fam,
+            int(kpis[f"departures.{fam}"]),
+            int(kpis[f"cancelled.{fam}"]),
+            kpis[f"teu.carried.{fam}"],
+            kpis[f"load_factor.{fam}"],
+        ]
         for fam in SERVICE_FAMILIES
         if kpis[f"departures.{fam}"] or kpis[f"cancelled.{fam}"]
-    ]  # fmt: skip
+    ]
 
 
 def _door_to_door_rows(kpis: dict[str, float]) -> list[list[Any]]:
@@ -35,26 +40,38 @@ def _border_rows(kpis: dict[str, float]) -> list[list[Any]]:
         k.split(".")[1] for k, v in kpis.items() if k.startswith("border_crossings.") and v
     )
     return [
-        [p, int(kpis[f"border_crossings.{p}"]), kpis[f"border_wait_h.{p}.mean"],
-         kpis[f"border_wait_h.{p}.p90"], kpis[f"border_queue_vehicles.{p}.mean"],
-         int(kpis[f"border_queue_vehicles.{p}.max"])]
+        [
+            p,
+            int(kpis[f"border_crossings.{p}"]),
+            kpis[f"border_wait_h.{p}.mean"],
+            kpis[f"border_wait_h.{p}.p90"],
+            kpis[f"border_queue_vehicles.{p}.mean"],
+            int(kpis[f"border_queue_vehicles.{p}.max"]),
+        ]
         for p in posts
-    ]  # fmt: skip
+    ]
 
 
 def headline(kpis: dict[str, float]) -> str:
     """The headline KPIs of one run as text tables: departures, door to door, borders, TEU."""
     blocks = [
-        format_table(["family", "departures", "cancelled", "teu_carried", "load_factor"],
-                     _departure_rows(kpis), digits=[0, 0, 0, 0, 2]),
-        format_table(["door to door", "chain", "mean_h", "p50_h", "p90_h", "p95_h"],
-                     _door_to_door_rows(kpis)),
-        format_table(["border post", "crossings", "wait_mean_h", "wait_p90_h", "queue_mean",
-                      "queue_max"], _border_rows(kpis), digits=[0, 0, 1, 1, 2, 0]),
+        format_table(
+            ["family", "departures", "cancelled", "teu_carried", "load_factor"],
+            _departure_rows(kpis),
+            digits=[0, 0, 0, 0, 2],
+        ),
+        format_table(
+            ["door to door", "chain", "mean_h", "p50_h", "p90_h", "p95_h"], _door_to_door_rows(kpis)
+        ),
+        format_table(
+            ["border post", "crossings", "wait_mean_h", "wait_p90_h", "queue_mean", "queue_max"],
+            _border_rows(kpis),
+            digits=[0, 0, 1, 1, 2, 0],
+        ),
         f"TEU created {kpis['teu.created']:,.0f}, delivered {kpis['teu.delivered']:,.0f}, "
         f"in the system at the end {kpis['teu.in_system']:,.0f}; "
         f"missed connections {kpis['missed_connections']:,.0f}",
-    ]  # fmt: skip
+    ]
     return "\n\n".join(blocks)
 
 

@@ -40,6 +40,8 @@ _TOP |= {"disruptions": ("table", {}, None)}
 _HORIZON = {"start": ("date", REQ, None), "end": ("date", REQ, None)}
 _HORIZON |= {"warmup_days": ("float", 0.0, _NONNEG)}
 _DEMAND = {"scale": ("float", 1.0, _POS), "flows": ("table", {}, None)}
+_DEMAND |= {"chain_scale": ("table", {}, None)}
+_CHAIN_SCALE = {k: ("float", 1.0, _POS) for k in sc.CHAIN_FAMILIES}
 _PATH = (lambda p: len(p) >= 2, "must list at least 2 nodes")
 _DAYS = (lambda ds: ds and set(ds) <= set(_WEEKDAYS), f"must be weekdays {', '.join(_WEEKDAYS)}")
 _SERVICE = {"family": ("str", REQ, one_of(*sc.SERVICE_FAMILIES)), "path": ("strs", REQ, _PATH)}
@@ -308,7 +310,12 @@ def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) 
     entries = c.entries("services", top.pop("services") or {}, _SERVICE)
     services = {k: _service(c, key, v) for k, key, v in entries}
     entries = c.entries("demand.flows", demand["flows"] or {}, _FLOW)
-    flows = {k: _flow(c, key, v, demand["scale"] or 1.0, services) for k, key, v in entries}
+    by_chain = c.read("demand.chain_scale", demand["chain_scale"] or {}, _CHAIN_SCALE)
+    scale = demand["scale"] or 1.0
+    flows = {
+        k: _flow(c, key, v, scale * (by_chain.get(v["chain_family"]) or 1.0), services)
+        for k, key, v in entries
+    }
     facilities = _facilities(c, top.pop("facilities") or {})
     entries = c.entries("disruptions", top.pop("disruptions") or {}, _DISRUPTION)
     disruptions = [_disruption(c, key, v, horizon) for _, key, v in entries]

@@ -1,0 +1,118 @@
+"""``corridor-sim validate SCENARIO``: replications checked against published figures."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from sim.cli.textfmt import format_table
+from sim.errors import SimError
+from sim.scenario import load_scenario
+
+__all__ = ["add_parser", "default_targets", "format_report"]
+
+
+def default_targets(scenario_file: str, year: int) -> Path:
+    """``seeds/targets_<year>.toml`` beside the scenario's folder (the repository layout)."""
+    return Path(scenario_file).resolve().parent.parent / "seeds" / f"targets_{year}.toml"
+
+
+def _fmt(x: float | None, growth: bool) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "-"
+    return f"{x:+.0%}" if growth else f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.1f}"
+
+
+def _rows(rows: list[dict[str, Any]]) -> list[list[Any]]:
+    out = []
+    for r in rows:
+        g = r["growth"]
+        band = f"{_fmt(r['band_low'], g)} .. {_fmt(r['band_high'], g)}"
+        ci = f"{_fmt(r['mean'], g)} [{_fmt(r['ci_low'], g)}, {_fmt(r['ci_high'], g)}]"
+        err = "-" if math.isnan(r["rel_error"]) else f"{r['rel_error']:+.1%}"
+        out.append(
+            [
+                r["id"],
+                f"{r['relation']} {_fmt(r['target'], g)}",
+                band,
+                ci,
+                err,
+                r["status"],
+                r["evidence"],
+            ]
+        )
+    return out
+
+
+def format_report(report: dict[str, Any], targets_file: str) -> str:
+    """The validation report as text: primary, growth and secondary tables, then the notes."""
+    headers = ["target", "relation", "band", "mean [95% CI]", "error", "status", "evidence"]
+    sections = [
+        ("Primary targets (the seed document)", lambda r: r["primary"]),
+        (
+            "Growth, 2019 over 2018 (paired replications)",
+            lambda r: r["growth"] and not r["primary"],
+        ),
+        ("Other published figures", lambda r: not r["primary"] and not r["growth"]),
+    ]
+    out = [f"{report['scenario']}: {report['replications']} replications against {targets_file}"]
+    for title, keep in sections:
+        rows = [r for r in report["targets"] if keep(r)]
+        if rows:
+            out += ["", title, format_table(headers, _rows(rows))]
+    notes = [
+        f"- {r['id']} ({r['status']}): {r['conflicts']}"
+        for r in report["targets"]
+        if r["status"] != "pass" and r["conflicts"]
+    ]
+    if notes:
+        out += ["", "Notes", *notes]
+    verdict = "every primary target passes" if report["ok"] else "a primary target FAILS"
+    out += ["", f"Verdict: {verdict}."]
+    return "\n".join(out)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from sim.replications import replicate
+    from sim.validation import validate
+
+    scenario = load_scenario(args.scenario)
+    targets = args.targets or default_targets(args.scenario, scenario.horizon.start.year)
+    if not Path(targets).is_file():
+        raise SimError(f"{targets}: target file not found (give --targets FILE)")
+    kw = {"jobs": args.jobs, "progress": not args.json}
+    reps = replicate(scenario, n=args.replications, seed=args.seed, **kw)
+    report = validate(reps, targets, **kw)
+    data = report.to_dict()
+    if args.json:
+        print(json.dumps(data, indent=2, ensure_ascii=False, default=float))
+    else:
+        print(format_report(data, str(targets)))
+    if args.plot:
+        from sim.cli.figures import save_figure
+        from sim.plot import validation
+
+        save_figure(validation(report), args.plot)
+        if not args.json:
+            print(f"\nwrote {args.plot}")
+    return 0 if report.ok else 1
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    """Add ``validate`` to the top-level parser."""
+    p = commands.add_parser("validate", help="replicate a scenario and check it against targets")
+    p.add_argument("scenario", metavar="SCENARIO", help="scenario TOML file")
+    p.add_argument(
+        "--targets",
+        metavar="FILE",
+        help="target file (default: seeds/targets_<year of the horizon>.toml)",
+    )
+    p.add_argument("--replications", type=int, default=30, help="replications (default 30)")
+    p.add_argument("--seed", type=int, help="experiment seed (default: the scenario's)")
+    p.add_argument("--jobs", type=int, help="worker processes (default: one per core)")
+    p.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    p.add_argument("--plot", metavar="FILE", help="also write the validation figure (.png/.svg)")
+    p.set_defaults(handler=_validate)

@@ -1,0 +1,128 @@
+"""Validation mechanics: bands, statuses, target files, replications and the validate command."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from conftest import ROOT
+
+import sim
+from sim.validation import Target, _status, load_targets
+
+EXAMPLE = ROOT / "scenarios" / "example.toml"
+
+
+def target(**kw):
+    base = {
+        "id": "t",
+        "kpi": ("k",),
+        "value": 100.0,
+        "relation": "about",
+        "tolerance_rel": 0.1,
+        "source": "s",
+    }
+    return Target(**{**base, **kw})
+
+
+def summary(mean, half=1.0):
+    return {"mean": mean, "std": 1.0, "ci_low": mean - half, "ci_high": mean + half}
+
+
+@pytest.mark.parametrize(
+    ("relation", "band"),
+    [("about", (90.0, 110.0)), ("at_least", (100.0, 110.0)), ("at_most", (90.0, 100.0))],
+)
+def test_bands(relation, band):
+    assert target(relation=relation).band() == pytest.approx(band)
+
+
+def test_status_needs_the_whole_interval_in_the_band():
+    t = target()
+    assert _status(t, summary(100.0)) == "pass"
+    assert _status(t, summary(109.5)) == "fail"  # mean inside, interval not
+    assert _status(t, summary(150.0)) == "fail"
+    alt = target(alternative=150.0)
+    assert _status(alt, summary(150.0)) == "conflict"  # follows the other source
+    assert _status(alt, summary(300.0)) == "fail"
+    assert _status(target(evidence="not modelled"), summary(math.nan)) == "not modelled"
+
+
+def test_bad_target_file_reports_every_problem(tmp_path):
+    bad = tmp_path / "t.toml"
+    bad.write_text(
+        "colour = 1\n"
+        '[[targets]]\nid = "a"\nkpi = "x"\nvalue = "many"\nrelation = "roughly"\n'
+        'tolerance_rel = 2.0\nsource = "s"\n'
+        '[[targets]]\nid = "b"\nkpi = "x"\nrelation = "about"\ntolerance_rel = 0.1\nsource = "s"\n'
+        "wibble = true\n"
+    )
+    with pytest.raises(sim.SimError) as info:
+        load_targets(bad)
+    text = str(info.value)
+    for fragment in (
+        "colour: unknown key",
+        "targets[0].value: has the wrong type",
+        "targets[0].relation: must be one of",
+        "targets[0].tolerance_rel: must be in",
+        "targets[1].value: is required",
+        "targets[1].wibble: unknown key",
+    ):
+        assert fragment in text, fragment
+
+
+def test_replications_are_identical_whichever_executor_runs_them():
+    sc = sim.load_scenario(EXAMPLE, overrides={"demand.scale": 0.3})
+    serial = sim.replicate(sc, n=3, seed=5, jobs=1)
+    pooled = sim.replicate(sc, n=3, seed=5, jobs=2)
+    threads = sim.replicate(sc, n=3, seed=5, executor=ThreadPoolExecutor(2))
+    assert serial.rows == pooled.rows == threads.rows
+    assert serial.seeds == pooled.seeds and len(set(serial.seeds)) == 3
+    s = serial.summary("departures.road")
+    assert s["ci_low"] <= s["mean"] <= s["ci_high"]
+
+
+def test_validate_command_json_and_exit_code(tmp_path):
+    targets = tmp_path / "targets.toml"
+    targets.write_text(
+        '[[targets]]\nid = "trucks"\nkpi = "departures.road"\nvalue = 1.0e6\nrelation = "about"\n'
+        'tolerance_rel = 0.05\nprimary = true\nsource = "made up to fail"\n'
+    )
+    cmd = [
+        sys.executable,
+        "-m",
+        "sim",
+        "validate",
+        str(EXAMPLE),
+        "--targets",
+        str(targets),
+        "--replications",
+        "2",
+        "--jobs",
+        "1",
+        "--json",
+    ]
+    out = subprocess.run(cmd, capture_output=True, text=True)
+    assert out.returncode == 1, out.stderr
+    data = json.loads(out.stdout)
+    assert set(data) == {"scenario", "replications", "ok", "targets"}
+    assert data["ok"] is False and data["replications"] == 2
+    row = data["targets"][0]
+    assert {
+        "id",
+        "kpi",
+        "target",
+        "relation",
+        "tolerance_rel",
+        "mean",
+        "ci_low",
+        "ci_high",
+        "rel_error",
+        "status",
+        "source",
+    } <= set(row)
+    assert row["status"] == "fail"
