@@ -8,15 +8,12 @@ runs the horizon, checks the invariants and hands the log to a :class:`~sim.resu
 from __future__ import annotations
 
 import gc
-from collections.abc import Generator
 from dataclasses import dataclass
-from typing import Any
 
-import numpy as np
 import simpy
 
-from sim.demand import arrival_times
 from sim.model.facilities import FacilityRuntime, Windows
+from sim.model.feed import ArrivalFeed
 from sim.model.invariants import check_invariants
 from sim.model.services import Consignment, ServiceRunner
 from sim.model.streams import Streams
@@ -63,6 +60,12 @@ class Corridor:
             _FlowRuntime(f, [self.services[s] for s in f.chain]) for f in scenario.flows.values()
         ]
         self.consignments: list[Consignment] = []
+        self._next_id = 0
+        first_of: dict[str, list[_FlowRuntime]] = {}
+        for flow in self.flows:
+            first_of.setdefault(flow.chain[0].service.id, []).append(flow)
+        for sid, flows in first_of.items():
+            self.services[sid].feed = ArrivalFeed.for_flows(flows, scenario.horizon, self.streams)
         self.created_teu = self.delivered_teu = self.in_transit_teu = 0.0
         self._vehicles = 0
 
@@ -143,25 +146,10 @@ class Corridor:
             next_runner.enqueue(arrived)
 
     # -- processes ---------------------------------------------------------------------------
-    def _arrivals(self, flow: _FlowRuntime) -> Generator[Any, Any, None]:
-        env, enqueue, spec = self.env, flow.chain[0].enqueue, flow.spec
-        rng = self.streams[f"arrivals:{spec.id}"].rng
-        size_rng = self.streams[f"sizes:{spec.id}"].rng
-        values = np.asarray(spec.size_teu, dtype=float)
-        cumulative = np.cumsum(spec.size_p)
-        consignments = self.consignments
-        for chunk in arrival_times(spec, self.scenario.horizon, rng):
-            if len(values) == 1:
-                sizes = np.full(len(chunk), values[0])
-            else:
-                picks = np.searchsorted(cumulative, size_rng.random(len(chunk)), side="right")
-                sizes = values[np.minimum(picks, len(values) - 1)]
-            self.created_teu += float(sizes.sum())
-            for t, teu in zip(chunk.tolist(), sizes.tolist(), strict=True):
-                yield env.timeout(t - env.now)
-                c = Consignment(len(consignments), flow, teu, env.now)
-                consignments.append(c)
-                enqueue([c])
+    def next_id(self) -> int:
+        """A new consignment id."""
+        self._next_id += 1
+        return self._next_id - 1
 
     def run(self) -> RunResult:
         """Run the horizon once, check the invariants and return the result."""
@@ -169,8 +157,8 @@ class Corridor:
         for runner in self.services.values():
             if runner.service.dispatch == "timetable":
                 env.process(runner.timetable())
-        for flow in self.flows:
-            env.process(self._arrivals(flow))
+        for runner in self.services.values():
+            runner.dispatch()  # plan the first departures of services that leave when full
         # The run makes many long-lived objects and few reference cycles: the cyclic garbage
         # collector would traverse them again and again for nothing (20% of a year's run time,
         # more as demand grows). Cycles are collected as usual once the run is over.
@@ -181,6 +169,8 @@ class Corridor:
         finally:
             if gc_was_on:
                 gc.enable()
+        for runner in self.services.values():
+            runner.sync()  # every arrival of the horizon becomes a consignment
         self._write_consignments()
         tables = self.recorder.tables()
         queued = sum(r.queued_teu for r in self.services.values())

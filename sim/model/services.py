@@ -12,6 +12,7 @@ from collections import deque
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
+from sim.model.feed import ArrivalFeed
 from sim.network import Link
 from sim.scenario.schema import Service
 
@@ -58,7 +59,8 @@ class ServiceRunner:
         self.stream = corridor.streams[f"link_times:{service.id}"]
         self.queue: deque[Consignment] = deque()
         self.queued_teu = 0.0
-        self._deadline_gen = 0
+        self.feed: ArrivalFeed | None = None  # external arrivals, set by the corridor
+        self._wake_gen, self._wake_at = 0, math.nan
         self._clock_from_h = 0.0  # the maximum-wait clock runs from here or the head's ready time
         path = service.path
         gauges = [set((lk.gauge_mm or "").split("/")) for lk in links]
@@ -78,18 +80,77 @@ class ServiceRunner:
         self.link_windows = [w if (w := corridor.windows(lk.id)).active else None for lk in links]
 
     # -- queue and dispatch ------------------------------------------------------------------
+    def sync(self) -> None:
+        """Bring the external arrivals up to now into the queue (no SimPy event of their own)."""
+        if self.feed is None:
+            return
+        arrivals = self.feed.take_until(self.env.now)
+        if not arrivals:
+            return
+        now, corridor = self.env.now, self.corridor
+        made = [
+            Consignment(corridor.next_id(), flow, teu, min(t, now)) for t, teu, flow in arrivals
+        ]
+        for c, (t, _, _) in zip(made, arrivals, strict=True):
+            c.created_h = t
+        teu = sum(c.teu for c in made)
+        corridor.consignments += made
+        corridor.created_teu += teu
+        self.queue.extend(made)
+        self.queued_teu += teu
+
     def enqueue(self, arrived: list[Consignment]) -> None:
-        """Consignments ready to board at the service's origin now (their ``ready_h`` is set)."""
+        """Consignments handed over by another service, ready to board here now."""
+        self.sync()
         self.queue.extend(arrived)
-        was_empty = len(self.queue) == len(arrived)
         self.queued_teu += sum(c.teu for c in arrived)
+        self.dispatch()
+
+    def dispatch(self) -> None:
+        """Send every full load (for services that leave when full), then plan the next look."""
         svc = self.service
-        if svc.dispatch == "when_full" or svc.extra_when_full:
-            extra = svc.dispatch != "when_full"
-            while self.queued_teu >= svc.capacity_teu and (load := self._board(self.env.now)):
-                self._launch(load, extra=extra)
-            if not extra and was_empty and self.queue:
-                self._arm_deadline()
+        if svc.dispatch != "when_full" and not svc.extra_when_full:
+            return
+        extra = svc.dispatch != "when_full"
+        while self.queued_teu >= svc.capacity_teu - 1e-9 and (load := self._board(self.env.now)):
+            self._launch(load, extra=extra)
+        self._plan_wake()
+
+    def _plan_wake(self) -> None:
+        """Schedule one look at the queue: when it fills, or when its head has waited too long."""
+        svc, now = self.service, self.env.now
+        wake = math.inf
+        if self.feed is not None:
+            wake = self.feed.time_of_teu(svc.capacity_teu - self.queued_teu)
+        if svc.dispatch == "when_full":
+            head = (
+                self.queue[0].ready_h
+                if self.queue
+                else (self.feed.next_time() if self.feed is not None else math.inf)
+            )
+            wake = min(wake, max(head, self._clock_from_h) + svc.max_wait_h)
+        if wake == self._wake_at or wake >= self.corridor.scenario.horizon.length_h:
+            return
+        self._wake_at = wake
+        self._wake_gen += 1
+        gen = self._wake_gen
+        self.env.timeout(max(0.0, wake - now)).callbacks.append(lambda _: self._wake(gen))
+
+    def _wake(self, gen: int) -> None:
+        if gen != self._wake_gen:
+            return  # planned before the queue changed; a newer look is scheduled
+        self._wake_at = math.nan
+        self.sync()
+        svc = self.service
+        if svc.dispatch == "when_full" and self.queued_teu < svc.capacity_teu and self.queue:
+            head = max(self.queue[0].ready_h, self._clock_from_h)
+            if head + svc.max_wait_h <= self.env.now + 1e-9:
+                if self.queued_teu >= svc.min_load_teu:
+                    self._launch(self._board(self.env.now), extra=False)
+                else:
+                    self.corridor.record_cancelled(svc, self.queued_teu)
+                    self._clock_from_h = self.env.now  # too little to go: wait another max_wait_h
+        self.dispatch()
 
     def _board(self, latest_ready_h: float) -> list[Consignment]:
         """Take consignments ready by ``latest_ready_h`` from the front, up to capacity."""
@@ -102,25 +163,6 @@ class ServiceRunner:
             load.append(c)
         self.queued_teu -= teu
         return load
-
-    def _arm_deadline(self) -> None:
-        """Schedule the maximum-wait check for the consignment now at the head of the queue."""
-        self._deadline_gen += 1
-        gen = self._deadline_gen
-        start = max(self.queue[0].ready_h, self._clock_from_h)
-        delay = max(0.0, start + self.service.max_wait_h - self.env.now)
-        self.env.timeout(delay).callbacks.append(lambda _: self._deadline(gen))
-
-    def _deadline(self, gen: int) -> None:
-        if gen != self._deadline_gen or not self.queue:
-            return
-        if self.queued_teu >= self.service.min_load_teu:
-            self._launch(self._board(self.env.now), extra=False)
-        else:
-            self.corridor.record_cancelled(self.service, self.queued_teu)
-            self._clock_from_h = self.env.now  # too little to go: wait another max_wait_h
-        if self.queue:
-            self._arm_deadline()
 
     def slots(self) -> Generator[float, None, None]:
         """Timetable departure times (hours from the start), in order, within the horizon."""
@@ -139,6 +181,7 @@ class ServiceRunner:
         env, svc = self.env, self.service
         for slot in self.slots():
             yield env.timeout(slot - env.now)
+            self.sync()
             latest = slot - svc.cutoff_h
             self._count_missed(latest)
             ready_teu = sum(c.teu for c in self.queue if c.ready_h <= latest)
@@ -146,6 +189,8 @@ class ServiceRunner:
                 self.corridor.record_cancelled(svc, min(ready_teu, svc.capacity_teu))
                 continue
             self._launch(self._board(latest), extra=False)
+            if svc.extra_when_full:
+                self._plan_wake()
 
     def _count_missed(self, latest_ready_h: float) -> None:
         """Consignments transferring from another service that arrived after the cut-off."""
@@ -160,8 +205,6 @@ class ServiceRunner:
         teu = sum(c.teu for c in load)
         self.corridor.in_transit_teu += teu
         self.env.process(self.trip(load, teu, extra))
-        if self.service.dispatch == "when_full" and self.queue:
-            self._arm_deadline()
 
     def trip(self, load: list[Consignment], teu: float, extra: bool) -> Generator[Any, Any, None]:
         """SimPy process: one vehicle from origin to destination, then hand over its load."""
