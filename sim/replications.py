@@ -2,25 +2,24 @@
 
 Replication ``i`` of an experiment seeded ``seed`` runs with the ``i``-th child of
 ``numpy.random.SeedSequence(seed)``; two scenarios replicated with the same seed therefore share
-their random numbers replication by replication (common random numbers). Workers reload the scenario
-from its file and overrides, so nothing unpicklable crosses a process boundary, and results come
-back in replication order whichever executor ran them.
+their random numbers replication by replication (common random numbers). The scenario object is
+sent to the workers as it is, and results come back in replication order whichever executor ran
+them.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import sys
 from collections.abc import Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
-from functools import lru_cache
 
 import numpy as np
 from tqdm import tqdm
 
-from sim.scenario import Scenario, load_scenario
+from sim.errors import SimError
+from sim.scenario import Scenario
 
 __all__ = ["Replications", "replicate", "replication_seeds", "summarise", "t_quantile_975"]
 
@@ -78,21 +77,11 @@ def replication_seeds(seed: int, n: int) -> list[int]:
     return [int(child.generate_state(1)[0]) for child in np.random.SeedSequence(seed).spawn(n)]
 
 
-@lru_cache(maxsize=8)
-def _cached_scenario(path: str, overrides_json: str) -> Scenario:
-    return load_scenario(path, overrides=json.loads(overrides_json))
-
-
-def _run_one(path: str, overrides_json: str, seed: int) -> dict[str, float]:
-    """Worker: one replication's KPIs (the scenario is loaded once per worker process)."""
+def _run_one(scenario: Scenario, seed: int) -> dict[str, float]:
+    """Worker: one replication's KPIs."""
     from sim.experiments import run
 
-    return run(_cached_scenario(path, overrides_json), seed, log_events=False).kpis()
-
-
-def _spec(scenario: Scenario) -> tuple[str, str]:
-    overrides = json.dumps(dict(scenario.overrides), sort_keys=True, default=str)
-    return scenario.files[-1], overrides
+    return run(scenario, seed, log_events=False).kpis()
 
 
 class Replications:
@@ -147,7 +136,7 @@ def replicate(
     Parameters
     ----------
     scenario : Scenario
-        Loaded with :func:`sim.load_scenario` (workers reload it from its file and overrides).
+        From :func:`sim.load_scenario`; it is sent to the workers as it is.
     n : int, optional
         Replications (default: the scenario's ``replications``).
     seed : int, optional
@@ -167,8 +156,11 @@ def replicate(
     """
     n = scenario.replications if n is None else n
     seed = scenario.seed if seed is None else seed
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise SimError(f"replicate: n must be a whole number >= 1, got {n!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise SimError(f"replicate: seed must be a whole number >= 0, got {seed!r}")
     seeds = replication_seeds(seed, n)
-    path, overrides = _spec(scenario)
     jobs = jobs or os.cpu_count() or 1
     bar = tqdm(
         total=n,
@@ -182,14 +174,12 @@ def replicate(
     with bar:
         if executor is None and (jobs == 1 or n == 1):
             for i, s in enumerate(seeds):
-                rows[i] = _run_one(path, overrides, s)
+                rows[i] = _run_one(scenario, s)
                 bar.update()
         else:
             pool = executor or ProcessPoolExecutor(max_workers=min(jobs, n))
             try:
-                futures = {
-                    pool.submit(_run_one, path, overrides, s): i for i, s in enumerate(seeds)
-                }
+                futures = {pool.submit(_run_one, scenario, s): i for i, s in enumerate(seeds)}
                 for future in as_completed(futures):
                     rows[futures[future]] = future.result()
                     bar.update()

@@ -252,3 +252,38 @@ def test_a_consignment_bigger_than_a_vehicle_is_refused(tmp_path):
     train = {**TRAIN, "capacity_teu": 2.0, "dispatch": "when_full"}
     with pytest.raises(sim.ScenarioError, match="a consignment of 3 TEU does not fit the 2 TEU"):
         load_scenario(write_scenario(tmp_path, {"demand.flows.f": flow, "services.train": train}))
+
+
+def test_extra_trains_when_a_full_load_waits(tmp_path):
+    # Capacity 4 TEU, a fixed slot at 12:00 and an extra train whenever 4 TEU wait: an extra at 7 h
+    # (arrivals 1, 3, 5, 7 h); the 12:00 slot takes the 2 TEU of 9 and 11 h; the next extra is full
+    # at 19 h (13, 15, 17, 19 h), the one after at 27 h.
+    train = {
+        **TRAIN,
+        "capacity_teu": 4.0,
+        "times": ["12:00"],
+        "extra_when_full": True,
+        "min_load_teu": 1.0,
+    }
+    res = go(tmp_path, {"demand.flows.f": EVERY_2H, "services.train": train})
+    dep = departures(res)
+    first = [(t, x, q) for t, x, q in zip(dep["depart_h"], dep["extra"], dep["teu"], strict=True)][
+        :4
+    ]
+    assert first == [(7.0, 1, 4.0), (12.0, 0, 2.0), (19.0, 1, 4.0), (27.0, 1, 4.0)]
+
+
+def test_a_negative_inspection_share_is_refused(tmp_path):
+    with pytest.raises(
+        sim.ScenarioError, match=r"facilities.b.inspection_share: must be in \[0, 1\]"
+    ):
+        load_scenario(
+            write_scenario(
+                tmp_path,
+                {
+                    "demand.flows.f": EVERY_2H,
+                    "services.train": {**TRAIN, "per_day": 1},
+                    "facilities.b": {"inspection_share": -0.5},
+                },
+            )
+        )

@@ -33,7 +33,7 @@ def md1_wait_h(lam: float, service_h: float) -> float:
     return rho * service_h / (2 * (1 - rho))
 
 
-def border_scenario(tmp_path, lam_per_h: float, lanes: int, service_h: float, dist: str):
+def border_scenario(tmp_path, lam_per_h, lanes, service_h, dist, hours=""):
     flow = {
         "origin": "a",
         "destination": "e",
@@ -49,7 +49,13 @@ def border_scenario(tmp_path, lam_per_h: float, lanes: int, service_h: float, di
         "capacity_teu": 1.0,
         "dispatch": "when_full",
     }
-    border = {"lanes": lanes, "clearance_h": service_h, "clearance_cv": 1.0, "clearance_dist": dist}
+    border = {
+        "lanes": lanes,
+        "clearance_h": service_h,
+        "clearance_cv": 1.0,
+        "clearance_dist": dist,
+        "opening_hours": hours,
+    }
     tables = {
         "horizon": {"start": "2019-01-01", "end": "2019-04-01", "warmup_days": 5.0},
         "demand.flows.f": flow,
@@ -85,8 +91,10 @@ def test_md1_border_matches_pollaczek_khinchine(tmp_path):
     assert high - low < 0.25 * expected
 
 
-def test_littles_law_holds_on_the_log(tmp_path):
-    sc = border_scenario(tmp_path, 1.5, 2, 1.0, "exponential")
+@pytest.mark.parametrize("hours", ["", "08:00-17:00"])
+def test_littles_law_holds_on_the_log(tmp_path, hours):
+    # With opening hours, trucks that hold a lane until the post opens are waiting too.
+    sc = border_scenario(tmp_path, 1.5 if not hours else 0.5, 2, 1.0, "exponential", hours)
     res = run(sc, seed=3)
     visits = res.tables["facility_visits"]
     w, end = sc.horizon.warmup_h, sc.horizon.length_h
@@ -95,4 +103,5 @@ def test_littles_law_holds_on_the_log(tmp_path):
     wait = (visits["start_h"] - visits["arrive_h"])[arrived].mean()
     queue = res.kpis()["border_queue_vehicles.b.mean"]  # time average of the logged queue length
     assert queue == pytest.approx(lam * wait, rel=0.03)
-    assert lam == pytest.approx(1.5, rel=0.05)
+    assert lam == pytest.approx(1.5 if not hours else 0.5, rel=0.05)
+    assert wait > (0.5 if not hours else 5.0)

@@ -126,3 +126,66 @@ def test_validate_command_json_and_exit_code(tmp_path):
         "source",
     } <= set(row)
     assert row["status"] == "fail"
+
+
+def test_validation_figure_draws_every_checked_target(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    sc = sim.load_scenario(EXAMPLE, overrides={"demand.scale": 0.3})
+    targets = tmp_path / "t.toml"
+    targets.write_text(
+        '[[targets]]\nid = "trucks"\nkpi = "departures.road"\nvalue = 100.0\nrelation = "about"\n'
+        'tolerance_rel = 0.1\nprimary = true\nmode = "road"\nsource = "s"\nalternative = 90.0\n'
+        '[[targets]]\nid = "kinds"\nkpi = "x"\nvalue = 1.0\nrelation = "at_least"\n'
+        'tolerance_rel = 0.0\nsource = "s"\nevidence = "not modelled"\n'
+    )
+    report = sim.validate(sim.replicate(sc, n=2, seed=1, jobs=1), targets)
+    ax = sim.plot.validation(report)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Road: trucks (primary, 100)"]
+    assert "simulated / published" in ax.get_xlabel()
+    assert len(ax.collections) >= 2  # the band and the error bar
+    out = tmp_path / "v.png"
+    ax.figure.savefig(out)
+    assert out.stat().st_size > 10_000
+
+
+def test_unknown_kpi_and_bad_target_file_shapes_are_clear_errors(tmp_path):
+    sc = sim.load_scenario(EXAMPLE, overrides={"demand.scale": 0.1})
+    reps = sim.replicate(sc, n=1, seed=1, jobs=1)
+    typo = tmp_path / "typo.toml"
+    typo.write_text(
+        '[[targets]]\nid = "t"\nkpi = "departures.raod"\nvalue = 1.0\n'
+        'relation = "about"\ntolerance_rel = 0.1\nsource = "s"\n'
+    )
+    with pytest.raises(sim.SimError, match="unknown KPI in target 't'"):
+        sim.validate(reps, typo)
+    shapes = tmp_path / "shapes.toml"
+    shapes.write_text("targets = 3\nbase_scenario = 5\n")
+    with pytest.raises(sim.SimError) as info:
+        load_targets(shapes)
+    assert "targets: must be an array of tables" in str(info.value)
+    assert "base_scenario: must be a path" in str(info.value)
+
+
+def test_replicate_sends_the_scenario_itself_so_overrides_of_any_type_survive():
+    import datetime as dt
+
+    sc = sim.load_scenario(EXAMPLE, overrides={"horizon.end": dt.date(2019, 2, 1)})
+    pooled = sim.replicate(sc, n=2, seed=3, jobs=2)
+    assert pooled.rows == sim.replicate(sc, n=2, seed=3, jobs=1).rows
+    with pytest.raises(sim.SimError, match="n must be a whole number >= 1"):
+        sim.replicate(sc, n=0)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["run", str(EXAMPLE), "--seed", "-1"], "--seed: must be >= 0"),
+        (["validate", str(EXAMPLE), "--replications", "0"], "--replications: must be >= 1"),
+        (["validate", str(EXAMPLE), "--jobs", "-1"], "--jobs: must be >= 0"),
+    ],
+)
+def test_bad_numbers_on_the_command_line_exit_2(args, message):
+    out = subprocess.run([sys.executable, "-m", "sim", *args], capture_output=True, text=True)
+    assert out.returncode == 2 and message in out.stderr and "Traceback" not in out.stderr

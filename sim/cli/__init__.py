@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from sim import __version__
 from sim.cli import network_cmd, run_cmd, validate_cmd
-from sim.errors import SimError
+from sim.errors import ModelError, SimError
 
 __all__ = ["build_parser", "main"]
 
@@ -39,6 +39,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.handler(args) or 0)
+    except ModelError:
+        raise  # a broken invariant is a bug in the model, not a user error: keep the traceback
     except SimError as exc:
         if args.debug:
             raise

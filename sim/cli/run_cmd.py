@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 from typing import Any
 
+from sim.cli.argtypes import count
 from sim.cli.textfmt import format_table
+from sim.errors import SimError
 from sim.scenario import SERVICE_FAMILIES, load_scenario, parse_set_options
 
 __all__ = ["add_parser", "headline"]
@@ -92,6 +95,8 @@ def _run(args: argparse.Namespace) -> int:
     )
     print(headline(res.kpis()))
     if args.out:
+        if Path(args.out).exists() and not Path(args.out).is_dir():
+            raise SimError(f"--out {args.out}: exists and is not a folder")
         write_run(res, args.out, wall_s=wall)
         print(f"\nwrote {args.out}/ (kpis.json, manifest.json, events.csv and the tables as CSV)")
     return 0
@@ -101,7 +106,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     """Add ``run`` to the top-level parser."""
     p = commands.add_parser("run", help="simulate a scenario once and print the headline KPIs")
     p.add_argument("scenario", metavar="SCENARIO", help="scenario TOML file")
-    p.add_argument("--seed", type=int, help="seed (default: the scenario's)")
+    p.add_argument("--seed", type=count, help="seed (default: the scenario's)")
     p.add_argument(
         "--set",
         action="append",

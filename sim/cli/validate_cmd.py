@@ -8,6 +8,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+from sim.cli.argtypes import count, positive
 from sim.cli.textfmt import format_table
 from sim.errors import SimError
 from sim.scenario import load_scenario
@@ -77,12 +78,13 @@ def format_report(report: dict[str, Any], targets_file: str) -> str:
 
 def _validate(args: argparse.Namespace) -> int:
     from sim.replications import replicate
-    from sim.validation import validate
+    from sim.validation import load_targets, validate
 
     scenario = load_scenario(args.scenario)
     targets = args.targets or default_targets(args.scenario, scenario.horizon.start.year)
     if not Path(targets).is_file():
         raise SimError(f"{targets}: target file not found (give --targets FILE)")
+    load_targets(targets)  # a broken target file fails now, not after the replications
     kw = {"jobs": args.jobs, "progress": not args.json}
     reps = replicate(scenario, n=args.replications, seed=args.seed, **kw)
     report = validate(reps, targets, **kw)
@@ -110,9 +112,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         metavar="FILE",
         help="target file (default: seeds/targets_<year of the horizon>.toml)",
     )
-    p.add_argument("--replications", type=int, default=30, help="replications (default 30)")
-    p.add_argument("--seed", type=int, help="experiment seed (default: the scenario's)")
-    p.add_argument("--jobs", type=int, help="worker processes (default: one per core)")
+    p.add_argument("--replications", type=positive, default=30, help="replications (default 30)")
+    p.add_argument("--seed", type=count, help="experiment seed (default: the scenario's)")
+    p.add_argument("--jobs", type=positive, help="worker processes (default: one per core)")
     p.add_argument("--json", action="store_true", help="print the report as one JSON object")
     p.add_argument("--plot", metavar="FILE", help="also write the validation figure (.png/.svg)")
     p.set_defaults(handler=_validate)

@@ -39,7 +39,6 @@ class Corridor:
         self.streams = Streams(self.seed)
         keep_legs = scenario.log_events if log_events is None else log_events
         self.recorder = Recorder(legs=keep_legs)
-        self._windows: dict[str, Windows] = {}
         by_target: dict[str, list] = {}
         for d in scenario.disruptions:
             by_target.setdefault(d.target, []).append(d)

@@ -92,6 +92,7 @@ class FacilityRuntime:
             if (n := getattr(spec, server))
         }
         self.clears = spec.kind in CLEARING_KINDS
+        self.waiting = 0  # vehicles arrived and not yet in service, all server kinds together
 
     def server_for(self, vehicle: str) -> str:
         """The kind of server a vehicle uses here (a lock's lines are its ``lanes``)."""
@@ -129,14 +130,16 @@ class FacilityRuntime:
         arrive = env.now
         if resource is None:  # nothing to queue for: pass straight through
             return 0.0, 0.0, 0.0
+        self.waiting += 1  # arrived, not yet served: queueing for a server or for the opening
+        self.recorder.add("queue_lengths", self.spec.id, arrive, self.waiting)
         with resource.request() as req:
-            self.recorder.add("queue_lengths", self.spec.id, arrive, len(resource.queue))
             yield req
             opened = self.next_open_h(env.now)
             if opened > env.now:
                 yield env.timeout(opened - env.now)
             start = env.now
-            self.recorder.add("queue_lengths", self.spec.id, start, len(resource.queue))
+            self.waiting -= 1
+            self.recorder.add("queue_lengths", self.spec.id, start, self.waiting)
             service_h, inspection_h, inspected = self._service_h()
             if service_h + inspection_h > 0:
                 yield env.timeout(service_h + inspection_h)

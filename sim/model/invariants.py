@@ -40,8 +40,8 @@ def _first_bad(mask: np.ndarray) -> int | None:
 
 def _capacity(corridor: Corridor, tables: dict[str, dict[str, np.ndarray]]) -> None:
     dep = tables["departures"]
-    i = _first_bad(dep["teu"] > dep["capacity_teu"] + _EPS)
-    if i is not None and not dep["cancelled"][i]:
+    i = _first_bad((dep["teu"] > dep["capacity_teu"] + _EPS) & (dep["cancelled"] == 0))
+    if i is not None:
         raise ModelError(
             f"t={dep['depart_h'][i]:.3f} h: vehicle {dep['vehicle'][i]} of "
             f"{dep['service'][i]} carries {dep['teu'][i]} TEU > capacity "

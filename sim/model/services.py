@@ -185,7 +185,7 @@ class ServiceRunner:
             latest = slot - svc.cutoff_h
             self._count_missed(latest)
             ready_teu = sum(c.teu for c in self.queue if c.ready_h <= latest)
-            if ready_teu < svc.min_load_teu or (ready_teu == 0 and svc.min_load_teu > 0):
+            if ready_teu < svc.min_load_teu:
                 self.corridor.record_cancelled(svc, min(ready_teu, svc.capacity_teu))
                 continue
             self._launch(self._board(latest), extra=False)
@@ -224,7 +224,10 @@ class ServiceRunner:
             travel = self.stream.positive(link.time_h, link.time_cv)
             if windows is not None:  # closed or slowed at times: wait for it, travel slower
                 held = windows.reopen_h(env.now) - env.now
-                travel = held + travel * windows.factor(env.now + held)
+                if held > 0:
+                    yield env.timeout(held)
+                    stall += held  # waiting, like a departure held at a closed origin
+                travel *= windows.factor(env.now)
             yield env.timeout(travel)
             moving += travel
             if facility is not None:

@@ -17,6 +17,8 @@ import zlib
 
 import numpy as np
 
+from sim.errors import SimError
+
 __all__ = ["Stream", "Streams"]
 
 _CHUNK = 4096
@@ -73,6 +75,8 @@ class Streams:
     """The named streams of one run, made on first use from one seed."""
 
     def __init__(self, seed: int) -> None:
+        if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+            raise SimError(f"seed: must be a whole number >= 0, got {seed!r}")
         self.seed = int(seed)
         self._streams: dict[str, Stream] = {}
 

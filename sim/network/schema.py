@@ -142,6 +142,19 @@ class Network:
         object.__setattr__(self, "links", MappingProxyType(dict(self.links)))
         object.__setattr__(self, "modes", MappingProxyType(dict(self.modes)))
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle the mappings as plain dicts (read-only views cannot be pickled), no cache."""
+        state = {
+            k: dict(v) if isinstance(v, MappingProxyType) else v for k, v in vars(self).items()
+        }
+        state["_cache"] = {}
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for key, value in state.items():
+            object.__setattr__(self, key, value)
+        self.__post_init__()
+
     def count_nodes_by_kind(self) -> dict[str, int]:
         """Number of nodes of each kind, kinds in their canonical order."""
         counts = {k: sum(n.kind == k for n in self.nodes.values()) for k in NODE_KINDS}

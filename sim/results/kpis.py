@@ -86,7 +86,8 @@ def _facilities(scenario: Scenario, tables: Tables, out: dict[str, float]) -> No
             out[f"border_queue_vehicles.{fid}.mean"] = _time_average(
                 trace["time_h"][on], trace["vehicles"][on], w, end
             )
-            out[f"border_queue_vehicles.{fid}.max"] = float(trace["vehicles"][on].max(initial=0))
+            after = on & (trace["time_h"] >= w)
+            out[f"border_queue_vehicles.{fid}.max"] = float(trace["vehicles"][after].max(initial=0))
         for server in ("lanes", "tracks", "berths"):
             n = getattr(fac, server)
             sel = at & (visits["server"] == server)
@@ -133,7 +134,6 @@ def compute_kpis(scenario: Scenario, tables: Tables) -> dict[str, float]:
         "teu.created": float(cons["teu"][measured].sum()),
         "teu.delivered": float(cons["teu"][measured & delivered].sum()),
         "teu.in_system": float(cons["teu"][~delivered].sum()),
-        "teu.diverted": 0.0,
         "missed_connections": float(cons["missed_connections"][measured].sum()),
     }
     _departures(scenario, tables, out)

@@ -15,8 +15,9 @@ Tables (one row per observation, units in the column names):
     (lanes, tracks or berths), ``vehicle``, ``service``, ``arrive_h``, ``start_h``, ``end_h``,
     ``inspected`` (0/1).
 ``queue_lengths``
-    The number of vehicles waiting at a facility, after every change: ``node``, ``time_h``,
-    ``vehicles``.
+    The number of vehicles waiting at a facility (arrived, not yet in service: queueing for a
+    lane, track or berth, or holding one while the facility is shut), after every change:
+    ``node``, ``time_h``, ``vehicles``.
 ``legs``
     (only when the event log is on) one row per consignment and service: ``consignment``,
     ``stage``, ``service``, ``vehicle``, ``node_from``, ``node_to``, ``ready_h``, ``depart_h``,

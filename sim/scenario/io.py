@@ -65,7 +65,7 @@ _FACILITY = {k: ("int", None, _ONE) for k in ("lanes", "tracks", "berths")}
 _FACILITY |= {k: ("float", None, _NONNEG) for k in ("handling_h", "clearance_cv", "inspection_h")}
 _OPEN = (lambda t: not t or mg.clock_hours(t, span=True), "must be HH:MM-HH:MM or '' for 24 h")
 _FACILITY |= {"clearance_h": ("float", None, _POS), "opening_hours": ("str", None, _OPEN)}
-_FACILITY |= {"inspection_share": ("float", None, (lambda x: x <= 1, "must be in [0, 1]"))}
+_FACILITY |= {"inspection_share": ("float", None, (lambda x: 0 <= x <= 1, "must be in [0, 1]"))}
 _FACILITY |= {"clearance_dist": ("str", None, one_of("lognormal", "exponential", "deterministic"))}
 _DISRUPTION = {"target": ("str", REQ, None), "start": ("when", REQ, None)}
 _DISRUPTION |= {"end": ("when", None, None), "days": ("float", None, _POS)}

@@ -194,3 +194,12 @@ class Scenario:
     def __post_init__(self) -> None:
         for name in ("services", "flows", "facilities", "overrides", "data"):
             object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle the mappings as plain dicts (read-only views cannot be pickled)."""
+        return {k: dict(v) if isinstance(v, MappingProxyType) else v for k, v in vars(self).items()}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for key, value in state.items():
+            object.__setattr__(self, key, value)
+        self.__post_init__()
