@@ -287,3 +287,42 @@ def test_a_negative_inspection_share_is_refused(tmp_path):
                 },
             )
         )
+
+
+def test_service_defaults_fill_what_a_service_leaves_out(tmp_path):
+    # The family's default max wait (5 h) applies: departures every 6 h as in test_maximum_wait.
+    train = {**TRAIN, "dispatch": "when_full"}
+    res = go(
+        tmp_path,
+        {
+            "demand.flows.f": EVERY_2H,
+            "service_defaults.rail_sea": {"max_wait_h": 5.0},
+            "services.train": train,
+        },
+    )
+    assert departures(res)["depart_h"].tolist()[:3] == [6.0, 12.0, 18.0]
+    own = {**train, "max_wait_h": 9.0}  # a service's own value wins
+    sc = load_scenario(
+        write_scenario(
+            tmp_path,
+            {
+                "demand.flows.f": EVERY_2H,
+                "service_defaults.rail_sea": {"max_wait_h": 5.0},
+                "services.train": own,
+            },
+        )
+    )
+    assert sc.services["train"].max_wait_h == 9.0
+    with pytest.raises(
+        sim.ScenarioError, match=r"service_defaults\.rail_sea\.max_wait_h: must be > 0"
+    ):
+        load_scenario(
+            write_scenario(
+                tmp_path,
+                {
+                    "demand.flows.f": EVERY_2H,
+                    "service_defaults.rail_sea": {"max_wait_h": -1.0},
+                    "services.train": own,
+                },
+            )
+        )

@@ -36,7 +36,7 @@ _TOP = {"name": ("str", REQ, _FULL), "network": ("str", REQ, _FULL), "seed": ("i
 _TOP |= {"description": ("str", "", None), "replications": ("int", 1, _ONE)}
 _TOP |= {"gauge_change_h": ("float", 0.0, _NONNEG)}
 _TOP |= {k: ("table", {}, None) for k in ("horizon", "log", "demand", "services", "facilities")}
-_TOP |= {"disruptions": ("table", {}, None)}
+_TOP |= {"disruptions": ("table", {}, None), "service_defaults": ("table", {}, None)}
 _HORIZON = {"start": ("date", REQ, None), "end": ("date", REQ, None)}
 _HORIZON |= {"warmup_days": ("float", 0.0, _NONNEG)}
 _DEMAND = {"scale": ("float", 1.0, _POS), "flows": ("table", {}, None)}
@@ -132,6 +132,23 @@ def _path_links(c: _Checker, key: str, path: Any, vehicle: str | None) -> tuple[
             others = ", ".join(sorted({lk.mode for lk in joining})) or "none"
             c.fail(key, f"no {mode} link joins {a!r} and {b!r} (links there: {others})", [a, b])
     return tuple(links)
+
+
+_DEFAULTABLE = {
+    k: (kind, None, rule)
+    for k, (kind, _, rule) in _SERVICE.items()
+    if k not in ("family", "vehicle", "path")
+}
+
+
+def _service_defaults(c: _Checker, table: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """``[service_defaults.<family>]``: checked values every service of that family starts from."""
+    spec = {fam: ("table", {}, None) for fam in sc.SERVICE_FAMILIES}
+    out = {}
+    for fam, values in c.read("service_defaults", table, spec).items():
+        checked = c.read(f"service_defaults.{fam}", values or {}, _DEFAULTABLE)
+        out[fam] = {k: (values or {})[k] for k, v in checked.items() if v is not None}
+    return out
 
 
 def _service(c: _Checker, key: str, v: dict[str, Any]) -> sc.Service:
@@ -307,7 +324,12 @@ def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) 
     horizon = _horizon(c, top.pop("horizon") or {})
     log = c.read("log", top.pop("log") or {}, {"events": ("bool", True, None)})
     demand = c.read("demand", top.pop("demand") or {}, _DEMAND)
-    entries = c.entries("services", top.pop("services") or {}, _SERVICE)
+    defaults = _service_defaults(c, top.pop("service_defaults") or {})
+    raw_services = {
+        sid: {**defaults.get(svc.get("family"), {}), **svc} if isinstance(svc, dict) else svc
+        for sid, svc in (top.pop("services") or {}).items()
+    }
+    entries = c.entries("services", raw_services, _SERVICE)
     services = {k: _service(c, key, v) for k, key, v in entries}
     entries = c.entries("demand.flows", demand["flows"] or {}, _FLOW)
     by_chain = c.read("demand.chain_scale", demand["chain_scale"] or {}, _CHAIN_SCALE)
