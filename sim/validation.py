@@ -101,24 +101,10 @@ def _target(file: str, i: int, raw: dict[str, Any], problems: list[Problem]) -> 
         wrong = not isinstance(v, kind) or (kind is not bool and isinstance(v, bool))
         if v is not None and wrong:
             problems.append(Problem(file, "has the wrong type", column=f"{key}.{name}", value=v))
-    if raw.get("relation") not in (None, *RELATIONS):
-        problems.append(
-            Problem(
-                file,
-                f"must be one of {', '.join(RELATIONS)}",
-                column=f"{key}.relation",
-                value=raw["relation"],
-            )
-        )
-    if raw.get("evidence") not in (None, *_EVIDENCE):
-        problems.append(
-            Problem(
-                file,
-                f"must be one of {', '.join(_EVIDENCE)}",
-                column=f"{key}.evidence",
-                value=raw["evidence"],
-            )
-        )
+    for name, allowed in (("relation", RELATIONS), ("evidence", _EVIDENCE)):
+        if raw.get(name) not in (None, *allowed):
+            rule = f"must be one of {', '.join(allowed)}"
+            problems.append(Problem(file, rule, column=f"{key}.{name}", value=raw[name]))
     tol = raw.get("tolerance_rel")
     if isinstance(tol, int | float) and not isinstance(tol, bool) and not 0 <= tol < 1:
         problems.append(

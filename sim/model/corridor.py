@@ -207,22 +207,5 @@ def _events_processed(env: simpy.Environment) -> int:
 def run(
     scenario: Scenario, seed: int | None = None, *, log_events: bool | None = None
 ) -> RunResult:
-    """Simulate one replication of ``scenario``.
-
-    Parameters
-    ----------
-    scenario : Scenario
-        From :func:`sim.load_scenario`.
-    seed : int, optional
-        The run's seed (default: the scenario's ``seed``). The same seed gives the same result to
-        the last digit.
-    log_events : bool, optional
-        Keep the per-consignment ``legs`` table (default: the scenario's ``log.events``). Off is
-        faster and lighter; the KPIs do not need it.
-
-    Returns
-    -------
-    RunResult
-        Tables of the run and its KPIs.
-    """
+    """Simulate one replication of ``scenario`` (the public entry point is :func:`sim.run`)."""
     return Corridor(scenario, scenario.seed if seed is None else seed, log_events).run()
