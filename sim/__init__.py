@@ -10,6 +10,7 @@ True
 """
 
 from sim import plot
+from sim.compare import Comparison, compare
 from sim.errors import ModelError, NetworkError, ScenarioError, SimError
 from sim.experiments import run
 from sim.network import Network, Route, load_network
@@ -21,6 +22,7 @@ from sim.validation import ValidationReport, validate
 __version__ = "0.1.0"
 
 __all__ = [
+    "Comparison",
     "ModelError",
     "Network",
     "NetworkError",
@@ -32,6 +34,7 @@ __all__ = [
     "SimError",
     "ValidationReport",
     "__version__",
+    "compare",
     "load_network",
     "load_scenario",
     "plot",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 
 import numpy as np
@@ -123,6 +123,34 @@ def summarise(x: np.ndarray) -> dict[str, float]:
     return {"mean": mean, "std": std, "ci_low": mean - half, "ci_high": mean + half}
 
 
+def _run_batch(
+    scenario: Scenario, seeds: list[int], pool: Executor | None, bar: tqdm
+) -> list[dict[str, float]]:
+    """KPIs of one replication per seed, in seed order, on ``pool`` (or here when None)."""
+    if pool is None:
+        rows = []
+        for s in seeds:
+            rows.append(_run_one(scenario, s))
+            bar.update()
+        return rows
+    out: list[dict[str, float] | None] = [None] * len(seeds)
+    futures = {pool.submit(_run_one, scenario, s): i for i, s in enumerate(seeds)}
+    for future in as_completed(futures):
+        out[futures[future]] = future.result()
+        bar.update()
+    return [r for r in out if r is not None]
+
+
+def _precise_enough(rows: list[dict[str, float]], bounds: Mapping[str, float]) -> bool:
+    """Every named KPI's 95% CI half-width within its bound, relative to its mean."""
+    for kpi, bound in bounds.items():
+        s = summarise(np.array([r.get(kpi, math.nan) for r in rows], dtype=float))
+        half = (s["ci_high"] - s["ci_low"]) / 2
+        if not half <= bound * abs(s["mean"]):  # NaN and infinite halves fail too
+            return False
+    return True
+
+
 def replicate(
     scenario: Scenario,
     n: int | None = None,
@@ -130,15 +158,17 @@ def replicate(
     executor: Executor | None = None,
     jobs: int | None = None,
     progress: bool = False,
+    until_halfwidth: Mapping[str, float] | None = None,
 ) -> Replications:
-    """Run ``n`` independent replications of ``scenario``.
+    """Run ``n`` independent replications of ``scenario`` (or fewer, until precise enough).
 
     Parameters
     ----------
     scenario : Scenario
         From :func:`sim.load_scenario`; it is sent to the workers as it is.
     n : int, optional
-        Replications (default: the scenario's ``replications``).
+        Replications (default: the scenario's ``replications``); with ``until_halfwidth``, the
+        most to run (default 100).
     seed : int, optional
         The experiment's seed (default: the scenario's ``seed``).
     executor : concurrent.futures.Executor, optional
@@ -148,12 +178,28 @@ def replicate(
         Worker processes when no executor is given (default: one per core).
     progress : bool
         Show a progress bar on stderr.
+    until_halfwidth : mapping, optional
+        KPI name -> relative bound: stop, after at least 3 replications, once the 95% confidence
+        interval of every named KPI has a half-width within ``bound * |mean|``. Replications run
+        in batches of ``jobs``, and replication ``i`` always has the same seed, so a longer run
+        only adds replications.
 
     Returns
     -------
     Replications
         Rows in replication order, identical whichever executor ran them.
+
+    Examples
+    --------
+    >>> import sim
+    >>> sc = sim.load_scenario("scenarios/example.toml", overrides={"demand.scale": 0.2})
+    >>> reps = sim.replicate(sc, n=20, seed=1, jobs=1,
+    ...                      until_halfwidth={"departures.road": 0.10})
+    >>> 3 <= reps.n < 20
+    True
     """
+    if until_halfwidth is not None and n is None:
+        n = 100
     n = scenario.replications if n is None else n
     seed = scenario.seed if seed is None else seed
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
@@ -162,6 +208,10 @@ def replicate(
         raise SimError(f"replicate: seed must be a whole number >= 0, got {seed!r}")
     seeds = replication_seeds(seed, n)
     jobs = jobs or os.cpu_count() or 1
+    own_pool = executor is None and jobs > 1 and n > 1
+    pool = ProcessPoolExecutor(max_workers=min(jobs, n)) if own_pool else executor
+    batch = n if until_halfwidth is None else max(jobs, 3)
+    rows: list[dict[str, float]] = []
     bar = tqdm(
         total=n,
         desc=f"{scenario.name}: replications",
@@ -170,20 +220,15 @@ def replicate(
         disable=not progress,
         leave=False,
     )
-    rows: list[dict[str, float] | None] = [None] * n
-    with bar:
-        if executor is None and (jobs == 1 or n == 1):
-            for i, s in enumerate(seeds):
-                rows[i] = _run_one(scenario, s)
-                bar.update()
-        else:
-            pool = executor or ProcessPoolExecutor(max_workers=min(jobs, n))
-            try:
-                futures = {pool.submit(_run_one, scenario, s): i for i, s in enumerate(seeds)}
-                for future in as_completed(futures):
-                    rows[futures[future]] = future.result()
-                    bar.update()
-            finally:
-                if executor is None:
-                    pool.shutdown(cancel_futures=True)
-    return Replications(scenario, seed, seeds, [r for r in rows if r is not None])
+    try:
+        with bar:
+            while len(rows) < n:
+                rows += _run_batch(scenario, seeds[len(rows) : len(rows) + batch], pool, bar)
+                if until_halfwidth is not None and len(rows) >= 3:
+                    if _precise_enough(rows, until_halfwidth):
+                        break
+                    batch = max(jobs, 1)
+    finally:
+        if own_pool and pool is not None:
+            pool.shutdown(cancel_futures=True)
+    return Replications(scenario, seed, seeds[: len(rows)], rows)

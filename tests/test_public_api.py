@@ -6,6 +6,7 @@ import sys
 import sim
 
 EXPECTED = [
+    "Comparison",
     "ModelError",
     "Network",
     "NetworkError",
@@ -17,6 +18,7 @@ EXPECTED = [
     "SimError",
     "ValidationReport",
     "__version__",
+    "compare",
     "load_network",
     "load_scenario",
     "plot",

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from sim import __version__
-from sim.cli import network_cmd, run_cmd, validate_cmd
+from sim.cli import compare_cmd, network_cmd, run_cmd, validate_cmd
 from sim.errors import ModelError, SimError
 
 __all__ = ["build_parser", "main"]
@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     run_cmd.add_parser(commands)
     validate_cmd.add_parser(commands)
+    compare_cmd.add_parser(commands)
     network_cmd.add_parser(commands)
     return parser
 
