@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-__all__ = ["count", "positive"]
+__all__ = ["add_experiment_options", "count", "positive"]
 
 
 def count(text: str) -> int:
@@ -24,3 +24,11 @@ def positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
     return value
+
+
+def add_experiment_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--replications``, ``--seed``, ``--jobs`` and ``--json`` (every experiment command)."""
+    parser.add_argument("--replications", type=positive, default=30, help="replications (30)")
+    parser.add_argument("--seed", type=count, help="experiment seed (default: the scenario's)")
+    parser.add_argument("--jobs", type=positive, help="worker processes (default: one per core)")
+    parser.add_argument("--json", action="store_true", help="print the result as one JSON object")

@@ -7,7 +7,7 @@ import json
 import math
 from typing import Any
 
-from sim.cli.argtypes import count, positive
+from sim.cli.argtypes import add_experiment_options
 from sim.cli.textfmt import format_table
 from sim.scenario import load_scenario
 
@@ -86,9 +86,6 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser("compare", help="paired replications of two scenarios, KPI by KPI")
     p.add_argument("base", metavar="BASE", help="base scenario TOML file")
     p.add_argument("alt", metavar="ALT", help="alternative scenario TOML file")
-    p.add_argument("--replications", type=positive, default=30, help="paired replications (30)")
-    p.add_argument("--seed", type=count, help="experiment seed (default: the base scenario's)")
-    p.add_argument("--jobs", type=positive, help="worker processes (default: one per core)")
+    add_experiment_options(p)
     p.add_argument("--all", action="store_true", help="every KPI, not only the headline ones moved")
-    p.add_argument("--json", action="store_true", help="print the comparison as one JSON object")
     p.set_defaults(handler=_compare)

@@ -8,7 +8,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from sim.cli.argtypes import count, positive
+from sim.cli.argtypes import add_experiment_options
 from sim.cli.textfmt import format_table
 from sim.errors import SimError
 from sim.scenario import load_scenario
@@ -112,9 +112,6 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         metavar="FILE",
         help="target file (default: seeds/targets_<year of the horizon>.toml)",
     )
-    p.add_argument("--replications", type=positive, default=30, help="replications (default 30)")
-    p.add_argument("--seed", type=count, help="experiment seed (default: the scenario's)")
-    p.add_argument("--jobs", type=positive, help="worker processes (default: one per core)")
-    p.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    add_experiment_options(p)
     p.add_argument("--plot", metavar="FILE", help="also write the validation figure (.png/.svg)")
     p.set_defaults(handler=_validate)
