@@ -10,13 +10,14 @@ True
 """
 
 from sim import plot
-from sim.compare import Comparison, compare
+from sim.comparisons import Comparison, compare
 from sim.errors import ModelError, NetworkError, ScenarioError, SimError
 from sim.experiments import run
 from sim.network import Network, Route, load_network
 from sim.replications import Replications, replicate
 from sim.results import RunResult
 from sim.scenario import Scenario, load_scenario
+from sim.sweeps import SweepResult, sweep
 from sim.validation import ValidationReport, validate
 
 __version__ = "0.1.0"
@@ -32,6 +33,7 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "SimError",
+    "SweepResult",
     "ValidationReport",
     "__version__",
     "compare",
@@ -40,5 +42,6 @@ __all__ = [
     "plot",
     "replicate",
     "run",
+    "sweep",
     "validate",
 ]

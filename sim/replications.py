@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import math
 import os
-import sys
 from collections.abc import Mapping, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor
+from pathlib import Path
+from typing import Any
 
 import numpy as np
-from tqdm import tqdm
 
 from sim.errors import SimError
+from sim.executors import RunStore, executor_for, run_tasks
 from sim.scenario import Scenario
 
 __all__ = ["Replications", "replicate", "replication_seeds", "summarise", "t_quantile_975"]
@@ -77,13 +78,6 @@ def replication_seeds(seed: int, n: int) -> list[int]:
     return [int(child.generate_state(1)[0]) for child in np.random.SeedSequence(seed).spawn(n)]
 
 
-def _run_one(scenario: Scenario, seed: int) -> dict[str, float]:
-    """Worker: one replication's KPIs."""
-    from sim.experiments import run
-
-    return run(scenario, seed, log_events=False).kpis()
-
-
 class Replications:
     """KPIs of ``n`` replications of one scenario, with their mean and 95% confidence interval."""
 
@@ -123,24 +117,6 @@ def summarise(x: np.ndarray) -> dict[str, float]:
     return {"mean": mean, "std": std, "ci_low": mean - half, "ci_high": mean + half}
 
 
-def _run_batch(
-    scenario: Scenario, seeds: list[int], pool: Executor | None, bar: tqdm
-) -> list[dict[str, float]]:
-    """KPIs of one replication per seed, in seed order, on ``pool`` (or here when None)."""
-    if pool is None:
-        rows = []
-        for s in seeds:
-            rows.append(_run_one(scenario, s))
-            bar.update()
-        return rows
-    out: list[dict[str, float] | None] = [None] * len(seeds)
-    futures = {pool.submit(_run_one, scenario, s): i for i, s in enumerate(seeds)}
-    for future in as_completed(futures):
-        out[futures[future]] = future.result()
-        bar.update()
-    return [r for r in out if r is not None]
-
-
 def _precise_enough(rows: list[dict[str, float]], bounds: Mapping[str, float]) -> bool:
     """Every named KPI's 95% CI half-width within its bound, relative to its mean."""
     for kpi, bound in bounds.items():
@@ -155,10 +131,12 @@ def replicate(
     scenario: Scenario,
     n: int | None = None,
     seed: int | None = None,
-    executor: Executor | None = None,
+    executor: str | Executor | None = None,
     jobs: int | None = None,
     progress: bool = False,
     until_halfwidth: Mapping[str, float] | None = None,
+    out: str | Path | None = None,
+    address: str | None = None,
 ) -> Replications:
     """Run ``n`` independent replications of ``scenario`` (or fewer, until precise enough).
 
@@ -171,11 +149,11 @@ def replicate(
         most to run (default 100).
     seed : int, optional
         The experiment's seed (default: the scenario's ``seed``).
-    executor : concurrent.futures.Executor, optional
-        Where to run; by default a process pool of ``jobs`` workers, or in this process when
-        ``jobs`` is 1.
+    executor : str or concurrent.futures.Executor, optional
+        ``"serial"``, ``"process"`` (default: a pool of ``jobs`` workers, or in this process when
+        ``jobs`` is 1), ``"dask"`` (a cluster at ``address``, or a local one), or an executor.
     jobs : int, optional
-        Worker processes when no executor is given (default: one per core).
+        Workers (default: one per core).
     progress : bool
         Show a progress bar on stderr.
     until_halfwidth : mapping, optional
@@ -183,6 +161,10 @@ def replicate(
         interval of every named KPI has a half-width within ``bound * |mean|``. Replications run
         in batches of ``jobs``, and replication ``i`` always has the same seed, so a longer run
         only adds replications.
+    out : str or Path, optional
+        A folder that keeps every finished replication; running again into it resumes.
+    address : str, optional
+        The Dask scheduler (``tcp://host:8786``) for ``executor="dask"``.
 
     Returns
     -------
@@ -208,27 +190,39 @@ def replicate(
         raise SimError(f"replicate: seed must be a whole number >= 0, got {seed!r}")
     seeds = replication_seeds(seed, n)
     jobs = jobs or os.cpu_count() or 1
-    own_pool = executor is None and jobs > 1 and n > 1
-    pool = ProcessPoolExecutor(max_workers=min(jobs, n)) if own_pool else executor
+    store = experiment_store(out, scenario, seed, {}) if out else None
     batch = n if until_halfwidth is None else max(jobs, 3)
     rows: list[dict[str, float]] = []
-    bar = tqdm(
-        total=n,
-        desc=f"{scenario.name}: replications",
-        unit="run",
-        file=sys.stderr,
-        disable=not progress,
-        leave=False,
-    )
-    try:
-        with bar:
-            while len(rows) < n:
-                rows += _run_batch(scenario, seeds[len(rows) : len(rows) + batch], pool, bar)
-                if until_halfwidth is not None and len(rows) >= 3:
-                    if _precise_enough(rows, until_halfwidth):
-                        break
-                    batch = max(jobs, 1)
-    finally:
-        if own_pool and pool is not None:
-            pool.shutdown(cancel_futures=True)
+    with executor_for(executor if n > 1 else "serial", jobs, address) as pool:
+        while len(rows) < n:
+            chunk = range(len(rows), min(n, len(rows) + batch))
+            tasks = [(f"r{i:04d}", scenario, seeds[i]) for i in chunk]
+            done = run_tasks(tasks, pool, store, progress, f"{scenario.name}: replications")
+            rows += [done[key] for key, _, _ in tasks]
+            if until_halfwidth is not None and len(rows) >= 3:
+                if _precise_enough(rows, until_halfwidth):
+                    break
+                batch = max(jobs, 1)
     return Replications(scenario, seed, seeds[: len(rows)], rows)
+
+
+def experiment_store(
+    out: str | Path, scenario: Scenario, seed: int, grid: Mapping[str, Any]
+) -> RunStore:
+    """The run folder of an experiment: what it is, and the versions that ran it."""
+    from sim.results.output import environment
+
+    identity = {
+        "scenario": scenario.name,
+        "files": [{"path": f, "sha256": _sha256(f)} for f in scenario.files],
+        "overrides": dict(scenario.overrides),
+        "seed": seed,
+        "grid": dict(grid),
+    }
+    return RunStore(out, identity, environment())
+
+
+def _sha256(path: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()

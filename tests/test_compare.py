@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT
 
 import sim
-from sim.compare import headline_kpis
+from sim.comparisons import headline_kpis
 
 EXAMPLE = ROOT / "scenarios" / "example.toml"
 

@@ -16,6 +16,7 @@ EXPECTED = [
     "Scenario",
     "ScenarioError",
     "SimError",
+    "SweepResult",
     "ValidationReport",
     "__version__",
     "compare",
@@ -24,6 +25,7 @@ EXPECTED = [
     "plot",
     "replicate",
     "run",
+    "sweep",
     "validate",
 ]
 

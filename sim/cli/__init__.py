@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from sim import __version__
-from sim.cli import compare_cmd, network_cmd, run_cmd, validate_cmd
+from sim.cli import compare_cmd, network_cmd, run_cmd, sweep_cmd, validate_cmd
 from sim.errors import ModelError, SimError
 
 __all__ = ["build_parser", "main"]
@@ -30,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     run_cmd.add_parser(commands)
     validate_cmd.add_parser(commands)
     compare_cmd.add_parser(commands)
+    sweep_cmd.add_parser(commands)
     network_cmd.add_parser(commands)
     return parser
 
@@ -49,3 +50,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except BrokenPipeError:  # output piped into `head` and the like
         return 0
+    except KeyboardInterrupt:
+        out = getattr(args, "out", None)
+        kept = (
+            f"; finished runs are kept in {out}: run the same command again to resume"
+            if out
+            else ""
+        )
+        print(f"corridor-sim: interrupted{kept}", file=sys.stderr)
+        return 130

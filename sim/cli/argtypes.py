@@ -26,9 +26,11 @@ def positive(text: str) -> int:
     return value
 
 
-def add_experiment_options(parser: argparse.ArgumentParser) -> None:
+def add_experiment_options(parser: argparse.ArgumentParser, replications: int = 30) -> None:
     """Add ``--replications``, ``--seed``, ``--jobs`` and ``--json`` (every experiment command)."""
-    parser.add_argument("--replications", type=positive, default=30, help="replications (30)")
+    parser.add_argument(
+        "--replications", type=positive, default=replications, help=f"replications ({replications})"
+    )
     parser.add_argument("--seed", type=count, help="experiment seed (default: the scenario's)")
     parser.add_argument("--jobs", type=positive, help="worker processes (default: one per core)")
     parser.add_argument("--json", action="store_true", help="print the result as one JSON object")

@@ -66,7 +66,7 @@ def format_comparison(data: dict[str, Any], show_all: bool = False) -> str:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from sim.compare import compare, headline_kpis
+    from sim.comparisons import compare, headline_kpis
 
     base, alt = load_scenario(args.base), load_scenario(args.alt)
     result = compare(

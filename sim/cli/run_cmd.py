@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sim.cli.argtypes import count
+from sim.cli.argtypes import count, positive
 from sim.cli.textfmt import format_table
 from sim.errors import SimError
 from sim.scenario import SERVICE_FAMILIES, load_scenario, parse_set_options
@@ -78,12 +78,45 @@ def headline(kpis: dict[str, float]) -> str:
     return "\n\n".join(blocks)
 
 
+def _replicated(args: argparse.Namespace, scenario: Any) -> int:
+    from sim.comparisons import headline_kpis
+    from sim.fileio import write_json_atomic
+    from sim.replications import replicate
+
+    reps = replicate(
+        scenario,
+        n=args.replications,
+        seed=args.seed,
+        executor=args.executor,
+        jobs=args.jobs,
+        out=args.out,
+        address=args.address,
+        progress=True,
+    )
+    summary = reps.kpis()
+    print(f"{scenario.name}: {reps.n} replications (seed {reps.seed})\n")
+    rows = [
+        [k, summary[k]["mean"], summary[k]["ci_low"], summary[k]["ci_high"]]
+        for k in headline_kpis(summary)
+        if summary[k]["mean"] or summary[k]["ci_high"]  # leave out what never happened
+    ]
+    print(format_table(["kpi", "mean", "ci_low", "ci_high"], rows, digits=[0, 2, 2, 2]))
+    if args.out:
+        write_json_atomic(Path(args.out) / "kpis.json", summary)
+        print(f"\nwrote {args.out}/ (kpis.json with mean and 95% CI, runs/, manifest.json)")
+    return 0
+
+
 def _run(args: argparse.Namespace) -> int:
     from sim.experiments import run
     from sim.results.output import write_run
 
     overrides: dict[str, Any] = parse_set_options(args.set or [])
     scenario = load_scenario(args.scenario, overrides=overrides)
+    if args.out and Path(args.out).exists() and not Path(args.out).is_dir():
+        raise SimError(f"--out {args.out}: exists and is not a folder")
+    if args.replications > 1:
+        return _replicated(args, scenario)
     seed = scenario.seed if args.seed is None else args.seed
     start = time.perf_counter()
     res = run(scenario, seed, log_events=False if args.no_events else None)
@@ -95,8 +128,6 @@ def _run(args: argparse.Namespace) -> int:
     )
     print(headline(res.kpis()))
     if args.out:
-        if Path(args.out).exists() and not Path(args.out).is_dir():
-            raise SimError(f"--out {args.out}: exists and is not a folder")
         write_run(res, args.out, wall_s=wall)
         print(f"\nwrote {args.out}/ (kpis.json, manifest.json, events.csv and the tables as CSV)")
     return 0
@@ -113,6 +144,20 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         metavar="KEY=VALUE",
         help="override a scenario key (value parsed as TOML); repeatable",
     )
+    p.add_argument(
+        "--replications",
+        type=positive,
+        default=1,
+        help="replications (default 1); more give means with 95%% CIs",
+    )
+    p.add_argument("--jobs", type=positive, help="worker processes (default: one per core)")
+    p.add_argument(
+        "--executor",
+        choices=("serial", "process", "dask"),
+        default=None,
+        help="where replications run (default: a process pool)",
+    )
+    p.add_argument("--address", metavar="URL", help="Dask scheduler for --executor dask")
     p.add_argument("--out", metavar="DIR", help="write kpis.json, tables, events and manifest here")
     p.add_argument("--no-events", action="store_true", help="do not keep the per-consignment log")
     p.set_defaults(handler=_run)

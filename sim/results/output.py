@@ -22,7 +22,7 @@ import numpy as np
 from sim.fileio import write_json_atomic, write_text_atomic
 from sim.results.run_result import RunResult
 
-__all__ = ["event_log", "manifest", "write_run"]
+__all__ = ["environment", "event_log", "manifest", "write_run"]
 
 _PACKAGES = ("corridor-sim", "simpy", "numpy", "networkx", "matplotlib", "pandas", "pyarrow")
 
@@ -111,6 +111,16 @@ def _versions() -> dict[str, str | None]:
     return out
 
 
+def environment() -> dict[str, Any]:
+    """Package versions, git revision, command line and time: what ran an experiment."""
+    return {
+        "versions": _versions(),
+        "git_revision": _git_revision(),
+        "command": sys.argv,
+        "created_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+
+
 def manifest(res: RunResult, wall_s: float | None = None) -> dict[str, Any]:
     """What made this run: scenario files and hashes, overrides, seed tree, versions, revision."""
     sc = res.scenario
@@ -125,10 +135,7 @@ def manifest(res: RunResult, wall_s: float | None = None) -> dict[str, Any]:
         "seed": res.seed,
         "streams": res.streams,
         "seed_scheme": "numpy SeedSequence(seed, spawn_key=(crc32(stream name),)), PCG64",
-        "versions": _versions(),
-        "git_revision": _git_revision(),
-        "command": sys.argv,
-        "created_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        **environment(),
         "wall_s": wall_s,
         "events": res.events,
     }

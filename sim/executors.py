@@ -1,0 +1,165 @@
+"""Where replications run, and a folder that keeps every finished one.
+
+:func:`executor_for` makes the executor an experiment asks for: ``"serial"`` (in this process),
+``"process"`` (a pool of worker processes, the default), ``"dask"`` (a Dask distributed cluster at
+an address, or a local one; needs the ``distributed`` extra), or any
+``concurrent.futures.Executor``.
+:func:`run_tasks` runs (key, scenario, seed) tasks on it and returns their KPIs by key; with a
+:class:`RunStore`, each result is written to the folder as it finishes, and tasks already there are
+not run again, so an interrupted experiment resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from sim.errors import SimError
+from sim.fileio import write_json_atomic
+
+__all__ = ["EXECUTORS", "RunStore", "executor_for", "run_tasks"]
+
+EXECUTORS = ("serial", "process", "dask")
+
+
+@contextmanager
+def executor_for(
+    kind: str | Executor | None, jobs: int | None = None, address: str | None = None
+) -> Iterator[Executor | None]:
+    """The executor of an experiment, shut down afterwards if made here (None: run in process)."""
+    jobs = jobs or os.cpu_count() or 1
+    if isinstance(kind, Executor):
+        yield kind
+    elif kind == "serial" or (kind is None and jobs == 1):
+        yield None
+    elif kind in (None, "process"):
+        pool = ProcessPoolExecutor(max_workers=jobs)
+        try:
+            yield pool
+        finally:
+            pool.shutdown(cancel_futures=True)
+    elif kind == "dask":
+        with _dask_executor(jobs, address) as pool:
+            yield pool
+    else:
+        raise SimError(f"executor: must be one of {', '.join(EXECUTORS)}, got {kind!r}")
+
+
+@contextmanager
+def _dask_executor(jobs: int, address: str | None) -> Iterator[Executor]:
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise SimError(
+            "executor: 'dask' needs the distributed extra (pip install 'corridor-sim[distributed]')"
+        ) from None
+    cluster = None
+    try:
+        if address:
+            client = Client(address, timeout="20s")
+        else:
+            cluster = LocalCluster(
+                n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None
+            )
+            client = Client(cluster)
+    except OSError as exc:
+        raise SimError(f"executor: cannot reach the Dask scheduler at {address}: {exc}") from None
+    try:
+        yield client.get_executor()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _run_one(scenario: Any, seed: int) -> dict[str, float]:
+    """One replication's KPIs (module-level, so that worker processes can import it)."""
+    from sim.experiments import run
+
+    return run(scenario, seed, log_events=False).kpis()
+
+
+class RunStore:
+    """A folder holding one experiment: ``manifest.json`` and one JSON file per finished run.
+
+    The manifest says what the experiment is (scenario files and hashes, overrides, grid, seed);
+    opening a folder that holds another experiment is refused rather than mixed.
+    """
+
+    def __init__(self, folder: str | Path, identity: dict[str, Any], manifest: dict[str, Any]):
+        self.folder = Path(folder)
+        if self.folder.exists() and not self.folder.is_dir():
+            raise SimError(f"--out {folder}: exists and is not a folder")
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / "manifest.json"
+        if path.is_file():
+            old = json.loads(path.read_text(encoding="utf-8")).get("experiment")
+            if old != json.loads(json.dumps(identity, default=str)):
+                raise SimError(
+                    f"{folder}: holds a different experiment (see its manifest.json); "
+                    "give another --out"
+                )
+        write_json_atomic(path, {"experiment": identity, **manifest})
+
+    def _path(self, key: str) -> Path:
+        return self.folder / "runs" / f"{key}.json"
+
+    def get(self, key: str) -> dict[str, float] | None:
+        """The stored KPIs of run ``key``, or None."""
+        path = self._path(key)
+        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+    def put(self, key: str, kpis: dict[str, float]) -> None:
+        """Keep the KPIs of run ``key`` (atomically)."""
+        write_json_atomic(self._path(key), kpis)
+
+
+def run_tasks(
+    tasks: Sequence[tuple[str, Any, int]],
+    pool: Executor | None,
+    store: RunStore | None = None,
+    progress: bool = False,
+    desc: str = "replications",
+) -> dict[str, dict[str, float]]:
+    """Run (key, scenario, seed) tasks; return KPIs by key. Stored runs are not run again."""
+    done = {k: row for k, _, _ in tasks if store and (row := store.get(k)) is not None}
+    todo = [t for t in tasks if t[0] not in done]
+    bar = tqdm(
+        total=len(tasks),
+        initial=len(done),
+        desc=desc,
+        unit="run",
+        file=sys.stderr,
+        disable=not progress,
+        leave=False,
+    )
+    with bar:
+        if pool is None:
+            for key, scenario, seed in todo:
+                done[key] = _finish(store, key, _run_one(scenario, seed), bar)
+        else:
+            futures = {pool.submit(_run_one, sc, seed): key for key, sc, seed in todo}
+            try:
+                for future in as_completed(futures):
+                    key = futures[future]
+                    done[key] = _finish(store, key, future.result(), bar)
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                raise
+    return done
+
+
+def _finish(store: RunStore | None, key: str, row: dict[str, float], bar: tqdm) -> dict:
+    if store is not None:
+        store.put(key, row)
+    bar.update()
+    return row

@@ -1,0 +1,113 @@
+"""Experiments: executors give identical results, folders resume, replications stop when precise."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import ROOT
+
+import sim
+from sim.replications import summarise
+
+EXAMPLE = ROOT / "scenarios" / "example.toml"
+
+
+@pytest.fixture(scope="module")
+def small():
+    return sim.load_scenario(EXAMPLE, overrides={"demand.scale": 0.3})
+
+
+def test_serial_process_and_dask_give_identical_results_in_the_same_order(small):
+    pytest.importorskip("distributed")
+    grid = {"services.rail_cq_qinzhou.per_day": [1, 2]}
+    serial = sim.sweep(small, grid, n=3, seed=8, executor="serial")
+    process = sim.sweep(small, grid, n=3, seed=8, executor="process", jobs=2)
+    dask = sim.sweep(small, grid, n=3, seed=8, executor="dask", jobs=2)
+    assert serial.rows == process.rows == dask.rows
+    assert [r["point"] for r in serial.rows] == [0, 0, 0, 1, 1, 1]
+    reps = [
+        sim.replicate(small, n=3, seed=8, executor=kind, jobs=2).rows
+        for kind in ("serial", "process", "dask")
+    ]
+    assert reps[0] == reps[1] == reps[2]
+
+
+def test_until_halfwidth_stops_once_the_bound_is_met(small):
+    bound = 0.06
+    reps = sim.replicate(small, n=60, seed=2, jobs=1, until_halfwidth={"departures.road": bound})
+    x = reps.values("departures.road")
+    s = summarise(x)
+    assert (s["ci_high"] - s["ci_low"]) / 2 <= bound * s["mean"]
+    earlier = summarise(x[:-1])  # one batch (of 1, with jobs=1) fewer was not precise enough
+    assert (earlier["ci_high"] - earlier["ci_low"]) / 2 > bound * earlier["mean"]
+    assert 3 < reps.n < 60
+
+
+def test_a_folder_keeps_every_run_and_refuses_another_experiment(small, tmp_path):
+    out = tmp_path / "exp"
+    first = sim.replicate(small, n=3, seed=5, jobs=1, out=out)
+    assert sorted(p.name for p in (out / "runs").iterdir()) == [
+        "r0000.json",
+        "r0001.json",
+        "r0002.json",
+    ]
+    (out / "runs" / "r0002.json").unlink()  # as if the run had been interrupted there
+    again = sim.replicate(small, n=3, seed=5, jobs=1, out=out)
+    assert again.rows == first.rows
+    with pytest.raises(sim.SimError, match="holds a different experiment"):
+        sim.replicate(small, n=3, seed=6, jobs=1, out=out)
+
+
+def _sweep_cmd(scenario: Path, out: Path) -> list[str]:
+    grid = "service_defaults.rail_sea.max_wait_h=60,95,130"
+    return [
+        sys.executable,
+        "-m",
+        "sim",
+        "sweep",
+        str(scenario),
+        "--grid",
+        grid,
+        "--replications",
+        "3",
+        "--jobs",
+        "1",
+        "--out",
+        str(out),
+    ]
+
+
+def test_a_sweep_killed_half_way_resumes_to_the_same_table(tmp_path):
+    scenario = tmp_path / "quarter.toml"  # the 2019 corridor, three months: a few runs a second
+    base = (ROOT / "scenarios" / "baseline_2019.toml").as_posix()
+    scenario.write_text(f'extends = "{base}"\nname = "quarter"\n[horizon]\nend = 2019-04-01\n')
+    killed, whole = tmp_path / "killed", tmp_path / "whole"
+    proc = subprocess.Popen(
+        _sweep_cmd(scenario, killed), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    deadline = time.time() + 120
+    while time.time() < deadline and len(list((killed / "runs").glob("*.json"))) < 3:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "run the same command again to resume" in err
+    kept = len(list((killed / "runs").glob("*.json")))
+    assert 3 <= kept < 9  # interrupted half-way, and no half-written file
+    assert not list(killed.rglob("*.tmp"))
+    resumed = subprocess.run(_sweep_cmd(scenario, killed), capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr
+    subprocess.run(_sweep_cmd(scenario, whole), capture_output=True, text=True, check=True)
+    a = (killed / "sweep.csv").read_text().splitlines()
+    b = (whole / "sweep.csv").read_text().splitlines()
+    assert a == b and len(a) == 1 + 9  # header + 3 points x 3 replications, none lost or doubled
+    assert len(list((killed / "runs").glob("*.json"))) == 9
+    rows = [json.loads(p.read_text()) for p in sorted((killed / "runs").glob("*.json"))]
+    assert all(np.isfinite(r["departures.rail_sea"]) for r in rows)
