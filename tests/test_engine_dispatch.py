@@ -326,3 +326,41 @@ def test_service_defaults_fill_what_a_service_leaves_out(tmp_path):
                 },
             )
         )
+
+
+def test_transfer_at_the_border_adds_its_time_off_the_lane(tmp_path):
+    # Trucks every 4 h; at b the load changes trucks for 5 h after its 1 h clearance. The lane is
+    # free again after the clearance, so no truck waits longer, and door to door grows by 5 h.
+    through = go(tmp_path, {"demand.flows.f": TRUCKS, "services.truck": TRUCK})
+    transfer = go(
+        tmp_path,
+        {"demand.flows.f": TRUCKS, "services.truck": TRUCK, "facilities.b": {"transfer_h": 5.0}},
+    )
+    a, b = through.tables["consignments"], transfer.tables["consignments"]
+    done = ~np.isnan(b["delivered_h"])  # the last few are still on their way at the end
+    assert done.sum() > 70
+    assert np.allclose(b["delivered_h"][done] - a["delivered_h"][done], 5.0)
+    assert np.allclose(b["handling_h"][done] - a["handling_h"][done], 5.0)
+    assert np.array_equal(border_visits(through)[1], border_visits(transfer)[1])  # same starts
+
+
+def test_random_disruptions_are_drawn_in_their_season_from_their_own_stream(tmp_path):
+    shut = {"target": "b", "months": [1], "events_per_year": 6.0, "days_min": 0.5, "days_max": 1.0}
+    tables = {"demand.flows.f": TRUCKS, "services.truck": TRUCK, "random_disruptions.storms": shut}
+    sc = load_scenario(write_scenario(tmp_path, tables))  # horizon 7-21 January
+    counts = []
+    for seed in range(12):
+        res = run(sc, seed=seed)
+        d = res.tables["disruptions"]
+        assert (d["random"] == 1).all() and set(d["target"]) <= {"b"}
+        assert ((d["start_h"] >= 0) & (d["start_h"] < 14 * 24)).all()
+        durations = d["end_h"] - d["start_h"]
+        assert ((durations >= 12) & (durations <= 24)).all()
+        _, start, _ = border_visits(res)
+        for a, b in zip(d["start_h"], d["end_h"], strict=True):
+            assert not ((start >= a) & (start < b)).any()  # nothing cleared while shut
+        counts.append(len(d["id"]))
+    assert 1.0 < np.mean(counts) < 5.0  # 6 a January: about 2.7 in the 14 days of the horizon
+    assert len(set(counts)) > 1
+    again = run(sc, seed=3).tables["disruptions"]
+    assert np.array_equal(again["start_h"], run(sc, seed=3).tables["disruptions"]["start_h"])

@@ -29,6 +29,8 @@ def test_every_scenario_loads_and_says_what_it_is(path):
         ("demand_2025", {"demand.scale", "horizon.start"}),
         ("demand_2025_capacity", {"facilities.youyiguan.lanes"}),
         ("three_gorges_maintenance", set()),
+        ("typhoon_season", {"random_disruptions.typhoons.target"}),
+        ("border_transfer", {"facilities.youyiguan.transfer_h"}),
     ],
 )
 def test_planner_scenarios_extend_the_2019_baseline(stem, changed):

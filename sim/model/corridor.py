@@ -15,6 +15,7 @@ import simpy
 from sim.model.facilities import FacilityRuntime, Windows
 from sim.model.feed import ArrivalFeed
 from sim.model.invariants import check_invariants
+from sim.model.random_disruptions import draw_random_disruptions
 from sim.model.services import Consignment, ServiceRunner
 from sim.model.streams import Streams
 from sim.results.records import Recorder
@@ -40,8 +41,13 @@ class Corridor:
         keep_legs = scenario.log_events if log_events is None else log_events
         self.recorder = Recorder(legs=keep_legs)
         by_target: dict[str, list] = {}
-        for d in scenario.disruptions:
-            by_target.setdefault(d.target, []).append(d)
+        drawn = draw_random_disruptions(scenario, self.streams)
+        for random, disruptions in ((0, scenario.disruptions), (1, drawn)):
+            for d in disruptions:
+                by_target.setdefault(d.target, []).append(d)
+                self.recorder.add(
+                    "disruptions", d.id, d.target, d.start_h, d.end_h, d.effect, random
+                )
         self._windows = {target: Windows(ds) for target, ds in by_target.items()}
         self._no_windows = Windows([])
         self.facilities = {

@@ -122,14 +122,17 @@ class FacilityRuntime:
 
     def visit(
         self, vehicle: str, vehicle_id: int, service: str
-    ) -> Generator[Any, Any, tuple[float, float, float]]:
-        """Queue, wait for opening, be served; return (queue_h, service_h, inspection_h)."""
+    ) -> Generator[Any, Any, tuple[float, float, float, float]]:
+        """Queue, wait for opening, be served, transfer the load if the post requires it.
+
+        Returns (queue_h, service_h, inspection_h, transfer_h).
+        """
         env = self.env
         server = self.server_for(vehicle)
         resource = self.resources.get(server)
         arrive = env.now
         if resource is None:  # nothing to queue for: pass straight through
-            return 0.0, 0.0, 0.0
+            return 0.0, 0.0, 0.0, 0.0
         self.waiting += 1  # arrived, not yet served: queueing for a server or for the opening
         self.recorder.add("queue_lengths", self.spec.id, arrive, self.waiting)
         with resource.request() as req:
@@ -154,4 +157,7 @@ class FacilityRuntime:
                 env.now,
                 int(inspected),
             )
-        return start - arrive, service_h, inspection_h
+        transfer_h = self.spec.transfer_h * self.windows.factor(env.now)
+        if transfer_h > 0:  # reloading to the other side's vehicle, in a yard, not on a lane
+            yield env.timeout(transfer_h)
+        return start - arrive, service_h, inspection_h, transfer_h

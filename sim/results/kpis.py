@@ -116,6 +116,26 @@ def _chain_co2(scenario: Scenario, tables: Tables, out: dict[str, float]) -> Non
             out[f"co2_kg_per_teu.{chain}"] = co2 / teu
 
 
+def _closures(scenario: Scenario, tables: Tables, out: dict[str, float]) -> None:
+    """Hours each node or link was closed after the warm-up (overlapping windows counted once)."""
+    d = tables.get("disruptions")
+    if d is None:
+        return
+    w, end = scenario.horizon.warmup_h, scenario.horizon.length_h
+    closed = d["effect"] == "close"
+    for target in sorted(set(d["target"][closed].tolist())):
+        sel = closed & (d["target"] == target)
+        spans = sorted(
+            zip(np.clip(d["start_h"][sel], w, end), np.clip(d["end_h"][sel], w, end), strict=True)
+        )
+        total, reach = 0.0, w
+        for a, b in spans:
+            a = max(a, reach)
+            if b > a:
+                total, reach = total + (b - a), b
+        out[f"closed_h.{target}"] = float(total)
+
+
 def compute_kpis(scenario: Scenario, tables: Tables) -> dict[str, float]:
     """Every KPI of one run, by name, sorted.
 
@@ -140,4 +160,5 @@ def compute_kpis(scenario: Scenario, tables: Tables) -> dict[str, float]:
     _door_to_door(scenario, tables, out)
     _facilities(scenario, tables, out)
     _chain_co2(scenario, tables, out)
+    _closures(scenario, tables, out)
     return dict(sorted(out.items()))

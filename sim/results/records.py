@@ -18,6 +18,9 @@ Tables (one row per observation, units in the column names):
     The number of vehicles waiting at a facility (arrived, not yet in service: queueing for a
     lane, track or berth, or holding one while the facility is shut), after every change:
     ``node``, ``time_h``, ``vehicles``.
+``disruptions``
+    Every closure or slow-down of the run, fixed or drawn at random: ``id``, ``target``,
+    ``start_h``, ``end_h``, ``effect``, ``random`` (0/1).
 ``legs``
     (only when the event log is on) one row per consignment and service: ``consignment``,
     ``stage``, ``service``, ``vehicle``, ``node_from``, ``node_to``, ``ready_h``, ``depart_h``,
@@ -46,6 +49,7 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
         "node", "server", "vehicle", "service", "arrive_h", "start_h", "end_h", "inspected",
     ),
     "queue_lengths": ("node", "time_h", "vehicles"),
+    "disruptions": ("id", "target", "start_h", "end_h", "effect", "random"),
     "legs": (
         "consignment", "stage", "service", "vehicle", "node_from", "node_to", "ready_h",
         "depart_h", "arrive_h",
@@ -54,11 +58,11 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
 
 _TEXT_COLUMNS = {
     "flow", "origin", "destination", "chain", "commodity", "service", "family", "node", "server",
-    "node_from", "node_to",
+    "node_from", "node_to", "id", "target", "effect",
 }  # fmt: skip
 _INT_COLUMNS = {
     "consignment", "vehicle", "cancelled", "extra", "inspected", "vehicles", "stage",
-    "missed_connections",
+    "missed_connections", "random",
 }  # fmt: skip
 
 

@@ -5,7 +5,7 @@ and checks every rule; :func:`parse_set_options` turns ``--set key=value`` optio
 :func:`scenario_diff` lists what two scenarios set differently.
 """
 
-from sim.scenario.io import FACILITY_KINDS, load_scenario, scenario_diff
+from sim.scenario.io import load_scenario, scenario_diff
 from sim.scenario.merge import parse_set_options
 from sim.scenario.schema import (
     ARRIVAL_PROCESSES,
@@ -17,9 +17,11 @@ from sim.scenario.schema import (
     Facility,
     Flow,
     Horizon,
+    RandomDisruption,
     Scenario,
     Service,
 )
+from sim.scenario.spec import FACILITY_KINDS
 
 __all__ = [
     "ARRIVAL_PROCESSES",
@@ -32,6 +34,7 @@ __all__ = [
     "Facility",
     "Flow",
     "Horizon",
+    "RandomDisruption",
     "Scenario",
     "Service",
     "load_scenario",

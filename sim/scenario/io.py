@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import itertools
-import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -20,56 +19,9 @@ from sim.errors import Problem, ScenarioError
 from sim.network import load_network
 from sim.scenario import merge as mg
 from sim.scenario import schema as sc
-from sim.scenario.merge import REQUIRED as REQ
-from sim.scenario.merge import at_least, one_of
+from sim.scenario import spec as sp
 
-__all__ = ["FACILITY_KINDS", "load_scenario", "scenario_diff"]
-
-#: Node kinds that get a :class:`~sim.scenario.schema.Facility` in every scenario.
-FACILITY_KINDS = ("border_post", "rail_terminal", "road_terminal", "seaport", "river_port", "lock")
-_ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_POS, _NONNEG, _ONE = at_least(0, strict=True), at_least(0), at_least(1)
-_FULL: mg.Rule = (bool, "must not be empty")
-# Each table's allowed keys: name -> (kind, default or REQ, rule or None).
-_TOP = {"name": ("str", REQ, _FULL), "network": ("str", REQ, _FULL), "seed": ("int", 0, _NONNEG)}
-_TOP |= {"description": ("str", "", None), "replications": ("int", 1, _ONE)}
-_TOP |= {"gauge_change_h": ("float", 0.0, _NONNEG)}
-_TOP |= {k: ("table", {}, None) for k in ("horizon", "log", "demand", "services", "facilities")}
-_TOP |= {"disruptions": ("table", {}, None), "service_defaults": ("table", {}, None)}
-_HORIZON = {"start": ("date", REQ, None), "end": ("date", REQ, None)}
-_HORIZON |= {"warmup_days": ("float", 0.0, _NONNEG)}
-_DEMAND = {"scale": ("float", 1.0, _POS), "flows": ("table", {}, None)}
-_DEMAND |= {"chain_scale": ("table", {}, None)}
-_CHAIN_SCALE = {k: ("float", 1.0, _POS) for k in sc.CHAIN_FAMILIES}
-_PATH = (lambda p: len(p) >= 2, "must list at least 2 nodes")
-_DAYS = (lambda ds: ds and set(ds) <= set(_WEEKDAYS), f"must be weekdays {', '.join(_WEEKDAYS)}")
-_SERVICE = {"family": ("str", REQ, one_of(*sc.SERVICE_FAMILIES)), "path": ("strs", REQ, _PATH)}
-_SERVICE |= {"vehicle": ("str", REQ, one_of(*sc.VEHICLE_MODES))}
-_SERVICE |= {"capacity_teu": ("float", REQ, _POS), "days": ("strs", _WEEKDAYS, _DAYS)}
-_SERVICE |= {"dispatch": ("str", "timetable", one_of(*sc.DISPATCH_RULES))}
-_TIMES = (lambda ts: ts and None not in map(mg.clock_hours, ts), "must be HH:MM times (to 23:59)")
-_SERVICE |= {"times": ("strs", None, _TIMES), "per_day": ("int", None, _ONE)}
-_SERVICE |= {"min_load_teu": ("float", 0.0, _NONNEG), "max_wait_h": ("float", 168.0, _POS)}
-_SERVICE |= {"cutoff_h": ("float", 0.0, _NONNEG), "extra_when_full": ("bool", False, None)}
-_FLOW = {"origin": ("str", REQ, None), "destination": ("str", REQ, None)}
-_FLOW |= {"direction": ("str", REQ, one_of("southbound", "northbound"))}
-_FLOW |= {"teu_per_year": ("float", REQ, _NONNEG), "chain": ("strs", REQ, _FULL)}
-_FLOW |= {"chain_family": ("str", REQ, one_of(*sc.CHAIN_FAMILIES))}
-_FLOW |= {"arrivals": ("str", "poisson", one_of(*sc.ARRIVAL_PROCESSES))}
-_MONTHS = (lambda m: len(m) == 12 and min(m) >= 0 < max(m), "must be 12 factors >= 0, not all zero")
-_SIZES = (lambda xs: xs and min(xs) > 0, "must be one or more sizes > 0")
-_FLOW |= {"commodity": ("str", "general", _FULL), "seasonality": ("floats", (1.0,) * 12, _MONTHS)}
-_FLOW |= {"size_teu": ("floats", (1.0,), _SIZES), "size_p": ("floats", (1.0,), _FULL)}
-_FACILITY = {k: ("int", None, _ONE) for k in ("lanes", "tracks", "berths")}
-_FACILITY |= {k: ("float", None, _NONNEG) for k in ("handling_h", "clearance_cv", "inspection_h")}
-_OPEN = (lambda t: not t or mg.clock_hours(t, span=True), "must be HH:MM-HH:MM or '' for 24 h")
-_FACILITY |= {"clearance_h": ("float", None, _POS), "opening_hours": ("str", None, _OPEN)}
-_FACILITY |= {"inspection_share": ("float", None, (lambda x: 0 <= x <= 1, "must be in [0, 1]"))}
-_FACILITY |= {"clearance_dist": ("str", None, one_of("lognormal", "exponential", "deterministic"))}
-_DISRUPTION = {"target": ("str", REQ, None), "start": ("when", REQ, None)}
-_DISRUPTION |= {"end": ("when", None, None), "days": ("float", None, _POS)}
-_DISRUPTION |= {"effect": ("str", "close", one_of("close", "slow")), "factor": ("float", 1.0, _ONE)}
+__all__ = ["load_scenario", "scenario_diff"]
 
 
 class _Checker:
@@ -91,8 +43,8 @@ class _Checker:
         for name, (kind, default, rule) in spec.items():
             value, out[name] = table.get(name), None
             if name not in table:
-                out[name] = None if default is REQ else default
-                if default is REQ:
+                out[name] = None if default is mg.REQUIRED else default
+                if default is mg.REQUIRED:
                     self.fail(dot + name, "is required")
             elif not mg.is_kind(kind, value):
                 self.fail(dot + name, f"must be {mg.WHAT[kind]}", value)
@@ -105,7 +57,7 @@ class _Checker:
 
     def entries(self, key: str, table: dict[str, Any], spec: dict) -> Iterator[tuple]:
         for entry_id, entry in table.items():
-            if not _ID.match(entry_id):
+            if not sp.ID.match(entry_id):
                 self.fail(f"{key}.{entry_id}", "id must match [a-z][a-z0-9_]*", entry_id)
             if not isinstance(entry, dict):
                 self.fail(f"{key}.{entry_id}", "must be a table", entry)
@@ -134,19 +86,12 @@ def _path_links(c: _Checker, key: str, path: Any, vehicle: str | None) -> tuple[
     return tuple(links)
 
 
-_DEFAULTABLE = {
-    k: (kind, None, rule)
-    for k, (kind, _, rule) in _SERVICE.items()
-    if k not in ("family", "vehicle", "path")
-}
-
-
 def _service_defaults(c: _Checker, table: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """``[service_defaults.<family>]``: checked values every service of that family starts from."""
     spec = {fam: ("table", {}, None) for fam in sc.SERVICE_FAMILIES}
     out = {}
     for fam, values in c.read("service_defaults", table, spec).items():
-        checked = c.read(f"service_defaults.{fam}", values or {}, _DEFAULTABLE)
+        checked = c.read(f"service_defaults.{fam}", values or {}, sp.DEFAULTABLE)
         out[fam] = {k: (values or {})[k] for k, v in checked.items() if v is not None}
     return out
 
@@ -170,7 +115,7 @@ def _service(c: _Checker, key: str, v: dict[str, Any]) -> sc.Service:
     if None not in (v["min_load_teu"], v["capacity_teu"]) and v["min_load_teu"] > v["capacity_teu"]:
         c.fail(f"{key}.min_load_teu", "must be <= capacity_teu", v["min_load_teu"])
     links = _path_links(c, f"{key}.path", v["path"], v["vehicle"])
-    days = tuple(sorted({_WEEKDAYS.index(d) for d in v.pop("days") or ()}))
+    days = tuple(sorted({sp.WEEKDAYS.index(d) for d in v.pop("days") or ()}))
     return sc.Service(key.rpartition(".")[2], links=links, days=days, times_h=times_h, **v)
 
 
@@ -235,13 +180,13 @@ def _flow(c: _Checker, key: str, v: dict[str, Any], scale: float, services: Mapp
 def _facilities(c: _Checker, table: dict[str, Any]) -> dict[str, sc.Facility]:
     net, out = c.network, {}
     for node in net.nodes.values() if net else ():
-        if node.kind in FACILITY_KINDS:
-            given = {k: getattr(node, k) for k in _FACILITY if hasattr(node, k)}
+        if node.kind in sp.FACILITY_KINDS:
+            given = {k: getattr(node, k) for k in sp.FACILITY if hasattr(node, k)}
             given |= {k: x or 0.0 for k, x in given.items() if k.endswith(("_h", "_cv", "_share"))}
             out[node.id] = sc.Facility(node.id, node.kind, **given)
-    for node_id, key, v in c.entries("facilities", table, _FACILITY):
+    for node_id, key, v in c.entries("facilities", table, sp.FACILITY):
         if net is not None and node_id in net.nodes and node_id not in out:
-            rule = f"is a {net.nodes[node_id].kind}, not one of {', '.join(FACILITY_KINDS)}"
+            rule = f"is a {net.nodes[node_id].kind}, not one of {', '.join(sp.FACILITY_KINDS)}"
             c.fail(key, rule, node_id)
         elif net is not None and c.known(key, node_id, net.nodes, "node") is not None:
             if v["opening_hours"] is not None:
@@ -267,8 +212,16 @@ def _disruption(c: _Checker, key: str, v: dict, horizon: sc.Horizon | None) -> s
     return sc.Disruption(key.rpartition(".")[2], start_h=start_h, end_h=end_h, **v)
 
 
+def _random_disruption(c: _Checker, key: str, v: dict) -> sc.RandomDisruption:
+    net = c.network
+    c.known(f"{key}.target", v["target"], net and {**net.nodes, **net.links}, "node or link")
+    if None not in (v["days_min"], v["days_max"]) and v["days_max"] < v["days_min"]:
+        c.fail(f"{key}.days_max", "must be >= days_min", v["days_max"])
+    return sc.RandomDisruption(key.rpartition(".")[2], months=tuple(v.pop("months") or ()), **v)
+
+
 def _horizon(c: _Checker, table: dict[str, Any]) -> sc.Horizon | None:
-    v = c.read("horizon", table, _HORIZON)
+    v = c.read("horizon", table, sp.HORIZON)
     days = (v["end"] - v["start"]).days if v["start"] and v["end"] else None
     if days is not None and days <= 0:
         c.fail("horizon.end", f"must be after start ({v['start']})", v["end"])
@@ -314,7 +267,7 @@ def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) 
     raw = mg.load_chain(path)
     overrides = dict(overrides or {})
     c = _Checker(raw, mg.apply_overrides(raw, overrides))
-    top = c.read("", raw.data, _TOP)
+    top = c.read("", raw.data, sp.TOP)
     setter, network = raw.file_of("network"), top.pop("network")
     here = raw.files[raw.labels.index(setter)].parent if setter in raw.labels else Path.cwd()
     if network and (here / network).is_dir():
@@ -323,27 +276,37 @@ def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) 
         c.fail("network", f"network folder not found: {here / network}", network)
     horizon = _horizon(c, top.pop("horizon") or {})
     log = c.read("log", top.pop("log") or {}, {"events": ("bool", True, None)})
-    demand = c.read("demand", top.pop("demand") or {}, _DEMAND)
+    demand = c.read("demand", top.pop("demand") or {}, sp.DEMAND)
     defaults = _service_defaults(c, top.pop("service_defaults") or {})
     raw_services = {
         sid: {**defaults.get(svc.get("family"), {}), **svc} if isinstance(svc, dict) else svc
         for sid, svc in (top.pop("services") or {}).items()
     }
-    entries = c.entries("services", raw_services, _SERVICE)
+    entries = c.entries("services", raw_services, sp.SERVICE)
     services = {k: _service(c, key, v) for k, key, v in entries}
-    entries = c.entries("demand.flows", demand["flows"] or {}, _FLOW)
-    by_chain = c.read("demand.chain_scale", demand["chain_scale"] or {}, _CHAIN_SCALE)
+    entries = c.entries("demand.flows", demand["flows"] or {}, sp.FLOW)
+    by_chain = c.read("demand.chain_scale", demand["chain_scale"] or {}, sp.CHAIN_SCALE)
     scale = demand["scale"] or 1.0
     flows = {
         k: _flow(c, key, v, scale * (by_chain.get(v["chain_family"]) or 1.0), services)
         for k, key, v in entries
     }
     facilities = _facilities(c, top.pop("facilities") or {})
-    entries = c.entries("disruptions", top.pop("disruptions") or {}, _DISRUPTION)
+    entries = c.entries("disruptions", top.pop("disruptions") or {}, sp.DISRUPTION)
     disruptions = [_disruption(c, key, v, horizon) for _, key, v in entries]
+    entries = c.entries(
+        "random_disruptions", top.pop("random_disruptions") or {}, sp.RANDOM_DISRUPTION
+    )
+    randoms = tuple(_random_disruption(c, key, v) for _, key, v in entries)
     if c.problems:
         raise ScenarioError(c.problems)
-    parts = {"horizon": horizon, "services": services, "flows": flows, "facilities": facilities}
+    parts = {
+        "horizon": horizon,
+        "random_disruptions": randoms,
+        "services": services,
+        "flows": flows,
+        "facilities": facilities,
+    }
     return sc.Scenario(
         network=c.network,
         disruptions=tuple(sorted(disruptions, key=lambda d: (d.start_h, d.id))),

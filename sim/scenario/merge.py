@@ -254,11 +254,12 @@ Rule = tuple[Callable[[Any], Any], str]
 WHAT = {"str": "a string", "int": "an integer", "float": "a number", "bool": "true or false"}
 WHAT |= {"date": "a date (YYYY-MM-DD)", "when": "a date or a local date-time"}
 WHAT |= {"strs": "a list of strings", "floats": "a list of numbers", "table": "a table"}
+WHAT |= {"ints": "a list of integers"}
 
 
 def is_kind(kind: str, v: Any) -> bool:
     """Whether ``v`` is of ``kind`` (a bool is never a number, a float never an int)."""
-    if kind in ("strs", "floats"):
+    if kind in ("strs", "floats", "ints"):
         return isinstance(v, list | tuple) and all(is_kind(kind[:-1], x) for x in v)
     if kind == "table":
         return isinstance(v, dict)

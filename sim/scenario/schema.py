@@ -25,6 +25,7 @@ __all__ = [
     "Facility",
     "Flow",
     "Horizon",
+    "RandomDisruption",
     "Scenario",
     "Service",
 ]
@@ -138,7 +139,8 @@ class Facility:
 
     ``lanes`` serve trucks (and ships passing a lock), ``tracks`` trains, ``berths`` ships and
     barges; ``None`` where the node has none. ``clearance_dist`` is ``lognormal``, ``exponential``
-    or ``deterministic``.
+    or ``deterministic``. ``transfer_h`` is the time each vehicle's load spends changing to a
+    vehicle of the other side after clearance, off the lanes (0: vehicles drive through).
     """
 
     id: str
@@ -153,6 +155,7 @@ class Facility:
     inspection_share: float = 0.0
     inspection_h: float = 0.0
     opening_hours: tuple[float, float] | None = None
+    transfer_h: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -163,6 +166,24 @@ class Disruption:
     target: str
     start_h: float
     end_h: float
+    effect: str = "close"
+    factor: float = 1.0
+
+
+@dataclass(frozen=True)
+class RandomDisruption:
+    """Disruptions drawn anew in every replication (a typhoon season, say).
+
+    On average ``events_per_year`` events, each starting at a uniformly random time within the
+    ``months`` of the horizon and lasting a uniform ``days_min`` to ``days_max`` days.
+    """
+
+    id: str
+    target: str
+    months: tuple[int, ...]
+    events_per_year: float
+    days_min: float
+    days_max: float
     effect: str = "close"
     factor: float = 1.0
 
@@ -182,6 +203,7 @@ class Scenario:
     flows: Mapping[str, Flow]
     facilities: Mapping[str, Facility]
     disruptions: tuple[Disruption, ...] = ()
+    random_disruptions: tuple[RandomDisruption, ...] = ()
     description: str = ""
     seed: int = 0
     replications: int = 1
