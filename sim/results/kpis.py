@@ -44,21 +44,32 @@ def _departures(scenario: Scenario, tables: Tables, out: dict[str, float]) -> No
         out[f"cancelled.service.{sid}"] = float((cancelled & is_svc).sum())
 
 
+def _flow_index(tables: Tables) -> tuple[list[str], np.ndarray]:
+    """The flows that made consignments, and each consignment's index into them."""
+    names, inverse = np.unique(tables["consignments"]["flow"], return_inverse=True)
+    return names.tolist(), inverse
+
+
 def _door_to_door(scenario: Scenario, tables: Tables, out: dict[str, float]) -> None:
     cons = tables["consignments"]
     done = (cons["created_h"] >= scenario.horizon.warmup_h) & ~np.isnan(cons["delivered_h"])
     if not done.any():
         return
-    keys = np.char.add(np.char.add(np.char.add(cons["origin"], "."), cons["destination"]), ".")
-    keys = np.char.add(keys, cons["chain"])
+    names, inverse = _flow_index(tables)
+    by_key: dict[str, list[int]] = {}  # origin.destination.chain -> flow indices
+    for i, name in enumerate(names):
+        f = scenario.flows[name]
+        by_key.setdefault(f"{f.origin}.{f.destination}.{f.chain_family}", []).append(i)
     d2d = cons["delivered_h"] - cons["created_h"]
-    for key in np.unique(keys[done]):
-        sel = done & (keys == key)
+    for key, flows in sorted(by_key.items()):
+        sel = done & np.isin(inverse, flows)
+        if not sel.any():
+            continue
         values = d2d[sel]
         prefix = f"door_to_door_h.{key}"
         out[f"{prefix}.mean"] = float(values.mean())
-        for q in (50, 90, 95):
-            out[f"{prefix}.p{q}"] = float(np.percentile(values, q))
+        for q, v in zip((50, 90, 95), np.percentile(values, (50, 90, 95)), strict=True):
+            out[f"{prefix}.p{q}"] = float(v)
         for column, part in BREAKDOWN_PARTS.items():
             out[f"breakdown_h.{key}.{part}"] = float(cons[column][sel].mean())
 
@@ -103,11 +114,16 @@ def _chain_co2(scenario: Scenario, tables: Tables, out: dict[str, float]) -> Non
     cons = tables["consignments"]
     measured = cons["created_h"] >= scenario.horizon.warmup_h
     totals: dict[str, list[float]] = {}
+    names, inverse = _flow_index(tables)
+    teu_by_flow = np.bincount(
+        inverse[measured], weights=cons["teu"][measured], minlength=len(names)
+    )
+    created = dict(zip(names, teu_by_flow.tolist(), strict=True))
     for flow in scenario.flows.values():
         per_teu = sum(
             links[lid].co2_kg_per_teu for s in flow.chain for lid in scenario.services[s].links
         )
-        teu = float(cons["teu"][measured & (cons["flow"] == flow.id)].sum())
+        teu = created.get(flow.id, 0.0)
         acc = totals.setdefault(flow.chain_family, [0.0, 0.0])
         acc[0] += per_teu * teu
         acc[1] += teu
