@@ -28,18 +28,25 @@ _HEADLINE_PREFIXES = (
     "door_to_door_h.",
     "border_wait_h.",
     "border_queue_vehicles.",
+    "border_queue_teu.",
+    "breakdown_h.",
     "missed_connections",
     "cancelled.",
+    "closed_h.",
 )
 
 
 def headline_kpis(names: Iterable[str]) -> list[str]:
-    """The KPIs a planner reads first (no per-service counts, breakdowns or percentiles)."""
+    """The KPIs a planner reads first (door to door: mean, P90 and the wait for a departure)."""
     keep = []
     for k in sorted(names):
-        if not k.startswith(_HEADLINE_PREFIXES) or k.startswith("departures.service."):
+        if not k.startswith(_HEADLINE_PREFIXES) or k.startswith(
+            ("departures.service.", "cancelled.service.")
+        ):
             continue
         if k.startswith("door_to_door_h.") and not k.endswith((".mean", ".p90")):
+            continue
+        if k.startswith("breakdown_h.") and not k.endswith(".waiting"):
             continue
         keep.append(k)
     return keep

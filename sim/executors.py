@@ -11,6 +11,7 @@ not run again, so an interrupted experiment resumes where it stopped.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -41,11 +42,16 @@ def executor_for(
     elif kind == "serial" or (kind is None and jobs == 1):
         yield None
     elif kind in (None, "process"):
+        # Workers are forked from this process: freezing its objects first keeps their garbage
+        # collector from walking (and copying) everything they inherit.
+        gc.collect()
+        gc.freeze()
         pool = ProcessPoolExecutor(max_workers=jobs)
         try:
             yield pool
         finally:
             pool.shutdown(cancel_futures=True)
+            gc.unfreeze()
     elif kind == "dask":
         with _dask_executor(jobs, address) as pool:
             yield pool

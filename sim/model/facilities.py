@@ -93,6 +93,7 @@ class FacilityRuntime:
         }
         self.clears = spec.kind in CLEARING_KINDS
         self.waiting = 0  # vehicles arrived and not yet in service, all server kinds together
+        self.waiting_teu = 0.0  # and the TEU they carry
 
     def server_for(self, vehicle: str) -> str:
         """The kind of server a vehicle uses here (a lock's lines are its ``lanes``)."""
@@ -121,7 +122,7 @@ class FacilityRuntime:
         return clear * factor, inspect * factor, inspected
 
     def visit(
-        self, vehicle: str, vehicle_id: int, service: str
+        self, vehicle: str, vehicle_id: int, service: str, teu: float = 0.0
     ) -> Generator[Any, Any, tuple[float, float, float, float]]:
         """Queue, wait for opening, be served, transfer the load if the post requires it.
 
@@ -134,7 +135,8 @@ class FacilityRuntime:
         if resource is None:  # nothing to queue for: pass straight through
             return 0.0, 0.0, 0.0, 0.0
         self.waiting += 1  # arrived, not yet served: queueing for a server or for the opening
-        self.recorder.add("queue_lengths", self.spec.id, arrive, self.waiting)
+        self.waiting_teu += teu
+        self.recorder.add("queue_lengths", self.spec.id, arrive, self.waiting, self.waiting_teu)
         with resource.request() as req:
             yield req
             opened = self.next_open_h(env.now)
@@ -142,7 +144,8 @@ class FacilityRuntime:
                 yield env.timeout(opened - env.now)
             start = env.now
             self.waiting -= 1
-            self.recorder.add("queue_lengths", self.spec.id, start, self.waiting)
+            self.waiting_teu -= teu
+            self.recorder.add("queue_lengths", self.spec.id, start, self.waiting, self.waiting_teu)
             service_h, inspection_h, inspected = self._service_h()
             if service_h + inspection_h > 0:
                 yield env.timeout(service_h + inspection_h)

@@ -231,12 +231,12 @@ class ServiceRunner:
             yield env.timeout(travel)
             moving += travel
             if facility is not None:
-                q, s, i, t = yield from facility.visit(svc.vehicle, vid, svc.id)
+                q, s, i, t = yield from facility.visit(svc.vehicle, vid, svc.id, teu)
                 queue_h += q
                 inspection += s + i
                 handling += t
         if self.terminal is not None:
-            q, s, _, t = yield from self.terminal.visit(svc.vehicle, vid, svc.id)
+            q, s, _, t = yield from self.terminal.visit(svc.vehicle, vid, svc.id, teu)
             handling += q + s + t
         corridor.record_arrival(row, teu)
         for c in load:

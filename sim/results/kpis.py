@@ -99,6 +99,7 @@ def _facilities(scenario: Scenario, tables: Tables, out: dict[str, float]) -> No
             )
             after = on & (trace["time_h"] >= w)
             out[f"border_queue_vehicles.{fid}.max"] = float(trace["vehicles"][after].max(initial=0))
+            out[f"border_queue_teu.{fid}.max"] = float(trace["teu"][after].max(initial=0))
         for server in ("lanes", "tracks", "berths"):
             n = getattr(fac, server)
             sel = at & (visits["server"] == server)

@@ -48,7 +48,7 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "facility_visits": (
         "node", "server", "vehicle", "service", "arrive_h", "start_h", "end_h", "inspected",
     ),
-    "queue_lengths": ("node", "time_h", "vehicles"),
+    "queue_lengths": ("node", "time_h", "vehicles", "teu"),
     "disruptions": ("id", "target", "start_h", "end_h", "effect", "random"),
     "legs": (
         "consignment", "stage", "service", "vehicle", "node_from", "node_to", "ready_h",
