@@ -219,7 +219,11 @@ def experiment_store(
         "seed": seed,
         "grid": dict(grid),
     }
-    return RunStore(out, identity, environment())
+    seeding = (
+        "replication i runs with numpy SeedSequence(seed).spawn(n)[i].generate_state(1)[0]; "
+        "each random source of a run with SeedSequence(run seed, spawn_key=(crc32(name),))"
+    )
+    return RunStore(out, identity, {"seed_scheme": seeding, **environment()})
 
 
 def _sha256(path: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from concurrent.futures import BrokenExecutor
 
 from sim import __version__
 from sim.cli import compare_cmd, network_cmd, run_cmd, sweep_cmd, validate_cmd
@@ -50,12 +51,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except BrokenPipeError:  # output piped into `head` and the like
         return 0
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, BrokenExecutor) as exc:  # Ctrl-C, or a worker killed
         out = getattr(args, "out", None)
-        kept = (
-            f"; finished runs are kept in {out}: run the same command again to resume"
-            if out
-            else ""
-        )
-        print(f"corridor-sim: interrupted{kept}", file=sys.stderr)
-        return 130
+        kept = f"; finished runs are kept in {out}: run the same command again to resume"
+        what = "interrupted" if isinstance(exc, KeyboardInterrupt) else f"a worker died ({exc})"
+        print(f"corridor-sim: {what}{kept if out else ''}", file=sys.stderr)
+        return 130 if isinstance(exc, KeyboardInterrupt) else 1
