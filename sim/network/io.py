@@ -6,114 +6,16 @@ together as one :class:`~sim.errors.NetworkError`, each naming file, line, colum
 
 from __future__ import annotations
 
-import csv
-import re
 import tomllib
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sim.errors import NetworkError, Problem
+from sim.network.cells import COUNTRY, GAUGES, ID, Cells, read_rows
 from sim.network.checks import check_network
 from sim.network.schema import LINK_MODES, NODE_KINDS, Link, ModeSpec, Network, Node
 
 __all__ = ["load_network"]
-
-_ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_COUNTRY = re.compile(r"^[A-Z]{2}(-[A-Z]{2})?$")
-_HOURS = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
-_GAUGES = ("1435", "1000", "1435/1000")
-
-
-class _Cells:
-    """Parses the cells of one CSV row, recording a Problem for each bad cell."""
-
-    def __init__(self, file: str, line: int, row: dict[str, str], problems: list[Problem]):
-        self.file, self.line, self.row, self.problems = file, line, row, problems
-
-    def _fail(self, column: str, rule: str, value: object) -> None:
-        self.problems.append(Problem(self.file, rule, self.line, column, value))
-
-    def text(self, column: str, required: bool = True, pattern: re.Pattern | None = None) -> str:
-        value = (self.row.get(column) or "").strip()
-        if not value:
-            if required:
-                self._fail(column, "is required", None)
-            return ""
-        if pattern is not None and not pattern.match(value):
-            self._fail(column, f"must match {pattern.pattern}", value)
-        return value
-
-    def choice(self, column: str, allowed: tuple[str, ...]) -> str:
-        value = self.text(column)
-        if value and value not in allowed:
-            self._fail(column, f"must be one of {', '.join(allowed)}", value)
-        return value
-
-    def number(
-        self,
-        column: str,
-        check: Callable[[float], bool] = lambda x: True,
-        rule: str = "",
-        required: bool = True,
-        integer: bool = False,
-    ) -> Any:
-        raw = (self.row.get(column) or "").strip()
-        if not raw:
-            if required:
-                self._fail(column, "is required", None)
-            return None
-        try:
-            value = int(raw) if integer else float(raw)
-        except ValueError:
-            self._fail(column, "must be an integer" if integer else "must be a number", raw)
-            return None
-        if value != value or not check(value):  # NaN fails every rule
-            self._fail(column, rule, raw)
-            return None
-        return value
-
-    def source(self) -> str:
-        value = self.text("source")
-        if value and not ("http://" in value or "https://" in value or "assumption:" in value):
-            self._fail("source", "must contain a URL or 'assumption: <reason>'", value)
-        return value
-
-    def opening_hours(self) -> tuple[float, float] | None:
-        raw = self.text("opening_hours", required=False)
-        if not raw:
-            return None
-        m = _HOURS.match(raw)
-        hours = [int(g) for g in m.groups()] if m else []
-        if not m or hours[0] > 24 or hours[2] > 24 or hours[1] > 59 or hours[3] > 59:
-            self._fail("opening_hours", "must be HH:MM-HH:MM (24-hour clock)", raw)
-            return None
-        open_h, close_h = hours[0] + hours[1] / 60, hours[2] + hours[3] / 60
-        if close_h <= open_h:
-            self._fail("opening_hours", "must close after it opens", raw)
-            return None
-        return (open_h, close_h)
-
-
-def _read_rows(path: Path, columns: tuple[str, ...], problems: list[Problem]):
-    """Yield (line, row) from a CSV file after checking its header; nothing if unreadable."""
-    if not path.is_file():
-        problems.append(Problem(str(path), "file is missing"))
-        return
-    with path.open(newline="", encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
-        header = tuple(reader.fieldnames or ())
-        missing = [c for c in columns if c not in header]
-        unknown = [c for c in header if c not in columns]
-        for c in missing:
-            problems.append(Problem(str(path), "required column is missing", 1, c))
-        for c in unknown:
-            problems.append(Problem(str(path), "unknown column", 1, c))
-        if missing:
-            return
-        for row in reader:
-            yield reader.line_num, row
-
 
 _NODE_COLUMNS = (
     "id",
@@ -151,15 +53,15 @@ _LINK_COLUMNS = (
 def _read_nodes(path: Path, problems: list[Problem]) -> list[tuple[int, Node]]:
     nodes = []
     positive, non_negative = (lambda x: x > 0), (lambda x: x >= 0)
-    for line, row in _read_rows(path, _NODE_COLUMNS, problems):
-        c = _Cells(str(path), line, row, problems)
+    for line, row in read_rows(path, _NODE_COLUMNS, problems):
+        c = Cells(str(path), line, row, problems)
         count = {"check": lambda x: x >= 1, "rule": "must be >= 1", "required": False}
         node = Node(
-            id=c.text("id", pattern=_ID),
+            id=c.text("id", pattern=ID),
             name=c.text("name"),
             name_zh=c.text("name_zh", required=False),
             kind=c.choice("kind", NODE_KINDS),
-            country=c.text("country", pattern=_COUNTRY),
+            country=c.text("country", pattern=COUNTRY),
             lat=c.number("lat", lambda x: -90 <= x <= 90, "must be in [-90, 90]"),
             lon=c.number("lon", lambda x: -180 <= x <= 180, "must be in [-180, 180]"),
             lanes=c.number("lanes", integer=True, **count),
@@ -185,14 +87,14 @@ def _read_links(
     path: Path, modes: dict[str, ModeSpec], problems: list[Problem]
 ) -> list[tuple[int, Link]]:
     links = []
-    for line, row in _read_rows(path, _LINK_COLUMNS, problems):
-        c = _Cells(str(path), line, row, problems)
+    for line, row in read_rows(path, _LINK_COLUMNS, problems):
+        c = Cells(str(path), line, row, problems)
         mode = c.choice("mode", LINK_MODES)
         distance_km = c.number("distance_km", lambda x: x > 0, "must be > 0")
         gauge = c.text("gauge_mm", required=False)
-        if gauge and gauge not in _GAUGES:
+        if gauge and gauge not in GAUGES:
             problems.append(
-                Problem(str(path), f"must be one of {', '.join(_GAUGES)}", line, "gauge_mm", gauge)
+                Problem(str(path), f"must be one of {', '.join(GAUGES)}", line, "gauge_mm", gauge)
             )
         if gauge and mode and mode != "rail":
             problems.append(
@@ -207,7 +109,7 @@ def _read_links(
             (
                 line,
                 Link(
-                    id=c.text("id", pattern=_ID),
+                    id=c.text("id", pattern=ID),
                     from_id=c.text("from"),
                     to_id=c.text("to"),
                     mode=mode,

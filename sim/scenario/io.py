@@ -11,67 +11,21 @@ from __future__ import annotations
 import copy
 import dataclasses
 import itertools
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from sim.errors import Problem, ScenarioError
+from sim.errors import ScenarioError
 from sim.network import load_network
 from sim.scenario import merge as mg
 from sim.scenario import schema as sc
 from sim.scenario import spec as sp
+from sim.scenario.checker import Checker
 
 __all__ = ["load_scenario", "scenario_diff"]
 
 
-class _Checker:
-    """Reads typed values out of the merged table, recording a Problem per broken rule."""
-
-    def __init__(self, raw: mg.RawScenario, problems: list[Problem]) -> None:
-        self.raw, self.problems, self.network = raw, problems, None
-
-    def fail(self, key: str, rule: str, value: Any = None) -> None:
-        self.problems.append(Problem(self.raw.file_of(key), rule, column=key, value=value))
-
-    def read(self, prefix: str, table: Mapping[str, Any], spec: dict) -> dict[str, Any]:
-        """Each key of ``spec`` read from ``table`` (None where broken); unknown keys reported."""
-        dot = f"{prefix}." if prefix else ""
-        for name in sorted(table.keys() - spec.keys()):
-            value = None if isinstance(table[name], Mapping) else table[name]
-            self.fail(dot + name, "unknown key" + mg.did_you_mean(name, spec), value)
-        out = {}
-        for name, (kind, default, rule) in spec.items():
-            value, out[name] = table.get(name), None
-            if name not in table:
-                out[name] = None if default is mg.REQUIRED else default
-                if default is mg.REQUIRED:
-                    self.fail(dot + name, "is required")
-            elif not mg.is_kind(kind, value):
-                self.fail(dot + name, f"must be {mg.WHAT[kind]}", value)
-            elif rule is not None and not rule[0](value):
-                self.fail(dot + name, rule[1], value)
-            else:
-                convert = {"int": int, "float": float, "strs": tuple}.get(kind, lambda v: v)
-                out[name] = tuple(map(float, value)) if kind == "floats" else convert(value)
-        return out
-
-    def entries(self, key: str, table: dict[str, Any], spec: dict) -> Iterator[tuple]:
-        for entry_id, entry in table.items():
-            if not sp.ID.match(entry_id):
-                self.fail(f"{key}.{entry_id}", "id must match [a-z][a-z0-9_]*", entry_id)
-            if not isinstance(entry, dict):
-                self.fail(f"{key}.{entry_id}", "must be a table", entry)
-            else:
-                yield entry_id, f"{key}.{entry_id}", self.read(f"{key}.{entry_id}", entry, spec)
-
-    def known(self, key: str, value: Any, known: Mapping[str, Any] | None, noun: str) -> Any:
-        if value is None or known is None or value in known:
-            return value
-        self.fail(key, f"unknown {noun}{mg.did_you_mean(value, known)}", value)
-        return None
-
-
-def _path_links(c: _Checker, key: str, path: Any, vehicle: str | None) -> tuple[str, ...]:
+def _path_links(c: Checker, key: str, path: Any, vehicle: str | None) -> tuple[str, ...]:
     mode, net, links = sc.VEHICLE_MODES.get(vehicle or ""), c.network, []
     if net is None or mode is None or not path or len(path) < 2:
         return ()
@@ -86,7 +40,7 @@ def _path_links(c: _Checker, key: str, path: Any, vehicle: str | None) -> tuple[
     return tuple(links)
 
 
-def _service_defaults(c: _Checker, table: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def _service_defaults(c: Checker, table: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """``[service_defaults.<family>]``: checked values every service of that family starts from."""
     spec = {fam: ("table", {}, None) for fam in sc.SERVICE_FAMILIES}
     out = {}
@@ -96,7 +50,7 @@ def _service_defaults(c: _Checker, table: dict[str, Any]) -> dict[str, dict[str,
     return out
 
 
-def _service(c: _Checker, key: str, v: dict[str, Any]) -> sc.Service:
+def _service(c: Checker, key: str, v: dict[str, Any]) -> sc.Service:
     given = {f"{key}.times", f"{key}.per_day"} & c.raw.origin.keys()
     times, per_day, times_h = v.pop("times"), v.pop("per_day"), sc.Service.times_h
     if times and per_day:  # set in different files, the later one wins; in one file, an error
@@ -119,7 +73,7 @@ def _service(c: _Checker, key: str, v: dict[str, Any]) -> sc.Service:
     return sc.Service(key.rpartition(".")[2], links=links, days=days, times_h=times_h, **v)
 
 
-def _check_chain(c: _Checker, key: str, v: dict[str, Any], services: Mapping) -> None:
+def _check_chain(c: Checker, key: str, v: dict[str, Any], services: Mapping) -> None:
     """Check the chain runs origin to destination, each service starting where the last ends."""
     ids = v["chain"] or ()
     chain = [services[s] for s in ids if s in services]
@@ -161,7 +115,7 @@ def _check_chain(c: _Checker, key: str, v: dict[str, Any], services: Mapping) ->
             )
 
 
-def _flow(c: _Checker, key: str, v: dict[str, Any], scale: float, services: Mapping) -> sc.Flow:
+def _flow(c: Checker, key: str, v: dict[str, Any], scale: float, services: Mapping) -> sc.Flow:
     for service_id in v["chain"] or ():
         c.known(f"{key}.chain", service_id, services, "service")
     _check_chain(c, key, v, services)
@@ -177,7 +131,7 @@ def _flow(c: _Checker, key: str, v: dict[str, Any], scale: float, services: Mapp
     return sc.Flow(key.rpartition(".")[2], **v)
 
 
-def _facilities(c: _Checker, table: dict[str, Any]) -> dict[str, sc.Facility]:
+def _facilities(c: Checker, table: dict[str, Any]) -> dict[str, sc.Facility]:
     net, out = c.network, {}
     for node in net.nodes.values() if net else ():
         if node.kind in sp.FACILITY_KINDS:
@@ -196,7 +150,7 @@ def _facilities(c: _Checker, table: dict[str, Any]) -> dict[str, sc.Facility]:
     return out
 
 
-def _disruption(c: _Checker, key: str, v: dict, horizon: sc.Horizon | None) -> sc.Disruption:
+def _disruption(c: Checker, key: str, v: dict, horizon: sc.Horizon | None) -> sc.Disruption:
     net, start, end, days = c.network, v.pop("start"), v.pop("end"), v.pop("days")
     c.known(f"{key}.target", v["target"], net and {**net.nodes, **net.links}, "node or link")
     given, start_h, end_h = [k for k in ("end", "days") if f"{key}.{k}" in c.raw.origin], None, None
@@ -212,7 +166,7 @@ def _disruption(c: _Checker, key: str, v: dict, horizon: sc.Horizon | None) -> s
     return sc.Disruption(key.rpartition(".")[2], start_h=start_h, end_h=end_h, **v)
 
 
-def _random_disruption(c: _Checker, key: str, v: dict) -> sc.RandomDisruption:
+def _random_disruption(c: Checker, key: str, v: dict) -> sc.RandomDisruption:
     net = c.network
     c.known(f"{key}.target", v["target"], net and {**net.nodes, **net.links}, "node or link")
     if None not in (v["days_min"], v["days_max"]) and v["days_max"] < v["days_min"]:
@@ -220,7 +174,7 @@ def _random_disruption(c: _Checker, key: str, v: dict) -> sc.RandomDisruption:
     return sc.RandomDisruption(key.rpartition(".")[2], months=tuple(v.pop("months") or ()), **v)
 
 
-def _horizon(c: _Checker, table: dict[str, Any]) -> sc.Horizon | None:
+def _horizon(c: Checker, table: dict[str, Any]) -> sc.Horizon | None:
     v = c.read("horizon", table, sp.HORIZON)
     days = (v["end"] - v["start"]).days if v["start"] and v["end"] else None
     if days is not None and days <= 0:
@@ -266,7 +220,7 @@ def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) 
     """
     raw = mg.load_chain(path)
     overrides = dict(overrides or {})
-    c = _Checker(raw, mg.apply_overrides(raw, overrides))
+    c = Checker(raw, mg.apply_overrides(raw, overrides))
     top = c.read("", raw.data, sp.TOP)
     setter, network = raw.file_of("network"), top.pop("network")
     here = raw.files[raw.labels.index(setter)].parent if setter in raw.labels else Path.cwd()

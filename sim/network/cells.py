@@ -1,0 +1,118 @@
+"""Reading CSV cells with checks: each bad cell becomes a Problem with its file, line and column."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from sim.errors import Problem
+
+__all__ = ["COUNTRY", "GAUGES", "ID", "Cells", "read_rows"]
+
+ID = re.compile(r"^[a-z][a-z0-9_]*$")
+COUNTRY = re.compile(r"^[A-Z]{2}(-[A-Z]{2})?$")
+_HOURS = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
+GAUGES = ("1435", "1000", "1435/1000")
+
+
+class Cells:
+    """Parses the cells of one CSV row, recording a Problem for each bad cell."""
+
+    def __init__(self, file: str, line: int, row: dict[str, str], problems: list[Problem]):
+        self.file, self.line, self.row, self.problems = file, line, row, problems
+
+    def _fail(self, column: str, rule: str, value: object) -> None:
+        self.problems.append(Problem(self.file, rule, self.line, column, value))
+
+    def text(self, column: str, required: bool = True, pattern: re.Pattern | None = None) -> str:
+        """The stripped text of ``column`` ("" when empty), checked against ``pattern``."""
+        value = (self.row.get(column) or "").strip()
+        if not value:
+            if required:
+                self._fail(column, "is required", None)
+            return ""
+        if pattern is not None and not pattern.match(value):
+            self._fail(column, f"must match {pattern.pattern}", value)
+        return value
+
+    def choice(self, column: str, allowed: tuple[str, ...]) -> str:
+        """The text of ``column``, which must be one of ``allowed``."""
+        value = self.text(column)
+        if value and value not in allowed:
+            self._fail(column, f"must be one of {', '.join(allowed)}", value)
+        return value
+
+    def number(
+        self,
+        column: str,
+        check: Callable[[float], bool] = lambda x: True,
+        rule: str = "",
+        required: bool = True,
+        integer: bool = False,
+    ) -> Any:
+        """The number in ``column`` (None when empty or broken), checked by ``check``."""
+        raw = (self.row.get(column) or "").strip()
+        if not raw:
+            if required:
+                self._fail(column, "is required", None)
+            return None
+        try:
+            value = int(raw) if integer else float(raw)
+        except ValueError:
+            self._fail(column, "must be an integer" if integer else "must be a number", raw)
+            return None
+        if value != value or not check(value):  # NaN fails every rule
+            self._fail(column, rule, raw)
+            return None
+        return value
+
+    def source(self) -> str:
+        """The ``source`` column: it must hold a URL or ``assumption: <reason>``."""
+        value = self.text("source")
+        if value and not ("http://" in value or "https://" in value or "assumption:" in value):
+            self._fail("source", "must contain a URL or 'assumption: <reason>'", value)
+        return value
+
+    def opening_hours(self) -> tuple[float, float] | None:
+        """``HH:MM-HH:MM`` as (open, close) hours, or None for a node open around the clock."""
+        raw = self.text("opening_hours", required=False)
+        if not raw:
+            return None
+        m = _HOURS.match(raw)
+        hours = [int(g) for g in m.groups()] if m else []
+        if not m or hours[0] > 24 or hours[2] > 24 or hours[1] > 59 or hours[3] > 59:
+            self._fail("opening_hours", "must be HH:MM-HH:MM (24-hour clock)", raw)
+            return None
+        open_h, close_h = hours[0] + hours[1] / 60, hours[2] + hours[3] / 60
+        if close_h <= open_h:
+            self._fail("opening_hours", "must close after it opens", raw)
+            return None
+        return (open_h, close_h)
+
+
+def read_rows(
+    path: Path, columns: tuple[str, ...], problems: list[Problem]
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (line, row) from a CSV file after checking its header; nothing if unreadable.
+
+    A missing file, a missing column or an unknown column is recorded in ``problems``.
+    """
+    if not path.is_file():
+        problems.append(Problem(str(path), "file is missing"))
+        return
+    with path.open(newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        header = tuple(reader.fieldnames or ())
+        missing = [c for c in columns if c not in header]
+        unknown = [c for c in header if c not in columns]
+        for c in missing:
+            problems.append(Problem(str(path), "required column is missing", 1, c))
+        for c in unknown:
+            problems.append(Problem(str(path), "unknown column", 1, c))
+        if missing:
+            return
+        for row in reader:
+            yield reader.line_num, row
