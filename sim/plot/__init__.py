@@ -1,0 +1,11 @@
+"""Figures. Every function takes an optional matplotlib ``ax`` and returns the Axes it drew on.
+
+matplotlib is imported inside the functions, never at import time, so that ``import sim`` and the
+command line stay fast for runs that draw nothing. No function calls ``plt.show()``.
+"""
+
+from sim.plot.common import MODE_COLOURS
+from sim.plot.map_figure import INSET_BOX, network_map
+from sim.plot.validation_figure import validation
+
+__all__ = ["INSET_BOX", "MODE_COLOURS", "network_map", "validation"]
