@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.executors import executor_for
 from sim.replications import Replications, replicate, summarise
 from sim.scenario import Scenario, scenario_diff
 
@@ -126,7 +127,8 @@ def compare(
     independent : bool
         Also run ``alt`` on independent seeds to measure the variance reduction (n more runs).
     **kw
-        Passed to :func:`sim.replicate` (``executor``, ``jobs``, ``progress``).
+        ``executor``, ``jobs``, ``address`` (one executor runs all three sets of replications)
+        and ``progress``, as for :func:`sim.replicate`.
 
     Returns
     -------
@@ -134,7 +136,14 @@ def compare(
         With the scenario changes (:func:`sim.scenario.scenario_diff`) and per-KPI differences.
     """
     seed = base.seed if seed is None else seed
-    base_reps = replicate(base, n=n, seed=seed, **kw)
-    alt_reps = replicate(alt, n=n, seed=seed, **kw)
-    indep = replicate(alt, n=n, seed=seed + 1_000_003, **kw) if independent else None
+    executor, jobs, address = (
+        kw.pop("executor", None),
+        kw.pop("jobs", None),
+        kw.pop("address", None),
+    )
+    with executor_for(executor, jobs, address) as pool:  # one pool (or cluster) for all three
+        run_on = {"executor": pool or "serial", "jobs": jobs, **kw}
+        base_reps = replicate(base, n=n, seed=seed, **run_on)
+        alt_reps = replicate(alt, n=n, seed=seed, **run_on)
+        indep = replicate(alt, n=n, seed=seed + 1_000_003, **run_on) if independent else None
     return Comparison(base_reps, alt_reps, indep, scenario_diff(base, alt))

@@ -16,7 +16,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,8 @@ def executor_for(
 ) -> Iterator[Executor | None]:
     """The executor of an experiment, shut down afterwards if made here (None: run in process)."""
     jobs = jobs or os.cpu_count() or 1
+    if address and kind != "dask":
+        raise SimError(f"executor: --address {address} needs --executor dask")
     if isinstance(kind, Executor):
         yield kind
     elif kind == "serial" or (kind is None and jobs == 1):
@@ -76,8 +78,11 @@ def _dask_executor(jobs: int, address: str | None) -> Iterator[Executor]:
                 n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None
             )
             client = Client(cluster)
-    except OSError as exc:
-        raise SimError(f"executor: cannot reach the Dask scheduler at {address}: {exc}") from None
+    except (OSError, ValueError) as exc:
+        where = (
+            f"reach the Dask scheduler at {address}" if address else "start a local Dask cluster"
+        )
+        raise SimError(f"executor: cannot {where}: {exc}") from None
     try:
         yield client.get_executor()
     finally:
@@ -96,24 +101,29 @@ def _run_one(scenario: Any, seed: int) -> dict[str, float]:
 class RunStore:
     """A folder holding one experiment: ``manifest.json`` and one JSON file per finished run.
 
-    The manifest says what the experiment is (scenario files and hashes, overrides, grid, seed);
-    opening a folder that holds another experiment is refused rather than mixed.
+    The manifest says what the experiment is (scenario and network files with their hashes,
+    overrides, grid, seed, package version and git revision); opening a folder that holds another
+    experiment is refused rather than mixed.
     """
 
     def __init__(self, folder: str | Path, identity: dict[str, Any], manifest: dict[str, Any]):
         self.folder = Path(folder)
-        if self.folder.exists() and not self.folder.is_dir():
-            raise SimError(f"--out {folder}: exists and is not a folder")
-        self.folder.mkdir(parents=True, exist_ok=True)
+        identity = json.loads(json.dumps(identity, default=str))  # as the file will hold it
         path = self.folder / "manifest.json"
-        if path.is_file():
-            old = json.loads(path.read_text(encoding="utf-8")).get("experiment")
-            if old != json.loads(json.dumps(identity, default=str)):
-                raise SimError(
-                    f"{folder}: holds a different experiment (see its manifest.json); "
-                    "give another --out"
-                )
-        write_json_atomic(path, {"experiment": identity, **manifest})
+        try:
+            if self.folder.exists() and not self.folder.is_dir():
+                raise SimError(f"--out {folder}: exists and is not a folder")
+            self.folder.mkdir(parents=True, exist_ok=True)
+            if path.is_file():  # resuming: the first manifest stays, the experiment must match
+                if _read_json(path).get("experiment") != identity:
+                    raise SimError(
+                        f"{folder}: holds a different experiment (other inputs or code; "
+                        "see its manifest.json): give another --out"
+                    )
+            else:
+                write_json_atomic(path, {"experiment": identity, **manifest})
+        except OSError as exc:
+            raise SimError(f"--out {folder}: cannot write there ({exc.strerror})") from None
 
     def _path(self, key: str) -> Path:
         return self.folder / "runs" / f"{key}.json"
@@ -121,11 +131,20 @@ class RunStore:
     def get(self, key: str) -> dict[str, float] | None:
         """The stored KPIs of run ``key``, or None."""
         path = self._path(key)
-        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+        return _read_json(path) if path.is_file() else None
 
     def put(self, key: str, kpis: dict[str, float]) -> None:
         """Keep the KPIs of run ``key`` (atomically)."""
         write_json_atomic(self._path(key), kpis)
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise SimError(
+            f"{path}: cannot be read as JSON ({exc}); delete it to run it again"
+        ) from None
 
 
 def run_tasks(
@@ -157,10 +176,13 @@ def run_tasks(
                 for future in as_completed(futures):
                     key = futures[future]
                     done[key] = _finish(store, key, future.result(), bar)
-            except BaseException:
-                for future in futures:
-                    future.cancel()
+            except Exception as exc:
+                if type(exc).__name__ == "KilledWorker":  # Dask lost the worker running it
+                    raise BrokenExecutor(str(exc)) from exc
                 raise
+            finally:
+                for future in futures:  # nothing left running behind an error or Ctrl-C
+                    future.cancel()
     return done
 
 

@@ -92,7 +92,11 @@ class Replications:
         return len(self.rows)
 
     def values(self, kpi: str | Sequence[str]) -> np.ndarray:
-        """One value per replication; a list of KPI names is summed (missing names count 0)."""
+        """One value per replication; a list of KPI names is summed.
+
+        A KPI missing from a replication counts 0 there (``closed_h.<node>`` exists only in the
+        replications that drew a closure).
+        """
         names = [kpi] if isinstance(kpi, str) else list(kpi)
         return np.array([sum(row.get(k, 0.0) for k in names) for row in self.rows], dtype=float)
 
@@ -120,11 +124,17 @@ def summarise(x: np.ndarray) -> dict[str, float]:
 def _precise_enough(rows: list[dict[str, float]], bounds: Mapping[str, float]) -> bool:
     """Every named KPI's 95% CI half-width within its bound, relative to its mean."""
     for kpi, bound in bounds.items():
-        s = summarise(np.array([r.get(kpi, math.nan) for r in rows], dtype=float))
+        s = summarise(np.array([r.get(kpi, 0.0) for r in rows], dtype=float))
         half = (s["ci_high"] - s["ci_low"]) / 2
         if not half <= bound * abs(s["mean"]):  # NaN and infinite halves fail too
             return False
     return True
+
+
+def _check_kpis(names: Mapping[str, float], rows: list[dict[str, float]]) -> None:
+    unknown = sorted(set(names) - {k for r in rows for k in r})
+    if unknown:
+        raise SimError(f"until_halfwidth: unknown KPI {', '.join(map(repr, unknown))}")
 
 
 def replicate(
@@ -195,12 +205,25 @@ def replicate(
     rows: list[dict[str, float]] = []
     with executor_for(executor if n > 1 else "serial", jobs, address) as pool:
         while len(rows) < n:
+            checked = len(rows)
             chunk = range(len(rows), min(n, len(rows) + batch))
             tasks = [(f"r{i:04d}", scenario, seeds[i]) for i in chunk]
             done = run_tasks(tasks, pool, store, progress, f"{scenario.name}: replications")
             rows += [done[key] for key, _, _ in tasks]
-            if until_halfwidth is not None and len(rows) >= 3:
-                if _precise_enough(rows, until_halfwidth):
+            if until_halfwidth is not None:
+                _check_kpis(until_halfwidth, rows)
+                # The first count (3 or more) that meets the bound, whatever the batch size: the
+                # same replications whichever executor or number of workers ran them.
+                enough = next(
+                    (
+                        k
+                        for k in range(max(3, checked + 1), len(rows) + 1)
+                        if _precise_enough(rows[:k], until_halfwidth)
+                    ),
+                    None,
+                )
+                if enough is not None:
+                    rows = rows[:enough]
                     break
                 batch = max(jobs, 1)
     return Replications(scenario, seed, seeds[: len(rows)], rows)
@@ -209,24 +232,24 @@ def replicate(
 def experiment_store(
     out: str | Path, scenario: Scenario, seed: int, grid: Mapping[str, Any]
 ) -> RunStore:
-    """The run folder of an experiment: what it is, and the versions that ran it."""
-    from sim.results.output import environment
+    """The run folder of an experiment: what it is (inputs and code), and what ran it."""
+    from sim import __version__
+    from sim.results.output import environment, file_hashes
 
+    env = environment()
+    net = Path(scenario.network.path)
     identity = {
         "scenario": scenario.name,
-        "files": [{"path": f, "sha256": _sha256(f)} for f in scenario.files],
+        "files": file_hashes(scenario.files),
+        "network": file_hashes(sorted(str(p) for p in net.iterdir() if p.is_file())),
         "overrides": dict(scenario.overrides),
         "seed": seed,
         "grid": dict(grid),
+        "corridor_sim": __version__,
+        "git_revision": env["git_revision"],
     }
     seeding = (
         "replication i runs with numpy SeedSequence(seed).spawn(n)[i].generate_state(1)[0]; "
         "each random source of a run with SeedSequence(run seed, spawn_key=(crc32(name),))"
     )
-    return RunStore(out, identity, {"seed_scheme": seeding, **environment()})
-
-
-def _sha256(path: str) -> str:
-    import hashlib
-
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return RunStore(out, identity, {"seed_scheme": seeding, **env})

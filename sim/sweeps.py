@@ -33,7 +33,7 @@ class SweepResult:
         """Per point: its overrides and the KPI's mean and 95% confidence interval."""
         out = []
         for i, point in enumerate(self.points):
-            x = np.array([r.get(kpi, np.nan) for r in self.rows if r["point"] == i], dtype=float)
+            x = np.array([r.get(kpi, 0.0) for r in self.rows if r["point"] == i], dtype=float)
             out.append({"point": i, **point, **summarise(x)})
         return out
 
@@ -83,6 +83,12 @@ def sweep(
     [(0, 1, 0), (0, 1, 1), (1, 2, 0), (1, 2, 1)]
     """
     seed = scenario.seed if seed is None else seed
+    reserved = sorted(set(grid) & {"seed", "replications", "point", "replication"})
+    if reserved:
+        raise SimError(
+            f"sweep: grid {', '.join(reserved)}: not a scenario setting a sweep can vary "
+            "(replications and their seeds come from n and seed)"
+        )
     points = grid_points(grid)
     seeds = replication_seeds(seed, n)
     source = scenario.files[-1]

@@ -78,7 +78,7 @@ def _sweep_cmd(scenario: Path, out: Path) -> list[str]:
         "--replications",
         "3",
         "--jobs",
-        "1",
+        "2",
         "--out",
         str(out),
     ]
@@ -111,3 +111,51 @@ def test_a_sweep_killed_half_way_resumes_to_the_same_table(tmp_path):
     assert len(list((killed / "runs").glob("*.json"))) == 9
     rows = [json.loads(p.read_text()) for p in sorted((killed / "runs").glob("*.json"))]
     assert all(np.isfinite(r["departures.rail_sea"]) for r in rows)
+
+
+def test_until_halfwidth_gives_the_same_replications_whatever_the_workers(small):
+    bound = {"departures.road": 0.10}
+    runs = [
+        sim.replicate(small, n=20, seed=1, jobs=jobs, executor=kind, until_halfwidth=bound)
+        for jobs, kind in ((1, "serial"), (2, "serial"), (4, "serial"), (2, "process"))
+    ]
+    assert len({r.n for r in runs}) == 1
+    assert all(r.rows == runs[0].rows for r in runs)
+    with pytest.raises(sim.SimError, match=r"until_halfwidth: unknown KPI 'departures\.raod'"):
+        sim.replicate(small, n=5, seed=1, jobs=1, until_halfwidth={"departures.raod": 0.1})
+
+
+def test_run_folders_hold_dates_refuse_bad_places_and_name_broken_files(small, tmp_path):
+    import datetime as dt
+
+    dated = sim.load_scenario(EXAMPLE, overrides={"horizon.end": dt.date(2019, 2, 1)})
+    sim.replicate(dated, n=2, seed=1, jobs=1, out=tmp_path / "dated")  # a date in the manifest
+    sim.replicate(dated, n=2, seed=1, jobs=1, out=tmp_path / "dated")  # and resumed from it
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(sim.SimError, match=r"cannot write there|is not a folder"):
+        sim.replicate(small, n=2, seed=1, jobs=1, out=tmp_path / "afile" / "sub")
+    (tmp_path / "dated" / "runs" / "r0001.json").write_text("{broken")
+    with pytest.raises(sim.SimError, match=r"r0001\.json: cannot be read as JSON"):
+        sim.replicate(dated, n=2, seed=1, jobs=1, out=tmp_path / "dated")
+
+
+def test_a_sweep_cannot_vary_the_seed_and_unknown_kpis_are_refused(small):
+    with pytest.raises(sim.SimError, match="grid seed: not a scenario setting"):
+        sim.sweep(small, {"seed": [1, 2]}, n=2, jobs=1)
+    cmd = [
+        sys.executable,
+        "-m",
+        "sim",
+        "sweep",
+        str(EXAMPLE),
+        "--grid",
+        "demand.scale=0.2,0.3",
+        "--replications",
+        "2",
+        "--jobs",
+        "1",
+        "--kpi",
+        "departures.nowhere",
+    ]
+    out = subprocess.run(cmd, capture_output=True, text=True)
+    assert out.returncode == 2 and "--kpi: unknown KPI 'departures.nowhere'" in out.stderr

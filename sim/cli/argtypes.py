@@ -27,10 +27,23 @@ def positive(text: str) -> int:
 
 
 def add_experiment_options(parser: argparse.ArgumentParser, replications: int = 30) -> None:
-    """Add ``--replications``, ``--seed``, ``--jobs`` and ``--json`` (every experiment command)."""
+    """Add the options every experiment command has: replications, seed, where to run, JSON."""
+    from sim.executors import EXECUTORS
+
     parser.add_argument(
         "--replications", type=positive, default=replications, help=f"replications ({replications})"
     )
     parser.add_argument("--seed", type=count, help="experiment seed (default: the scenario's)")
-    parser.add_argument("--jobs", type=positive, help="worker processes (default: one per core)")
+    parser.add_argument("--jobs", type=positive, help="workers (default: one per core)")
+    parser.add_argument(
+        "--executor",
+        choices=EXECUTORS,
+        default=None,
+        help="where runs go (default: a process pool; dask: the distributed extra)",
+    )
+    parser.add_argument(
+        "--address",
+        metavar="URL",
+        help="Dask scheduler, tcp://host:8786 (default: a local cluster)",
+    )
     parser.add_argument("--json", action="store_true", help="print the result as one JSON object")

@@ -34,7 +34,13 @@ def format_comparison(data: dict[str, Any], show_all: bool = False) -> str:
     shown = [f"  {c['key']}: {_show(c['base'])} -> {_show(c['alt'])}" for c in changes]
     out += shown or ["  nothing"]
     rows = [r for r in data["kpis"] if show_all or r["significant"]]
-    rows.sort(key=lambda r: -abs(r["rel_change"]) if not math.isnan(r["rel_change"]) else 0.0)
+    # Largest relative change first; changes from a base of 0 (no relative value) by size after.
+    rows.sort(
+        key=lambda r: (
+            math.isnan(r["rel_change"]),
+            -abs(r["rel_change"]) if not math.isnan(r["rel_change"]) else -abs(r["diff_mean"]),
+        )
+    )
     table = [
         [
             r["kpi"],
@@ -70,9 +76,17 @@ def _compare(args: argparse.Namespace) -> int:
 
     base, alt = load_scenario(args.base), load_scenario(args.alt)
     result = compare(
-        base, alt, n=args.replications, seed=args.seed, jobs=args.jobs, progress=not args.json
+        base,
+        alt,
+        n=args.replications,
+        seed=args.seed,
+        jobs=args.jobs,
+        executor=args.executor,
+        address=args.address,
+        progress=not args.json,
     )
-    names = None if args.all else headline_kpis({k for r in result.base.rows for k in r})
+    every = {k for r in result.base.rows + result.alt.rows for k in r}
+    names = None if args.all else headline_kpis(every)
     data = result.to_dict(names)
     if args.json:
         print(json.dumps(data, indent=2, ensure_ascii=False, default=str))

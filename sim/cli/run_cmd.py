@@ -10,6 +10,7 @@ from typing import Any
 from sim.cli.argtypes import count, positive
 from sim.cli.textfmt import format_table
 from sim.errors import SimError
+from sim.executors import EXECUTORS
 from sim.scenario import SERVICE_FAMILIES, load_scenario, parse_set_options
 
 __all__ = ["add_parser", "headline"]
@@ -153,7 +154,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--jobs", type=positive, help="worker processes (default: one per core)")
     p.add_argument(
         "--executor",
-        choices=("serial", "process", "dask"),
+        choices=EXECUTORS,
         default=None,
         help="where replications run (default: a process pool)",
     )

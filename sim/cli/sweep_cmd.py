@@ -11,7 +11,7 @@ from typing import Any
 
 from sim.cli.argtypes import add_experiment_options
 from sim.cli.textfmt import format_table
-from sim.errors import Problem, ScenarioError
+from sim.errors import Problem, ScenarioError, SimError
 from sim.fileio import write_text_atomic
 from sim.scenario import load_scenario
 
@@ -71,10 +71,13 @@ def _sweep(args: argparse.Namespace) -> int:
         progress=not args.json,
     )
     kpis = args.kpi or list(DEFAULT_KPIS)
+    known = {k for r in result.rows for k in r}
+    unknown = [k for k in kpis if k not in known]
+    if unknown:
+        raise SimError(f"--kpi: unknown KPI {', '.join(map(repr, unknown))}")
     if args.out:
         rows = result.rows
-        columns = list(dict.fromkeys(k for r in rows for k in r))
-        table = {c: [r.get(c) for r in rows] for c in columns}
+        table = {c: [r.get(c) for r in rows] for c in dict.fromkeys(k for r in rows for k in r)}
         write_text_atomic(Path(args.out) / "sweep.csv", _csv(table))
     if args.json:
         print(
@@ -121,15 +124,6 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         help="a scenario key and its values (TOML); repeat for more keys",
     )
     add_experiment_options(p, replications=10)
-    p.add_argument(
-        "--executor",
-        choices=("serial", "process", "dask"),
-        default=None,
-        help="where to run (default: process pool; dask needs the distributed extra)",
-    )
-    p.add_argument(
-        "--address", metavar="URL", help="Dask scheduler, tcp://host:8786 (default: local)"
-    )
     p.add_argument("--out", metavar="DIR", help="keep every run here; run again to resume")
     p.add_argument("--kpi", action="append", metavar="NAME", help="KPIs to print (repeatable)")
     p.set_defaults(handler=_sweep)

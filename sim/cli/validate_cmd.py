@@ -85,7 +85,12 @@ def _validate(args: argparse.Namespace) -> int:
     if not Path(targets).is_file():
         raise SimError(f"{targets}: target file not found (give --targets FILE)")
     load_targets(targets)  # a broken target file fails now, not after the replications
-    kw = {"jobs": args.jobs, "progress": not args.json}
+    kw = {
+        "jobs": args.jobs,
+        "executor": args.executor,
+        "address": args.address,
+        "progress": not args.json,
+    }
     reps = replicate(scenario, n=args.replications, seed=args.seed, **kw)
     report = validate(reps, targets, **kw)
     data = report.to_dict()

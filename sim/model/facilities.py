@@ -160,7 +160,9 @@ class FacilityRuntime:
                 env.now,
                 int(inspected),
             )
-        transfer_h = self.spec.transfer_h * self.windows.factor(env.now)
-        if transfer_h > 0:  # reloading to the other side's vehicle, in a yard, not on a lane
+        transfer_h = (
+            self.spec.transfer_h * self.windows.factor(env.now) if vehicle == "truck" else 0.0
+        )
+        if transfer_h > 0:  # reloading to the other side's truck, in a yard, not on a lane
             yield env.timeout(transfer_h)
         return start - arrive, service_h, inspection_h, transfer_h

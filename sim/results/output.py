@@ -13,6 +13,7 @@ import io
 import platform
 import subprocess
 import sys
+from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ import numpy as np
 from sim.fileio import write_json_atomic, write_text_atomic
 from sim.results.run_result import RunResult
 
-__all__ = ["environment", "event_log", "manifest", "write_run"]
+__all__ = ["environment", "event_log", "file_hashes", "manifest", "write_run"]
 
 _PACKAGES = ("corridor-sim", "simpy", "numpy", "networkx", "matplotlib", "pandas", "pyarrow")
 
@@ -111,6 +112,11 @@ def _versions() -> dict[str, str | None]:
     return out
 
 
+def file_hashes(paths: Iterable[str]) -> list[dict[str, str]]:
+    """``[{"path", "sha256"}]`` of each file."""
+    return [{"path": p, "sha256": hashlib.sha256(Path(p).read_bytes()).hexdigest()} for p in paths]
+
+
 def environment() -> dict[str, Any]:
     """Package versions, git revision, command line and time: what ran an experiment."""
     return {
@@ -124,9 +130,7 @@ def environment() -> dict[str, Any]:
 def manifest(res: RunResult, wall_s: float | None = None) -> dict[str, Any]:
     """What made this run: scenario files and hashes, overrides, seed tree, versions, revision."""
     sc = res.scenario
-    files = [
-        {"path": f, "sha256": hashlib.sha256(Path(f).read_bytes()).hexdigest()} for f in sc.files
-    ]
+    files = file_hashes(sc.files)
     return {
         "scenario": sc.name,
         "files": files,

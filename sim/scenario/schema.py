@@ -139,8 +139,8 @@ class Facility:
 
     ``lanes`` serve trucks (and ships passing a lock), ``tracks`` trains, ``berths`` ships and
     barges; ``None`` where the node has none. ``clearance_dist`` is ``lognormal``, ``exponential``
-    or ``deterministic``. ``transfer_h`` is the time each vehicle's load spends changing to a
-    vehicle of the other side after clearance, off the lanes (0: vehicles drive through).
+    or ``deterministic``. ``transfer_h`` is the time each truck's load spends changing to a
+    truck of the other side after clearance, off the lanes (0: trucks drive through).
     """
 
     id: str
