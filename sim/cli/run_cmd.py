@@ -11,6 +11,7 @@ from sim.cli.argtypes import count, positive
 from sim.cli.textfmt import format_table
 from sim.errors import SimError
 from sim.executors import EXECUTORS
+from sim.results.tables import TABLE_FORMATS
 from sim.scenario import SERVICE_FAMILIES, load_scenario, parse_set_options
 
 __all__ = ["add_parser", "headline"]
@@ -129,8 +130,11 @@ def _run(args: argparse.Namespace) -> int:
     )
     print(headline(res.kpis()))
     if args.out:
-        write_run(res, args.out, wall_s=wall)
-        print(f"\nwrote {args.out}/ (kpis.json, manifest.json, events.csv and the tables as CSV)")
+        write_run(res, args.out, wall_s=wall, fmt=args.table_format)
+        print(
+            f"\nwrote {args.out}/ (kpis.json, manifest.json, events and the tables as "
+            f"{args.table_format})"
+        )
     return 0
 
 
@@ -161,4 +165,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--address", metavar="URL", help="Dask scheduler for --executor dask")
     p.add_argument("--out", metavar="DIR", help="write kpis.json, tables, events and manifest here")
     p.add_argument("--no-events", action="store_true", help="do not keep the per-consignment log")
+    p.add_argument(
+        "--table-format",
+        choices=TABLE_FORMATS,
+        default="csv",
+        help="format of the tables in --out (parquet needs the analysis extra)",
+    )
     p.set_defaults(handler=_run)

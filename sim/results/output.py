@@ -6,10 +6,8 @@ with a manifest is complete, and an interrupted run never leaves a half-written 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 import platform
 import subprocess
 import sys
@@ -20,8 +18,9 @@ from typing import Any
 
 import numpy as np
 
-from sim.fileio import write_json_atomic, write_text_atomic
+from sim.fileio import write_json_atomic
 from sim.results.run_result import RunResult
+from sim.results.tables import write_table
 
 __all__ = ["environment", "event_log", "file_hashes", "manifest", "write_run"]
 
@@ -78,14 +77,6 @@ def event_log(res: RunResult) -> dict[str, np.ndarray]:
     log = {c: np.concatenate([p[i] for p in parts]) for i, c in enumerate(columns)}
     order = np.lexsort((log["consignment"], log["time_h"]))
     return {c: v[order] for c, v in log.items()}
-
-
-def _csv(columns: dict[str, np.ndarray]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows(zip(*(v.tolist() for v in columns.values()), strict=True))
-    return buffer.getvalue()
 
 
 def _git_revision() -> str | None:
@@ -145,12 +136,18 @@ def manifest(res: RunResult, wall_s: float | None = None) -> dict[str, Any]:
     }
 
 
-def write_run(res: RunResult, out: str | Path, wall_s: float | None = None) -> Path:
-    """Write one run into folder ``out``; return the folder."""
+def write_run(
+    res: RunResult, out: str | Path, wall_s: float | None = None, fmt: str = "csv"
+) -> Path:
+    """Write one run into folder ``out``; return the folder.
+
+    KPIs, every table and the event log (as ``csv`` or ``parquet``), then the manifest, each file
+    atomically: a folder with a manifest is complete.
+    """
     folder = Path(out)
     write_json_atomic(folder / "kpis.json", res.kpis())
     for name, columns in res.tables.items():
-        write_text_atomic(folder / f"{name}.csv", _csv(columns))
-    write_text_atomic(folder / "events.csv", _csv(event_log(res)))
+        write_table(columns, folder / f"{name}.{fmt}")
+    write_table(event_log(res), folder / f"events.{fmt}")
     write_json_atomic(folder / "manifest.json", manifest(res, wall_s))
     return folder
