@@ -6,6 +6,16 @@ command line stay fast for runs that draw nothing. No function calls ``plt.show(
 
 from sim.plot.common import MODE_COLOURS
 from sim.plot.map_figure import INSET_BOX, network_map
+from sim.plot.results_figures import border_queue, comparison_forest, throughput, transit_times
 from sim.plot.validation_figure import validation
 
-__all__ = ["INSET_BOX", "MODE_COLOURS", "network_map", "validation"]
+__all__ = [
+    "INSET_BOX",
+    "MODE_COLOURS",
+    "border_queue",
+    "comparison_forest",
+    "network_map",
+    "throughput",
+    "transit_times",
+    "validation",
+]

@@ -27,9 +27,13 @@ _KIND_STYLE = {  # kind: (marker, face colour, size, legend label)
 
 
 _DROP_WORDS = (
-    " port", " station", " road border", " ship locks", " international railway",
+    " port",
+    " station",
+    " road border",
+    " ship locks",
+    " international railway",
     " highway bonded logistics centre",
-)  # fmt: skip
+)
 
 #: The crowded Beibu Gulf and Vietnam border area, enlarged in an inset (lon0, lon1, lat0, lat1).
 INSET_BOX = (105.3, 109.6, 20.6, 23.2)
