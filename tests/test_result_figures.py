@@ -68,3 +68,41 @@ def test_comparison_forest_draws_each_moved_kpi(tmp_path):
     assert [t.get_text() for t in ax.get_yticklabels()] == ["teu.created", "departures.road"]
     assert "% of the base mean" in ax.get_xlabel()
     assert saved(ax, tmp_path, "forest") > 10_000
+
+
+def test_utilisation_heat_map_rows_are_the_busiest_facilities(runs, tmp_path):
+    ax = sim.plot.utilisation(runs[0], top=5)
+    (image,) = ax.images
+    grid = image.get_array()
+    assert grid.shape == (5, 12) and grid.min() >= 0.0 and grid.max() <= 1.0
+    means = grid.mean(axis=1)
+    assert list(means) == sorted(means, reverse=True)
+    assert saved(ax, tmp_path, "util") > 10_000
+
+
+def test_teu_map_widens_links_with_more_teu(runs, tmp_path):
+    ax = sim.plot.teu_map(runs[0])
+    widths = sorted(line.get_linewidth() for line in ax.lines)
+    assert widths[0] < 1.0 < widths[-1]  # idle links thin, the busiest one wide
+    assert saved(ax, tmp_path, "teumap") > 20_000
+
+
+def test_marey_draws_one_line_per_train(runs, tmp_path):
+    res = runs[0]
+    ax = sim.plot.marey(res, ["rail_cq_qinzhou"], days=20)
+    dep = res.tables["departures"]
+    n = (
+        (dep["service"] == "rail_cq_qinzhou") & (dep["cancelled"] == 0) & (dep["depart_h"] < 480)
+    ).sum()
+    assert len(ax.lines) == n > 0
+    assert max(ax.lines[0].get_ydata()) == 1450.0  # Chongqing to Qinzhou, km
+    assert saved(ax, tmp_path, "marey") > 10_000
+
+
+def test_cumulative_departures_end_near_their_counts(runs, tmp_path):
+    ax = sim.plot.cumulative_departures(runs, targets={"road": 100.0})
+    (line,) = ax.lines[:1]
+    ran = [r.tables["departures"] for r in runs]
+    road = [((d["family"] == "road") & (d["cancelled"] == 0)).sum() for d in ran]  # warm-up too
+    assert line.get_ydata()[-1] == pytest.approx(sum(road) / len(road) / 100.0)
+    assert saved(ax, tmp_path, "cum") > 10_000

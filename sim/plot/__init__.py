@@ -6,6 +6,7 @@ command line stay fast for runs that draw nothing. No function calls ``plt.show(
 
 from sim.plot.common import MODE_COLOURS
 from sim.plot.map_figure import INSET_BOX, network_map
+from sim.plot.operations_figures import cumulative_departures, marey, teu_map, utilisation
 from sim.plot.results_figures import border_queue, comparison_forest, throughput, transit_times
 from sim.plot.validation_figure import validation
 
@@ -14,8 +15,12 @@ __all__ = [
     "MODE_COLOURS",
     "border_queue",
     "comparison_forest",
+    "cumulative_departures",
+    "marey",
     "network_map",
+    "teu_map",
     "throughput",
     "transit_times",
+    "utilisation",
     "validation",
 ]

@@ -1,0 +1,161 @@
+"""Figures of operations: utilisation, TEU by link, trains in time and space, cumulative counts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.plot.common import FAMILY_COLOURS, new_axes
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from sim.results import RunResult
+
+__all__ = ["cumulative_departures", "marey", "teu_map", "utilisation"]
+
+_WEEK_H = 168.0
+#: The seed document's 2019 counts, by the family whose departures they count.
+TARGETS_2019 = {"rail_sea": 2300.0, "intl_rail": 71.0, "road": 1252.0}
+
+
+def utilisation(res: RunResult, ax: Axes | None = None, top: int = 12) -> Axes:
+    """Weekly utilisation (busy share of the servers) of the busiest lanes, tracks and berths."""
+    import matplotlib.pyplot as plt
+
+    visits = res.tables["facility_visits"]
+    length_h = res.scenario.horizon.length_h
+    edges = np.arange(0.0, length_h + 1e-9, _WEEK_H)
+    rows, labels = [], []
+    for fid, fac in res.scenario.facilities.items():
+        for server in ("lanes", "tracks", "berths"):
+            n = getattr(fac, server)
+            sel = (visits["node"] == fid) & (visits["server"] == server)
+            if not n or not sel.any():
+                continue
+            busy = np.zeros(len(edges) - 1)
+            for start, end in zip(visits["start_h"][sel], visits["end_h"][sel], strict=True):
+                lo, hi = np.clip([start, end], 0.0, edges[-1])
+                overlap = np.minimum(edges[1:], hi) - np.maximum(edges[:-1], lo)
+                busy += np.clip(overlap, 0.0, None)
+            rows.append(busy / (n * _WEEK_H))
+            labels.append(f"{fid} ({n} {server})")
+    order = np.argsort([-r.mean() for r in rows])[:top]
+    grid = np.array([rows[i] for i in order]) if rows else np.zeros((1, len(edges) - 1))
+    ax = new_axes(ax, (10, 0.35 * len(order) + 2.2))
+    image = ax.imshow(
+        grid,
+        aspect="auto",
+        cmap="viridis",
+        vmin=0.0,
+        vmax=1.0,
+        interpolation="nearest",
+        extent=(0.5, len(edges) - 0.5, len(order) - 0.5, -0.5),
+    )
+    ax.set_yticks(range(len(order)), [labels[i] for i in order], fontsize=7)
+    ax.set_xlabel(f"week of the horizon (from {res.scenario.horizon.start})")
+    ax.set_title(f"{res.scenario.name}: weekly utilisation of the busiest facilities", fontsize=10)
+    plt.colorbar(image, ax=ax, label="busy share of the servers")
+    return ax
+
+
+def teu_map(res: RunResult, ax: Axes | None = None, max_width: float = 8.0) -> Axes:
+    """The network map with each link's width proportional to the TEU carried over it."""
+    from sim.plot.map_figure import network_map
+
+    dep = res.tables["departures"]
+    carried: dict[str, float] = {}
+    for sid, svc in res.scenario.services.items():
+        teu = float(dep["teu"][(dep["service"] == sid) & (dep["cancelled"] == 0)].sum())
+        for lid in svc.links:
+            carried[lid] = carried.get(lid, 0.0) + teu
+    top = max(carried.values(), default=0.0) or 1.0
+    widths = {
+        lid: 0.4 + max_width * carried.get(lid, 0.0) / top for lid in res.scenario.network.links
+    }
+    ax = network_map(res.scenario.network, ax, link_width=widths)
+    ax.set_title(f"{res.scenario.name}: TEU carried by link (widest: {top:,.0f} TEU)", fontsize=10)
+    return ax
+
+
+def marey(
+    res: RunResult, services: Sequence[str], ax: Axes | None = None, days: float = 14.0
+) -> Axes:
+    """Trains in time and space (a Marey diagram) over the first ``days`` days.
+
+    Distance along each service's path against time, one line per departure; waits at border
+    posts show as flat steps.
+    """
+    ax = new_axes(ax, (10, 5))
+    dep, visits = res.tables["departures"], res.tables["facility_visits"]
+    net = res.scenario.network
+    colours = list(FAMILY_COLOURS.values())
+    for k, sid in enumerate(services):
+        svc = res.scenario.services[sid]
+        at_km = np.concatenate(
+            [[0.0], np.cumsum([net.links[lid].distance_km for lid in svc.links])]
+        )
+        km_of = dict(zip(svc.path, at_km.tolist(), strict=True))
+        sel = (dep["service"] == sid) & (dep["cancelled"] == 0) & (dep["depart_h"] < days * 24)
+        for vid, start, end in zip(
+            dep["vehicle"][sel], dep["depart_h"][sel], dep["arrive_h"][sel], strict=True
+        ):
+            mine = visits["vehicle"] == vid
+            pts = [(start, 0.0)]
+            for node, a, b in zip(
+                visits["node"][mine], visits["arrive_h"][mine], visits["end_h"][mine], strict=True
+            ):
+                if node in km_of and node != svc.destination:
+                    pts += [(a, km_of[node]), (b, km_of[node])]
+            pts.append((end if np.isfinite(end) else days * 24, at_km[-1]))
+            t, x = zip(*sorted(pts), strict=True)
+            ax.plot(
+                np.array(t) / 24.0,
+                x,
+                color=colours[k % len(colours)],
+                lw=1.0,
+                label=sid if vid == dep["vehicle"][sel][0] else None,
+            )
+    ax.set_xlabel(f"days from {res.scenario.horizon.start}")
+    ax.set_ylabel("distance from the origin (km)")
+    ax.set_xlim(0, days)
+    ax.set_title(f"{res.scenario.name}: trains in time and space", fontsize=10)
+    ax.legend(fontsize=8, loc="lower right")
+    ax.grid(True, lw=0.3, alpha=0.6)
+    return ax
+
+
+def cumulative_departures(
+    results: RunResult | Sequence[RunResult],
+    ax: Axes | None = None,
+    targets: Mapping[str, float] | None = None,
+) -> Axes:
+    """Departures so far through the year per family, against the published year-end counts."""
+    runs = list(results) if isinstance(results, Sequence) else [results]
+    targets = TARGETS_2019 if targets is None else targets
+    ax = new_axes(ax, (9, 4.5))
+    days = np.arange(0, runs[0].scenario.horizon.length_h / 24.0 + 1)
+    for family, target in targets.items():
+        colour = FAMILY_COLOURS[family]
+        curves = []
+        for res in runs:
+            dep = res.tables["departures"]
+            t = np.sort(dep["depart_h"][(dep["family"] == family) & (dep["cancelled"] == 0)]) / 24
+            curves.append(np.searchsorted(t, days, side="right") / target)
+        ax.plot(
+            days,
+            np.mean(curves, axis=0),
+            color=colour,
+            label=f"{family.replace('_', ' ')} (published {target:,.0f})",
+        )
+    ax.axhline(1.0, color="#444444", ls="--", lw=0.8)
+    ax.set_xlabel(f"days from {runs[0].scenario.horizon.start}")
+    ax.set_ylabel("departures so far / published year count")
+    ax.set_title(
+        f"{runs[0].scenario.name}: cumulative departures against the published counts", fontsize=10
+    )
+    ax.legend(fontsize=8, loc="upper left")
+    ax.grid(True, lw=0.3, alpha=0.6)
+    return ax
