@@ -94,6 +94,13 @@ class Comparison:
         names = kpis or sorted({k for r in self.base.rows + self.alt.rows for k in r})
         return [self.row(k) for k in names]
 
+    def table(self, kpis: Iterable[str] | None = None) -> Any:
+        """One row per KPI (see :meth:`row`): a DataFrame with pandas, else a dict of arrays."""
+        from sim.results.tables import frame_or_columns
+
+        rows = self.rows(kpis)
+        return frame_or_columns({c: [r[c] for r in rows] for c in rows[0]} if rows else {})
+
     def to_dict(self, kpis: Iterable[str] | None = None) -> dict[str, Any]:
         """The documented JSON form (``corridor-sim compare --json``)."""
         return {

@@ -104,6 +104,19 @@ class Replications:
         """``{"mean", "std", "ci_low", "ci_high"}`` of a KPI (t-based 95% interval)."""
         return summarise(self.values(kpi))
 
+    def table(self) -> Any:
+        """One row per replication: ``replication``, ``seed`` and every KPI.
+
+        A DataFrame with pandas, else a dict of numpy arrays; export it with
+        :func:`sim.results.tables.write_table`.
+        """
+        from sim.results.tables import frame_or_columns
+
+        names = sorted({k for r in self.rows for k in r})
+        columns: dict[str, Any] = {"replication": list(range(self.n)), "seed": list(self.seeds)}
+        columns |= {k: [r.get(k, 0.0) for r in self.rows] for k in names}
+        return frame_or_columns(columns)
+
     def kpis(self) -> dict[str, dict[str, float]]:
         """Every KPI's summary, by name (the form of ``kpis.json`` with replications)."""
         names = sorted({k for row in self.rows for k in row})

@@ -38,14 +38,11 @@ class SweepResult:
         return out
 
     def table(self) -> Any:
-        """The tidy table: a pandas DataFrame with pandas installed, else a dict of lists."""
+        """The tidy table: a pandas DataFrame with pandas installed, else a dict of arrays."""
+        from sim.results.tables import frame_or_columns
+
         columns = list(dict.fromkeys(k for r in self.rows for k in r))
-        data = {c: [r.get(c) for r in self.rows] for c in columns}
-        try:
-            import pandas as pd
-        except ImportError:
-            return data
-        return pd.DataFrame(data)
+        return frame_or_columns({c: [r.get(c) for r in self.rows] for c in columns})
 
 
 def grid_points(grid: Mapping[str, Sequence[Any]]) -> list[dict[str, Any]]:

@@ -45,3 +45,26 @@ def test_run_table_is_a_dataframe_with_pandas(result):
     df = result.table("departures")
     assert isinstance(df, pd.DataFrame)
     assert {"service", "family", "depart_h", "arrive_h", "teu", "capacity_teu"} <= set(df.columns)
+
+
+def test_derived_and_experiment_tables_are_tidy_and_export(result, tmp_path):
+    pd = pytest.importorskip("pandas")
+    util = result.table("utilisation")
+    assert list(util.columns) == ["node", "server", "servers", "week", "busy_share"]
+    assert util["busy_share"].between(0, 1).all() and util["week"].min() == 1
+    kpis = result.table("kpis")
+    assert dict(zip(kpis["kpi"], kpis["value"], strict=True)) == result.kpis()
+    sc = result.scenario
+    reps = sim.replicate(sc, n=2, seed=1, jobs=1)
+    table = reps.table()
+    assert list(table["replication"]) == [0, 1] and list(table["seed"]) == reps.seeds
+    assert table["departures.road"].tolist() == reps.values("departures.road").tolist()
+    comparison = sim.compare(sc, sc, n=2, seed=1, jobs=1, independent=False)
+    diffs = comparison.table(["teu.created", "departures.road"])
+    assert list(diffs["kpi"]) == ["teu.created", "departures.road"]
+    assert (diffs["diff_mean"] == 0).all()  # the same scenario on the same seeds: no difference
+    for frame, name in ((util, "util"), (table, "reps"), (diffs, "diffs")):
+        for fmt in ("csv", "parquet"):
+            back = pd.DataFrame(read_table(write_table(frame, tmp_path / f"{name}.{fmt}")))
+            assert list(back.columns) == list(frame.columns)
+            pd.testing.assert_frame_equal(back, frame.reset_index(drop=True), check_dtype=False)

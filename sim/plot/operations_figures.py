@@ -16,7 +16,6 @@ if TYPE_CHECKING:
 
 __all__ = ["cumulative_departures", "marey", "teu_map", "utilisation"]
 
-_WEEK_H = 168.0
 #: The seed document's 2019 counts, by the family whose departures they count.
 TARGETS_2019 = {"rail_sea": 2300.0, "intl_rail": 71.0, "road": 1252.0}
 
@@ -25,25 +24,18 @@ def utilisation(res: RunResult, ax: Axes | None = None, top: int = 12) -> Axes:
     """Weekly utilisation (busy share of the servers) of the busiest lanes, tracks and berths."""
     import matplotlib.pyplot as plt
 
-    visits = res.tables["facility_visits"]
-    length_h = res.scenario.horizon.length_h
-    edges = np.arange(0.0, length_h + 1e-9, _WEEK_H)
+    from sim.results.utilisation import weekly_utilisation
+
+    u = weekly_utilisation(res.scenario, res.tables)
+    keys = list(dict.fromkeys(zip(u["node"].tolist(), u["server"].tolist(), strict=True)))
     rows, labels = [], []
-    for fid, fac in res.scenario.facilities.items():
-        for server in ("lanes", "tracks", "berths"):
-            n = getattr(fac, server)
-            sel = (visits["node"] == fid) & (visits["server"] == server)
-            if not n or not sel.any():
-                continue
-            busy = np.zeros(len(edges) - 1)
-            for start, end in zip(visits["start_h"][sel], visits["end_h"][sel], strict=True):
-                lo, hi = np.clip([start, end], 0.0, edges[-1])
-                overlap = np.minimum(edges[1:], hi) - np.maximum(edges[:-1], lo)
-                busy += np.clip(overlap, 0.0, None)
-            rows.append(busy / (n * _WEEK_H))
-            labels.append(f"{fid} ({n} {server})")
+    for node, server in keys:
+        sel = (u["node"] == node) & (u["server"] == server)
+        rows.append(u["busy_share"][sel])
+        labels.append(f"{node} ({u['servers'][sel][0]} {server})")
     order = np.argsort([-r.mean() for r in rows])[:top]
-    grid = np.array([rows[i] for i in order]) if rows else np.zeros((1, len(edges) - 1))
+    weeks = int(u["week"].max()) if len(u["week"]) else 1
+    grid = np.array([rows[i] for i in order]) if rows else np.zeros((1, weeks))
     ax = new_axes(ax, (10, 0.35 * len(order) + 2.2))
     image = ax.imshow(
         grid,
@@ -52,7 +44,7 @@ def utilisation(res: RunResult, ax: Axes | None = None, top: int = 12) -> Axes:
         vmin=0.0,
         vmax=1.0,
         interpolation="nearest",
-        extent=(0.5, len(edges) - 0.5, len(order) - 0.5, -0.5),
+        extent=(0.5, weeks + 0.5, len(order) - 0.5, -0.5),
     )
     ax.set_yticks(range(len(order)), [labels[i] for i in order], fontsize=7)
     ax.set_xlabel(f"week of the horizon (from {res.scenario.horizon.start})")

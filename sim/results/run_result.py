@@ -55,19 +55,28 @@ class RunResult:
     def table(self, name: str) -> Any:
         """A table as a pandas DataFrame when pandas is installed, else a dict of numpy arrays.
 
-        ``name`` is one of ``consignments``, ``departures``, ``facility_visits``,
-        ``queue_lengths``, ``legs`` (the last only when the event log was on).
+        ``name`` is one of the logged tables (``consignments``, ``departures``,
+        ``facility_visits``, ``queue_lengths``, ``disruptions``, ``legs`` -- the last only when
+        the event log was on) or a derived one: ``utilisation`` (weekly busy share of every lane,
+        track and berth) or ``kpis`` (``kpi``, ``value``). Export any of them with
+        :func:`sim.results.tables.write_table`.
         """
+        from sim.results.tables import frame_or_columns
+
+        if name == "kpis":
+            k = self.kpis()
+            return frame_or_columns({"kpi": list(k), "value": list(k.values())})
+        if name == "utilisation":
+            from sim.results.utilisation import weekly_utilisation
+
+            return frame_or_columns(weekly_utilisation(self.scenario, self.tables))
         if name not in self.tables:
-            known = ", ".join(t for t in TABLE_COLUMNS if t in self.tables)
+            known = ", ".join(
+                [*(t for t in TABLE_COLUMNS if t in self.tables), "utilisation", "kpis"]
+            )
             hint = " (run with the event log on)" if name == "legs" else ""
             raise SimError(f"no table {name!r}{hint}; tables: {known}")
-        columns = self.tables[name]
-        try:
-            import pandas as pd
-        except ImportError:
-            return {k: v.copy() for k, v in columns.items()}
-        return pd.DataFrame({k: v for k, v in columns.items()})
+        return frame_or_columns(dict(self.tables[name]))
 
     def __repr__(self) -> str:
         n = len(self.tables["consignments"]["teu"])

@@ -16,15 +16,15 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from sim.errors import SimError
 from sim.fileio import write_bytes_atomic, write_text_atomic
 
-__all__ = ["TABLE_FORMATS", "read_table", "write_table"]
+__all__ = ["TABLE_FORMATS", "as_columns", "frame_or_columns", "read_table", "write_table"]
 
 TABLE_FORMATS = ("csv", "parquet")
 
@@ -40,8 +40,20 @@ def _float_text(x: float) -> str:
     return repr(float(x))  # always with a decimal point (or nan), so it reads back as a float
 
 
-def write_table(table: Mapping[str, np.ndarray], path: str | Path) -> Path:
-    """Write a table to ``path`` (``.csv`` or ``.parquet``), atomically; return the path."""
+def as_columns(table: Any) -> dict[str, np.ndarray]:
+    """A table (dict of arrays or lists, or a pandas DataFrame) as a dict of numpy arrays."""
+    if hasattr(table, "to_dict") and hasattr(table, "columns"):  # a DataFrame
+        return {str(c): table[c].to_numpy() for c in table.columns}
+    out = {}
+    for k, v in table.items():
+        arr = np.asarray(v)
+        out[k] = arr.astype(str) if arr.dtype == object else arr
+    return out
+
+
+def write_table(table: Any, path: str | Path) -> Path:
+    """Write a table (dict of columns, or a DataFrame) to ``.csv`` or ``.parquet``, atomically."""
+    table = as_columns(table)
     path = Path(path)
     if _format(path) == "parquet":
         try:
@@ -65,6 +77,8 @@ def write_table(table: Mapping[str, np.ndarray], path: str | Path) -> Path:
 
 
 def _column(values: list[str]) -> np.ndarray:
+    if values and set(values) <= {"True", "False"}:
+        return np.array([v == "True" for v in values], dtype=bool)
     for kind in (int, float):
         try:
             if kind is int and any(
@@ -88,3 +102,13 @@ def read_table(path: str | Path) -> dict[str, np.ndarray]:
         rows = list(csv.reader(fh))
     header, body = rows[0], rows[1:]
     return {name: _column([r[i] for r in body]) for i, name in enumerate(header)}
+
+
+def frame_or_columns(columns: dict[str, Any]) -> Any:
+    """A pandas DataFrame when pandas is installed, else the dict of numpy arrays."""
+    columns = as_columns(columns)
+    try:
+        import pandas as pd
+    except ImportError:
+        return columns
+    return pd.DataFrame(columns)

@@ -1,0 +1,50 @@
+"""Reading a run folder (written by ``corridor-sim run --out``) back into a RunResult."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sim.errors import SimError
+from sim.results.records import TABLE_COLUMNS
+from sim.results.run_result import RunResult
+from sim.results.tables import TABLE_FORMATS, read_table
+
+__all__ = ["load_run"]
+
+
+def load_run(folder: str | Path) -> RunResult:
+    """The run in ``folder``: its scenario (from the manifest's files and overrides) and tables.
+
+    Raises
+    ------
+    SimError
+        If the folder is not a complete run folder (no manifest, a missing table).
+    """
+    from sim.scenario import load_scenario
+
+    folder = Path(folder)
+    path = folder / "manifest.json"
+    if not path.is_file():
+        raise SimError(f"{folder}: not a run folder (no manifest.json; see corridor-sim run --out)")
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    if "files" not in manifest or "seed" not in manifest or "experiment" in manifest:
+        raise SimError(
+            f"{folder}: holds replications' KPIs only; plots need one run's tables "
+            "(corridor-sim run SCENARIO --out DIR)"
+        )
+    scenario = load_scenario(manifest["files"][-1]["path"], overrides=manifest.get("overrides"))
+    tables = {}
+    for name in TABLE_COLUMNS:
+        found = [
+            folder / f"{name}.{fmt}"
+            for fmt in TABLE_FORMATS
+            if (folder / f"{name}.{fmt}").is_file()
+        ]
+        if found:
+            tables[name] = read_table(found[0])
+        elif name != "legs":
+            raise SimError(f"{folder}: {name}.csv (or .parquet) is missing")
+    return RunResult(
+        scenario, manifest["seed"], tables, manifest.get("streams", []), manifest.get("events", 0)
+    )

@@ -1,0 +1,86 @@
+"""``corridor-sim plot`` and ``report``: every figure kind from a run folder, and an HTML report
+that a real browser (headless Chromium) opens with every image drawn and no console error."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT
+
+from sim.cli.plot_cmd import KINDS
+
+BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("run")
+    cmd = [
+        sys.executable,
+        "-m",
+        "sim",
+        "run",
+        str(ROOT / "scenarios" / "example.toml"),
+        "--out",
+        str(out),
+    ]
+    subprocess.run(cmd, check=True, capture_output=True)
+    return out
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "sim", *args], capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_plot_writes_every_kind_from_a_run_folder(run_dir, kind):
+    out = run_dir / f"{kind}.png"
+    res = cli("plot", str(run_dir), "--kind", kind, "--out", str(out))
+    assert res.returncode == 0, res.stderr
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and out.stat().st_size > 10_000
+
+
+def test_plot_of_a_folder_that_is_not_a_run_is_a_clear_error(tmp_path):
+    res = cli("plot", str(tmp_path))
+    assert (
+        res.returncode == 2 and "not a run folder" in res.stderr and "Traceback" not in res.stderr
+    )
+
+
+def test_report_is_one_self_contained_file(run_dir):
+    res = cli("report", str(run_dir))
+    assert res.returncode == 0, res.stderr
+    page = (run_dir / "report.html").read_text(encoding="utf-8")
+    assert page.count("<img") == len(KINDS)
+    assert not re.search(r"""(src|href)=["'](?!data:)""", page)  # nothing fetched from elsewhere
+    assert "Headline KPIs" in page and "departures.rail_sea" in page and "manifest" in page.lower()
+
+
+@pytest.mark.skipif(BROWSER is None, reason="needs Debian's chromium (.ci/run installs it)")
+def test_report_opens_in_a_real_browser_with_every_image_drawn(run_dir, tmp_path):
+    cli("report", str(run_dir))
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--virtual-time-budget=5000",
+        "--enable-logging=stderr",
+        "--v=0",
+    ]
+    page = (run_dir / "report.html").as_uri()
+    out = subprocess.run(
+        [BROWSER, *flags, "--dump-dom", page], capture_output=True, text=True, timeout=120
+    )
+    assert f'data-images-loaded="{len(KINDS)}"' in out.stdout, out.stderr[-2000:]
+    console = [line for line in out.stderr.splitlines() if "CONSOLE" in line]
+    assert not [line for line in console if "ERROR" in line or "Uncaught" in line], console
