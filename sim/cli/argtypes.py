@@ -26,7 +26,9 @@ def positive(text: str) -> int:
     return value
 
 
-def add_experiment_options(parser: argparse.ArgumentParser, replications: int = 30) -> None:
+def add_experiment_options(
+    parser: argparse.ArgumentParser, replications: int = 30, json: bool = True
+) -> None:
     """Add the options every experiment command has: replications, seed, where to run, JSON."""
     from sim.executors import EXECUTORS
 
@@ -46,4 +48,7 @@ def add_experiment_options(parser: argparse.ArgumentParser, replications: int = 
         metavar="URL",
         help="Dask scheduler, tcp://host:8786 (default: a local cluster)",
     )
-    parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    if json:
+        parser.add_argument(
+            "--json", action="store_true", help="print the result as one JSON object"
+        )

@@ -7,10 +7,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sim.cli.argtypes import count, positive
+from sim.cli.argtypes import add_experiment_options
 from sim.cli.textfmt import format_table
 from sim.errors import SimError
-from sim.executors import EXECUTORS
 from sim.results.tables import TABLE_FORMATS
 from sim.scenario import SERVICE_FAMILIES, load_scenario, parse_set_options
 
@@ -142,27 +141,13 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     """Add ``run`` to the top-level parser."""
     p = commands.add_parser("run", help="simulate a scenario once and print the headline KPIs")
     p.add_argument("scenario", metavar="SCENARIO", help="scenario TOML file")
-    p.add_argument("--seed", type=count, help="seed (default: the scenario's)")
     p.add_argument(
         "--set",
         action="append",
         metavar="KEY=VALUE",
         help="override a scenario key (value parsed as TOML); repeatable",
     )
-    p.add_argument(
-        "--replications",
-        type=positive,
-        default=1,
-        help="replications (default 1); more give means with 95%% CIs",
-    )
-    p.add_argument("--jobs", type=positive, help="worker processes (default: one per core)")
-    p.add_argument(
-        "--executor",
-        choices=EXECUTORS,
-        default=None,
-        help="where replications run (default: a process pool)",
-    )
-    p.add_argument("--address", metavar="URL", help="Dask scheduler for --executor dask")
+    add_experiment_options(p, replications=1, json=False)  # more than 1: means with 95% CIs
     p.add_argument("--out", metavar="DIR", help="write kpis.json, tables, events and manifest here")
     p.add_argument("--no-events", action="store_true", help="do not keep the per-consignment log")
     p.add_argument(
