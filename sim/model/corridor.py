@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import simpy
 
+from sim.choice import ChainCoster
+from sim.model.chooser import MarketRuntime
 from sim.model.facilities import FacilityRuntime, Windows
 from sim.model.feed import ArrivalFeed
 from sim.model.invariants import check_invariants
@@ -25,10 +27,12 @@ from sim.scenario.schema import Flow, Scenario, Service
 __all__ = ["Corridor", "run"]
 
 
-@dataclass
+@dataclass(eq=False)
 class _FlowRuntime:
     spec: Flow
     chain: list[ServiceRunner]
+    market: str = ""  # the market whose consignments may choose this flow's chain
+    index: int = -1  # its place among the market's alternatives
 
 
 class Corridor:
@@ -66,13 +70,31 @@ class Corridor:
         ]
         self.consignments: list[Consignment] = []
         self._next_id = 0
+        self.markets = self._markets([*scenario.disruptions, *drawn])
         first_of: dict[str, list[_FlowRuntime]] = {}
         for flow in self.flows:
-            first_of.setdefault(flow.chain[0].service.id, []).append(flow)
+            if not flow.market:  # a market's arrivals come through its chooser
+                first_of.setdefault(flow.chain[0].service.id, []).append(flow)
         for sid, flows in first_of.items():
             self.services[sid].feed = ArrivalFeed.for_flows(flows, scenario.horizon, self.streams)
         self.created_teu = self.delivered_teu = self.in_transit_teu = 0.0
         self._vehicles = 0
+
+    def _markets(self, disruptions: list) -> list[MarketRuntime]:
+        """Under a logit choice, one chooser per market (none under fixed chains)."""
+        choice = self.scenario.choice
+        self.coster: ChainCoster | None = None
+        if choice.model != "logit":
+            return []
+        self.coster = ChainCoster(self.scenario, disruptions)
+        by_id = {f.spec.id: f for f in self.flows}
+        markets = []
+        for name, members in choice.markets.items():
+            alternatives = [by_id[fid] for fid in members]
+            for alt in alternatives:
+                alt.market = name
+            markets.append(MarketRuntime(self, name, alternatives))
+        return markets
 
     def windows(self, target: str) -> Windows:
         """Closure and slow-down windows of a node or link (empty when it has none)."""
@@ -164,6 +186,9 @@ class Corridor:
                 env.process(runner.timetable())
         for runner in self.services.values():
             runner.dispatch()  # plan the first departures of services that leave when full
+        for market in self.markets:
+            env.process(market.arrivals())
+            env.process(market.reviews())
         # The run makes many long-lived objects and few reference cycles: the cyclic garbage
         # collector would traverse them again and again for nothing (20% of a year's run time,
         # more as demand grows). Cycles are collected as usual once the run is over.
@@ -203,6 +228,20 @@ class Corridor:
         for name in ("flow", "origin", "destination", "chain", "commodity"):
             attr = "id" if name == "flow" else "chain_family" if name == "chain" else name
             cols[name].extend([getattr(c.flow.spec, attr) for c in cons])
+        cols["market"].extend([c.flow.market for c in cons])
+        planned = [
+            c.flow.spec.id if c.planned < 0 else self._alternative(c, c.planned) for c in cons
+        ]
+        cols["planned_flow"].extend(planned)
+        cols["diverted"].extend(
+            [int(p != c.flow.spec.id) for p, c in zip(planned, cons, strict=True)]
+        )
+        cols["planned_h"].extend([c.planned_h for c in cons])
+
+    def _alternative(self, c: Consignment, index: int) -> str:
+        """The flow id of alternative ``index`` of ``c``'s market."""
+        market = next(m for m in self.markets if m.name == c.flow.market)
+        return market.alternatives[index].spec.id
 
 
 def _events_processed(env: simpy.Environment) -> int:

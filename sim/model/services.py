@@ -29,12 +29,15 @@ class Consignment:
         "border_queue_h",
         "created_h",
         "delivered_h",
+        "expected_at_h",
         "flow",
         "handling_h",
         "id",
         "inspection_h",
         "missed",
         "moving_h",
+        "planned",
+        "planned_h",
         "ready_h",
         "stage",
         "teu",
@@ -48,6 +51,8 @@ class Consignment:
         self.stage = self.missed = 0
         self.waiting_h = self.moving_h = self.handling_h = 0.0
         self.border_queue_h = self.inspection_h = 0.0
+        self.planned = -1  # route choice: the chain it would take on an undisturbed corridor
+        self.planned_h = self.expected_at_h = math.nan
 
 
 class ServiceRunner:
@@ -105,6 +110,13 @@ class ServiceRunner:
         self.queue.extend(arrived)
         self.queued_teu += sum(c.teu for c in arrived)
         self.dispatch()
+
+    def withdraw(self, c: Consignment) -> None:
+        """Take a consignment that chose another chain out of the queue; its wait so far counts."""
+        self.queue.remove(c)
+        self.queued_teu -= c.teu
+        c.waiting_h += self.env.now - c.ready_h
+        c.ready_h = self.env.now
 
     def dispatch(self) -> None:
         """Send every full load (for services that leave when full), then plan the next look."""
@@ -164,22 +176,10 @@ class ServiceRunner:
         self.queued_teu -= teu
         return load
 
-    def slots(self) -> Generator[float, None, None]:
-        """Timetable departure times (hours from the start), in order, within the horizon."""
-        horizon = self.corridor.scenario.horizon
-        first_weekday = horizon.start.weekday()
-        days = set(self.service.days)
-        for day in range(math.ceil(horizon.length_h / 24.0)):
-            if (first_weekday + day) % 7 in days:
-                for t in self.service.times_h:
-                    slot = day * 24.0 + t
-                    if slot < horizon.length_h:
-                        yield slot
-
     def timetable(self) -> Generator[Any, Any, None]:
         """SimPy process: at each slot, board what made the cut-off, run or cancel the slot."""
         env, svc = self.env, self.service
-        for slot in self.slots():
+        for slot in svc.slots_h(self.corridor.scenario.horizon):
             yield env.timeout(slot - env.now)
             self.sync()
             latest = slot - svc.cutoff_h

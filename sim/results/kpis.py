@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from sim.scenario.schema import SERVICE_FAMILIES, Scenario
+from sim.scenario.schema import CHAIN_FAMILIES, SERVICE_FAMILIES, Scenario
 
 __all__ = ["BREAKDOWN_PARTS", "compute_kpis"]
 
@@ -111,7 +111,6 @@ def _facilities(scenario: Scenario, tables: Tables, out: dict[str, float]) -> No
 
 def _chain_co2(scenario: Scenario, tables: Tables, out: dict[str, float]) -> None:
     """CO2 per TEU by chain: the links each flow's chain runs over, weighted by TEU created."""
-    links = scenario.network.links
     cons = tables["consignments"]
     measured = cons["created_h"] >= scenario.horizon.warmup_h
     totals: dict[str, list[float]] = {}
@@ -121,16 +120,39 @@ def _chain_co2(scenario: Scenario, tables: Tables, out: dict[str, float]) -> Non
     )
     created = dict(zip(names, teu_by_flow.tolist(), strict=True))
     for flow in scenario.flows.values():
-        per_teu = sum(
-            links[lid].co2_kg_per_teu for s in flow.chain for lid in scenario.services[s].links
-        )
         teu = created.get(flow.id, 0.0)
         acc = totals.setdefault(flow.chain_family, [0.0, 0.0])
-        acc[0] += per_teu * teu
+        acc[0] += scenario.chain_co2_kg_per_teu(flow.id) * teu
         acc[1] += teu
     for chain, (co2, teu) in totals.items():
         if teu > 0:
             out[f"co2_kg_per_teu.{chain}"] = co2 / teu
+
+
+def _chains_and_diversions(scenario: Scenario, tables: Tables, out: dict[str, float]) -> None:
+    """TEU by chain, and what diverting cost: extra hours, tariff and CO2 against the plan."""
+    cons = tables["consignments"]
+    measured = cons["created_h"] >= scenario.horizon.warmup_h
+    teu = cons["teu"]
+    for chain in CHAIN_FAMILIES:
+        out[f"teu.chain.{chain}"] = float(teu[measured & (cons["chain"] == chain)].sum())
+    div = measured & (cons["diverted"] == 1)
+    out["teu.diverted"] = float(teu[div].sum())
+    extra_tariff = extra_co2 = 0.0
+    for flow, planned, size in zip(
+        cons["flow"][div], cons["planned_flow"][div], teu[div], strict=True
+    ):
+        extra_tariff += size * (
+            scenario.chain_tariff_cny(flow) - scenario.chain_tariff_cny(planned)
+        )
+        extra_co2 += size * (
+            scenario.chain_co2_kg_per_teu(flow) - scenario.chain_co2_kg_per_teu(planned)
+        )
+    out["diversion.extra_tariff_cny"] = float(extra_tariff)
+    out["diversion.extra_co2_kg"] = float(extra_co2)
+    done = div & ~np.isnan(cons["delivered_h"])
+    late = cons["delivered_h"][done] - cons["created_h"][done] - cons["planned_h"][done]
+    out["diversion.extra_h.mean"] = float(late.mean()) if len(late) else 0.0
 
 
 def _closures(scenario: Scenario, tables: Tables, out: dict[str, float]) -> None:
@@ -177,5 +199,6 @@ def compute_kpis(scenario: Scenario, tables: Tables) -> dict[str, float]:
     _door_to_door(scenario, tables, out)
     _facilities(scenario, tables, out)
     _chain_co2(scenario, tables, out)
+    _chains_and_diversions(scenario, tables, out)
     _closures(scenario, tables, out)
     return dict(sorted(out.items()))

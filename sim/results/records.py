@@ -6,7 +6,10 @@ Tables (one row per observation, units in the column names):
     One row per consignment: ``consignment``, ``flow``, ``origin``, ``destination``,
     ``chain``, ``commodity``, ``teu``, ``created_h``, ``delivered_h`` (NaN while in the system),
     and the door-to-door breakdown ``waiting_h`` (for departures), ``moving_h``, ``handling_h``,
-    ``border_queue_h``, ``inspection_h``, plus ``missed_connections``.
+    ``border_queue_h``, ``inspection_h``, plus ``missed_connections``. Route choice adds
+    ``market`` (empty for a flow outside every market), ``planned_flow`` (the flow it would
+    have taken with no closure known), ``diverted`` (0/1: it took another) and ``planned_h``
+    (the door-to-door hours expected on the planned chain, NaN under fixed chains).
 ``departures``
     One row per timetable slot or departure: ``service``, ``family``, ``vehicle``, ``depart_h``,
     ``arrive_h`` (NaN if cancelled), ``teu``, ``capacity_teu``, ``cancelled`` (0/1), ``extra``.
@@ -52,6 +55,10 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
         "border_queue_h",
         "inspection_h",
         "missed_connections",
+        "market",
+        "planned_flow",
+        "diverted",
+        "planned_h",
     ),
     "departures": (
         "service",
@@ -91,6 +98,8 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
 
 _TEXT_COLUMNS = {
     "flow",
+    "market",
+    "planned_flow",
     "origin",
     "destination",
     "chain",
@@ -115,6 +124,7 @@ _INT_COLUMNS = {
     "stage",
     "missed_connections",
     "random",
+    "diverted",
 }
 
 

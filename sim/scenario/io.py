@@ -21,6 +21,7 @@ from sim.scenario import merge as mg
 from sim.scenario import schema as sc
 from sim.scenario import spec as sp
 from sim.scenario.checker import Checker
+from sim.scenario.choice_io import read_choice
 
 __all__ = ["load_scenario", "scenario_diff"]
 
@@ -245,6 +246,7 @@ def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) 
         k: _flow(c, key, v, scale * (by_chain.get(v["chain_family"]) or 1.0), services)
         for k, key, v in entries
     }
+    choice = read_choice(c, top.pop("choice") or {}, flows, services)
     facilities = _facilities(c, top.pop("facilities") or {})
     entries = c.entries("disruptions", top.pop("disruptions") or {}, sp.DISRUPTION)
     disruptions = [_disruption(c, key, v, horizon) for _, key, v in entries]
@@ -260,6 +262,7 @@ def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) 
         "services": services,
         "flows": flows,
         "facilities": facilities,
+        "choice": choice,
     }
     return sc.Scenario(
         network=c.network,

@@ -8,6 +8,7 @@ from the start of the horizon (00:00 China time on ``horizon.start``).
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -18,9 +19,11 @@ from sim.network import Network
 __all__ = [
     "ARRIVAL_PROCESSES",
     "CHAIN_FAMILIES",
+    "CHOICE_MODELS",
     "DISPATCH_RULES",
     "SERVICE_FAMILIES",
     "VEHICLE_MODES",
+    "Choice",
     "Disruption",
     "Facility",
     "Flow",
@@ -38,6 +41,8 @@ CHAIN_FAMILIES = ("rail_sea", "road", "intl_rail", "river_sea")
 VEHICLE_MODES = {"train": "rail", "truck": "road", "ship": "sea", "barge": "river"}
 #: How a service decides to depart.
 DISPATCH_RULES = ("timetable", "when_full")
+#: How consignments choose their chain: each flow keeps its own, or a logit over a market's flows.
+CHOICE_MODELS = ("fixed", "logit")
 #: How consignments of a flow arrive: a Poisson process, or evenly spaced in expected arrivals.
 ARRIVAL_PROCESSES = ("poisson", "regular")
 
@@ -76,6 +81,7 @@ class Service:
     slot with less than ``min_load_teu`` on board is cancelled; with ``extra_when_full`` an extra
     vehicle leaves whenever a full load waits. Under ``when_full``, a vehicle leaves when full, or
     ``max_wait_h`` after the first consignment started waiting if it has ``min_load_teu``.
+    ``tariff_cny_per_teu`` is what a shipper pays for the leg (route choice reads it).
     """
 
     id: str
@@ -91,6 +97,22 @@ class Service:
     max_wait_h: float = 168.0
     cutoff_h: float = 0.0
     extra_when_full: bool = False
+    tariff_cny_per_teu: float | None = None
+
+    def slots_h(self, horizon: Horizon, beyond_days: int = 0) -> list[float]:
+        """Timetable departure times (hours from the start), in order, within the horizon.
+
+        ``beyond_days`` extends the list past the end of the horizon (for expected waits).
+        """
+        first_weekday, days = horizon.start.weekday(), set(self.days)
+        end_h = horizon.length_h + 24.0 * beyond_days
+        return [
+            slot
+            for day in range(math.ceil(end_h / 24.0))
+            if (first_weekday + day) % 7 in days
+            for t in self.times_h
+            if (slot := day * 24.0 + t) < end_h
+        ]
 
     @property
     def origin(self) -> str:
@@ -189,6 +211,38 @@ class RandomDisruption:
 
 
 @dataclass(frozen=True, eq=False)
+class Choice:
+    """How consignments choose their chain (see :mod:`sim.choice`).
+
+    Under ``model = "fixed"`` every flow keeps its chain. Under ``"logit"`` the flows listed in
+    one of ``markets`` pool their demand, and each consignment picks one of the market's flows (a
+    chain) by a multinomial logit on generalised cost, in CNY per TEU::
+
+        cost = value_of_time * (expected_h + reliability_ratio * spread_h) + tariff + asc[family]
+
+    with choice probabilities proportional to ``exp(-scale_per_cny * cost)``. A consignment still
+    waiting for its first departure looks again every ``review_h`` and when a closure is announced
+    (``notice_h`` before it starts): it chooses anew if its chain is closed or its expected
+    delivery has slipped by more than ``rechoose_delay_h``.
+    """
+
+    model: str = "fixed"
+    markets: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    scale_per_cny: float = 1e-3
+    value_of_time_cny_per_teu_h: dict[str, float] = field(default_factory=dict)
+    reliability_ratio: float = 1.0
+    asc_cny_per_teu: dict[str, float] = field(default_factory=dict)
+    rechoose_delay_h: float = 48.0
+    review_h: float = 24.0
+    notice_h: float = 0.0
+    calibrated_to: str = ""
+
+    def market_of(self) -> dict[str, str]:
+        """Flow id -> the market it belongs to."""
+        return {f: m for m, flows in self.markets.items() for f in flows}
+
+
+@dataclass(frozen=True, eq=False)
 class Scenario:
     """A checked scenario: everything one run needs, plus where it came from.
 
@@ -209,6 +263,7 @@ class Scenario:
     replications: int = 1
     log_events: bool = True
     gauge_change_h: float = 0.0
+    choice: Choice = field(default_factory=Choice)
     files: tuple[str, ...] = ()
     overrides: Mapping[str, Any] = field(default_factory=dict)
     data: Mapping[str, Any] = field(default_factory=dict, repr=False)
@@ -216,6 +271,19 @@ class Scenario:
     def __post_init__(self) -> None:
         for name in ("services", "flows", "facilities", "overrides", "data"):
             object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
+
+    def chain_tariff_cny(self, flow_id: str) -> float:
+        """Tariff per TEU of a flow's chain: the sum over its services (unset counts as 0)."""
+        return sum(self.services[s].tariff_cny_per_teu or 0.0 for s in self.flows[flow_id].chain)
+
+    def chain_co2_kg_per_teu(self, flow_id: str) -> float:
+        """CO2 per TEU of a flow's chain: the sum over the links its services run on."""
+        links = self.network.links
+        return sum(
+            links[lid].co2_kg_per_teu
+            for s in self.flows[flow_id].chain
+            for lid in self.services[s].links
+        )
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickle the mappings as plain dicts (read-only views cannot be pickled)."""

@@ -25,7 +25,7 @@ TOP |= {"description": ("str", "", None), "replications": ("int", 1, ONE)}
 TOP |= {"gauge_change_h": ("float", 0.0, NONNEG)}
 TOP |= {k: ("table", {}, None) for k in ("horizon", "log", "demand", "services", "facilities")}
 TOP |= {"disruptions": ("table", {}, None), "service_defaults": ("table", {}, None)}
-TOP |= {"random_disruptions": ("table", {}, None)}
+TOP |= {"random_disruptions": ("table", {}, None), "choice": ("table", {}, None)}
 HORIZON = {"start": ("date", REQ, None), "end": ("date", REQ, None)}
 HORIZON |= {"warmup_days": ("float", 0.0, NONNEG)}
 DEMAND = {"scale": ("float", 1.0, POS), "flows": ("table", {}, None)}
@@ -41,6 +41,7 @@ TIMES = (lambda ts: ts and None not in map(mg.clock_hours, ts), "must be HH:MM t
 SERVICE |= {"times": ("strs", None, TIMES), "per_day": ("int", None, ONE)}
 SERVICE |= {"min_load_teu": ("float", 0.0, NONNEG), "max_wait_h": ("float", 168.0, POS)}
 SERVICE |= {"cutoff_h": ("float", 0.0, NONNEG), "extra_when_full": ("bool", False, None)}
+SERVICE |= {"tariff_cny_per_teu": ("float", None, NONNEG)}
 FLOW = {"origin": ("str", REQ, None), "destination": ("str", REQ, None)}
 FLOW |= {"direction": ("str", REQ, one_of("southbound", "northbound"))}
 FLOW |= {"teu_per_year": ("float", REQ, NONNEG), "chain": ("strs", REQ, FULL)}
@@ -71,6 +72,13 @@ RANDOM_DISRUPTION |= {
     "effect": ("str", "close", one_of("close", "slow")),
     "factor": ("float", 1.0, ONE),
 }
+#: The ``[choice]`` table: how consignments choose their chain (:class:`~sim.scenario.Choice`).
+CHOICE = {"model": ("str", "fixed", one_of(*sc.CHOICE_MODELS)), "markets": ("table", {}, None)}
+CHOICE |= {"scale_per_cny": ("float", 1e-3, POS), "reliability_ratio": ("float", 1.0, NONNEG)}
+CHOICE |= {"value_of_time_cny_per_teu_h": ("table", {}, None)}
+CHOICE |= {"asc_cny_per_teu": ("table", {}, None), "calibrated_to": ("str", "", None)}
+CHOICE |= {"rechoose_delay_h": ("float", 48.0, POS), "review_h": ("float", 24.0, POS)}
+CHOICE |= {"notice_h": ("float", 0.0, NONNEG)}
 #: Service keys a ``[service_defaults.<family>]`` table may set.
 DEFAULTABLE = {
     k: (kind, None, rule)

@@ -1,0 +1,32 @@
+"""Route and mode choice: generalised cost of a chain, logit shares, fitted constants.
+
+:class:`ChainCoster` prices each flow's chain (expected door-to-door time with its waits, border
+queues and known closures, the spread of that time, and the tariff). :func:`probabilities` and
+:func:`pick` make the multinomial logit; :func:`family_shares` gives the expected shares of a
+scenario's markets and :func:`calibrate_asc` fits the constants to the shares its flows give.
+The model (:mod:`sim.model.chooser`) uses the same functions while it runs.
+"""
+
+from sim.choice.costs import ChainCoster, LiveState, nominal_rates_teu_h
+from sim.choice.logit import (
+    Calibration,
+    base_costs,
+    calibrate_asc,
+    family_shares,
+    observed_family_shares,
+    pick,
+    probabilities,
+)
+
+__all__ = [
+    "Calibration",
+    "ChainCoster",
+    "LiveState",
+    "base_costs",
+    "calibrate_asc",
+    "family_shares",
+    "nominal_rates_teu_h",
+    "observed_family_shares",
+    "pick",
+    "probabilities",
+]
