@@ -31,6 +31,7 @@ _HEADLINE_PREFIXES = (
     "border_queue_vehicles.",
     "border_queue_teu.",
     "breakdown_h.",
+    "diversion.",
     "missed_connections",
     "cancelled.",
     "closed_h.",

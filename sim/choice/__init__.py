@@ -10,6 +10,7 @@ The model (:mod:`sim.model.chooser`) uses the same functions while it runs.
 from sim.choice.costs import ChainCoster, LiveState, nominal_rates_teu_h
 from sim.choice.logit import (
     Calibration,
+    alternatives_table,
     base_costs,
     calibrate_asc,
     family_shares,
@@ -22,6 +23,7 @@ __all__ = [
     "Calibration",
     "ChainCoster",
     "LiveState",
+    "alternatives_table",
     "base_costs",
     "calibrate_asc",
     "family_shares",

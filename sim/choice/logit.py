@@ -21,6 +21,7 @@ from sim.scenario.schema import CHAIN_FAMILIES, Scenario
 
 __all__ = [
     "Calibration",
+    "alternatives_table",
     "base_costs",
     "calibrate_asc",
     "family_shares",
@@ -118,6 +119,44 @@ def _shares(
     return {f: v / total for f, v in teu.items() if v > 0 or f in _families(scenario)}
 
 
+def alternatives_table(scenario: Scenario) -> list[dict[str, object]]:
+    """One row per market and chain: what the logit sees, and the share it gives.
+
+    Keys: ``market``, ``flow``, ``chain``, ``expected_h`` (door-to-door, mean over a week of
+    decision times in an empty corridor), ``spread_h``, ``tariff_cny``, ``cost_cny`` (mean
+    generalised cost with the constant), ``share`` (expected share of the market's TEU) and
+    ``given_share`` (the share of the flow's own demand in the scenario).
+    """
+    coster = ChainCoster(scenario, scenario.disruptions)
+    theta, rows = scenario.choice.scale_per_cny, []
+    for market, members in scenario.choice.markets.items():
+        teu = _market_size_teu(scenario, members)
+        hours = np.array(
+            [[coster.expected(f, float(t), teu)[0] for t in WEEK_GRID_H] for f in members]
+        )
+        costs = np.array(
+            [[coster.cost_cny(f, h) for h in row] for f, row in zip(members, hours, strict=True)]
+        )
+        w = np.exp(-theta * (costs - costs.min(axis=0, keepdims=True)))
+        shares = (w / w.sum(axis=0, keepdims=True)).mean(axis=1)
+        demand = sum(scenario.flows[f].teu_per_year for f in members)
+        for i, fid in enumerate(members):
+            rows.append(
+                {
+                    "market": market,
+                    "flow": fid,
+                    "chain": scenario.flows[fid].chain_family,
+                    "expected_h": float(hours[i].mean()),
+                    "spread_h": coster.spread_h[fid],
+                    "tariff_cny": coster.tariff_cny[fid],
+                    "cost_cny": float(costs[i].mean()),
+                    "share": float(shares[i]),
+                    "given_share": scenario.flows[fid].teu_per_year / demand,
+                }
+            )
+    return rows
+
+
 def _families(scenario: Scenario) -> list[str]:
     return sorted(
         {scenario.flows[f].chain_family for m in scenario.choice.markets.values() for f in m}
@@ -148,6 +187,7 @@ class Calibration:
     target_shares: dict[str, float]
     fitted_shares: dict[str, float]
     iterations: int
+    reference: str = "rail_sea"
 
     @property
     def max_error_pp(self) -> float:
@@ -158,10 +198,11 @@ class Calibration:
         """The ``[choice.asc_cny_per_teu]`` table to paste into a scenario, with its provenance."""
         lines = ["[choice.asc_cny_per_teu]"]
         for fam, value in sorted(self.asc_cny_per_teu.items()):
-            lines.append(
-                f"{fam} = {value:.1f}   # CALIBRATED: fitted to {what}: "
-                f"{100 * self.target_shares[fam]:.2f}% of TEU"
-            )
+            share = f"{100 * self.target_shares[fam]:.2f}% of TEU"
+            if fam == self.reference:
+                lines.append(f"{fam} = 0.0   # the reference, held at 0 ({share})")
+            else:
+                lines.append(f"{fam} = {value:.1f}   # CALIBRATED: fitted to {what}: {share}")
         return "\n".join(lines) + "\n"
 
 
@@ -205,4 +246,4 @@ def calibrate_asc(
         asc = {f: v - ref for f, v in asc.items()}
     else:
         raise ScenarioError(f"choice: the constants did not converge in {max_iter} iterations")
-    return Calibration(asc, target, shares, iteration)
+    return Calibration(asc, target, shares, iteration, reference)

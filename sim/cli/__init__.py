@@ -12,7 +12,15 @@ from collections.abc import Sequence
 from concurrent.futures import BrokenExecutor
 
 from sim import __version__
-from sim.cli import compare_cmd, network_cmd, plot_cmd, run_cmd, sweep_cmd, validate_cmd
+from sim.cli import (
+    choice_cmd,
+    compare_cmd,
+    network_cmd,
+    plot_cmd,
+    run_cmd,
+    sweep_cmd,
+    validate_cmd,
+)
 from sim.errors import ModelError, SimError
 
 __all__ = ["build_parser", "main"]
@@ -32,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate_cmd.add_parser(commands)
     compare_cmd.add_parser(commands)
     sweep_cmd.add_parser(commands)
+    choice_cmd.add_parser(commands)
     plot_cmd.add_parser(commands)
     network_cmd.add_parser(commands)
     return parser

@@ -4,6 +4,7 @@ matplotlib is imported inside the functions, never at import time, so that ``imp
 command line stay fast for runs that draw nothing. No function calls ``plt.show()``.
 """
 
+from sim.plot.choice_figures import chain_teu
 from sim.plot.common import MODE_COLOURS
 from sim.plot.map_figure import INSET_BOX, network_map
 from sim.plot.operations_figures import cumulative_departures, marey, teu_map, utilisation
@@ -14,6 +15,7 @@ __all__ = [
     "INSET_BOX",
     "MODE_COLOURS",
     "border_queue",
+    "chain_teu",
     "comparison_forest",
     "cumulative_departures",
     "marey",

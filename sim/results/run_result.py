@@ -58,7 +58,8 @@ class RunResult:
         ``name`` is one of the logged tables (``consignments``, ``departures``,
         ``facility_visits``, ``queue_lengths``, ``disruptions``, ``legs`` -- the last only when
         the event log was on) or a derived one: ``utilisation`` (weekly busy share of every lane,
-        track and berth) or ``kpis`` (``kpi``, ``value``). Export any of them with
+        track and berth), ``chains`` (weekly TEU by chosen chain, with the diverted part) or
+        ``kpis`` (``kpi``, ``value``). Export any of them with
         :func:`sim.results.tables.write_table`.
         """
         from sim.results.tables import frame_or_columns
@@ -70,9 +71,13 @@ class RunResult:
             from sim.results.utilisation import weekly_utilisation
 
             return frame_or_columns(weekly_utilisation(self.scenario, self.tables))
+        if name == "chains":
+            from sim.results.chain_teu import weekly_chain_teu
+
+            return frame_or_columns(weekly_chain_teu(self.scenario, self.tables))
         if name not in self.tables:
             known = ", ".join(
-                [*(t for t in TABLE_COLUMNS if t in self.tables), "utilisation", "kpis"]
+                [*(t for t in TABLE_COLUMNS if t in self.tables), "utilisation", "chains", "kpis"]
             )
             hint = " (run with the event log on)" if name == "legs" else ""
             raise SimError(f"no table {name!r}{hint}; tables: {known}")

@@ -1,0 +1,86 @@
+"""Figures of route and mode choice: which chains the freight took, week by week."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.plot.common import new_axes
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from sim.results import RunResult
+
+__all__ = ["chain_teu"]
+
+_CHAIN_COLOURS = {
+    "rail_sea": "#D55E00",
+    "road": "#009E73",
+    "intl_rail": "#CC79A7",
+    "river_sea": "#56B4E9",
+}
+_OTHER_COLOURS = ("#009E73", "#E69F00", "#F0E442", "#CC79A7", "#D55E00", "#0072B2", "#56B4E9")
+
+
+def chain_teu(res: RunResult, ax: Axes | None = None, market: str | None = None) -> Axes:
+    """Weekly TEU by the chain consignments took, stacked, with the diverted TEU as a line.
+
+    Without ``market``, every consignment by chain family; with it, that market's consignments
+    by flow (one chain each: the border posts of a road market show apart). Closure windows of
+    the run are shaded.
+    """
+    from sim.results.chain_teu import weekly_chain_teu
+
+    table = weekly_chain_teu(res.scenario, res.tables)
+    if market is not None:
+        if market not in res.scenario.choice.markets:
+            from sim.errors import SimError
+
+            known = ", ".join(res.scenario.choice.markets) or "none"
+            raise SimError(f"market: unknown market {market!r} (markets: {known})")
+        sel = table["market"] == market
+        groups = list(res.scenario.choice.markets[market])
+        key = table["flow"]
+        colours = dict(zip(groups, _OTHER_COLOURS * 2, strict=False))
+    else:
+        sel = np.ones(len(table["week"]), dtype=bool)
+        groups, key, colours = list(_CHAIN_COLOURS), table["chain"], _CHAIN_COLOURS
+    weeks = int(res.scenario.horizon.length_h // 168.0)
+    x = np.arange(1, weeks + 1)
+    stacks, labels, used = [], [], []
+    for group in groups:
+        on = sel & (key == group)
+        values = np.bincount(table["week"][on] - 1, weights=table["teu"][on], minlength=weeks)
+        if values.any():
+            stacks.append(values)
+            labels.append(group.replace("_", " "))
+            used.append(colours[group])
+    ax = new_axes(ax, (9, 4.5))
+    if stacks:
+        ax.stackplot(x, stacks, labels=labels, colors=used, alpha=0.85, step="mid")
+    diverted = np.bincount(
+        table["week"][sel] - 1, weights=table["diverted_teu"][sel], minlength=weeks
+    )
+    if diverted.any():
+        ax.step(x, diverted, where="mid", color="black", lw=1.2, label="diverted (of the above)")
+    d = res.tables.get("disruptions", {})
+    shaded = False
+    for start, end, effect in zip(
+        d.get("start_h", []), d.get("end_h", []), d.get("effect", []), strict=True
+    ):
+        if effect == "close":
+            ax.axvspan(start / 168.0 + 0.5, end / 168.0 + 0.5, color="#CC0033", alpha=0.12, lw=0)
+            shaded = True
+    if shaded:
+        ax.plot([], [], color="#CC0033", alpha=0.3, lw=8, label="closure")
+    what = f"market {market}" if market else "all flows"
+    ax.set_title(f"{res.scenario.name}: TEU by chain taken ({what})", fontsize=10)
+    ax.set_xlabel(f"week of the horizon (from {res.scenario.horizon.start})")
+    ax.set_ylabel("TEU created per week")
+    ax.set_xlim(0.5, weeks + 0.5)
+    ax.set_ylim(bottom=0)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    ax.grid(True, lw=0.3, alpha=0.6)
+    return ax
