@@ -87,3 +87,32 @@ def write_scenario(folder: Path, tables: dict[str, dict[str, Any]], **top: Any) 
     path = folder / "scenario.toml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+RAIL = {"family": "rail_sea", "vehicle": "train", "path": ["a", "b", "c"], "capacity_teu": 1000.0}
+TRUCK = {"family": "road", "vehicle": "truck", "path": ["a", "b", "e"], "capacity_teu": 1.0}
+FLOW = {"origin": "a", "direction": "southbound", "teu_per_year": 1000.0}
+
+
+def choice_tables(**choice):
+    """A two-chain market on the tiny network: a daily train to c, a truck to e."""
+    return {
+        "services.rail": {**RAIL, "times": ["12:00"], "tariff_cny_per_teu": 1000.0},
+        "services.truck": {**TRUCK, "dispatch": "when_full", "tariff_cny_per_teu": 3000.0},
+        "demand.flows.by_rail": {
+            **FLOW,
+            "destination": "c",
+            "chain": ["rail"],
+            "chain_family": "rail_sea",
+        },
+        "demand.flows.by_road": {
+            **FLOW,
+            "destination": "e",
+            "chain": ["truck"],
+            "chain_family": "road",
+        },
+        "choice": {"model": "logit", "scale_per_cny": 0.002, **choice},
+        "choice.value_of_time_cny_per_teu_h": {"general": 100.0},
+        "choice.markets": {"a_south": ["by_rail", "by_road"]},
+        "facilities.b": {"lanes": 50},
+    }

@@ -108,11 +108,11 @@ class ChainCoster:
             uses = fac is not None and getattr(fac, "lanes" if fac.kind == "lock" else server)
             change = i > 0 and svc.vehicle == "train" and not gauges[i - 1] & gauges[i]
             service_h, opening, queues = 0.0, None, False
-            if uses and clears and not last:
+            if uses and clears:  # a border post or lock clears (also where a path ends)
                 service_h = fac.clearance_h + fac.inspection_share * fac.inspection_h
                 service_h += fac.transfer_h if svc.vehicle == "truck" else 0.0
                 opening, queues = fac.opening_hours, True
-            elif uses and last:
+            elif uses and last:  # a terminal, port or city handles the load at the end
                 service_h, opening = fac.handling_h, fac.opening_hours
             stops.append(
                 _Stop(

@@ -1,0 +1,192 @@
+"""Route and mode choice while the model runs: shares against the logit's closed form, waiting
+consignments that choose anew, and a month-long Youyiguan closure with and without choice."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from tiny import choice_tables, write_scenario
+
+import sim
+from sim.choice import ChainCoster, probabilities
+from sim.model import run
+from sim.scenario import load_scenario
+
+
+def rail_share(res) -> float:
+    cons = res.tables["consignments"]
+    return float(cons["teu"][cons["chain"] == "rail_sea"].sum() / cons["teu"].sum())
+
+
+def closed_form_share(headway_h: float) -> float:
+    """The expected rail share when the train leaves every ``headway_h`` (see the test)."""
+    a, b = -0.002 * (3500.0 - 1700.0), 0.002 * 100.0
+    return 1 - (math.log1p(math.exp(a + b * headway_h)) - math.log1p(math.exp(a))) / (b * headway_h)
+
+
+def test_doubling_the_trains_raises_the_rail_share_as_the_logit_says(tmp_path):
+    """A market of a daily train and a truck that leaves at once, on the tiny network.
+
+    Deciding at a uniform time, the train leaves after a wait w, uniform on [0, headway): its
+    generalised cost is 100 CNY/h x (w + 7 h) + 1,000 CNY; the truck's 100 x 5 h + 3,000 =
+    3,500 CNY. With scale 0.002 the rail share at w is 1 / (1 + exp(-0.002 (1,800 - 100 w))),
+    whose mean over w is 1 - [ln(1 + e^(a + b H)) - ln(1 + e^a)] / (b H), a = -3.6, b = 0.2:
+    70.1% for a daily train (H = 24 h), 90.2% for two a day (H = 12 h): +20.1 points. The
+    elasticity of the share to the train's cost is -0.002 x 100 x P(1 - P) per hour of wait.
+    """
+    base_expected, doubled_expected = closed_form_share(24.0), closed_form_share(12.0)
+    assert (round(base_expected, 3), round(doubled_expected, 3)) == (0.701, 0.902)
+    tables = choice_tables()
+    tables["horizon"] = {"start": "2019-01-07", "end": "2020-01-06"}
+    for flow in ("by_rail", "by_road"):
+        tables[f"demand.flows.{flow}"]["teu_per_year"] = 2500.0
+    base = run(load_scenario(write_scenario(tmp_path / "base", tables)), seed=3)
+    tables["services.rail"]["times"] = ["00:00", "12:00"]
+    doubled = run(load_scenario(write_scenario(tmp_path / "doubled", tables)), seed=3)
+    n = len(base.tables["consignments"]["teu"])
+    assert n == len(doubled.tables["consignments"]["teu"]) > 4500  # the same arrivals
+    for res, expected in ((base, base_expected), (doubled, doubled_expected)):
+        half_width = 1.96 * math.sqrt(expected * (1 - expected) / n)
+        assert abs(rail_share(res) - expected) < half_width
+    rise = rail_share(doubled) - rail_share(base)
+    se = math.sqrt(sum(p * (1 - p) / n for p in (base_expected, doubled_expected)))
+    assert abs(rise - (doubled_expected - base_expected)) < 1.96 * se
+    assert base.kpis()["teu.diverted"] == 0.0  # nothing was closed
+
+
+def test_waiting_consignments_choose_again_when_their_chain_closes(tmp_path):
+    # The train leaves when full (never: 1,000 TEU) or 100 h after its first consignment; at
+    # 20 CNY/h rail costs at most 20 x (100 + 7) + 1,000 = 3,140 CNY, the truck 20 x 5 + 3,000
+    # + a constant of 3,000: everyone waits for the train. The rail link a-b closes at 72 h for
+    # 30 days. Announced then, it adds 720 h to the rail chain: the consignments waiting for the
+    # train choose again, take the truck, and arrive 5 h later.
+    tables = choice_tables()
+    tables["services.rail"] = {
+        **tables["services.rail"],
+        "dispatch": "when_full",
+        "max_wait_h": 100.0,
+    }
+    del tables["services.rail"]["times"]
+    tables["choice.value_of_time_cny_per_teu_h"]["general"] = 20.0
+    tables["choice.asc_cny_per_teu"] = {"road": 3000.0}
+    tables["disruptions.rail_cut"] = {"target": "rail_ab", "start": "2019-01-10", "days": 30.0}
+    res = run(load_scenario(write_scenario(tmp_path, tables)), seed=5)
+    cons = res.tables["consignments"]
+    before = cons["created_h"] < 72.0
+    assert (cons["planned_flow"][before] == "by_rail").mean() > 0.95  # rail was the plan
+    moved = before & (cons["diverted"] == 1)
+    assert moved.sum() > 0.95 * before.sum()
+    assert set(cons["flow"][moved].tolist()) == {"by_road"}
+    # They left on a truck once they chose again, at the announcement (72 h): 5 h later.
+    assert np.allclose(cons["delivered_h"][moved], 72.0 + 5.0)
+    k = res.kpis()
+    assert k["teu.diverted"] == pytest.approx(cons["teu"][cons["diverted"] == 1].sum())
+    assert k["diversion.extra_tariff_cny"] == pytest.approx(2000.0 * k["teu.diverted"])
+
+
+@pytest.fixture(scope="module")
+def youyiguan_runs():
+    """One year each, on seed 11: the 2019 corridor with choice, and Youyiguan shut with and
+    without choice."""
+    names = ("baseline_2019_choice", "youyiguan_closed_choice", "youyiguan_closed_fixed")
+    return {n: sim.run(sim.load_scenario(f"scenarios/{n}.toml"), seed=11) for n in names}
+
+
+CLOSED_H = (31 * 24.0, 61 * 24.0)  # 2019-02-01 to 2019-03-03
+
+
+def hanoi_road_teu(res, flows):
+    cons = res.tables["consignments"]
+    window = (cons["created_h"] >= CLOSED_H[0] + 24) & (cons["created_h"] < CLOSED_H[1])
+    return float(cons["teu"][window & np.isin(cons["flow"], flows)].sum())
+
+
+def test_with_choice_the_road_freight_leaves_the_closed_post(youyiguan_runs):
+    base, shut = youyiguan_runs["baseline_2019_choice"], youyiguan_runs["youyiguan_closed_choice"]
+    via_youyiguan = ["road_cq_hanoi"]
+    elsewhere = ["road_cq_hanoi_dongxing", "road_cq_hanoi_hekou", "ir_cq_hanoi"]
+    # The same consignments arrive (common random numbers); in the closure they avoid Youyiguan.
+    assert base.kpis()["teu.created"] == shut.kpis()["teu.created"]
+    lost = hanoi_road_teu(base, via_youyiguan) - hanoi_road_teu(shut, via_youyiguan)
+    gained = hanoi_road_teu(shut, elsewhere) - hanoi_road_teu(base, elsewhere)
+    assert lost > 0.5 * hanoi_road_teu(base, via_youyiguan) > 5
+    assert gained > 0.8 * lost  # to Dongxing, Hekou and the train (rail-sea: a few TEU)
+    k = shut.kpis()
+    assert k["teu.diverted"] > base.kpis()["teu.diverted"] + 30
+    assert k["diversion.extra_h.mean"] > 0  # the other chains take longer
+    assert "door_to_door_h.cq_nanpeng.hanoi.road.mean" in k
+
+
+def test_rail_sea_gains_share_while_youyiguan_is_shut():
+    sc = sim.load_scenario("scenarios/youyiguan_closed_choice.toml")
+    coster = ChainCoster(sc, sc.disruptions)
+    members = sc.choice.markets["cq_hanoi"]
+
+    def shares(t):
+        costs = [coster.cost_cny(f, coster.expected(f, t, 2.25)[0]) for f in members]
+        return dict(zip(members, probabilities(costs, sc.choice.scale_per_cny), strict=True))
+
+    # The same hour of the week, a week apart: only the closure differs.
+    before, during = shares(CLOSED_H[0] + 48.0 - 168.0), shares(CLOSED_H[0] + 48.0)
+    assert during["road_cq_hanoi"] < 0.05 * before["road_cq_hanoi"]
+    for other in ("road_cq_hanoi_dongxing", "road_cq_hanoi_hekou", "rs_tuanjiecun_hanoi"):
+        assert during[other] > 1.2 * before[other]
+
+
+def test_with_fixed_chains_the_freight_waits_at_the_closed_post(youyiguan_runs):
+    fixed, choice = (
+        youyiguan_runs["youyiguan_closed_fixed"],
+        youyiguan_runs["youyiguan_closed_choice"],
+    )
+    kf, kc = fixed.kpis(), choice.kpis()
+    assert kf["teu.diverted"] == 0.0
+    # Every Hanoi truck sent in the closure waits at Youyiguan until it reopens.
+    cons = fixed.tables["consignments"]
+    sent = (
+        (cons["flow"] == "road_cq_hanoi")
+        & (cons["created_h"] >= CLOSED_H[0])
+        & (cons["created_h"] < CLOSED_H[1] - 48)
+    )
+    assert sent.sum() > 10
+    assert (cons["delivered_h"][sent] > CLOSED_H[1]).all()
+    assert kf["border_queue_vehicles.youyiguan.max"] > 2 * kc["border_queue_vehicles.youyiguan.max"]
+    assert kf["border_wait_h.youyiguan.mean"] > 2 * kc["border_wait_h.youyiguan.mean"]
+    road = "door_to_door_h.cq_nanpeng.hanoi.road.mean"
+    assert kf[road] > kc[road]
+
+
+def test_choice_reproduces_the_2019_shares_in_the_simulation(youyiguan_runs):
+    """The fitted constants give the 2019 TEU shares by chain within 2 points, in a run."""
+    res = youyiguan_runs["baseline_2019_choice"]
+    cons = res.tables["consignments"]
+    in_market = cons["market"] != ""
+    total = cons["teu"][in_market].sum()
+    given = sim.choice.observed_family_shares(res.scenario)
+    for chain, share in given.items():
+        simulated = cons["teu"][in_market & (cons["chain"] == chain)].sum() / total
+        assert abs(simulated - share) < 0.02, chain
+
+
+def test_chain_table_and_figure(youyiguan_runs):
+    res = youyiguan_runs["youyiguan_closed_choice"]
+    table = res.table("chains")
+    k = res.kpis()
+    weeks = int(res.scenario.horizon.length_h // 168)
+    cons = res.tables["consignments"]
+    whole = cons["created_h"] < weeks * 168
+    for chain in ("road", "rail_sea"):
+        assert table[table["chain"] == chain]["teu"].sum() == pytest.approx(
+            cons["teu"][whole & (cons["chain"] == chain)].sum()
+        )
+    assert table["diverted_teu"].sum() == pytest.approx(k["teu.diverted"], abs=50)
+    import matplotlib
+
+    matplotlib.use("Agg")
+    ax = sim.plot.chain_teu(res, market="cq_hanoi")
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "road cq hanoi hekou" in labels and "closure" in labels
+    assert ax.get_ylabel() == "TEU created per week"
+    with pytest.raises(sim.SimError, match="unknown market"):
+        sim.plot.chain_teu(res, market="nowhere")
