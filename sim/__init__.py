@@ -9,7 +9,7 @@ Examples
 True
 """
 
-from sim import plot
+from sim import choice, plot
 from sim.comparisons import Comparison, compare
 from sim.errors import ModelError, NetworkError, ScenarioError, SimError
 from sim.experiments import run
@@ -36,6 +36,7 @@ __all__ = [
     "SweepResult",
     "ValidationReport",
     "__version__",
+    "choice",
     "compare",
     "load_network",
     "load_scenario",

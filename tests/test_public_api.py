@@ -19,6 +19,7 @@ EXPECTED = [
     "SweepResult",
     "ValidationReport",
     "__version__",
+    "choice",
     "compare",
     "load_network",
     "load_scenario",

@@ -14,7 +14,16 @@ from sim.errors import SimError
 
 __all__ = ["KINDS", "add_parser", "figure", "report_html"]
 
-KINDS = ("throughput", "transit", "queues", "map", "marey", "utilisation", "cumulative")
+KINDS = (
+    "throughput",
+    "transit",
+    "queues",
+    "map",
+    "marey",
+    "utilisation",
+    "cumulative",
+    "chains",
+)
 _MAREY_SERVICES = ("rail_tuanjiecun_qz", "rail_cq_hanoi", "rail_cq_qinzhou")
 
 
@@ -25,7 +34,7 @@ def _busiest_post(res: Any) -> str:
     return max(counts, key=counts.get) if counts else ""
 
 
-def figure(res: Any, kind: str, post: str | None = None) -> Any:
+def figure(res: Any, kind: str, post: str | None = None, market: str | None = None) -> Any:
     """The Axes of one figure kind for run ``res`` (see :data:`KINDS`)."""
     from sim import plot
 
@@ -51,6 +60,8 @@ def figure(res: Any, kind: str, post: str | None = None) -> Any:
         return plot.utilisation(res)
     if kind == "cumulative":
         return plot.cumulative_departures(res)
+    if kind == "chains":
+        return plot.chain_teu(res, market=market)
     raise SimError(f"--kind: must be one of {', '.join(KINDS)}, got {kind!r}")
 
 
@@ -114,7 +125,7 @@ def _plot(args: argparse.Namespace) -> int:
 
     res = load_run(args.run_dir)
     out = args.out or str(Path(args.run_dir) / f"{args.kind}.png")
-    save_figure(figure(res, args.kind, args.post), out)
+    save_figure(figure(res, args.kind, args.post, args.market), out)
     print(f"wrote {out}")
     return 0
 
@@ -137,6 +148,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     p.add_argument("run_dir", metavar="RUN_DIR", help="run folder")
     p.add_argument("--kind", choices=KINDS, default="throughput", help="which figure")
     p.add_argument("--post", help="border post for --kind queues (default: the busiest)")
+    p.add_argument("--market", help="route-choice market for --kind chains (default: every flow)")
     p.add_argument("--out", metavar="FILE", help="figure file, .png or .svg (default: in RUN_DIR)")
     p.set_defaults(handler=_plot)
     r = commands.add_parser("report", help="one self-contained HTML report of a run folder")
