@@ -95,6 +95,31 @@ def test_a_closure_counts_once_it_is_announced(tmp_path):
     assert coster.expected("by_road", 46.5, 1.0, disruptions=False) == (5.0, False)
 
 
+class _Queue:
+    """A live state with nothing waiting for a vehicle and ``hours`` of clearance at posts."""
+
+    def __init__(self, coster, hours):
+        self.coster, self.hours = coster, hours
+
+    def first_wait_h(self, service, t, teu, ready_h, ahead_teu):
+        return self.coster.static_wait_h(service, t, teu, ready_h)
+
+    def queue_h(self, node, vehicle):
+        return self.hours
+
+
+def test_a_queue_at_a_shut_post_clears_after_it_opens(tmp_path):
+    tables = choice_tables()
+    tables["disruptions.shut"] = {"target": "b", "start": "2019-01-09", "days": 2.0}
+    sc = load_scenario(write_scenario(tmp_path, tables))
+    coster = ChainCoster(sc, sc.disruptions)
+    # Deciding at 60 h: b is shut 48-96 h. The truck reaches it at 62 h, waits for 96 h, then
+    # for the 20 h of clearance queued ahead, clears (1 h) and drives 2 h.
+    for queue_h in (0.0, 20.0, 40.0):
+        hours, closed = coster.expected("by_road", 60.0, 1.0, _Queue(coster, queue_h))
+        assert (hours, closed) == (96.0 + queue_h + 3.0 - 60.0, True)
+
+
 def test_shares_and_fitted_constants_on_a_market_with_known_answer(tmp_path):
     # Two trucks (no wait at all): costs are constants, so the logit share is a closed form.
     tables = choice_tables()
@@ -176,6 +201,27 @@ def test_the_2019_constants_reproduce_the_2019_shares():
             "unknown key",
         ),
         (lambda t: t["choice"].update(scale_per_cny=0.0), "choice.scale_per_cny", "must be >"),
+        (
+            lambda t: t["choice.markets"].update(a_south=["by_rail", "by_rail"]),
+            "choice.markets.a_south",
+            "lists flow 'by_rail' twice",
+        ),
+        # A broken key of a market's flow or service is reported where it is, not a crash.
+        (
+            lambda t: t["demand.flows.by_road"].update(teu_per_year="lots"),
+            "demand.flows.by_road.teu_per_year",
+            "must be a number",
+        ),
+        (
+            lambda t: t["demand.flows.by_road"].update(size_teu="big"),
+            "demand.flows.by_road.size_teu",
+            "must be a list of numbers",
+        ),
+        (
+            lambda t: t["services.truck"].update(capacity_teu="x"),
+            "services.truck.capacity_teu",
+            "must be a number",
+        ),
     ],
 )
 def test_bad_choice_tables_name_file_key_and_rule(tmp_path, change, key, rule):

@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 import pytest
-from tiny import choice_tables, write_scenario
+from tiny import FLOW, RAIL, choice_tables, write_scenario
 
 import sim
 from sim.choice import ChainCoster, probabilities
@@ -86,6 +86,70 @@ def test_waiting_consignments_choose_again_when_their_chain_closes(tmp_path):
     assert k["diversion.extra_tariff_cny"] == pytest.approx(2000.0 * k["teu.diverted"])
 
 
+def test_a_train_full_for_days_ahead_is_priced_so(tmp_path):
+    # A daily train of 5 TEU against 20 TEU a day of demand: a consignment joining the queue
+    # waits for the loads in front of it. Its expected door-to-door time says so, and the logit
+    # sends most of the freight to the truck instead of piling it up for the train.
+    tables = choice_tables()
+    tables["horizon"] = {"start": "2019-01-07", "end": "2019-04-01"}
+    tables["services.rail"]["capacity_teu"] = 5.0
+    for flow in ("by_rail", "by_road"):
+        tables[f"demand.flows.{flow}"]["teu_per_year"] = 3650.0
+    res = run(load_scenario(write_scenario(tmp_path, tables)), seed=2)
+    cons = res.tables["consignments"]
+    rail = (cons["flow"] == "by_rail") & ~np.isnan(cons["delivered_h"])
+    taken = cons["delivered_h"][rail] - cons["created_h"][rail]
+    assert taken.mean() == pytest.approx(cons["planned_h"][rail].mean(), rel=0.15)
+    assert res.kpis()["teu.in_system"] < 20  # no pile-up waiting for the train
+
+
+def test_choosing_a_chain_with_the_same_first_service_keeps_the_place_in_the_queue(tmp_path):
+    # Two chains start with the same train (12:00, 12 h cut-off): to c, or on by ship to d. The
+    # ship link closes at 78 h (announced then): consignments that made the 84 h train's cut-off
+    # and now choose to stop at c still leave at 84 h.
+    tables = {
+        "services.rail": {
+            **RAIL,
+            "times": ["12:00"],
+            "cutoff_h": 12.0,
+            "tariff_cny_per_teu": 1000.0,
+        },
+        "services.ship": {
+            "family": "sea",
+            "vehicle": "ship",
+            "path": ["c", "d"],
+            "capacity_teu": 1000.0,
+            "times": ["20:00"],
+            "tariff_cny_per_teu": 500.0,
+        },
+        "demand.flows.to_c": {
+            **FLOW,
+            "destination": "c",
+            "chain": ["rail"],
+            "chain_family": "rail_sea",
+            "teu_per_year": 0.0,
+        },
+        "demand.flows.to_d": {
+            **FLOW,
+            "destination": "d",
+            "chain": ["rail", "ship"],
+            "chain_family": "intl_rail",
+            "teu_per_year": 3000.0,
+        },
+        "choice": {"model": "logit", "scale_per_cny": 0.002},
+        "choice.value_of_time_cny_per_teu_h": {"general": 100.0},
+        "choice.asc_cny_per_teu": {"intl_rail": -8000.0},
+        "choice.markets": {"m": ["to_c", "to_d"]},
+        "disruptions.cut": {"target": "sea_cd", "start": "2019-01-10T06:00:00", "days": 30.0},
+    }
+    res = run(load_scenario(write_scenario(tmp_path, tables)), seed=1, log_events=True)
+    cons, legs = res.tables["consignments"], res.tables["legs"]
+    made = (cons["created_h"] > 48.0) & (cons["created_h"] < 60.0) & (cons["flow"] == "to_c")
+    assert made.sum() > 0 and (cons["rechosen"][made] == 1).all()
+    first = np.isin(legs["consignment"], cons["consignment"][made]) & (legs["stage"] == 0)
+    assert set(legs["depart_h"][first].tolist()) == {84.0}
+
+
 @pytest.fixture(scope="module")
 def youyiguan_runs():
     """One year each, on seed 11: the 2019 corridor with choice, and Youyiguan shut with and
@@ -114,8 +178,9 @@ def test_with_choice_the_road_freight_leaves_the_closed_post(youyiguan_runs):
     assert lost > 0.5 * hanoi_road_teu(base, via_youyiguan) > 5
     assert gained > 0.8 * lost  # to Dongxing, Hekou and the train (rail-sea: a few TEU)
     k = shut.kpis()
-    assert k["teu.diverted"] > base.kpis()["teu.diverted"] + 30
-    assert k["diversion.extra_h.mean"] > 0  # the other chains take longer
+    assert k["teu.diverted"] > 30
+    assert k["diversion.extra_h.mean"] > 48  # most take the train: days longer than the truck
+    assert base.kpis()["teu.diverted"] == 0.0  # nothing closed, nothing diverted
     assert "door_to_door_h.cq_nanpeng.hanoi.road.mean" in k
 
 
@@ -166,7 +231,8 @@ def test_choice_reproduces_the_2019_shares_in_the_simulation(youyiguan_runs):
     given = sim.choice.observed_family_shares(res.scenario)
     for chain, share in given.items():
         simulated = cons["teu"][in_market & (cons["chain"] == chain)].sum() / total
-        assert abs(simulated - share) < 0.02, chain
+        assert abs(simulated - share) < 0.02, chain  # the issue's tolerance
+        assert abs(simulated - share) < 0.1 * share, chain  # and within a tenth of the share
 
 
 def test_chain_table_and_figure(youyiguan_runs):
@@ -180,7 +246,9 @@ def test_chain_table_and_figure(youyiguan_runs):
         assert table[table["chain"] == chain]["teu"].sum() == pytest.approx(
             cons["teu"][whole & (cons["chain"] == chain)].sum()
         )
-    assert table["diverted_teu"].sum() == pytest.approx(k["teu.diverted"], abs=50)
+    diverted = whole & (cons["diverted"] == 1)
+    assert table["diverted_teu"].sum() == pytest.approx(cons["teu"][diverted].sum())
+    assert k["teu.diverted"] == pytest.approx(cons["teu"][cons["diverted"] == 1].sum())
     import matplotlib
 
     matplotlib.use("Agg")

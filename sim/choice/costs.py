@@ -31,10 +31,13 @@ _BEYOND_DAYS = 60  # timetables are looked up this far past the horizon (for lat
 class LiveState(Protocol):
     """What a run knows now that the empty corridor does not."""
 
-    def first_wait_h(self, service: Service, t: float, teu: float, ready_h: float) -> float:
+    def first_wait_h(
+        self, service: Service, t: float, teu: float, ready_h: float, ahead_teu: float | None
+    ) -> float:
         """Expected hours from ``t`` until a consignment of ``teu`` leaves on ``service``.
 
-        ``ready_h < t`` means the consignment has been waiting in the queue since ``ready_h``.
+        ``ready_h < t`` means the consignment has been in the queue since ``ready_h`` with
+        ``ahead_teu`` in front of it; ``ahead_teu=None`` means it joins the queue now.
         """
 
     def queue_h(self, node: str, vehicle: str) -> float:
@@ -154,12 +157,18 @@ class ChainCoster:
         return at_h
 
     def static_wait_h(
-        self, svc: Service, at_h: float, teu: float, ready_h: float | None = None
+        self,
+        svc: Service,
+        at_h: float,
+        teu: float,
+        ready_h: float | None = None,
+        loads_ahead: int = 0,
     ) -> float:
         """Expected wait from ``at_h`` for a departure of ``svc`` in an empty corridor.
 
         A consignment ready since ``ready_h`` (default ``at_h``) boards the first timetable slot
-        after ``at_h`` whose cut-off it made.
+        after ``at_h`` whose cut-off it made, or ``loads_ahead`` slots later when that many full
+        loads queue in front of it.
         """
         if svc.dispatch == "timetable":
             slots = self.slots_h[svc.id]
@@ -167,7 +176,7 @@ class ChainCoster:
             # from now whose cut-off it made.
             ready_h = at_h if ready_h is None else ready_h
             earliest = max(at_h, ready_h + svc.cutoff_h)
-            i = bisect.bisect_left(slots, earliest - 1e-9)
+            i = bisect.bisect_left(slots, earliest - 1e-9) + loads_ahead
             return slots[i] - at_h if i < len(slots) else math.inf
         to_fill = max(svc.capacity_teu - teu, 0.0)
         if to_fill <= 1e-9:
@@ -184,13 +193,14 @@ class ChainCoster:
         live: LiveState | None = None,
         disruptions: bool = True,
         ready_h: float | None = None,
+        ahead_teu: float | None = None,
     ) -> tuple[float, bool]:
         """Expected hours to delivery on ``flow_id``'s chain, deciding at ``now_h``.
 
         Returns ``(hours, delayed_by_closure)``; hours are ``inf`` if no departure is left. With
         ``disruptions=False`` known closures are ignored (the choice the shipper would make on an
         undisturbed corridor). ``ready_h`` is when a consignment already queueing for the first
-        service joined the queue (None: it joins now).
+        service joined the queue (None: it joins now) and ``ahead_teu`` the TEU in front of it.
         """
         t, hit = now_h, False
         services = self.scenario.services
@@ -198,7 +208,8 @@ class ChainCoster:
         for k, sid in enumerate(self.scenario.flows[flow_id].chain):
             svc = services[sid]
             if k == 0 and live is not None:
-                t += live.first_wait_h(svc, t, teu, now_h if ready_h is None else ready_h)
+                ready = now_h if ready_h is None else ready_h
+                t += live.first_wait_h(svc, t, teu, ready, ahead_teu)
             else:
                 t += self.static_wait_h(svc, t, teu, ready_h if k == 0 else None)
             if math.isinf(t):
@@ -215,12 +226,12 @@ class ChainCoster:
                 node = stop.node
                 if node is None:
                     continue
-                if k == 0 and live is not None and stop.queues:
-                    t += live.queue_h(node, svc.vehicle)
                 if stop.opening is not None or node in closures:
                     t_open = self._open_h(stop, t, now_h, False)
                     t = self._open_h(stop, t, now_h, True) if node in closures else t_open
                     hit = hit or t > t_open
+                if k == 0 and live is not None and stop.queues:  # the queue clears once open
+                    t += live.queue_h(node, svc.vehicle)
                 t += stop.service_h
         return t - now_h, hit
 

@@ -36,36 +36,43 @@ class CorridorState:
     def __init__(self, corridor: Corridor, coster: ChainCoster) -> None:
         self.corridor, self.coster = corridor, coster
 
-    def first_wait_h(self, service: Service, t: float, teu: float, ready_h: float) -> float:
+    def first_wait_h(
+        self, service: Service, t: float, teu: float, ready_h: float, ahead_teu: float | None
+    ) -> float:
         """Expected hours until a consignment of ``teu`` leaves on ``service``.
 
-        It joins the queue now, or (``ready_h < t``) has been in it since ``ready_h``.
+        It joins the queue now (``ahead_teu=None``: everything queueing is ahead of it), or has
+        been in it since ``ready_h`` with ``ahead_teu`` in front. Vehicles board first come,
+        first served, up to capacity.
         """
         runner = self.corridor.services[service.id]
         runner.sync()
-        queued = runner.queued_teu - (teu if ready_h < t else 0.0)  # the TEU ahead of it
-        full = queued + teu >= service.capacity_teu - 1e-9
+        joining = ahead_teu is None
+        ahead = runner.queued_teu if joining else ahead_teu
+        cap = service.capacity_teu
         if service.dispatch == "timetable":
-            if full and service.extra_when_full:
-                return 0.0
-            return self.coster.static_wait_h(service, t, teu, ready_h)
-        if full:
+            if service.extra_when_full and ahead + teu >= cap - 1e-9:
+                return 0.0  # an extra vehicle leaves as soon as a full load waits
+            loads_ahead = int((ahead + teu - 1e-9) // cap)
+            return self.coster.static_wait_h(service, t, teu, ready_h, loads_ahead)
+        queued = runner.queued_teu + (teu if joining else 0.0)
+        if queued >= cap - 1e-9:
             return 0.0
         rate = self.coster.rates[service.id]
-        fill_h = (service.capacity_teu - queued - teu) / rate if rate > 0 else math.inf
+        fill_h = (cap - queued) / rate if rate > 0 else math.inf
         head = runner.queue[0].ready_h if runner.queue else t
         clock_h = max(head, runner._clock_from_h) + service.max_wait_h - t
         return max(0.0, min(fill_h, clock_h))
 
     def queue_h(self, node: str, vehicle: str) -> float:
-        """Vehicles queueing at ``node`` now, times the mean clearance, per server."""
+        """Hours of clearance ahead at ``node``: vehicles of this kind there, per server."""
         fac = self.corridor.facilities[node]
-        resource = fac.resources.get(fac.server_for(vehicle) if fac.serves(vehicle) else "")
-        if resource is None or not fac.waiting:
+        resource = fac.resources.get(fac.server_for(vehicle))
+        if resource is None:
             return 0.0
         spec = fac.spec
         mean_h = spec.clearance_h + spec.inspection_share * spec.inspection_h
-        return fac.waiting * mean_h / resource.capacity
+        return (len(resource.queue) + resource.count) * mean_h / resource.capacity
 
 
 class MarketRuntime:
@@ -84,34 +91,49 @@ class MarketRuntime:
         self.rechosen = 0
 
     # -- choosing ----------------------------------------------------------------------------
-    def _price(self, c: Consignment, disruptions: bool = True) -> tuple[list, list, bool]:
-        """(costs, expected hours, any chain delayed by a known closure) for every chain.
+    def _price(
+        self, c: Consignment, disruptions: bool = True, ahead_teu: float | None = None
+    ) -> tuple[list, list, list]:
+        """(costs, expected hours, delayed by a known closure) of every chain for ``c``.
 
-        The chain ``c`` is queueing for already (if any) is priced from its place in the queue.
+        The chain ``c`` is queueing for already (if any) is priced from its place in the queue,
+        ``ahead_teu`` behind the front.
         """
-        now, coster, costs, hours, hit = self.env.now, self.coster, [], [], False
+        now, coster, costs, hours, hits = self.env.now, self.coster, [], [], []
         for alt in self.alternatives:
-            ready_h = c.ready_h if alt is c.flow else None
-            h, closed = coster.expected(alt.spec.id, now, c.teu, self.state, disruptions, ready_h)
+            mine = alt is c.flow
+            h, closed = coster.expected(
+                alt.spec.id,
+                now,
+                c.teu,
+                self.state,
+                disruptions,
+                c.ready_h if mine else None,
+                ahead_teu if mine else None,
+            )
             costs.append(coster.cost_cny(alt.spec.id, h))
             hours.append(h)
-            hit = hit or closed
-        return costs, hours, hit
+            hits.append(closed)
+        return costs, hours, hits
 
-    def _choose(self, c: Consignment) -> int:
-        """Pick a chain for ``c`` now; note the undisturbed pick and the expected delivery."""
-        theta = self.choice.scale_per_cny
-        costs, hours, hit = self._price(c)
+    def _choose(self, c: Consignment, ahead_teu: float | None = None) -> int:
+        """Pick a chain for ``c`` now and note what it expects.
+
+        With the same draw it also picks as if no closure were known: ``c.planned`` (and
+        ``c.planned_h``, the door-to-door hours expected on that chain) is that pick, so a
+        consignment counts as diverted only when a closure changed its choice.
+        """
+        theta, now = self.choice.scale_per_cny, self.env.now
+        costs, hours, hits = self._price(c, True, ahead_teu)
         u = self.stream.uniform()
         i = pick(probabilities(costs, theta), u)
         planned, planned_h = i, hours[i]
-        if hit:
-            costs0, hours0, _ = self._price(c, disruptions=False)
+        if any(hits):
+            costs0, hours0, _ = self._price(c, False, ahead_teu)
             planned = pick(probabilities(costs0, theta), u)
             planned_h = hours0[planned]
-        if c.planned < 0:
-            c.planned, c.planned_h = planned, planned_h
-        c.expected_at_h = self.env.now + hours[i]
+        c.planned, c.planned_h = planned, now - c.created_h + planned_h
+        c.expected_at_h, c.saw_closure = now + hours[i], hits[i]
         return i
 
     def arrivals(self) -> Generator[Any, Any, None]:
@@ -151,30 +173,45 @@ class MarketRuntime:
             self.review()
 
     def review(self) -> None:
-        """Consignments waiting for their first departure choose anew if their chain slipped."""
+        """Consignments waiting for their first departure choose anew if their chain slipped.
+
+        A chain slipped if a closure on it became known since the consignment chose it, or its
+        expected delivery is now more than ``rechoose_delay_h`` later than when it chose.
+        """
         now, limit = self.env.now, self.choice.rechoose_delay_h
         for alt in self.alternatives:
             runner = alt.chain[0]
             first = runner.service
             slots = self.coster.slots_h.get(first.id)
-            seen: dict[tuple[float, int], tuple[float, bool]] = {}
-            for c in [c for c in runner.queue if c.stage == 0 and c.flow is alt]:
+            seen: dict[tuple[float, int, float], tuple[float, bool]] = {}
+            ahead = 0.0
+            for c in list(runner.queue):
+                if c.stage != 0 or c.flow is not alt:
+                    ahead += c.teu
+                    continue
                 # Consignments of one size that can board the same departure expect the same.
                 board = 0
                 if slots is not None:
                     board = bisect.bisect_left(slots, max(now, c.ready_h + first.cutoff_h) - 1e-9)
-                key = (c.teu, board)
+                key = (c.teu, board, (ahead + c.teu) // first.capacity_teu)
                 if key not in seen:
                     seen[key] = self.coster.expected(
-                        alt.spec.id, now, c.teu, self.state, True, c.ready_h
+                        alt.spec.id, now, c.teu, self.state, True, c.ready_h, ahead
                     )
                 h, closed = seen[key]
-                if not closed and now + h - c.expected_at_h <= limit:
-                    continue
-                new = self.alternatives[self._choose(c)]
-                if new is alt:
-                    continue
-                runner.withdraw(c)
-                c.flow = new
-                self.rechosen += 1
-                new.chain[0].enqueue([c])
+                if (closed and not c.saw_closure) or now + h - c.expected_at_h > limit:
+                    new = self.alternatives[self._choose(c, ahead)]
+                    if new is not alt:
+                        self._move(c, runner, new)
+                        continue
+                ahead += c.teu
+
+    def _move(self, c: Consignment, runner: Any, new: Any) -> None:
+        """``c`` leaves ``runner``'s queue for the first service of ``new``'s chain."""
+        c.flow = new
+        c.rechosen += 1
+        self.rechosen += 1
+        if new.chain[0] is runner:  # the same first service: it keeps its place in the queue
+            return
+        runner.withdraw(c)
+        new.chain[0].enqueue([c])

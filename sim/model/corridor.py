@@ -237,6 +237,7 @@ class Corridor:
             [int(p != c.flow.spec.id) for p, c in zip(planned, cons, strict=True)]
         )
         cols["planned_h"].extend([c.planned_h for c in cons])
+        cols["rechosen"].extend([c.rechosen for c in cons])
 
     def _alternative(self, c: Consignment, index: int) -> str:
         """The flow id of alternative ``index`` of ``c``'s market."""

@@ -39,6 +39,8 @@ class Consignment:
         "planned",
         "planned_h",
         "ready_h",
+        "rechosen",
+        "saw_closure",
         "stage",
         "teu",
         "waiting_h",
@@ -53,6 +55,7 @@ class Consignment:
         self.border_queue_h = self.inspection_h = 0.0
         self.planned = -1  # route choice: the chain it would take on an undisturbed corridor
         self.planned_h = self.expected_at_h = math.nan
+        self.rechosen, self.saw_closure = 0, False
 
 
 class ServiceRunner:

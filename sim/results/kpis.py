@@ -138,6 +138,7 @@ def _chains_and_diversions(scenario: Scenario, tables: Tables, out: dict[str, fl
         out[f"teu.chain.{chain}"] = float(teu[measured & (cons["chain"] == chain)].sum())
     div = measured & (cons["diverted"] == 1)
     out["teu.diverted"] = float(teu[div].sum())
+    out["teu.rechosen"] = float(teu[measured & (cons["rechosen"] > 0)].sum())
     extra_tariff = extra_co2 = 0.0
     for flow, planned, size in zip(
         cons["flow"][div], cons["planned_flow"][div], teu[div], strict=True

@@ -8,8 +8,9 @@ Tables (one row per observation, units in the column names):
     and the door-to-door breakdown ``waiting_h`` (for departures), ``moving_h``, ``handling_h``,
     ``border_queue_h``, ``inspection_h``, plus ``missed_connections``. Route choice adds
     ``market`` (empty for a flow outside every market), ``planned_flow`` (the flow it would
-    have taken with no closure known), ``diverted`` (0/1: it took another) and ``planned_h``
-    (the door-to-door hours expected on the planned chain, NaN under fixed chains).
+    have taken with no closure known), ``diverted`` (0/1: it took another), ``planned_h``
+    (the door-to-door hours expected on the planned chain, NaN under fixed chains) and
+    ``rechosen`` (how many times it changed chain while waiting).
 ``departures``
     One row per timetable slot or departure: ``service``, ``family``, ``vehicle``, ``depart_h``,
     ``arrive_h`` (NaN if cancelled), ``teu``, ``capacity_teu``, ``cancelled`` (0/1), ``extra``.
@@ -59,6 +60,7 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
         "planned_flow",
         "diverted",
         "planned_h",
+        "rechosen",
     ),
     "departures": (
         "service",
@@ -125,6 +127,7 @@ _INT_COLUMNS = {
     "missed_connections",
     "random",
     "diverted",
+    "rechosen",
 }
 
 

@@ -26,6 +26,12 @@ def _numbers(c: Checker, key: str, table: Any, known: tuple[str, ...] | None) ->
     return out
 
 
+def _complete(flow: sc.Flow) -> bool:
+    """Whether the keys a market reads are all valid (a broken key leaves None)."""
+    keys = ("direction", "commodity", "teu_per_year", "size_teu", "chain")
+    return all(getattr(flow, k) is not None for k in keys)
+
+
 def _markets(
     c: Checker, table: Mapping[str, Any], flows: Mapping[str, sc.Flow], services: Mapping
 ) -> dict[str, tuple[str, ...]]:
@@ -41,10 +47,13 @@ def _markets(
             continue
         known = [f for f in members if c.known(key, f, flows, "flow") is not None]
         for f in known:
-            if f in seen:
+            if seen.get(f) == name:
+                c.fail(key, f"lists flow {f!r} twice", f)
+            elif f in seen:
                 c.fail(key, f"flow {f!r} is already in market {seen[f]!r}", f)
             seen[f] = name
-        specs = [flows[f] for f in known]
+        # Flows with broken keys are reported where they are; check what can be checked.
+        specs = [flows[f] for f in dict.fromkeys(known) if _complete(flows[f])]
         for attr in ("direction", "commodity"):
             values = sorted({getattr(f, attr) for f in specs})
             if len(values) > 1:
@@ -55,7 +64,7 @@ def _markets(
         for f in specs:
             for sid in f.chain:
                 svc = services.get(sid)
-                if svc is not None and svc.capacity_teu < biggest:
+                if svc is not None and svc.capacity_teu is not None and svc.capacity_teu < biggest:
                     rule = f"a {biggest:g} TEU consignment does not fit {sid!r} of flow {f.id!r}"
                     c.fail(key, rule, svc.capacity_teu)
         out[name] = tuple(members)
@@ -89,9 +98,9 @@ def read_choice(
     if not markets:
         c.fail("choice.markets", "a logit choice needs at least one market", None)
     for name, members in markets.items():
-        for fid in members:
+        for fid in dict.fromkeys(members):
             flow = flows.get(fid)
-            if flow is None:
+            if flow is None or not _complete(flow):
                 continue
             if flow.commodity not in vot:
                 key = f"choice.value_of_time_cny_per_teu_h.{flow.commodity}"
