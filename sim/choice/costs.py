@@ -96,6 +96,9 @@ class ChainCoster:
         self.spread_h = {fid: self._spread_h(f) for fid, f in scenario.flows.items()}
         self.tariff_cny = {fid: scenario.chain_tariff_cny(fid) for fid in scenario.flows}
         self._cost_terms = {fid: self._terms(f) for fid, f in scenario.flows.items()}
+        self._first_known_h = min(
+            (w[0] for ws in self._closures.values() for w in ws), default=math.inf
+        )
 
     # -- static structure --------------------------------------------------------------------
     def _service_stops(self, svc: Service) -> list[_Stop]:
@@ -202,38 +205,63 @@ class ChainCoster:
         undisturbed corridor). ``ready_h`` is when a consignment already queueing for the first
         service joined the queue (None: it joins now) and ``ahead_teu`` the TEU in front of it.
         """
-        t, hit = now_h, False
-        services = self.scenario.services
-        closures = self._closures if disruptions else {}
-        for k, sid in enumerate(self.scenario.flows[flow_id].chain):
-            svc = services[sid]
-            if k == 0 and live is not None:
-                ready = now_h if ready_h is None else ready_h
-                t += live.first_wait_h(svc, t, teu, ready, ahead_teu)
-            else:
-                t += self.static_wait_h(svc, t, teu, ready_h if k == 0 else None)
+        chain = self.scenario.flows[flow_id].chain
+        known = disruptions and now_h >= self._first_known_h
+        closures = self._closures if known else {}
+        t, hit = self._walk(chain[0], now_h, now_h, teu, live, closures, ready_h, ahead_teu)
+        if len(chain) == 1 or math.isinf(t):
+            return t - now_h, hit
+        for sid in chain[1:]:  # the later legs: an empty corridor, closures known at now_h
+            t, closed = self._walk(sid, t, now_h, teu, None, closures)
+            hit = hit or closed
             if math.isinf(t):
-                return math.inf, hit
-            if svc.origin in closures:
-                t2 = self._reopen_h(svc.origin, t, now_h)
-                hit, t = hit or t2 > t, t2
-            for stop in self._stops[sid]:
-                t += stop.gauge_change_h
-                if stop.link in closures:
-                    t2 = self._reopen_h(stop.link, t, now_h)
-                    hit, t = hit or t2 > t, t2
-                t += stop.travel_h
-                node = stop.node
-                if node is None:
-                    continue
-                if stop.opening is not None or node in closures:
-                    t_open = self._open_h(stop, t, now_h, False)
-                    t = self._open_h(stop, t, now_h, True) if node in closures else t_open
-                    hit = hit or t > t_open
-                if k == 0 and live is not None and stop.queues:  # the queue clears once open
-                    t += live.queue_h(node, svc.vehicle)
-                t += stop.service_h
+                break
         return t - now_h, hit
+
+    def _walk(
+        self,
+        sid: str,
+        t: float,
+        now_h: float,
+        teu: float,
+        live: LiveState | None,
+        closures: dict,
+        ready_h: float | None = None,
+        ahead_teu: float | None = None,
+    ) -> tuple[float, bool]:
+        """(time the load is handed over at the end of service ``sid``, delayed by a closure).
+
+        The consignment is ready for ``sid`` at ``t``; ``live`` (first leg only) gives the state
+        of the run, ``closures`` the closures known at ``now_h``.
+        """
+        svc, hit = self.scenario.services[sid], False
+        if live is not None:
+            ready = now_h if ready_h is None else ready_h
+            t += live.first_wait_h(svc, t, teu, ready, ahead_teu)
+        else:
+            t += self.static_wait_h(svc, t, teu, ready_h)
+        if math.isinf(t):
+            return t, hit
+        if svc.origin in closures:
+            t2 = self._reopen_h(svc.origin, t, now_h)
+            hit, t = t2 > t, t2
+        for stop in self._stops[sid]:
+            t += stop.gauge_change_h
+            if stop.link in closures:
+                t2 = self._reopen_h(stop.link, t, now_h)
+                hit, t = hit or t2 > t, t2
+            t += stop.travel_h
+            node = stop.node
+            if node is None:
+                continue
+            if stop.opening is not None or node in closures:
+                t_open = self._open_h(stop, t, now_h, False)
+                t = self._open_h(stop, t, now_h, True) if node in closures else t_open
+                hit = hit or t > t_open
+            if live is not None and stop.queues:  # the queue clears once the post is open
+                t += live.queue_h(node, svc.vehicle)
+            t += stop.service_h
+        return t, hit
 
     def _open_h(self, stop: _Stop, at_h: float, now_h: float, disruptions: bool) -> float:
         """The earliest time >= ``at_h`` the stop's facility is open (and, maybe, not closed)."""
