@@ -12,6 +12,8 @@ from tiny import FLOW, RAIL, choice_tables, write_scenario
 import sim
 from sim.choice import ChainCoster, probabilities
 from sim.model import run
+from sim.model.corridor import Corridor
+from sim.model.services import Consignment
 from sim.scenario import load_scenario
 
 
@@ -103,6 +105,32 @@ def test_a_train_full_for_days_ahead_is_priced_so(tmp_path):
     assert res.kpis()["teu.in_system"] < 20  # no pile-up waiting for the train
 
 
+def test_the_wait_for_a_train_counts_the_full_loads_ahead(tmp_path):
+    # A daily 12:00 train of 5 TEU with a 12 h cut-off. At 11:00, a consignment joining behind
+    # one full load (ready since 00:00, so it takes today's train) leaves on tomorrow's (36 h);
+    # behind two full loads, on the day after (60 h).
+    tables = choice_tables()
+    tables["services.rail"].update(capacity_teu=5.0, cutoff_h=12.0)
+    sc = load_scenario(write_scenario(tmp_path, tables))
+    coster, rail = ChainCoster(sc), sc.services["rail"]
+    assert coster.static_wait_h(rail, 11.0, 1.0) == 25.0
+    assert coster.static_wait_h(rail, 11.0, 1.0, None, 1, 0.0) == 25.0
+    assert coster.static_wait_h(rail, 11.0, 1.0, None, 2, 0.0) == 49.0
+    # With extra trains when full, a consignment joining at 13:00 behind 4 TEU leaves at once
+    # if it fills the train (1 TEU); if it does not fit (2 TEU) the 4 TEU leave without it and
+    # it waits for tomorrow's train (36 h).
+    tables["services.rail"]["extra_when_full"] = True
+    for flow in ("by_rail", "by_road"):
+        tables[f"demand.flows.{flow}"]["teu_per_year"] = 0.001
+    corridor = Corridor(load_scenario(write_scenario(tmp_path / "extra", tables)), seed=1)
+    runner = corridor.services["rail"]
+    alt = next(f for f in corridor.flows if f.spec.id == "by_rail")
+    runner.enqueue([Consignment(corridor.next_id(), alt, 1.0, 0.0) for _ in range(4)])
+    state = corridor.markets[0].state
+    assert state.first_wait_h(runner.service, 13.0, 1.0, 13.0, None) == 0.0
+    assert state.first_wait_h(runner.service, 13.0, 2.0, 13.0, None) == 36.0 - 13.0
+
+
 def test_choosing_a_chain_with_the_same_first_service_keeps_the_place_in_the_queue(tmp_path):
     # Two chains start with the same train (12:00, 12 h cut-off): to c, or on by ship to d. The
     # ship link closes at 78 h (announced then): consignments that made the 84 h train's cut-off
@@ -148,6 +176,11 @@ def test_choosing_a_chain_with_the_same_first_service_keeps_the_place_in_the_que
     assert made.sum() > 0 and (cons["rechosen"][made] == 1).all()
     first = np.isin(legs["consignment"], cons["consignment"][made]) & (legs["stage"] == 0)
     assert set(legs["depart_h"][first].tolist()) == {84.0}
+    # Priced from their place in the train's queue: 84 h + 2 + 1 + 2 + 2 h handling at c.
+    corridor = Corridor(load_scenario(write_scenario(tmp_path / "again", tables)), seed=1)
+    corridor.run()
+    again = [c for c in corridor.consignments if c.rechosen and 48.0 < c.created_h < 60.0]
+    assert again and {c.expected_at_h for c in again} == {91.0} == {c.delivered_h for c in again}
 
 
 @pytest.fixture(scope="module")

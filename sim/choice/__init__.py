@@ -7,7 +7,7 @@ scenario's markets and :func:`calibrate_asc` fits the constants to the shares it
 The model (:mod:`sim.model.chooser`) uses the same functions while it runs.
 """
 
-from sim.choice.costs import ChainCoster, LiveState, nominal_rates_teu_h
+from sim.choice.costs import ChainCoster, LiveState, full_loads_ahead, nominal_rates_teu_h
 from sim.choice.logit import (
     Calibration,
     alternatives_table,
@@ -27,6 +27,7 @@ __all__ = [
     "base_costs",
     "calibrate_asc",
     "family_shares",
+    "full_loads_ahead",
     "nominal_rates_teu_h",
     "observed_family_shares",
     "pick",

@@ -21,7 +21,7 @@ from typing import Protocol
 
 from sim.scenario.schema import Disruption, Flow, Scenario, Service
 
-__all__ = ["ChainCoster", "LiveState", "nominal_rates_teu_h"]
+__all__ = ["ChainCoster", "LiveState", "full_loads_ahead", "nominal_rates_teu_h"]
 
 _CLEARING = ("border_post", "lock")
 _SERVER = {"train": "tracks", "truck": "lanes", "ship": "berths", "barge": "berths"}
@@ -55,6 +55,18 @@ class _Stop:
     service_h: float  # expected clearance + inspection + transfer, or handling at the terminal
     opening: tuple[float, float] | None
     queues: bool  # a border post or lock: its queue counts when the state is live
+
+
+def full_loads_ahead(ahead_teu: float, teu: float, capacity_teu: float) -> int:
+    """Full vehicle loads that leave before a consignment with ``ahead_teu`` in front of it.
+
+    Examples
+    --------
+    >>> full_loads_ahead(4.0, 1.0, 5.0), full_loads_ahead(5.0, 1.0, 5.0), full_loads_ahead(0, 2, 5)
+    (0, 1, 0)
+
+    """
+    return int((ahead_teu + teu - 1e-9) // capacity_teu)
 
 
 def nominal_rates_teu_h(scenario: Scenario) -> dict[str, float]:
@@ -96,6 +108,8 @@ class ChainCoster:
         self.spread_h = {fid: self._spread_h(f) for fid, f in scenario.flows.items()}
         self.tariff_cny = {fid: scenario.chain_tariff_cny(fid) for fid in scenario.flows}
         self._cost_terms = {fid: self._terms(f) for fid, f in scenario.flows.items()}
+        #: When each closure becomes known, in order (to tell what a consignment knew).
+        self.known_h = sorted(w[0] for ws in self._closures.values() for w in ws)
         self._first_known_h = min(
             (w[0] for ws in self._closures.values() for w in ws), default=math.inf
         )
@@ -166,20 +180,26 @@ class ChainCoster:
         teu: float,
         ready_h: float | None = None,
         loads_ahead: int = 0,
+        head_ready_h: float | None = None,
     ) -> float:
         """Expected wait from ``at_h`` for a departure of ``svc`` in an empty corridor.
 
         A consignment ready since ``ready_h`` (default ``at_h``) boards the first timetable slot
-        after ``at_h`` whose cut-off it made, or ``loads_ahead`` slots later when that many full
-        loads queue in front of it.
+        after ``at_h`` whose cut-off it made. With ``loads_ahead`` full loads in front of it
+        (the queue's head ready since ``head_ready_h``), those leave first, one a slot from the
+        first slot the head can board.
         """
         if svc.dispatch == "timetable":
             slots = self.slots_h[svc.id]
             # Joining now, it must make the cut-off; queueing since ready_h, it boards any slot
             # from now whose cut-off it made.
             ready_h = at_h if ready_h is None else ready_h
-            earliest = max(at_h, ready_h + svc.cutoff_h)
-            i = bisect.bisect_left(slots, earliest - 1e-9) + loads_ahead
+            i = bisect.bisect_left(slots, max(at_h, ready_h + svc.cutoff_h) - 1e-9)
+            if loads_ahead:
+                head_h = max(
+                    at_h, (ready_h if head_ready_h is None else head_ready_h) + svc.cutoff_h
+                )
+                i = max(i, bisect.bisect_left(slots, head_h - 1e-9) + loads_ahead)
             return slots[i] - at_h if i < len(slots) else math.inf
         to_fill = max(svc.capacity_teu - teu, 0.0)
         if to_fill <= 1e-9:

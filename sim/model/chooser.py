@@ -19,7 +19,7 @@ import math
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
-from sim.choice import ChainCoster, pick, probabilities
+from sim.choice import ChainCoster, full_loads_ahead, pick, probabilities
 from sim.model.feed import ArrivalFeed
 from sim.model.services import Consignment
 from sim.scenario.schema import Service
@@ -51,10 +51,17 @@ class CorridorState:
         ahead = runner.queued_teu if joining else ahead_teu
         cap = service.capacity_teu
         if service.dispatch == "timetable":
-            if service.extra_when_full and ahead + teu >= cap - 1e-9:
-                return 0.0  # an extra vehicle leaves as soon as a full load waits
-            loads_ahead = int((ahead + teu - 1e-9) // cap)
-            return self.coster.static_wait_h(service, t, teu, ready_h, loads_ahead)
+            loads = full_loads_ahead(ahead, teu, cap)
+            if service.extra_when_full:
+                # Extra vehicles take every full load at once: it leaves now if its load is full.
+                queued = runner.queued_teu + (teu if joining else 0.0)
+                return (
+                    0.0
+                    if queued >= (loads + 1) * cap - 1e-9
+                    else self.coster.static_wait_h(service, t, teu, ready_h)
+                )
+            head_h = runner.queue[0].ready_h if runner.queue else ready_h
+            return self.coster.static_wait_h(service, t, teu, ready_h, loads, head_h)
         queued = runner.queued_teu + (teu if joining else 0.0)
         if queued >= cap - 1e-9:
             return 0.0
@@ -72,7 +79,8 @@ class CorridorState:
             return 0.0
         spec = fac.spec
         mean_h = spec.clearance_h + spec.inspection_share * spec.inspection_h
-        return (len(resource.queue) + resource.count) * mean_h / resource.capacity
+        # Those being cleared are half-way through, on average.
+        return (len(resource.queue) + 0.5 * resource.count) * mean_h / resource.capacity
 
 
 class MarketRuntime:
@@ -88,7 +96,6 @@ class MarketRuntime:
         self.feed = ArrivalFeed.for_flows(alternatives, corridor.scenario.horizon, corridor.streams)
         for index, alt in enumerate(alternatives):
             alt.index = index
-        self.rechosen = 0
 
     # -- choosing ----------------------------------------------------------------------------
     def _price(
@@ -96,12 +103,13 @@ class MarketRuntime:
     ) -> tuple[list, list, list]:
         """(costs, expected hours, delayed by a known closure) of every chain for ``c``.
 
-        The chain ``c`` is queueing for already (if any) is priced from its place in the queue,
-        ``ahead_teu`` behind the front.
+        Chains that start with the service ``c`` is queueing for already (if any) are priced
+        from its place in that queue, ``ahead_teu`` behind the front.
         """
         now, coster, costs, hours, hits = self.env.now, self.coster, [], [], []
+        queueing_for = c.flow.chain[0] if c.flow is not None else None
         for alt in self.alternatives:
-            mine = alt is c.flow
+            mine = alt.chain[0] is queueing_for
             h, closed = coster.expected(
                 alt.spec.id,
                 now,
@@ -133,7 +141,7 @@ class MarketRuntime:
             planned = pick(probabilities(costs0, theta), u)
             planned_h = hours0[planned]
         c.planned, c.planned_h = planned, now - c.created_h + planned_h
-        c.expected_at_h, c.saw_closure = now + hours[i], hits[i]
+        c.expected_at_h, c.chose_h = now + hours[i], now
         return i
 
     def arrivals(self) -> Generator[Any, Any, None]:
@@ -175,15 +183,16 @@ class MarketRuntime:
     def review(self) -> None:
         """Consignments waiting for their first departure choose anew if their chain slipped.
 
-        A chain slipped if a closure on it became known since the consignment chose it, or its
-        expected delivery is now more than ``rechoose_delay_h`` later than when it chose.
+        A chain slipped if it is delayed by a closure announced since the consignment chose it,
+        or its expected delivery is now more than ``rechoose_delay_h`` later than when it chose.
         """
         now, limit = self.env.now, self.choice.rechoose_delay_h
+        known = self.coster.known_h
         for alt in self.alternatives:
             runner = alt.chain[0]
             first = runner.service
             slots = self.coster.slots_h.get(first.id)
-            seen: dict[tuple[float, int, float], tuple[float, bool]] = {}
+            seen: dict[tuple[float, int, int], tuple[float, bool]] = {}
             ahead = 0.0
             for c in list(runner.queue):
                 if c.stage != 0 or c.flow is not alt:
@@ -193,25 +202,27 @@ class MarketRuntime:
                 board = 0
                 if slots is not None:
                     board = bisect.bisect_left(slots, max(now, c.ready_h + first.cutoff_h) - 1e-9)
-                key = (c.teu, board, (ahead + c.teu) // first.capacity_teu)
+                key = (c.teu, board, full_loads_ahead(ahead, c.teu, first.capacity_teu))
                 if key not in seen:
                     seen[key] = self.coster.expected(
                         alt.spec.id, now, c.teu, self.state, True, c.ready_h, ahead
                     )
                 h, closed = seen[key]
-                if (closed and not c.saw_closure) or now + h - c.expected_at_h > limit:
+                news = closed and bisect.bisect_right(known, now) > bisect.bisect_right(
+                    known, c.chose_h
+                )
+                if news or now + h - c.expected_at_h > limit:
                     new = self.alternatives[self._choose(c, ahead)]
-                    if new is not alt:
-                        self._move(c, runner, new)
-                        continue
+                    if new is not alt and self._move(c, runner, new):
+                        continue  # it left this queue
                 ahead += c.teu
 
-    def _move(self, c: Consignment, runner: Any, new: Any) -> None:
-        """``c`` leaves ``runner``'s queue for the first service of ``new``'s chain."""
+    def _move(self, c: Consignment, runner: Any, new: Any) -> bool:
+        """``c`` takes chain ``new``; True if that made it leave ``runner``'s queue."""
         c.flow = new
         c.rechosen += 1
-        self.rechosen += 1
         if new.chain[0] is runner:  # the same first service: it keeps its place in the queue
-            return
+            return False
         runner.withdraw(c)
         new.chain[0].enqueue([c])
+        return True

@@ -27,6 +27,7 @@ class Consignment:
 
     __slots__ = (
         "border_queue_h",
+        "chose_h",
         "created_h",
         "delivered_h",
         "expected_at_h",
@@ -40,7 +41,6 @@ class Consignment:
         "planned_h",
         "ready_h",
         "rechosen",
-        "saw_closure",
         "stage",
         "teu",
         "waiting_h",
@@ -54,8 +54,8 @@ class Consignment:
         self.waiting_h = self.moving_h = self.handling_h = 0.0
         self.border_queue_h = self.inspection_h = 0.0
         self.planned = -1  # route choice: the chain it would take on an undisturbed corridor
-        self.planned_h = self.expected_at_h = math.nan
-        self.rechosen, self.saw_closure = 0, False
+        self.planned_h = self.expected_at_h = self.chose_h = math.nan
+        self.rechosen = 0
 
 
 class ServiceRunner:

@@ -107,7 +107,9 @@ def read_choice(
                 c.fail(key, f"is required: market {name!r} carries {flow.commodity!r}", None)
             for sid in flow.chain:
                 svc = services.get(sid)
-                if svc is not None and svc.tariff_cny_per_teu is None:
+                key = f"services.{sid}.tariff_cny_per_teu"
+                reported = any(p.column == key for p in c.problems)  # set, but broken
+                if svc is not None and svc.tariff_cny_per_teu is None and not reported:
                     rule = f"is required: flow {fid!r} of market {name!r} uses this service"
-                    c.fail(f"services.{sid}.tariff_cny_per_teu", rule, None)
+                    c.fail(key, rule, None)
     return choice
