@@ -9,7 +9,8 @@ a draw from the market's own stream, and joins the queue of its chain's first se
 With the same draw it also notes the chain it would have picked with no closure known: when the
 two differ, the consignment counts as diverted. Consignments still waiting for their first
 departure look again every ``review_h`` and whenever a closure is announced, and choose anew if
-their chain is closed or their expected delivery has slipped by more than ``rechoose_delay_h``.
+a closure announced since they chose delays their chain, or their expected delivery has slipped by
+more than ``rechoose_delay_h``.
 """
 
 from __future__ import annotations
@@ -53,13 +54,12 @@ class CorridorState:
         if service.dispatch == "timetable":
             loads = full_loads_ahead(ahead, teu, cap)
             if service.extra_when_full:
-                # Extra vehicles take every full load at once: it leaves now if its load is full.
+                # Extra vehicles take every full load at once: it leaves now if its load is full,
+                # else at the next slot (the full loads ahead of it have left as extras).
                 queued = runner.queued_teu + (teu if joining else 0.0)
-                return (
-                    0.0
-                    if queued >= (loads + 1) * cap - 1e-9
-                    else self.coster.static_wait_h(service, t, teu, ready_h)
-                )
+                if queued >= (loads + 1) * cap - 1e-9:
+                    return 0.0
+                return self.coster.static_wait_h(service, t, teu, ready_h)
             head_h = runner.queue[0].ready_h if runner.queue else ready_h
             return self.coster.static_wait_h(service, t, teu, ready_h, loads, head_h)
         queued = runner.queued_teu + (teu if joining else 0.0)

@@ -136,6 +136,8 @@ def _chains_and_diversions(scenario: Scenario, tables: Tables, out: dict[str, fl
     teu = cons["teu"]
     for chain in CHAIN_FAMILIES:
         out[f"teu.chain.{chain}"] = float(teu[measured & (cons["chain"] == chain)].sum())
+    if "diverted" not in cons:  # tables written before route choice existed
+        return
     div = measured & (cons["diverted"] == 1)
     out["teu.diverted"] = float(teu[div].sum())
     out["teu.rechosen"] = float(teu[measured & (cons["rechosen"] > 0)].sum())
