@@ -17,7 +17,7 @@ import numpy as np
 
 from sim.choice.costs import ChainCoster
 from sim.errors import ScenarioError
-from sim.scenario.schema import CHAIN_FAMILIES, Scenario
+from sim.scenario.schema import Scenario
 
 __all__ = [
     "Calibration",
@@ -76,6 +76,21 @@ def _market_size_teu(scenario: Scenario, members: Sequence[str]) -> float:
     return sum(f.mean_size_teu * f.teu_per_year for f in flows) / total
 
 
+def _expected_hours(
+    coster: ChainCoster, scenario: Scenario, members: Sequence[str], times_h: np.ndarray
+) -> np.ndarray:
+    """Expected door-to-door hours of each chain of a market (rows) at each decision time."""
+    teu = _market_size_teu(scenario, members)
+    return np.array([[coster.expected(f, float(t), teu)[0] for t in times_h] for f in members])
+
+
+def _mean_probabilities(costs: np.ndarray, scale_per_cny: float) -> np.ndarray:
+    """Logit probability of each row of ``costs`` (chains x times), averaged over the times."""
+    costs = np.where(np.isfinite(costs), costs, np.inf)
+    w = np.exp(-scale_per_cny * (costs - costs.min(axis=0, keepdims=True)))
+    return (w / w.sum(axis=0, keepdims=True)).mean(axis=1)
+
+
 def base_costs(scenario: Scenario, times_h: np.ndarray = WEEK_GRID_H) -> dict[str, np.ndarray]:
     """Generalised cost without the constants, per market: an (alternatives x times) array.
 
@@ -83,19 +98,16 @@ def base_costs(scenario: Scenario, times_h: np.ndarray = WEEK_GRID_H) -> dict[st
     empty corridor with the scenario's own closures known when they are announced.
     """
     coster = ChainCoster(scenario, scenario.disruptions)
-    no_asc = {**scenario.choice.asc_cny_per_teu}
+    asc = scenario.choice.asc_cny_per_teu
     out = {}
     for market, members in scenario.choice.markets.items():
-        teu = _market_size_teu(scenario, members)
-        rows = []
-        for fid in members:
-            row = []
-            for t in times_h:
-                hours, _ = coster.expected(fid, float(t), teu)
-                cost = coster.cost_cny(fid, hours)
-                row.append(cost - no_asc.get(scenario.flows[fid].chain_family, 0.0))
-            rows.append(row)
-        out[market] = np.array(rows)
+        hours = _expected_hours(coster, scenario, members, times_h)
+        out[market] = np.array(
+            [
+                [coster.cost_cny(f, h) - asc.get(scenario.flows[f].chain_family, 0.0) for h in row]
+                for f, row in zip(members, hours, strict=True)
+            ]
+        )
     return out
 
 
@@ -103,20 +115,16 @@ def _shares(
     scenario: Scenario, costs: Mapping[str, np.ndarray], asc: Mapping[str, float]
 ) -> dict[str, float]:
     """Expected TEU share of each chain family over all markets, given constants ``asc``."""
-    theta = scenario.choice.scale_per_cny
-    teu: dict[str, float] = dict.fromkeys(CHAIN_FAMILIES, 0.0)
+    teu = dict.fromkeys(_families(scenario), 0.0)
     for market, members in scenario.choice.markets.items():
         fams = [scenario.flows[f].chain_family for f in members]
         c = costs[market] + np.array([[asc.get(f, 0.0)] for f in fams])
-        c = np.where(np.isfinite(c), c, np.inf)
-        low = c.min(axis=0, keepdims=True)
-        w = np.exp(-theta * (c - low))
-        p = (w / w.sum(axis=0, keepdims=True)).mean(axis=1)
+        p = _mean_probabilities(c, scenario.choice.scale_per_cny)
         demand = sum(scenario.flows[f].teu_per_year for f in members)
         for fam, share in zip(fams, p, strict=True):
             teu[fam] += demand * float(share)
     total = sum(teu.values())
-    return {f: v / total for f, v in teu.items() if v > 0 or f in _families(scenario)}
+    return {f: v / total for f, v in teu.items()}
 
 
 def alternatives_table(scenario: Scenario) -> list[dict[str, object]]:
@@ -128,17 +136,13 @@ def alternatives_table(scenario: Scenario) -> list[dict[str, object]]:
     ``given_share`` (the share of the flow's own demand in the scenario).
     """
     coster = ChainCoster(scenario, scenario.disruptions)
-    theta, rows = scenario.choice.scale_per_cny, []
+    rows = []
     for market, members in scenario.choice.markets.items():
-        teu = _market_size_teu(scenario, members)
-        hours = np.array(
-            [[coster.expected(f, float(t), teu)[0] for t in WEEK_GRID_H] for f in members]
-        )
+        hours = _expected_hours(coster, scenario, members, WEEK_GRID_H)
         costs = np.array(
             [[coster.cost_cny(f, h) for h in row] for f, row in zip(members, hours, strict=True)]
         )
-        w = np.exp(-theta * (costs - costs.min(axis=0, keepdims=True)))
-        shares = (w / w.sum(axis=0, keepdims=True)).mean(axis=1)
+        shares = _mean_probabilities(costs, scenario.choice.scale_per_cny)
         demand = sum(scenario.flows[f].teu_per_year for f in members)
         for i, fid in enumerate(members):
             rows.append(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-__all__ = ["add_experiment_options", "count", "positive"]
+__all__ = ["add_experiment_options", "count", "positive", "where_to_run"]
 
 
 def count(text: str) -> int:
@@ -52,3 +52,8 @@ def add_experiment_options(
         parser.add_argument(
             "--json", action="store_true", help="print the result as one JSON object"
         )
+
+
+def where_to_run(args: argparse.Namespace) -> dict[str, object]:
+    """The ``jobs``, ``executor`` and ``address`` options as keyword arguments of an experiment."""
+    return {"jobs": args.jobs, "executor": args.executor, "address": args.address}

@@ -7,7 +7,7 @@ import json
 import math
 from typing import Any
 
-from sim.cli.argtypes import add_experiment_options
+from sim.cli.argtypes import add_experiment_options, where_to_run
 from sim.cli.textfmt import format_table
 from sim.scenario import load_scenario
 
@@ -80,10 +80,8 @@ def _compare(args: argparse.Namespace) -> int:
         alt,
         n=args.replications,
         seed=args.seed,
-        jobs=args.jobs,
-        executor=args.executor,
-        address=args.address,
         progress=not args.json,
+        **where_to_run(args),
     )
     every = {k for r in result.base.rows + result.alt.rows for k in r}
     names = None if args.all else headline_kpis(every)

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sim.cli.argtypes import add_experiment_options
+from sim.cli.argtypes import add_experiment_options, where_to_run
 from sim.cli.textfmt import format_table
 from sim.errors import SimError
 from sim.results.tables import TABLE_FORMATS
@@ -88,11 +88,9 @@ def _replicated(args: argparse.Namespace, scenario: Any) -> int:
         scenario,
         n=args.replications,
         seed=args.seed,
-        executor=args.executor,
-        jobs=args.jobs,
         out=args.out,
-        address=args.address,
         progress=True,
+        **where_to_run(args),
     )
     summary = reps.kpis()
     print(f"{scenario.name}: {reps.n} replications (seed {reps.seed})\n")

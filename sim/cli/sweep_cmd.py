@@ -9,7 +9,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from sim.cli.argtypes import add_experiment_options
+from sim.cli.argtypes import add_experiment_options, where_to_run
 from sim.cli.textfmt import format_table
 from sim.errors import Problem, ScenarioError, SimError
 from sim.fileio import write_text_atomic
@@ -64,11 +64,9 @@ def _sweep(args: argparse.Namespace) -> int:
         grid,
         n=args.replications,
         seed=args.seed,
-        executor=args.executor,
-        jobs=args.jobs,
         out=args.out,
-        address=args.address,
         progress=not args.json,
+        **where_to_run(args),
     )
     kpis = args.kpi or list(DEFAULT_KPIS)
     known = {k for r in result.rows for k in r}

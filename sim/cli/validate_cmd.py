@@ -8,7 +8,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from sim.cli.argtypes import add_experiment_options
+from sim.cli.argtypes import add_experiment_options, where_to_run
 from sim.cli.textfmt import format_table
 from sim.errors import SimError
 from sim.scenario import load_scenario
@@ -85,12 +85,7 @@ def _validate(args: argparse.Namespace) -> int:
     if not Path(targets).is_file():
         raise SimError(f"{targets}: target file not found (give --targets FILE)")
     load_targets(targets)  # a broken target file fails now, not after the replications
-    kw = {
-        "jobs": args.jobs,
-        "executor": args.executor,
-        "address": args.address,
-        "progress": not args.json,
-    }
+    kw = {**where_to_run(args), "progress": not args.json}
     reps = replicate(scenario, n=args.replications, seed=args.seed, **kw)
     report = validate(reps, targets, **kw)
     data = report.to_dict()

@@ -94,8 +94,6 @@ class MarketRuntime:
         self.choice = corridor.scenario.choice
         self.stream = corridor.streams[f"choice:{name}"]
         self.feed = ArrivalFeed.for_flows(alternatives, corridor.scenario.horizon, corridor.streams)
-        for index, alt in enumerate(alternatives):
-            alt.index = index
 
     # -- choosing ----------------------------------------------------------------------------
     def _price(

@@ -32,7 +32,6 @@ class _FlowRuntime:
     spec: Flow
     chain: list[ServiceRunner]
     market: str = ""  # the market whose consignments may choose this flow's chain
-    index: int = -1  # its place among the market's alternatives
 
 
 class Corridor:
@@ -229,8 +228,10 @@ class Corridor:
             attr = "id" if name == "flow" else "chain_family" if name == "chain" else name
             cols[name].extend([getattr(c.flow.spec, attr) for c in cons])
         cols["market"].extend([c.flow.market for c in cons])
+        choices = {m.name: m.alternatives for m in self.markets}
         planned = [
-            c.flow.spec.id if c.planned < 0 else self._alternative(c, c.planned) for c in cons
+            c.flow.spec.id if c.planned < 0 else choices[c.flow.market][c.planned].spec.id
+            for c in cons
         ]
         cols["planned_flow"].extend(planned)
         cols["diverted"].extend(
@@ -238,11 +239,6 @@ class Corridor:
         )
         cols["planned_h"].extend([c.planned_h for c in cons])
         cols["rechosen"].extend([c.rechosen for c in cons])
-
-    def _alternative(self, c: Consignment, index: int) -> str:
-        """The flow id of alternative ``index`` of ``c``'s market."""
-        market = next(m for m in self.markets if m.name == c.flow.market)
-        return market.alternatives[index].spec.id
 
 
 def _events_processed(env: simpy.Environment) -> int:
