@@ -7,6 +7,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# No per-example deadline: on a loaded machine (CI shares its cores) a slow example is not a bug,
+# and hypothesis would report it as a flaky failure.
+settings.register_profile(
+    "corridor", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
+)
+settings.load_profile("corridor")
 
 ROOT = Path(__file__).resolve().parents[1]
 NETWORK_DIR = ROOT / "networks" / "chongqing_asean"

@@ -76,7 +76,7 @@ def _sweep_cmd(scenario: Path, out: Path) -> list[str]:
         "--grid",
         grid,
         "--replications",
-        "3",
+        "8",  # 24 runs: far more than can finish between the third file and the signal
         "--jobs",
         "2",
         "--out",
@@ -100,15 +100,15 @@ def test_a_sweep_killed_half_way_resumes_to_the_same_table(tmp_path):
     assert proc.returncode == 130, err
     assert "run the same command again to resume" in err
     kept = len(list((killed / "runs").glob("*.json")))
-    assert 3 <= kept < 9  # interrupted half-way, and no half-written file
+    assert 3 <= kept < 24  # interrupted half-way, and no half-written file
     assert not list(killed.rglob("*.tmp"))
     resumed = subprocess.run(_sweep_cmd(scenario, killed), capture_output=True, text=True)
     assert resumed.returncode == 0, resumed.stderr
     subprocess.run(_sweep_cmd(scenario, whole), capture_output=True, text=True, check=True)
     a = (killed / "sweep.csv").read_text().splitlines()
     b = (whole / "sweep.csv").read_text().splitlines()
-    assert a == b and len(a) == 1 + 9  # header + 3 points x 3 replications, none lost or doubled
-    assert len(list((killed / "runs").glob("*.json"))) == 9
+    assert a == b and len(a) == 1 + 24  # header + 3 points x 8 replications, none lost or doubled
+    assert len(list((killed / "runs").glob("*.json"))) == 24
     rows = [json.loads(p.read_text()) for p in sorted((killed / "runs").glob("*.json"))]
     assert all(np.isfinite(r["departures.rail_sea"]) for r in rows)
 
