@@ -16,7 +16,7 @@ import numpy as np
 
 from sim.scenario.schema import Flow, Horizon
 
-__all__ = ["arrival_times", "monthly_rate_breaks"]
+__all__ = ["arrival_times", "booked_times", "monthly_rate_breaks"]
 
 _HOURS_PER_YEAR = 8760.0
 
@@ -86,3 +86,29 @@ def arrival_times(
         if len(inside) < chunk:
             return
         level = levels[-1]
+
+
+def booked_times(times: np.ndarray, cutoffs_h: np.ndarray, booking_h: float) -> np.ndarray:
+    """Arrivals handed in for a timetable: each moved into the booking window of its departure.
+
+    The arrivals between two cut-offs (``cutoffs_h``, increasing) are spread, in their order,
+    over the last ``booking_h`` hours before the second: a shipper who knows the timetable holds
+    the box until shortly before the train. An arrival after the last cut-off, or between
+    cut-offs closer than ``booking_h``, keeps its time. Times only move later and stay sorted.
+
+    Examples
+    --------
+    >>> booked_times(np.array([1.0, 50.0, 100.0, 200.0]), np.array([100.0, 200.0]), 10.0)
+    array([ 90.1,  95. , 100. , 200. ])
+    """
+    out = times.astype(float)
+    if len(cutoffs_h) == 0:
+        return out
+    k = np.searchsorted(cutoffs_h, times, side="left")
+    has = k < len(cutoffs_h)
+    end = cutoffs_h[np.minimum(k, len(cutoffs_h) - 1)]
+    start = np.where(k > 0, cutoffs_h[np.maximum(k - 1, 0)], 0.0)
+    span = end - start
+    moved = has & (span > booking_h)
+    out[moved] = end[moved] - booking_h * (end[moved] - times[moved]) / span[moved]
+    return out

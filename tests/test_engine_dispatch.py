@@ -113,6 +113,80 @@ def test_maximum_wait(tmp_path):
     assert set(dep["teu"].tolist()) == {3.0}
 
 
+def test_maximum_wait_with_a_minimum_load_waits_for_the_load(tmp_path):
+    # Clock of 5 h from the first arrival (1 h): at 6 h only 3 TEU wait (1, 3, 5 h), below the
+    # minimum of 4, so the train waits for the fourth (7 h) and leaves then with 4 TEU; the next
+    # clock starts at 9 h, runs out at 14 h with 3 TEU, and the train leaves at 15 h: every 8 h.
+    # Nothing is cancelled: a train that has not left has no slot to cancel.
+    res = go(
+        tmp_path,
+        {
+            "demand.flows.f": EVERY_2H,
+            "services.train": {
+                **TRAIN,
+                "dispatch": "when_full",
+                "max_wait_h": 5.0,
+                "min_load_teu": 4.0,
+            },
+        },
+    )
+    dep = departures(res)
+    assert dep["depart_h"].tolist()[:4] == [7.0, 15.0, 23.0, 31.0]
+    assert set(dep["teu"].tolist()) == {4.0}
+    assert res.kpis()["cancelled.rail_sea"] == 0.0
+
+
+@pytest.mark.parametrize("dispatch", ["when_full", "timetable"])
+def test_a_vehicle_full_as_its_boxes_allow_leaves_below_an_unreachable_minimum(tmp_path, dispatch):
+    # 3-TEU boxes every 6 h on a 10-TEU vehicle that wants 10: three boxes (9 TEU) are as full as
+    # it gets, so it leaves with them instead of waiting for ever.
+    flow = {**EVERY_2H, "size_teu": [3.0], "teu_per_year": 3 * 1460.0}
+    train = {**TRAIN, "capacity_teu": 10.0, "min_load_share": 1.0, "dispatch": dispatch}
+    train |= {"times": ["12:00"]} if dispatch == "timetable" else {"max_wait_h": 1.0}
+    dep = departures(go(tmp_path, {"demand.flows.f": flow, "services.train": train}))
+    ran = dep["cancelled"] == 0
+    assert ran.sum() >= 10 and set(dep["teu"][ran].tolist()) == {9.0}
+
+
+def test_min_load_share_is_a_share_of_the_vehicle(tmp_path):
+    def load(train):
+        tables = {"demand.flows.f": EVERY_2H, "services.train": train}
+        return load_scenario(write_scenario(tmp_path, tables)).services["train"]
+
+    timetable = {**TRAIN, "times": ["12:00"], "capacity_teu": 40.0}
+    assert load({**timetable, "min_load_share": 0.25}).min_load_teu == 10.0
+    # min_load_teu and min_load_share together: the larger minimum holds.
+    assert load({**timetable, "min_load_share": 0.25, "min_load_teu": 12.0}).min_load_teu == 12.0
+    assert load({**timetable, "min_load_share": 0.25, "min_load_teu": 8.0}).min_load_teu == 10.0
+    with pytest.raises(sim.ScenarioError, match=r"min_load_share: must be in \[0, 1\], got 1.5"):
+        load({**timetable, "min_load_share": 1.5})
+
+
+def test_booked_arrivals_are_handed_in_before_the_cut_off(tmp_path):
+    # A daily train at 12:00 with a 4 h cut-off: the (Poisson) boxes of each day are handed in
+    # during the 6 h before 08:00, in their order, so each waits 4 to 10 h for its train. After
+    # the last cut-off (day 13, 08:00) there is no train to book: those keep their times.
+    train = {**TRAIN, "times": ["12:00"], "cutoff_h": 4.0}
+    booked = {**EVERY_2H, "arrivals": "booked", "booking_h": 6.0}
+    poisson = {**EVERY_2H, "arrivals": "poisson"}
+    res = go(tmp_path, {"demand.flows.f": booked, "services.train": train})
+    cons = res.tables["consignments"]
+    before = cons["created_h"] <= 13 * 24 + 8.0
+    hour = cons["created_h"][before] % 24
+    assert ((hour >= 2.0 - 1e-9) & (hour <= 8.0 + 1e-9)).all()
+    assert cons["waiting_h"][before].min() >= 4.0 - 1e-9
+    assert cons["waiting_h"][before].max() <= 10.0 + 1e-9
+    plain = go(tmp_path, {"demand.flows.f": poisson, "services.train": train})
+    assert res.kpis()["teu.created"] == plain.kpis()["teu.created"]  # the same boxes, later
+    assert plain.tables["consignments"]["waiting_h"].max() > 10.0
+
+
+def test_booked_arrivals_need_a_timetabled_first_service(tmp_path):
+    flow = {**EVERY_2H, "arrivals": "booked"}
+    with pytest.raises(sim.ScenarioError, match="booked arrivals need a timetabled first service"):
+        go(tmp_path, {"demand.flows.f": flow, "services.train": {**TRAIN, "dispatch": "when_full"}})
+
+
 def test_a_late_train_misses_the_weekly_ship(tmp_path):
     # Train daily 12:00 to port c (ready 7 h after departure); ship Wednesdays 12:00 (60 h) with a
     # 20 h cut-off (ready by 40 h). Monday's train (ready 19 h) makes it; Tuesday's (ready 43 h)

@@ -181,13 +181,17 @@ class ChainCoster:
         ready_h: float | None = None,
         loads_ahead: int = 0,
         head_ready_h: float | None = None,
+        waiting_teu: float | None = None,
     ) -> float:
         """Expected wait from ``at_h`` for a departure of ``svc`` in an empty corridor.
 
         A consignment ready since ``ready_h`` (default ``at_h``) boards the first timetable slot
-        after ``at_h`` whose cut-off it made. With ``loads_ahead`` full loads in front of it
-        (the queue's head ready since ``head_ready_h``), those leave first, one a slot from the
-        first slot the head can board.
+        after ``at_h`` whose cut-off it made and that runs: a slot runs once ``min_load_teu`` is
+        ready, ``waiting_teu`` (this consignment included; default: half a minimum load besides
+        it, the average backlog of a slot that runs only with its minimum) plus what arrives at
+        the service's planned rate by the slot's cut-off. With ``loads_ahead`` full loads in
+        front of it (the queue's head ready since ``head_ready_h``), those leave first, one a
+        slot from the first slot the head can board.
         """
         if svc.dispatch == "timetable":
             slots = self.slots_h[svc.id]
@@ -200,13 +204,24 @@ class ChainCoster:
                     at_h, (ready_h if head_ready_h is None else head_ready_h) + svc.cutoff_h
                 )
                 i = max(i, bisect.bisect_left(slots, head_h - 1e-9) + loads_ahead)
+            elif svc.min_load_teu > 0:
+                rate = self.rates[svc.id]
+                have = teu + svc.min_load_teu / 2 if waiting_teu is None else waiting_teu
+                while (
+                    i < len(slots)
+                    and have + rate * max(slots[i] - svc.cutoff_h - at_h, 0.0)
+                    < svc.min_load_teu - 1e-9
+                ):
+                    i += 1
             return slots[i] - at_h if i < len(slots) else math.inf
         to_fill = max(svc.capacity_teu - teu, 0.0)
         if to_fill <= 1e-9:
             return 0.0
         rate = self.rates[svc.id]
         fill_h = to_fill / rate if rate > 0 else math.inf
-        return min(fill_h, svc.max_wait_h) / 2.0
+        short = svc.min_load_teu - teu
+        min_load_h = 0.0 if short <= 1e-9 else (short / rate if rate > 0 else math.inf)
+        return min(fill_h, max(svc.max_wait_h, min_load_h)) / 2.0
 
     def expected(
         self,

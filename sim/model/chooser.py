@@ -59,7 +59,7 @@ class CorridorState:
                 queued = runner.queued_teu + (teu if joining else 0.0)
                 if queued >= (loads + 1) * cap - 1e-9:
                     return 0.0
-                return self.coster.static_wait_h(service, t, teu, ready_h)
+                return self.coster.static_wait_h(service, t, teu, ready_h, waiting_teu=queued)
             head_h = runner.queue[0].ready_h if runner.queue else ready_h
             return self.coster.static_wait_h(service, t, teu, ready_h, loads, head_h)
         queued = runner.queued_teu + (teu if joining else 0.0)
@@ -67,9 +67,11 @@ class CorridorState:
             return 0.0
         rate = self.coster.rates[service.id]
         fill_h = (cap - queued) / rate if rate > 0 else math.inf
+        short = service.min_load_teu - queued
+        min_load_h = 0.0 if short <= 0 else (short / rate if rate > 0 else math.inf)
         head = runner.queue[0].ready_h if runner.queue else t
-        clock_h = max(head, runner._clock_from_h) + service.max_wait_h - t
-        return max(0.0, min(fill_h, clock_h))
+        clock_h = head + service.max_wait_h - t
+        return max(0.0, min(fill_h, max(clock_h, min_load_h)))
 
     def queue_h(self, node: str, vehicle: str) -> float:
         """Hours of clearance ahead at ``node``: vehicles of this kind there, per server."""

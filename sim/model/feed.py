@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.demand import arrival_times
+from sim.demand import arrival_times, booked_times
 
 __all__ = ["ArrivalFeed"]
 
@@ -54,8 +54,12 @@ class ArrivalFeed:
 
     @classmethod
     def for_flows(cls, flows: list[Any], horizon: Any, streams: Any) -> ArrivalFeed:
-        """Build the feed of ``flows`` (runtime flows with ``.spec``) from their own streams."""
-        return cls([(f, _chunks(f.spec, horizon, streams)) for f in flows])
+        """Build the feed of ``flows`` (runtime flows: ``.spec``, ``.chain``) from their streams.
+
+        Booked arrivals are handed in for the departures of each flow's own first service, in a
+        route-choice market too (the same consignments arrive whichever chain they then take).
+        """
+        return cls([(f, _chunks(f.spec, horizon, streams, f.chain[0].service)) for f in flows])
 
     def _refill(self) -> bool:
         """Merge the next stretch of arrivals into the buffer; False when none are left."""
@@ -117,13 +121,20 @@ class ArrivalFeed:
             i += 1
 
 
-def _chunks(flow: Any, horizon: Any, streams: Any) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+def _chunks(
+    flow: Any, horizon: Any, streams: Any, first: Any
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """The flow's arrival times with their consignment sizes, a chunk at a time."""
+    cutoffs = None
+    if flow.arrivals == "booked":
+        cutoffs = np.asarray(first.slots_h(horizon), dtype=float) - first.cutoff_h
     rng = streams[f"arrivals:{flow.id}"].rng
     size_rng = streams[f"sizes:{flow.id}"].rng
     values = np.asarray(flow.size_teu, dtype=float)
     cumulative = np.cumsum(flow.size_p)
     for times in arrival_times(flow, horizon, rng):
+        if cutoffs is not None:
+            times = booked_times(times, cutoffs, flow.booking_h)
         if len(values) == 1:
             sizes = np.full(len(times), values[0])
         else:

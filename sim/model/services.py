@@ -69,7 +69,6 @@ class ServiceRunner:
         self.queued_teu = 0.0
         self.feed: ArrivalFeed | None = None  # external arrivals, set by the corridor
         self._wake_gen, self._wake_at = 0, math.nan
-        self._clock_from_h = 0.0  # the maximum-wait clock runs from here or the head's ready time
         path = service.path
         gauges = [set((lk.gauge_mm or "").split("/")) for lk in links]
         self.gauge_change = [False] + [
@@ -127,7 +126,11 @@ class ServiceRunner:
         if svc.dispatch != "when_full" and not svc.extra_when_full:
             return
         extra = svc.dispatch != "when_full"
-        while self.queued_teu >= svc.capacity_teu - 1e-9 and (load := self._board(self.env.now)):
+        while (
+            self.queued_teu >= svc.capacity_teu - 1e-9
+            and self._may_leave(self.env.now)
+            and (load := self._board(self.env.now))
+        ):
             self._launch(load, extra=extra)
         self._plan_wake()
 
@@ -143,7 +146,7 @@ class ServiceRunner:
                 if self.queue
                 else (self.feed.next_time() if self.feed is not None else math.inf)
             )
-            wake = min(wake, max(head, self._clock_from_h) + svc.max_wait_h)
+            wake = min(wake, max(head + svc.max_wait_h, self._time_of_min_load()))
         if wake == self._wake_at or wake >= self.corridor.scenario.horizon.length_h:
             return
         self._wake_at = wake
@@ -157,15 +160,37 @@ class ServiceRunner:
         self._wake_at = math.nan
         self.sync()
         svc = self.service
-        if svc.dispatch == "when_full" and self.queued_teu < svc.capacity_teu and self.queue:
-            head = max(self.queue[0].ready_h, self._clock_from_h)
-            if head + svc.max_wait_h <= self.env.now + 1e-9:
-                if self.queued_teu >= svc.min_load_teu:
-                    self._launch(self._board(self.env.now), extra=False)
-                else:
-                    self.corridor.record_cancelled(svc, self.queued_teu)
-                    self._clock_from_h = self.env.now  # too little to go: wait another max_wait_h
+        if (
+            svc.dispatch == "when_full"
+            and self.queue
+            and self.queued_teu < svc.capacity_teu
+            and self.queue[0].ready_h + svc.max_wait_h <= self.env.now + 1e-9
+            and self._may_leave(self.env.now)
+        ):
+            self._launch(self._board(self.env.now), extra=False)
         self.dispatch()
+
+    def _time_of_min_load(self) -> float:
+        """When the queue will hold ``min_load_teu`` (now if it does; inf if it never will)."""
+        short = self.service.min_load_teu - self.queued_teu
+        if short <= 1e-9:
+            return self.env.now
+        return self.feed.time_of_teu(short) if self.feed is not None else math.inf
+
+    def _may_leave(self, latest_ready_h: float) -> bool:
+        """Whether a vehicle may leave: what :meth:`_board` would take makes the minimum load.
+
+        A vehicle filled as far as its boxes allow (the next one does not fit) may leave too,
+        even below a minimum that the boxes' sizes make unreachable.
+        """
+        teu, cap = 0.0, self.service.capacity_teu
+        for c in self.queue:
+            if c.ready_h > latest_ready_h:
+                break
+            if teu + c.teu > cap + 1e-9:
+                return True
+            teu += c.teu
+        return teu >= self.service.min_load_teu - 1e-9
 
     def _board(self, latest_ready_h: float) -> list[Consignment]:
         """Take consignments ready by ``latest_ready_h`` from the front, up to capacity."""
@@ -187,9 +212,9 @@ class ServiceRunner:
             self.sync()
             latest = slot - svc.cutoff_h
             self._count_missed(latest)
-            ready_teu = sum(c.teu for c in self.queue if c.ready_h <= latest)
-            if ready_teu < svc.min_load_teu:
-                self.corridor.record_cancelled(svc, min(ready_teu, svc.capacity_teu))
+            if not self._may_leave(latest):
+                ready = sum(c.teu for c in self.queue if c.ready_h <= latest)
+                self.corridor.record_cancelled(svc, ready)
                 continue
             self._launch(self._board(latest), extra=False)
             if svc.extra_when_full:

@@ -69,6 +69,9 @@ def _service(c: Checker, key: str, v: dict[str, Any]) -> sc.Service:
         c.fail(key, "a timetable service needs times or per_day")
     if None not in (v["min_load_teu"], v["capacity_teu"]) and v["min_load_teu"] > v["capacity_teu"]:
         c.fail(f"{key}.min_load_teu", "must be <= capacity_teu", v["min_load_teu"])
+    share = v.pop("min_load_share")  # the smallest load worth a vehicle, as a share of it
+    if None not in (share, v["min_load_teu"], v["capacity_teu"]):
+        v["min_load_teu"] = max(v["min_load_teu"], share * v["capacity_teu"])
     links = _path_links(c, f"{key}.path", v["path"], v["vehicle"])
     days = tuple(sorted({sp.WEEKDAYS.index(d) for d in v.pop("days") or ()}))
     return sc.Service(key.rpartition(".")[2], links=links, days=days, times_h=times_h, **v)
@@ -97,6 +100,12 @@ def _check_chain(c: Checker, key: str, v: dict[str, Any], services: Mapping) -> 
             f"{ids[-1]!r} ends at {chain[-1].destination!r}, not at the "
             f"destination {v['destination']!r}",
             list(ids),
+        )
+    if v["arrivals"] == "booked" and chain[0].dispatch != "timetable":
+        c.fail(
+            f"{key}.arrivals",
+            f"booked arrivals need a timetabled first service; {ids[0]!r} leaves when full",
+            v["arrivals"],
         )
     biggest = max((x for x in v["size_teu"] or () if isinstance(x, float)), default=1.0)
     for svc in chain:

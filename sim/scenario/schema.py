@@ -43,8 +43,9 @@ VEHICLE_MODES = {"train": "rail", "truck": "road", "ship": "sea", "barge": "rive
 DISPATCH_RULES = ("timetable", "when_full")
 #: How consignments choose their chain: each flow keeps its own, or a logit over a market's flows.
 CHOICE_MODELS = ("fixed", "logit")
-#: How consignments of a flow arrive: a Poisson process, or evenly spaced in expected arrivals.
-ARRIVAL_PROCESSES = ("poisson", "regular")
+#: How consignments of a flow arrive: a Poisson process, evenly spaced in expected arrivals, or
+#: a Poisson process handed in for the departures of the chain's first (timetabled) service.
+ARRIVAL_PROCESSES = ("poisson", "regular", "booked")
 
 
 @dataclass(frozen=True)
@@ -78,9 +79,11 @@ class Service:
 
     ``days`` are weekdays (0 = Monday) and ``times_h`` hours of the day of the timetable slots.
     A consignment must be ready ``cutoff_h`` before a departure to board it. Under ``timetable``, a
-    slot with less than ``min_load_teu`` on board is cancelled; with ``extra_when_full`` an extra
-    vehicle leaves whenever a full load waits. Under ``when_full``, a vehicle leaves when full, or
-    ``max_wait_h`` after the first consignment started waiting if it has ``min_load_teu``.
+    slot with less than ``min_load_teu`` ready is cancelled (its freight waits for the next
+    departure); with ``extra_when_full`` an extra vehicle leaves whenever a full load waits. Under
+    ``when_full``, a vehicle leaves when full, or once the first consignment has waited
+    ``max_wait_h`` and at least ``min_load_teu`` waits (whichever of the two comes later). The
+    scenario key ``min_load_share`` raises ``min_load_teu`` to that share of ``capacity_teu``.
     ``tariff_cny_per_teu`` is what a shipper pays for the leg (route choice reads it).
     """
 
@@ -134,6 +137,9 @@ class Flow:
     rate that follows ``seasonality``
     (12 monthly factors, rescaled so that the year's mean is 1) and whose sizes are drawn from
     ``size_teu`` with probabilities ``size_p``; the expected TEU per year is ``teu_per_year``.
+    ``"booked"`` arrivals are shippers who know the timetable of the chain's first service: the
+    Poisson arrivals between two cut-offs are handed in during the last ``booking_h`` hours
+    before the second (:func:`sim.demand.booked_times`).
     """
 
     id: str
@@ -148,6 +154,7 @@ class Flow:
     size_teu: tuple[float, ...] = (1.0,)
     size_p: tuple[float, ...] = (1.0,)
     arrivals: str = "poisson"
+    booking_h: float = 24.0
 
     @property
     def mean_size_teu(self) -> float:

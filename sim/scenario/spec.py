@@ -41,12 +41,15 @@ TIMES = (lambda ts: ts and None not in map(mg.clock_hours, ts), "must be HH:MM t
 SERVICE |= {"times": ("strs", None, TIMES), "per_day": ("int", None, ONE)}
 SERVICE |= {"min_load_teu": ("float", 0.0, NONNEG), "max_wait_h": ("float", 168.0, POS)}
 SERVICE |= {"cutoff_h": ("float", 0.0, NONNEG), "extra_when_full": ("bool", False, None)}
+SHARE = (lambda x: 0 <= x <= 1, "must be in [0, 1]")
+SERVICE |= {"min_load_share": ("float", 0.0, SHARE)}
 SERVICE |= {"tariff_cny_per_teu": ("float", None, NONNEG)}
 FLOW = {"origin": ("str", REQ, None), "destination": ("str", REQ, None)}
 FLOW |= {"direction": ("str", REQ, one_of("southbound", "northbound"))}
 FLOW |= {"teu_per_year": ("float", REQ, NONNEG), "chain": ("strs", REQ, FULL)}
 FLOW |= {"chain_family": ("str", REQ, one_of(*sc.CHAIN_FAMILIES))}
 FLOW |= {"arrivals": ("str", "poisson", one_of(*sc.ARRIVAL_PROCESSES))}
+FLOW |= {"booking_h": ("float", 24.0, POS)}
 MONTH_LIST = (lambda ms: ms and all(1 <= m <= 12 for m in ms), "must be months 1-12")
 MONTHS = (lambda m: len(m) == 12 and min(m) >= 0 < max(m), "must be 12 factors >= 0, not all zero")
 SIZES = (lambda xs: xs and min(xs) > 0, "must be one or more sizes > 0")
@@ -56,7 +59,7 @@ FACILITY = {k: ("int", None, ONE) for k in ("lanes", "tracks", "berths")}
 FACILITY |= {k: ("float", None, NONNEG) for k in ("handling_h", "clearance_cv", "inspection_h")}
 OPEN = (lambda t: not t or mg.clock_hours(t, span=True), "must be HH:MM-HH:MM or '' for 24 h")
 FACILITY |= {"clearance_h": ("float", None, POS), "opening_hours": ("str", None, OPEN)}
-FACILITY |= {"inspection_share": ("float", None, (lambda x: 0 <= x <= 1, "must be in [0, 1]"))}
+FACILITY |= {"inspection_share": ("float", None, SHARE)}
 FACILITY |= {"clearance_dist": ("str", None, one_of("lognormal", "exponential", "deterministic"))}
 FACILITY |= {"transfer_h": ("float", None, NONNEG)}
 DISRUPTION = {"target": ("str", REQ, None), "start": ("when", REQ, None)}
