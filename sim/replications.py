@@ -242,10 +242,12 @@ def replicate(
     return Replications(scenario, seed, seeds[: len(rows)], rows)
 
 
-def experiment_store(
-    out: str | Path, scenario: Scenario, seed: int, grid: Mapping[str, Any]
-) -> RunStore:
-    """The run folder of an experiment: what it is (inputs and code), and what ran it."""
+def experiment_store(out: str | Path, scenario: Scenario, seed: int, grid: Any) -> RunStore:
+    """The run folder of an experiment: what it is (inputs and code), and what ran it.
+
+    ``grid`` is what else tells this experiment from another on the same inputs: a sweep's grid,
+    a calibration's or sensitivity analysis's list of points (anything JSON can hold).
+    """
     from sim import __version__
     from sim.results.output import environment, file_hashes
 
@@ -257,7 +259,7 @@ def experiment_store(
         "network": file_hashes(sorted(str(p) for p in net.iterdir() if p.is_file())),
         "overrides": dict(scenario.overrides),
         "seed": seed,
-        "grid": dict(grid),
+        "grid": dict(grid) if isinstance(grid, Mapping) else grid,
         "corridor_sim": __version__,
         "git_revision": env["git_revision"],
     }

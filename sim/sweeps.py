@@ -16,7 +16,7 @@ from sim.executors import executor_for, run_tasks
 from sim.replications import experiment_store, replication_seeds, summarise
 from sim.scenario import Scenario, load_scenario
 
-__all__ = ["SweepResult", "sweep"]
+__all__ = ["SweepResult", "run_points", "sweep"]
 
 
 @dataclass
@@ -87,18 +87,43 @@ def sweep(
             "(replications and their seeds come from n and seed)"
         )
     points = grid_points(grid)
+    rows = run_points(
+        scenario, points, n, seed, grid, executor, jobs, out, address, progress, "sweep"
+    )
+    return SweepResult(scenario, {k: list(v) for k, v in grid.items()}, seed, points, rows)
+
+
+def run_points(
+    scenario: Scenario,
+    points: Sequence[Mapping[str, Any]],
+    n: int,
+    seed: int,
+    identity: Any,
+    executor: str | Executor | None = None,
+    jobs: int | None = None,
+    out: str | Path | None = None,
+    address: str | None = None,
+    progress: bool = False,
+    label: str = "sweep",
+) -> list[dict[str, Any]]:
+    """Replicate ``scenario`` with each point's overrides on the same ``n`` seeds.
+
+    The engine of sweeps, calibrations and sensitivity analyses: one row per point and
+    replication (``point``, the point's overrides, ``replication``, ``seed``, every KPI). With
+    ``out``, runs are kept in that folder and a second call resumes; ``identity`` (the grid, or
+    the list of points) tells one experiment's folder from another's.
+    """
     seeds = replication_seeds(seed, n)
     source = scenario.files[-1]
     variants = [load_scenario(source, overrides={**scenario.overrides, **p}) for p in points]
     tasks = [
         (f"p{i:03d}-r{r:04d}", sc, seeds[r]) for i, sc in enumerate(variants) for r in range(n)
     ]
-    store = experiment_store(out, scenario, seed, grid) if out else None
+    store = experiment_store(out, scenario, seed, identity) if out else None
     with executor_for(executor, jobs, address) as pool:
-        done = run_tasks(tasks, pool, store, progress, f"{scenario.name}: sweep")
-    rows = [
+        done = run_tasks(tasks, pool, store, progress, f"{scenario.name}: {label}")
+    return [
         {"point": i, **p, "replication": r, "seed": seeds[r], **done[f"p{i:03d}-r{r:04d}"]}
         for i, p in enumerate(points)
         for r in range(n)
     ]
-    return SweepResult(scenario, {k: list(v) for k, v in grid.items()}, seed, points, rows)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import tomllib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,15 @@ from sim.errors import Problem, SimError
 from sim.replications import Replications, replicate, summarise
 from sim.scenario import load_scenario
 
-__all__ = ["RELATIONS", "STATUSES", "Target", "ValidationReport", "load_targets", "validate"]
+__all__ = [
+    "RELATIONS",
+    "STATUSES",
+    "Target",
+    "ValidationReport",
+    "load_targets",
+    "target_values",
+    "validate",
+]
 
 RELATIONS = ("at_least", "about", "at_most")
 #: pass, fail, conflict (outside the band, inside the conflicting source's), not modelled.
@@ -56,14 +65,21 @@ class Target:
     conflicts: str = ""
     alternative: float | None = None
     alternative_source: str = ""
+    per: tuple[str, ...] = ()
+    tolerance_abs: float | None = None
 
     def band(self, value: float | None = None) -> tuple[float, float]:
-        """The accepted interval around ``value`` (default: the target's own)."""
-        v, tol = self.value if value is None else value, self.tolerance_rel
+        """The accepted interval around ``value`` (default: the target's own).
+
+        Its half-width is ``tolerance_abs`` if given (growth in points: 0.10 is ten points),
+        else ``tolerance_rel`` times the value.
+        """
+        v = self.value if value is None else value
+        tol = abs(v) * self.tolerance_rel if self.tolerance_abs is None else self.tolerance_abs
         low, high = {
-            "at_least": (v, v * (1 + tol)),
-            "about": (v * (1 - tol), v * (1 + tol)),
-            "at_most": (v * (1 - tol), v),
+            "at_least": (v, v + tol),
+            "about": (v - tol, v + tol),
+            "at_most": (v - tol, v),
         }[self.relation]
         return (min(low, high), max(low, high))
 
@@ -84,8 +100,14 @@ _FIELDS = {
     "conflicts": str,
     "alternative": (int, float),
     "alternative_source": str,
+    "per": (str, list),
+    "tolerance_abs": (int, float),
 }
 _REQUIRED = ("id", "kpi", "value", "relation", "tolerance_rel", "source")
+
+
+def _number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
 
 
 def _target(file: str, i: int, raw: dict[str, Any], problems: list[Problem]) -> Target | None:
@@ -105,6 +127,11 @@ def _target(file: str, i: int, raw: dict[str, Any], problems: list[Problem]) -> 
         if raw.get(name) not in (None, *allowed):
             rule = f"must be one of {', '.join(allowed)}"
             problems.append(Problem(file, rule, column=f"{key}.{name}", value=raw[name]))
+    tol_abs = raw.get("tolerance_abs")
+    if _number(tol_abs) and not (math.isfinite(tol_abs) and tol_abs >= 0):
+        problems.append(
+            Problem(file, "must be a number >= 0", column=f"{key}.tolerance_abs", value=tol_abs)
+        )
     tol = raw.get("tolerance_rel")
     if isinstance(tol, int | float) and not isinstance(tol, bool) and not 0 <= tol < 1:
         problems.append(
@@ -112,11 +139,14 @@ def _target(file: str, i: int, raw: dict[str, Any], problems: list[Problem]) -> 
         )
     if len(problems) > before:
         return None
-    kpi = raw["kpi"]
+    kpi, per = raw["kpi"], raw.get("per", ())
+    extra = {} if "tolerance_abs" not in raw else {"tolerance_abs": float(raw["tolerance_abs"])}
     return Target(
         **{
             **raw,
+            **extra,
             "kpi": (kpi,) if isinstance(kpi, str) else tuple(kpi),
+            "per": (per,) if isinstance(per, str) else tuple(per),
             "value": float(raw["value"]),
             "tolerance_rel": float(tol),
         }
@@ -139,7 +169,7 @@ def load_targets(path: str | Path) -> tuple[list[Target], Path | None]:
     except tomllib.TOMLDecodeError as exc:
         raise SimError([Problem(str(file), f"is not valid TOML ({exc})")]) from None
     problems: list[Problem] = []
-    for name in data.keys() - {"year", "description", "base_scenario", "targets"}:
+    for name in data.keys() - {"year", "description", "base_scenario", "targets", "elasticity"}:
         problems.append(Problem(str(file), "unknown key", column=name))
     raw_targets = data.get("targets", [])
     if not isinstance(raw_targets, list) or not all(isinstance(t, dict) for t in raw_targets):
@@ -200,6 +230,19 @@ class ValidationReport:
         return pd.DataFrame(self.rows)
 
 
+def target_values(t: Target, rows: Sequence[Mapping[str, float]]) -> np.ndarray:
+    """The target's KPI in each run (row): its KPIs summed, divided by its ``per`` KPIs summed.
+
+    A KPI missing from a row counts 0 there; a ratio over nothing is nan.
+    """
+    num = np.array([sum(r.get(k, 0.0) for k in t.kpi) for r in rows], dtype=float)
+    if not t.per:
+        return num
+    den = np.array([sum(r.get(k, 0.0) for k in t.per) for r in rows], dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+
+
 def _status(t: Target, s: dict[str, float]) -> str:
     if t.evidence == "not modelled":
         return "not modelled"
@@ -218,7 +261,7 @@ def _row(t: Target, s: dict[str, float]) -> dict[str, Any]:
     rel = (s["mean"] - t.value) / t.value if t.value and not math.isnan(s["mean"]) else math.nan
     return {
         "id": t.id,
-        "kpi": " + ".join(t.kpi),
+        "kpi": " + ".join(t.kpi) + (f" per {' + '.join(t.per)}" if t.per else ""),
         "target": t.value,
         "relation": t.relation,
         "tolerance_rel": t.tolerance_rel,
@@ -260,7 +303,7 @@ def validate(
         Problem(str(targets), f"unknown KPI in target {t.id!r}", column="kpi", value=k)
         for t in target_list
         if t.evidence != "not modelled"
-        for k in t.kpi
+        for k in (*t.kpi, *t.per)
         if k not in known
     ]
     if unknown:
@@ -274,10 +317,10 @@ def validate(
                 raise SimError(
                     f"{targets}: target {t.id!r} is a growth target: the file needs base_scenario"
                 )
-            now, before = replications.values(t.kpi), base.values(t.kpi)
+            now, before = target_values(t, replications.rows), target_values(t, base.rows)
             with np.errstate(divide="ignore", invalid="ignore"):
                 s = summarise(now / before - 1.0)
         else:
-            s = replications.summary(t.kpi)
+            s = summarise(target_values(t, replications.rows))
         report.rows.append(_row(t, s))
     return report

@@ -8,12 +8,12 @@ import math
 from pathlib import Path
 from typing import Any
 
-from sim.cli.argtypes import add_experiment_options, where_to_run
+from sim.cli.argtypes import add_experiment_options, count, where_to_run
 from sim.cli.textfmt import format_table
 from sim.errors import SimError
 from sim.scenario import load_scenario
 
-__all__ = ["add_parser", "default_targets", "format_report"]
+__all__ = ["add_parser", "default_targets", "format_elasticity", "format_report"]
 
 
 def default_targets(scenario_file: str, year: int) -> Path:
@@ -52,7 +52,7 @@ def format_report(report: dict[str, Any], targets_file: str) -> str:
     """The validation report as text: primary, growth and secondary tables, then the notes."""
     headers = ["target", "relation", "band", "mean [95% CI]", "error", "status", "evidence"]
     sections = [
-        ("Primary targets (the seed document)", lambda r: r["primary"]),
+        ("Primary targets", lambda r: r["primary"]),
         (
             "Growth, 2019 over 2018 (paired replications)",
             lambda r: r["growth"] and not r["primary"],
@@ -71,12 +71,38 @@ def format_report(report: dict[str, Any], targets_file: str) -> str:
     ]
     if notes:
         out += ["", "Notes", *notes]
+    if "elasticity" in report:
+        out += ["", *format_elasticity(report["elasticity"])]
     verdict = "every primary target passes" if report["ok"] else "a primary target FAILS"
     out += ["", f"Verdict: {verdict}."]
     return "\n".join(out)
 
 
+def format_elasticity(el: dict[str, Any]) -> list[str]:
+    """The elasticity section: slope per family with its CI, and TEU per departure per scale."""
+    scales = el["scales"]
+    low, high = el["slope_band"]
+    headers = ["family", "slope [95% CI]", *(f"TEU/departure x{s:g}" for s in scales), "status"]
+    rows = []
+    for f in el["families"]:
+        loads = [
+            f"{m:,.1f} ({c:+.0%})"
+            for m, c in zip(f["teu_per_departure"], f["load_change_rel"], strict=True)
+        ]
+        slope = f"{f['slope']:.2f} [{f['slope_ci_low']:.2f}, {f['slope_ci_high']:.2f}]"
+        rows.append([f["family"], slope, *loads, f["status"] if f["checked"] else "(reported)"])
+    tol = el["load_tolerance_rel"]
+    return [
+        f"How departures follow volume: every flow x{', x'.join(f'{s:g}' for s in scales)} on "
+        f"the same seeds, {el['replications']} replications",
+        f"(pass: the slope of log departures against log TEU carried within [{low:g}, {high:g}]"
+        f" and TEU per departure within {tol:.0%} of its value at x1)",
+        format_table(headers, rows),
+    ]
+
+
 def _validate(args: argparse.Namespace) -> int:
+    from sim.elasticity import elasticity, load_elasticity_check
     from sim.replications import replicate
     from sim.validation import load_targets, validate
 
@@ -85,10 +111,14 @@ def _validate(args: argparse.Namespace) -> int:
     if not Path(targets).is_file():
         raise SimError(f"{targets}: target file not found (give --targets FILE)")
     load_targets(targets)  # a broken target file fails now, not after the replications
+    check = load_elasticity_check(targets)
     kw = {**where_to_run(args), "progress": not args.json}
     reps = replicate(scenario, n=args.replications, seed=args.seed, **kw)
     report = validate(reps, targets, **kw)
     data = report.to_dict()
+    if check is not None and args.elasticity_replications > 0:
+        n = args.elasticity_replications
+        data["elasticity"] = elasticity(scenario, check, n=n, seed=args.seed, **kw).to_dict()
     if args.json:
         print(json.dumps(data, indent=2, ensure_ascii=False, default=float))
     else:
@@ -113,5 +143,12 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         help="target file (default: seeds/targets_<year of the horizon>.toml)",
     )
     add_experiment_options(p)
+    p.add_argument(
+        "--elasticity-replications",
+        type=count,
+        default=10,
+        metavar="N",
+        help="replications per demand scale of the elasticity check (0 skips it; default 10)",
+    )
     p.add_argument("--plot", metavar="FILE", help="also write the validation figure (.png/.svg)")
     p.set_defaults(handler=_validate)

@@ -42,6 +42,7 @@ def _departures(scenario: Scenario, tables: Tables, out: dict[str, float]) -> No
         is_svc = dep["service"] == sid
         out[f"departures.service.{sid}"] = float((ran & is_svc).sum())
         out[f"cancelled.service.{sid}"] = float((cancelled & is_svc).sum())
+        out[f"teu.carried.service.{sid}"] = float(dep["teu"][ran & is_svc].sum())
 
 
 def _flow_index(tables: Tables) -> tuple[list[str], np.ndarray]:

@@ -1,0 +1,104 @@
+"""``corridor-sim calibrate [FILE]``: fit the calibrated parameters to the targets of both years."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from typing import Any
+
+from sim.cli.argtypes import add_experiment_options, positive, where_to_run
+from sim.cli.textfmt import format_table
+
+__all__ = ["add_parser", "format_fit"]
+
+
+def _num(x: float) -> str:
+    return "-" if math.isnan(x) else f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.2f}"
+
+
+def format_fit(data: dict[str, Any]) -> str:
+    """The fit table: per case and fitted target, the goal, band, simulated mean and error."""
+    headers = ["case", "target", "goal", "band", "mean [95% CI]", "error"]
+    rows = [
+        [
+            r["case"],
+            r["target"],
+            _num(r["goal"]),
+            f"{_num(r['band_low'])} .. {_num(r['band_high'])}",
+            f"{_num(r['mean'])} [{_num(r['ci_low'])}, {_num(r['ci_high'])}]",
+            f"{r['rel_error']:+.1%}",
+        ]
+        for r in data["fit"]
+    ]
+    return format_table(headers, rows)
+
+
+def _calibrate(args: argparse.Namespace) -> int:
+    from sim.calibration import calibrate, load_calibration, write_calibrated
+
+    spec = load_calibration(args.file)
+    result = calibrate(
+        spec,
+        points=args.points,
+        rounds=args.rounds,
+        n=args.replications,
+        seed=args.seed,
+        out=args.out,
+        progress=not args.json,
+        **where_to_run(args),
+    )
+    data = result.to_dict()
+    if args.write:
+        data["written_to"] = str(write_calibrated(result))
+    if args.json:
+        print(json.dumps(data, indent=2, ensure_ascii=False, default=float))
+        return 0
+    tried = len(result.tried)
+    print(
+        f"{spec.path}: {tried} points ({args.rounds} rounds of {args.points} values per "
+        f"parameter), {args.replications} replications per case and point (seed {result.seed})\n"
+    )
+    print(
+        format_table(
+            ["parameter", "range", "fitted", "sets"],
+            [
+                [
+                    p.name,
+                    f"{p.low:g} .. {p.high:g}",
+                    f"{result.best[p.name]:.6g}",
+                    ", ".join(p.keys),
+                ]
+                for p in spec.parameters
+            ],
+        )
+    )
+    print(f"\nobjective (sum of squared relative errors): {result.objective:.5f}\n")
+    print(format_fit(data))
+    if args.write:
+        print(f"\nwrote the fitted values into {data['written_to']}")
+    else:
+        print(f"\nrun again with --write to write them into {spec.write_to}")
+    return 0
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    """Add ``calibrate`` to the top-level parser."""
+    p = commands.add_parser(
+        "calibrate", help="fit the calibrated parameters to the targets of 2018 and 2019 at once"
+    )
+    p.add_argument(
+        "file",
+        metavar="FILE",
+        nargs="?",
+        default="seeds/calibration.toml",
+        help="calibration file: parameters, cases and fitted targets (seeds/calibration.toml)",
+    )
+    add_experiment_options(p, replications=8)
+    p.add_argument("--points", type=positive, default=5, help="values per parameter a round (5)")
+    p.add_argument("--rounds", type=positive, default=3, help="rounds, each finer (3)")
+    p.add_argument("--out", metavar="DIR", help="keep every run here; run again to resume")
+    p.add_argument(
+        "--write", action="store_true", help="write the fitted values into the scenario file"
+    )
+    p.set_defaults(handler=_calibrate)
