@@ -10,6 +10,7 @@ True
 """
 
 from sim import choice, plot
+from sim.calibration import calibrate
 from sim.comparisons import Comparison, compare
 from sim.errors import ModelError, NetworkError, ScenarioError, SimError
 from sim.experiments import run
@@ -17,6 +18,7 @@ from sim.network import Network, Route, load_network
 from sim.replications import Replications, replicate
 from sim.results import RunResult
 from sim.scenario import Scenario, load_scenario
+from sim.sensitivity import SensitivityResult, sensitivity
 from sim.sweeps import SweepResult, sweep
 from sim.validation import ValidationReport, validate
 
@@ -32,10 +34,12 @@ __all__ = [
     "RunResult",
     "Scenario",
     "ScenarioError",
+    "SensitivityResult",
     "SimError",
     "SweepResult",
     "ValidationReport",
     "__version__",
+    "calibrate",
     "choice",
     "compare",
     "load_network",
@@ -43,6 +47,7 @@ __all__ = [
     "plot",
     "replicate",
     "run",
+    "sensitivity",
     "sweep",
     "validate",
 ]

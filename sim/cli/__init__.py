@@ -13,11 +13,13 @@ from concurrent.futures import BrokenExecutor
 
 from sim import __version__
 from sim.cli import (
+    calibrate_cmd,
     choice_cmd,
     compare_cmd,
     network_cmd,
     plot_cmd,
     run_cmd,
+    sensitivity_cmd,
     sweep_cmd,
     validate_cmd,
 )
@@ -38,8 +40,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     run_cmd.add_parser(commands)
     validate_cmd.add_parser(commands)
+    calibrate_cmd.add_parser(commands)
     compare_cmd.add_parser(commands)
     sweep_cmd.add_parser(commands)
+    sensitivity_cmd.add_parser(commands)
     choice_cmd.add_parser(commands)
     plot_cmd.add_parser(commands)
     network_cmd.add_parser(commands)

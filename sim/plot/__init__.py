@@ -9,6 +9,7 @@ from sim.plot.common import MODE_COLOURS
 from sim.plot.map_figure import INSET_BOX, network_map
 from sim.plot.operations_figures import cumulative_departures, marey, teu_map, utilisation
 from sim.plot.results_figures import border_queue, comparison_forest, throughput, transit_times
+from sim.plot.sensitivity_figure import sensitivity
 from sim.plot.validation_figure import validation
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "cumulative_departures",
     "marey",
     "network_map",
+    "sensitivity",
     "teu_map",
     "throughput",
     "transit_times",
