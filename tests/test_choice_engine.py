@@ -251,8 +251,15 @@ def test_with_fixed_chains_the_freight_waits_at_the_closed_post(youyiguan_runs):
     assert (cons["delivered_h"][sent] > CLOSED_H[1]).all()
     assert kf["border_queue_vehicles.youyiguan.max"] > 2 * kc["border_queue_vehicles.youyiguan.max"]
     assert kf["border_wait_h.youyiguan.mean"] > 2 * kc["border_wait_h.youyiguan.mean"]
-    road = "door_to_door_h.cq_nanpeng.hanoi.road.mean"
-    assert kf[road] > kc[road]
+
+    # The Hanoi trucks that still go through Youyiguan queue there less with choice. (Their door
+    # to door need not be shorter: the road market also takes boxes that waited for a train slot
+    # that lacked its minimum load, and chose again.)
+    def queued_at_youyiguan_h(res):
+        c = res.tables["consignments"]
+        return c["border_queue_h"][c["flow"] == "road_cq_hanoi"].mean()
+
+    assert queued_at_youyiguan_h(fixed) > 1.5 * queued_at_youyiguan_h(choice)
 
 
 def test_choice_reproduces_the_2019_shares_in_the_simulation(youyiguan_runs):

@@ -25,7 +25,7 @@ def test_every_scenario_loads_and_says_what_it_is(path):
         ("border_closure_feb", {"disruptions.covid_youyiguan.target"}),
         ("typhoon_qinzhou_aug", set()),
         ("rail_sea_cq_doubled", {"services.rail_tuanjiecun_qz.times"}),
-        ("cq_hanoi_daily", {"services.rail_cq_hanoi.dispatch"}),
+        ("cq_hanoi_daily", {"services.rail_cq_hanoi.days"}),
         ("demand_2025", {"demand.scale", "horizon.start"}),
         ("demand_2025_capacity", {"facilities.youyiguan.lanes"}),
         ("three_gorges_maintenance", set()),
