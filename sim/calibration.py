@@ -31,28 +31,17 @@ from sim.errors import Problem, SimError
 from sim.fileio import write_text_atomic
 from sim.replications import summarise
 from sim.scenario import load_scenario
+from sim.sensitivity import Factor, read_factor
 from sim.sweeps import run_points
 from sim.validation import Target, load_targets, target_values
 
 __all__ = [
     "CalibrationResult",
     "CalibrationSpec",
-    "Parameter",
     "calibrate",
     "load_calibration",
     "write_calibrated",
 ]
-
-
-@dataclass(frozen=True)
-class Parameter:
-    """A calibrated parameter: its range and the scenario keys it sets (all to one value)."""
-
-    name: str
-    keys: tuple[str, ...]
-    low: float
-    high: float
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -69,16 +58,9 @@ class CalibrationSpec:
     """What to fit (parameters), to what (cases) and where the fitted values live."""
 
     path: Path
-    parameters: tuple[Parameter, ...]
+    parameters: tuple[Factor, ...]
     cases: tuple[Case, ...]
     write_to: Path
-
-
-def _number(problems: list[Problem], file: str, where: str, raw: Any) -> float:
-    if isinstance(raw, bool) or not isinstance(raw, int | float) or not math.isfinite(raw):
-        problems.append(Problem(file, f"{where}: must be a finite number", value=raw))
-        return math.nan
-    return float(raw)
 
 
 def load_calibration(path: str | Path) -> CalibrationSpec:
@@ -92,22 +74,15 @@ def load_calibration(path: str | Path) -> CalibrationSpec:
     name = str(file)
     params = []
     for pname, raw in (data.get("parameters") or {}).items():
-        where = f"parameters.{pname}"
-        if not isinstance(raw, dict):
-            problems.append(Problem(name, f"{where}: must be a table", value=raw))
-            continue
-        keys = raw.get("keys")
-        if not keys or not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
-            problems.append(Problem(name, f"{where}.keys: must list scenario keys", value=keys))
-            keys = []
-        low = _number(problems, name, f"{where}.low", raw.get("low"))
-        high = _number(problems, name, f"{where}.high", raw.get("high"))
-        if low >= high:
-            problems.append(Problem(name, f"{where}: low must be below high", value=[low, high]))
-        if not str(raw.get("reason", "")).strip():
-            problems.append(Problem(name, f"{where}.reason: say why this range", value=None))
-        params.append(Parameter(pname, tuple(keys), low, high, str(raw.get("reason", ""))))
-    if not params:
+        if isinstance(raw, dict) and "mode" in raw:
+            problems.append(
+                Problem(name, "a parameter is set, not scaled", column=f"parameters.{pname}.mode")
+            )
+        raw = {"mode": "set", **raw} if isinstance(raw, dict) else raw
+        param = read_factor(name, pname, raw, problems, table="parameters")
+        if param is not None:
+            params.append(param)
+    if not data.get("parameters"):
         problems.append(Problem(name, "parameters: name at least one parameter", value=None))
     cases = []
     for i, raw in enumerate(data.get("cases") or []):

@@ -71,9 +71,16 @@ def _finite(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
 
 
-def _factor(file: str, name: str, raw: Any, problems: list[Problem]) -> Factor | None:
+def read_factor(
+    file: str, name: str, raw: Any, problems: list[Problem], table: str = "factors"
+) -> Factor | None:
+    """One ``[<table>.<name>]`` table as a :class:`Factor`; its problems go to ``problems``.
+
+    Calibrated parameters (:mod:`sim.calibration`) are factors of their own table, ``set`` mode.
+    """
+
     def fail(key: str, rule: str, value: Any = None) -> None:
-        problems.append(Problem(file, rule, column=f"factors.{name}{key}", value=value))
+        problems.append(Problem(file, rule, column=f"{table}.{name}{key}", value=value))
 
     if not isinstance(raw, dict):
         fail("", "must be a table ([factors.<name>])", raw)
@@ -130,7 +137,7 @@ def load_factors(path: str | Path, scenario: Scenario | None = None) -> list[Fac
             Problem(file, "needs one or more [factors.<name>] tables", column="factors")
         )
         table = {}
-    factors = [f for name, raw in table.items() if (f := _factor(file, name, raw, problems))]
+    factors = [f for name, raw in table.items() if (f := read_factor(file, name, raw, problems))]
     seen: dict[str, str] = {}
     for f in factors:
         for key in f.keys:
