@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import ROOT
 
 EXAMPLE = str(ROOT / "scenarios" / "example.toml")
@@ -24,6 +25,12 @@ def test_run_prints_headline_and_writes_the_folder(tmp_path):
     assert res.returncode == 0, res.stderr
     assert "departures" in res.stdout and "cq_tuanjiecun → singapore" in res.stdout
     kpis = json.loads((out / "kpis.json").read_text())
+    # The parts of the trip, in hours, add up to the door-to-door mean of each headline chain.
+    parts = res.stdout.split("Parts of the trip")[1].split("\n\n")[0].splitlines()[3:]
+    assert parts and all("singapore" in r or "hanoi" in r for r in parts)
+    for row in parts:
+        *numbers, total = (float(x) for x in row.split()[4:])
+        assert sum(numbers) == pytest.approx(total, abs=0.1 * len(numbers))
     manifest = json.loads((out / "manifest.json").read_text())
     assert kpis["departures.rail_sea"] > 0 and kpis["teu.created"] > 0
     assert manifest["seed"] == 3 and manifest["overrides"] == {"demand.scale": 0.5}

@@ -187,6 +187,36 @@ def test_booked_arrivals_need_a_timetabled_first_service(tmp_path):
         go(tmp_path, {"demand.flows.f": flow, "services.train": {**TRAIN, "dispatch": "when_full"}})
 
 
+def test_a_box_waits_in_the_port_yard_then_for_its_sailing(tmp_path):
+    # The 12:00 train (4 h cut-off) takes the boxes of 1, 3, 5 and 7 h; it reaches the port c at
+    # 19 h (2 h to b, 1 h clearance, 2 h to c, 2 h handling). 30 h in the yard and customs: the
+    # boxes are ready at 49 h, in time for Wednesday's 18:00 sailing (66 h, 12 h cut-off at 54 h):
+    # 17 h waiting for the ship, 20 h at sea, delivered at 86 h. The second train's boxes (ready
+    # at 73 h) miss it and wait 41 h for Friday's (114 h).
+    flow = {**EVERY_2H, "destination": "d", "chain": ["train", "ship"]}
+    ship = {"family": "sea", "vehicle": "ship", "path": ["c", "d"], "capacity_teu": 500.0}
+    ship |= {"days": ["wed", "fri"], "times": ["18:00"], "cutoff_h": 12.0}
+    res = go(
+        tmp_path,
+        {
+            "demand.flows.f": flow,
+            "services.train": {**TRAIN, "times": ["12:00"], "cutoff_h": 4.0},
+            "services.ship": ship,
+            "facilities.c": {"dwell_h": 30.0, "dwell_cv": 0.0},
+        },
+    )
+    cons = res.tables["consignments"]
+    first = cons["created_h"] == 1.0
+    assert cons["delivered_h"][first][0] == 86.0
+    parts = {p: cons[p][first][0] for p in ("waiting_h", "dwell_h", "transfer_wait_h")}
+    assert parts == {"waiting_h": 11.0, "dwell_h": 30.0, "transfer_wait_h": 17.0}
+    second = cons["created_h"] == 9.0  # missed the first train's cut-off: on the 36 h train
+    assert cons["transfer_wait_h"][second][0] == 41.0
+    key = "breakdown_h.a.d.rail_sea"
+    k = res.kpis()
+    assert k[f"{key}.dwell"] == 30.0 and k[f"{key}.transfer_wait"] > 0
+
+
 def test_a_late_train_misses_the_weekly_ship(tmp_path):
     # Train daily 12:00 to port c (ready 7 h after departure); ship Wednesdays 12:00 (60 h) with a
     # 20 h cut-off (ready by 40 h). Monday's train (ready 19 h) makes it; Tuesday's (ready 43 h)

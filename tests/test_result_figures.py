@@ -106,3 +106,31 @@ def test_cumulative_departures_end_near_their_counts(runs, tmp_path):
     road = [((d["family"] == "road") & (d["cancelled"] == 0)).sum() for d in ran]  # warm-up too
     assert line.get_ydata()[-1] == pytest.approx(sum(road) / len(road) / 100.0)
     assert saved(ax, tmp_path, "cum") > 10_000
+
+
+def test_door_to_door_parts_stack_to_the_mean_per_chain(runs, tmp_path):
+    ax = sim.plot.d2d_parts(runs)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels and all("→" in lab and "_" not in lab for lab in labels)  # place names, not ids
+    assert "days" in ax.get_xlabel()
+    bars = ax.containers  # one stack per part of the trip, one bar per chain in each
+    assert len(bars) == 7 and all(len(b) == len(labels) for b in bars)
+    row = labels.index("Tuanjiecun → Singapore, rail-sea")
+    stacked = sum(b[row].get_width() for b in bars)
+    means = [
+        (c["delivered_h"][s] - c["created_h"][s]).mean() / 24
+        for c, s in ((r.tables["consignments"], _sel(r)) for r in runs)
+    ]
+    assert stacked == pytest.approx(sum(means) / len(means))
+    assert saved(ax, tmp_path, "d2d_parts") > 20_000
+
+
+def _sel(res):
+    c = res.tables["consignments"]
+    return (
+        (c["origin"] == "cq_tuanjiecun")
+        & (c["destination"] == "singapore")
+        & (c["chain"] == "rail_sea")
+        & (c["delivered_h"] == c["delivered_h"])
+        & (c["created_h"] >= res.scenario.horizon.warmup_h)
+    )

@@ -23,6 +23,7 @@ KINDS = (
     "utilisation",
     "cumulative",
     "chains",
+    "d2d-parts",
 )
 _MAREY_SERVICES = ("rail_tuanjiecun_qz", "rail_cq_hanoi", "rail_cq_qinzhou")
 
@@ -62,6 +63,8 @@ def figure(res: Any, kind: str, post: str | None = None, market: str | None = No
         return plot.cumulative_departures(res)
     if kind == "chains":
         return plot.chain_teu(res, market=market)
+    if kind == "d2d-parts":
+        return plot.d2d_parts(res)
     raise SimError(f"--kind: must be one of {', '.join(KINDS)}, got {kind!r}")
 
 

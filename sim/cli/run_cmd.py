@@ -10,6 +10,7 @@ from typing import Any
 from sim.cli.argtypes import add_experiment_options, where_to_run
 from sim.cli.textfmt import format_table
 from sim.errors import SimError
+from sim.results.kpis import BREAKDOWN_PARTS, HEADLINE_DESTINATIONS
 from sim.results.tables import TABLE_FORMATS
 from sim.scenario import SERVICE_FAMILIES, load_scenario, parse_set_options
 
@@ -36,6 +37,27 @@ def _door_to_door_rows(kpis: dict[str, float]) -> list[list[Any]]:
         _, origin, dest, chain = key.split(".")
         stats = [kpis[f"{key}.{s}"] for s in ("mean", "p50", "p90", "p95")]
         rows.append([f"{origin} → {dest}", chain, *stats])
+    return rows
+
+
+def _parts_rows(kpis: dict[str, float]) -> list[list[Any]]:
+    keys = sorted(
+        {
+            k.rsplit(".", 1)[0][len("door_to_door_h.") :]
+            for k in kpis
+            if k.startswith("door_to_door_h.")
+        }
+    )
+    headline = [
+        k
+        for k in keys
+        if k.split(".")[0].startswith("cq_") and k.split(".")[1] in HEADLINE_DESTINATIONS
+    ]
+    rows = []
+    for key in headline or keys:
+        origin, dest, chain = key.split(".")
+        parts = [kpis.get(f"breakdown_h.{key}.{part}", 0.0) for part in BREAKDOWN_PARTS.values()]
+        rows.append([f"{origin} → {dest}", chain, *parts, kpis[f"door_to_door_h.{key}.mean"]])
     return rows
 
 
@@ -66,6 +88,14 @@ def headline(kpis: dict[str, float]) -> str:
         ),
         format_table(
             ["door to door", "chain", "mean_h", "p50_h", "p90_h", "p95_h"], _door_to_door_rows(kpis)
+        ),
+        "Parts of the trip, mean hours (waiting: for the first departure; transfer_wait: for the"
+        " next one, e.g. a ship; dwell: yard and customs; border_queue and inspection: at posts"
+        " and locks)\n"
+        + format_table(
+            ["door to door", "chain", *BREAKDOWN_PARTS.values(), "total"],
+            _parts_rows(kpis),
+            digits=[0, 0, *(1,) * (len(BREAKDOWN_PARTS) + 1)],
         ),
         format_table(
             ["border post", "crossings", "wait_mean_h", "wait_p90_h", "queue_mean", "queue_max"],

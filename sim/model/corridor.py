@@ -20,7 +20,7 @@ from sim.model.invariants import check_invariants
 from sim.model.random_disruptions import draw_random_disruptions
 from sim.model.services import Consignment, ServiceRunner
 from sim.model.streams import Streams
-from sim.results.records import Recorder
+from sim.results.records import BREAKDOWN_COLUMNS, Recorder
 from sim.results.run_result import RunResult
 from sim.scenario.schema import Flow, Scenario, Service
 
@@ -77,6 +77,7 @@ class Corridor:
         for sid, flows in first_of.items():
             self.services[sid].feed = ArrivalFeed.for_flows(flows, scenario.horizon, self.streams)
         self.created_teu = self.delivered_teu = self.in_transit_teu = 0.0
+        self.dwelling_teu = 0.0  # in a yard or customs between two services
         self._vehicles = 0
 
     def _markets(self, disruptions: list) -> list[MarketRuntime]:
@@ -158,9 +159,27 @@ class Corridor:
                     depart_h,
                     now,
                 )
-        onward: dict[ServiceRunner, list[Consignment]] = {}
+        facility = self.scenario.facilities.get(svc.destination)
+        dwell_h = 0.0
+        if facility is not None and facility.dwell_h > 0:  # yard and customs, one draw a load
+            dwell_h = self.streams[f"dwell:{svc.destination}"].positive(
+                facility.dwell_h, facility.dwell_cv
+            )
+            teu = sum(c.teu for c in load)
+            self.dwelling_teu += teu
+            self.env.timeout(dwell_h).callbacks.append(lambda _: self._pass_on(load, teu))
         for c in load:
             c.stage += 1
+            c.dwell_h += dwell_h
+        if dwell_h == 0.0:
+            self._pass_on(load, 0.0)
+
+    def _pass_on(self, load: list[Consignment], dwelt_teu: float) -> None:
+        """Hand ``load`` (its stage already advanced) to its next services, or deliver it."""
+        now = self.env.now
+        self.dwelling_teu -= dwelt_teu
+        onward: dict[ServiceRunner, list[Consignment]] = {}
+        for c in load:
             chain = c.flow.chain
             if c.stage < len(chain):
                 c.ready_h = now
@@ -216,11 +235,7 @@ class Corridor:
             ("teu", "teu"),
             ("created_h", "created_h"),
             ("delivered_h", "delivered_h"),
-            ("waiting_h", "waiting_h"),
-            ("moving_h", "moving_h"),
-            ("handling_h", "handling_h"),
-            ("border_queue_h", "border_queue_h"),
-            ("inspection_h", "inspection_h"),
+            *((part, part) for part in BREAKDOWN_COLUMNS),
             ("missed_connections", "missed"),
         ):
             cols[name].extend([getattr(c, attr) for c in cons])

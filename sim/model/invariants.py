@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.errors import ModelError
+from sim.results.records import BREAKDOWN_COLUMNS
 
 if TYPE_CHECKING:
     from sim.model.corridor import Corridor
@@ -24,12 +25,12 @@ _EPS = 1e-9
 
 
 def _conservation(corridor: Corridor, queued_teu: float) -> None:
-    held = corridor.delivered_teu + queued_teu + corridor.in_transit_teu
+    held = corridor.delivered_teu + queued_teu + corridor.in_transit_teu + corridor.dwelling_teu
     if not math.isclose(corridor.created_teu, held, rel_tol=1e-9, abs_tol=1e-6):
         raise ModelError(
             f"t={corridor.env.now:.3f} h: TEU not conserved: created {corridor.created_teu:.3f}, "
             f"delivered {corridor.delivered_teu:.3f} + queued {queued_teu:.3f} + on vehicles "
-            f"{corridor.in_transit_teu:.3f} = {held:.3f}"
+            f"{corridor.in_transit_teu:.3f} + in yards {corridor.dwelling_teu:.3f} = {held:.3f}"
         )
 
 
@@ -84,9 +85,8 @@ def _monotone(tables: dict[str, dict[str, np.ndarray]]) -> None:
                 f"t={t[early][i]:.3f} h: {table} row {i} ({entity} {t[entity][i]}): "
                 f"{late} {t[late][i]:.3f} is before {early} {t[early][i]:.3f}"
             )
-    parts = ("waiting_h", "moving_h", "handling_h", "border_queue_h", "inspection_h")
     cons = tables["consignments"]
-    for part in parts:
+    for part in BREAKDOWN_COLUMNS:
         i = _first_bad(cons[part] < -_EPS)
         if i is not None:
             raise ModelError(

@@ -30,6 +30,7 @@ class Consignment:
         "chose_h",
         "created_h",
         "delivered_h",
+        "dwell_h",
         "expected_at_h",
         "flow",
         "handling_h",
@@ -43,6 +44,7 @@ class Consignment:
         "rechosen",
         "stage",
         "teu",
+        "transfer_wait_h",
         "waiting_h",
     )
 
@@ -51,7 +53,8 @@ class Consignment:
         self.created_h = self.ready_h = now
         self.delivered_h = math.nan
         self.stage = self.missed = 0
-        self.waiting_h = self.moving_h = self.handling_h = 0.0
+        self.waiting_h = self.transfer_wait_h = self.dwell_h = 0.0
+        self.moving_h = self.handling_h = 0.0
         self.border_queue_h = self.inspection_h = 0.0
         self.planned = -1  # route choice: the chain it would take on an undisturbed corridor
         self.planned_h = self.expected_at_h = self.chose_h = math.nan
@@ -112,6 +115,13 @@ class ServiceRunner:
         self.queue.extend(arrived)
         self.queued_teu += sum(c.teu for c in arrived)
         self.dispatch()
+
+    def wait(self, c: Consignment, hours: float) -> None:
+        """Count ``hours`` of waiting for a departure: the first one, or at a transfer."""
+        if c.stage:
+            c.transfer_wait_h += hours
+        else:
+            c.waiting_h += hours
 
     def withdraw(self, c: Consignment) -> None:
         """Take a consignment that chose another chain out of the queue; its wait so far counts."""
@@ -198,7 +208,7 @@ class ServiceRunner:
         queue, now = self.queue, self.env.now
         while queue and queue[0].ready_h <= latest_ready_h and teu + queue[0].teu <= cap + 1e-9:
             c = queue.popleft()
-            c.waiting_h += now - c.ready_h
+            self.wait(c, now - c.ready_h)
             teu += c.teu
             load.append(c)
         self.queued_teu -= teu
@@ -268,7 +278,7 @@ class ServiceRunner:
             handling += q + s + t
         corridor.record_arrival(row, teu)
         for c in load:
-            c.waiting_h += stall
+            self.wait(c, stall)
             c.moving_h += moving
             c.border_queue_h += queue_h
             c.inspection_h += inspection

@@ -10,6 +10,7 @@ from sim.plot.map_figure import INSET_BOX, network_map
 from sim.plot.operations_figures import cumulative_departures, marey, teu_map, utilisation
 from sim.plot.results_figures import border_queue, comparison_forest, throughput, transit_times
 from sim.plot.sensitivity_figure import sensitivity
+from sim.plot.trip_parts_figure import d2d_parts
 from sim.plot.validation_figure import validation
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "chain_teu",
     "comparison_forest",
     "cumulative_departures",
+    "d2d_parts",
     "marey",
     "network_map",
     "sensitivity",

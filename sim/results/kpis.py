@@ -13,12 +13,18 @@ import numpy as np
 
 from sim.scenario.schema import CHAIN_FAMILIES, SERVICE_FAMILIES, Scenario
 
-__all__ = ["BREAKDOWN_PARTS", "compute_kpis"]
+__all__ = ["BREAKDOWN_PARTS", "HEADLINE_DESTINATIONS", "compute_kpis"]
+
+#: Where the headline chains go: door to door from Chongqing to Singapore and to Hanoi is what
+#: ``corridor-sim run`` and ``sim.plot.d2d_parts`` break into its parts.
+HEADLINE_DESTINATIONS = ("singapore", "hanoi", "hanoi_gialam")
 
 Tables = Mapping[str, Mapping[str, np.ndarray]]
 #: Door-to-door time split: consignment column -> KPI suffix.
 BREAKDOWN_PARTS = {
     "waiting_h": "waiting",
+    "transfer_wait_h": "transfer_wait",
+    "dwell_h": "dwell",
     "moving_h": "moving",
     "handling_h": "handling",
     "border_queue_h": "border_queue",

@@ -5,8 +5,11 @@ Tables (one row per observation, units in the column names):
 ``consignments``
     One row per consignment: ``consignment``, ``flow``, ``origin``, ``destination``,
     ``chain``, ``commodity``, ``teu``, ``created_h``, ``delivered_h`` (NaN while in the system),
-    and the door-to-door breakdown ``waiting_h`` (for departures), ``moving_h``, ``handling_h``,
-    ``border_queue_h``, ``inspection_h``, plus ``missed_connections``. Route choice adds
+    and the door-to-door breakdown (:data:`BREAKDOWN_COLUMNS`, summing to ``delivered_h -
+    created_h``): ``waiting_h`` (for the first departure), ``transfer_wait_h`` (for the next
+    departure at a transfer, e.g. a ship), ``dwell_h`` (yard and customs at transfers and at the
+    destination), ``moving_h``, ``handling_h``, ``border_queue_h``, ``inspection_h`` (clearance
+    at posts and locks), plus ``missed_connections``. Route choice adds
     ``market`` (empty for a flow outside every market), ``planned_flow`` (the flow it would
     have taken with no closure known), ``diverted`` (0/1: it took another), ``planned_h``
     (the door-to-door hours expected on the planned chain, NaN under fixed chains) and
@@ -37,7 +40,18 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["TABLE_COLUMNS", "Recorder"]
+__all__ = ["BREAKDOWN_COLUMNS", "TABLE_COLUMNS", "Recorder"]
+
+#: The parts of a consignment's door-to-door time (hours), in the order of a trip.
+BREAKDOWN_COLUMNS = (
+    "waiting_h",
+    "transfer_wait_h",
+    "dwell_h",
+    "moving_h",
+    "handling_h",
+    "border_queue_h",
+    "inspection_h",
+)
 
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "consignments": (
@@ -50,11 +64,7 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
         "teu",
         "created_h",
         "delivered_h",
-        "waiting_h",
-        "moving_h",
-        "handling_h",
-        "border_queue_h",
-        "inspection_h",
+        *BREAKDOWN_COLUMNS,
         "missed_connections",
         "market",
         "planned_flow",

@@ -170,6 +170,9 @@ class Facility:
     barges; ``None`` where the node has none. ``clearance_dist`` is ``lognormal``, ``exponential``
     or ``deterministic``. ``transfer_h`` is the time each truck's load spends changing to a
     truck of the other side after clearance, off the lanes (0: trucks drive through).
+    ``dwell_h`` (mean, lognormal with ``dwell_cv``) is the time the boxes a vehicle brings here
+    spend in the yard and in customs before they can leave on the next service or reach the
+    consignee: one draw per vehicle load.
     """
 
     id: str
@@ -185,6 +188,8 @@ class Facility:
     inspection_h: float = 0.0
     opening_hours: tuple[float, float] | None = None
     transfer_h: float = 0.0
+    dwell_h: float = 0.0
+    dwell_cv: float = 0.0
 
 
 @dataclass(frozen=True)

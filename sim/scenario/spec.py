@@ -62,6 +62,7 @@ FACILITY |= {"clearance_h": ("float", None, POS), "opening_hours": ("str", None,
 FACILITY |= {"inspection_share": ("float", None, SHARE)}
 FACILITY |= {"clearance_dist": ("str", None, one_of("lognormal", "exponential", "deterministic"))}
 FACILITY |= {"transfer_h": ("float", None, NONNEG)}
+FACILITY |= {"dwell_h": ("float", None, NONNEG), "dwell_cv": ("float", None, NONNEG)}
 DISRUPTION = {"target": ("str", REQ, None), "start": ("when", REQ, None)}
 DISRUPTION |= {"end": ("when", None, None), "days": ("float", None, POS)}
 DISRUPTION |= {"effect": ("str", "close", one_of("close", "slow")), "factor": ("float", 1.0, ONE)}

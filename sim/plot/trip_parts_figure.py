@@ -1,0 +1,99 @@
+"""Door to door in its parts: a stacked bar per chain, from Chongqing to Singapore and Hanoi."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.plot.common import new_axes
+from sim.results.kpis import HEADLINE_DESTINATIONS
+from sim.results.records import BREAKDOWN_COLUMNS
+from sim.results.run_result import RunResult
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+__all__ = ["PART_LABELS", "d2d_parts"]
+
+#: What each part of the trip is called in the figure, in the order of the bars.
+PART_LABELS = {
+    "waiting_h": "waiting for the first departure",
+    "transfer_wait_h": "waiting at a transfer (e.g. for a ship)",
+    "dwell_h": "yard and customs",
+    "moving_h": "moving",
+    "handling_h": "handling",
+    "border_queue_h": "queueing at posts and locks",
+    "inspection_h": "clearance at posts and locks",
+}
+_COLOURS = ("#E69F00", "#F0E442", "#CC79A7", "#0072B2", "#56B4E9", "#D55E00", "#009E73")
+_CHAINS = {
+    "rail_sea": "rail-sea",
+    "intl_rail": "rail",
+    "road": "road",
+    "river_sea": "Yangtze + sea",
+}
+
+
+def _short(nodes: dict, node: str) -> str:
+    """A place name short enough for a bar label: "Chongqing Tuanjiecun (...)" -> "Tuanjiecun"."""
+    if node not in nodes:
+        return node
+    name = nodes[node].name.split(" (")[0].split(" / ")[0]
+    return name.removeprefix("Chongqing ").split(" ")[0] if name.startswith("Chongqing ") else name
+
+
+def d2d_parts(
+    results: RunResult | Sequence[RunResult],
+    ax: Axes | None = None,
+    destinations: Sequence[str] = HEADLINE_DESTINATIONS,
+    origin_prefix: str = "cq_",
+) -> Axes:
+    """Mean door-to-door days per chain, stacked by part of the trip (delivered consignments).
+
+    One bar per origin, destination and chain, for origins starting with ``origin_prefix`` and
+    the ``destinations`` given (all chains when none match); place names from the network.
+    """
+    runs = list(results) if isinstance(results, Sequence) else [results]
+    if not runs:
+        raise ValueError("d2d_parts: no runs given")
+    nodes = runs[0].scenario.network.nodes
+    keys: dict[tuple[str, str, str], list[np.ndarray]] = {}
+    for res in runs:
+        c = res.tables["consignments"]
+        done = ~np.isnan(c["delivered_h"]) & (c["created_h"] >= res.scenario.horizon.warmup_h)
+        for o, d, ch in sorted(
+            set(zip(c["origin"][done], c["destination"][done], c["chain"][done], strict=True))
+        ):
+            if o.startswith(origin_prefix) and d in destinations:
+                sel = done & (c["origin"] == o) & (c["destination"] == d) & (c["chain"] == ch)
+                keys.setdefault((o, d, ch), []).append(
+                    np.array([c[p][sel].mean() / 24.0 for p in BREAKDOWN_COLUMNS])
+                )
+    ax = new_axes(ax, (9, 0.5 * max(len(keys), 3) + 2.6))
+    order = sorted(keys, key=lambda k: (k[1], k[2], k[0]))
+    labels = [
+        f"{_short(nodes, o)} → {_short(nodes, d)}, {_CHAINS.get(ch, ch)}" for o, d, ch in order
+    ]
+    means = np.array([np.mean(keys[k], axis=0) for k in order]).reshape(len(order), -1)
+    left = np.zeros(len(order))
+    for j, part in enumerate(BREAKDOWN_COLUMNS):
+        ax.barh(labels, means[:, j], left=left, color=_COLOURS[j], label=PART_LABELS[part])
+        left += means[:, j]
+    for y, total in enumerate(left):
+        ax.text(total, y, f" {total:.1f} d", va="center", fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(0, max(left.max() * 1.12, 1.0) if len(left) else 1.0)
+    ax.set_xlabel("mean door to door (days)")
+    n = f"{len(runs)} replication{'s' * (len(runs) > 1)}"
+    ax.set_title(f"{runs[0].scenario.name}: door to door in its parts ({n})", fontsize=10)
+    ax.figure.legend(
+        *ax.get_legend_handles_labels(),
+        loc="outside lower center",
+        ncol=3,
+        fontsize=8,
+        frameon=False,
+    )
+    ax.grid(axis="x", alpha=0.3)
+    return ax
