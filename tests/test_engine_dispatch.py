@@ -217,6 +217,32 @@ def test_a_box_waits_in_the_port_yard_then_for_its_sailing(tmp_path):
     assert k[f"{key}.dwell"] == 30.0 and k[f"{key}.transfer_wait"] > 0
 
 
+def test_background_traffic_follows_its_season_and_batches(tmp_path):
+    # 48 other trucks a day at post b, none in February, in batches of 4 (12 arrivals a day, each
+    # holding a lane for 4 clearances of 0.1 h); the corridor's own KPIs leave them out.
+    season = [1.0, 0.0] + [1.0] * 10
+    border = {"lanes": 1, "clearance_h": 0.1, "clearance_cv": 0.0}
+    border |= {"background_per_day": 48.0, "background_batch": 4, "background_seasonality": season}
+    tables = {
+        "horizon": {"start": "2019-01-01", "end": "2019-04-01"},
+        "demand.flows.f": EVERY_2H,
+        "services.train": {**TRAIN, "times": ["12:00"]},
+        "facilities.b": border,
+    }
+    res = go(tmp_path, tables)
+    visits = res.tables["facility_visits"]
+    other = (visits["node"] == "b") & (visits["service"] == "background")
+    month = np.searchsorted([31 * 24.0, 59 * 24.0], visits["arrive_h"][other], side="right")
+    per_day = np.bincount(month, minlength=3) / np.array([31, 28, 31])
+    # the season's factors are rescaled to a mean of 1: 12 / 11 x 12 arrivals a day outside Feb
+    assert per_day[1] == 0 and per_day[0] == pytest.approx(12 * 12 / 11, rel=0.15)
+    held = visits["end_h"][other] - visits["start_h"][other]
+    assert np.allclose(held, 0.4)
+    k = res.kpis()
+    assert k["background_vehicles.b"] == 4 * other.sum()
+    assert k["border_crossings.b"] == res.kpis()["departures.rail_sea"]  # the trains only
+
+
 def test_a_late_train_misses_the_weekly_ship(tmp_path):
     # Train daily 12:00 to port c (ready 7 h after departure); ship Wednesdays 12:00 (60 h) with a
     # 20 h cut-off (ready by 40 h). Monday's train (ready 19 h) makes it; Tuesday's (ready 43 h)

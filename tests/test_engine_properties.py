@@ -61,6 +61,8 @@ def small_scenarios(draw):
         "inspection_share": draw(st.floats(0.0, 1.0)),
         "inspection_h": draw(st.floats(0, 5)),
         "opening_hours": draw(st.sampled_from(["", "08:00-17:00", "00:30-23:30"])),
+        "background_per_day": draw(st.sampled_from([0.0, 2.0, 20.0])),
+        "background_batch": draw(st.integers(1, 3)),
     }
     tables = {
         "horizon": {

@@ -33,7 +33,7 @@ def md1_wait_h(lam: float, service_h: float) -> float:
     return rho * service_h / (2 * (1 - rho))
 
 
-def border_scenario(tmp_path, lam_per_h, lanes, service_h, dist, hours=""):
+def border_scenario(tmp_path, lam_per_h, lanes, service_h, dist, hours="", background_per_h=0.0):
     flow = {
         "origin": "a",
         "destination": "e",
@@ -55,6 +55,7 @@ def border_scenario(tmp_path, lam_per_h, lanes, service_h, dist, hours=""):
         "clearance_cv": 1.0,
         "clearance_dist": dist,
         "opening_hours": hours,
+        "background_per_day": background_per_h * 24.0,
     }
     tables = {
         "horizon": {"start": "2019-01-01", "end": "2019-04-01", "warmup_days": 5.0},
@@ -82,6 +83,21 @@ def test_mmc_border_matches_erlang_c(tmp_path):
     low, high = ci95(mean_waits(border_scenario(tmp_path, 1.5, 2, 1.0, "exponential")))
     assert low <= expected <= high, (low, expected, high)
     assert high - low < 0.25 * expected  # the interval is tight enough to mean something
+
+
+def test_background_traffic_shares_the_lanes_as_one_mmc_queue(tmp_path):
+    # The corridor's trucks (0.5 an hour) and the post's other traffic (1 an hour) queue for the
+    # same 2 lanes: by PASTA, the corridor's trucks wait as in M/M/2 at the combined 1.5 an hour.
+    expected = erlang_c_wait_h(1.5, 1.0, 2)  # 1.2857 h, against 0.0667 h for 0.5 an hour alone
+    sc = border_scenario(tmp_path, 0.5, 2, 1.0, "exponential", background_per_h=1.0)
+    waits = mean_waits(sc)
+    low, high = ci95(waits)
+    assert low <= expected <= high, (low, expected, high)
+    assert high - low < 0.3 * expected
+    k = run(sc, seed=1).kpis()
+    days = (sc.horizon.length_h - sc.horizon.warmup_h) / 24.0
+    assert k["background_vehicles.b"] == pytest.approx(24.0 * days, rel=0.05)
+    assert k["border_crossings.b"] == pytest.approx(0.5 * 24.0 * days, rel=0.08)  # its own only
 
 
 def test_md1_border_matches_pollaczek_khinchine(tmp_path):

@@ -207,6 +207,10 @@ class Corridor:
         for market in self.markets:
             env.process(market.arrivals())
             env.process(market.reviews())
+        horizon = self.scenario.horizon
+        for fid, facility in self.facilities.items():
+            if facility.spec.background_per_day > 0:
+                env.process(facility.background(horizon, self.streams[f"background:{fid}"]))
         # The run makes many long-lived objects and few reference cycles: the cyclic garbage
         # collector would traverse them again and again for nothing (20% of a year's run time,
         # more as demand grows). Cycles are collected as usual once the run is over.

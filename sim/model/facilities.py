@@ -10,14 +10,15 @@ handling at a terminal or port.
 from __future__ import annotations
 
 import bisect
+import datetime
 from collections.abc import Generator
 from typing import Any
 
 import simpy
 
 from sim.model.streams import Stream
-from sim.results.records import Recorder
-from sim.scenario.schema import Disruption, Facility
+from sim.results.records import BACKGROUND, Recorder
+from sim.scenario.schema import Disruption, Facility, Horizon
 
 __all__ = ["SERVER_OF_VEHICLE", "FacilityRuntime", "Windows"]
 
@@ -25,6 +26,15 @@ __all__ = ["SERVER_OF_VEHICLE", "FacilityRuntime", "Windows"]
 SERVER_OF_VEHICLE = {"train": "tracks", "truck": "lanes", "ship": "berths", "barge": "berths"}
 #: Facilities that clear vehicles (clearance and inspection) rather than handle their load.
 CLEARING_KINDS = ("border_post", "lock")
+#: The vehicles of a facility's background traffic, by kind of facility.
+BACKGROUND_VEHICLE = {
+    "border_post": "truck",
+    "lock": "ship",
+    "seaport": "ship",
+    "river_port": "barge",
+    "rail_terminal": "train",
+    "road_terminal": "truck",
+}
 
 
 class Windows:
@@ -55,6 +65,18 @@ class Windows:
             if start <= t < end:
                 f *= factor
         return f
+
+
+def month_starts_h(horizon: Horizon) -> tuple[list[float], list[int]]:
+    """The hours at which each calendar month of the horizon starts, and its index (0 = Jan)."""
+    starts, months, day = [0.0], [horizon.start.month - 1], horizon.start
+    while True:
+        day = (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+        t = horizon.hours(day)
+        if t >= horizon.length_h:
+            return starts, months
+        starts.append(t)
+        months.append(day.month - 1)
 
 
 def next_open_h(t: float, hours: tuple[float, float] | None, windows: Windows) -> float:
@@ -107,22 +129,50 @@ class FacilityRuntime:
         """The earliest time >= ``t`` at which the facility is open."""
         return next_open_h(t, self.spec.opening_hours, self.windows)
 
-    def _service_h(self) -> tuple[float, float, bool]:
+    def _service_h(self, stream: Stream | None = None) -> tuple[float, float, bool]:
         """Draw (clearance or handling hours, inspection hours, inspected) for one vehicle."""
         spec, factor = self.spec, self.windows.factor(self.env.now)
+        stream = stream or self.stream
         if not self.clears:
             return spec.handling_h * factor, 0.0, False
-        clear = self.stream.positive(spec.clearance_h, spec.clearance_cv, spec.clearance_dist)
-        inspected = spec.inspection_share > 0 and self.stream.uniform() < spec.inspection_share
+        clear = stream.positive(spec.clearance_h, spec.clearance_cv, spec.clearance_dist)
+        inspected = spec.inspection_share > 0 and stream.uniform() < spec.inspection_share
         inspect = 0.0
         if inspected:
-            inspect = self.stream.positive(
-                spec.inspection_h, spec.clearance_cv, spec.clearance_dist
-            )
+            inspect = stream.positive(spec.inspection_h, spec.clearance_cv, spec.clearance_dist)
         return clear * factor, inspect * factor, inspected
 
+    def background(self, horizon: Horizon, stream: Stream) -> Generator[Any, Any, None]:
+        """SimPy process: the other traffic of this facility, competing for its servers.
+
+        Arrivals are Poisson at ``background_per_day`` (times the month's seasonal factor, by
+        thinning), each standing for ``background_batch`` vehicles; they draw their service
+        times from ``stream``, so the corridor's own draws are the same with or without them.
+        """
+        spec, env = self.spec, self.env
+        season = [f * len(spec.background_seasonality) / sum(spec.background_seasonality)
+                  for f in spec.background_seasonality]  # fmt: skip
+        peak = max(season)  # thinning: draw at the peak rate, keep a share factor / peak
+        rate_h = spec.background_per_day / 24.0 / spec.background_batch * peak
+        vehicle = BACKGROUND_VEHICLE[spec.kind]
+        if rate_h <= 0 or not self.serves(vehicle):
+            return
+        starts, months = month_starts_h(horizon)
+        while True:
+            yield env.timeout(stream.exponential() / rate_h)
+            if env.now >= horizon.length_h:
+                return
+            month = months[bisect.bisect_right(starts, env.now) - 1]
+            if stream.uniform() * peak < season[month]:
+                env.process(self.visit(vehicle, -1, BACKGROUND, 0.0, stream))
+
     def visit(
-        self, vehicle: str, vehicle_id: int, service: str, teu: float = 0.0
+        self,
+        vehicle: str,
+        vehicle_id: int,
+        service: str,
+        teu: float = 0.0,
+        stream: Stream | None = None,
     ) -> Generator[Any, Any, tuple[float, float, float, float]]:
         """Queue, wait for opening, be served, transfer the load if the post requires it.
 
@@ -146,7 +196,10 @@ class FacilityRuntime:
             self.waiting -= 1
             self.waiting_teu -= teu
             self.recorder.add("queue_lengths", self.spec.id, start, self.waiting, self.waiting_teu)
-            service_h, inspection_h, inspected = self._service_h()
+            service_h, inspection_h, inspected = self._service_h(stream)
+            if service == BACKGROUND and self.spec.background_batch > 1:
+                service_h *= self.spec.background_batch
+                inspection_h *= self.spec.background_batch
             if service_h + inspection_h > 0:
                 yield env.timeout(service_h + inspection_h)
             self.recorder.add(

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from sim.results.records import BACKGROUND
 from sim.scenario.schema import CHAIN_FAMILIES, SERVICE_FAMILIES, Scenario
 
 __all__ = ["BREAKDOWN_PARTS", "HEADLINE_DESTINATIONS", "compute_kpis"]
@@ -92,10 +93,14 @@ def _time_average(times: np.ndarray, values: np.ndarray, start: float, end: floa
 def _facilities(scenario: Scenario, tables: Tables, out: dict[str, float]) -> None:
     w, end = scenario.horizon.warmup_h, scenario.horizon.length_h
     visits, trace = tables["facility_visits"], tables["queue_lengths"]
+    own = visits["service"] != BACKGROUND  # the corridor's vehicles, not the other traffic
     for fid, fac in scenario.facilities.items():
         at = visits["node"] == fid
-        if fac.kind == "border_post":
-            sel = at & (visits["arrive_h"] >= w)
+        if fac.background_per_day > 0:
+            sel = at & ~own & (visits["arrive_h"] >= w)
+            out[f"background_vehicles.{fid}"] = float(sel.sum() * fac.background_batch)
+        if fac.kind in ("border_post", "lock"):
+            sel = at & own & (visits["arrive_h"] >= w)
             waits = visits["start_h"][sel] - visits["arrive_h"][sel]
             out[f"border_crossings.{fid}"] = float(sel.sum())
             out[f"border_wait_h.{fid}.mean"] = float(waits.mean()) if len(waits) else 0.0

@@ -40,7 +40,10 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["BREAKDOWN_COLUMNS", "TABLE_COLUMNS", "Recorder"]
+__all__ = ["BACKGROUND", "BREAKDOWN_COLUMNS", "TABLE_COLUMNS", "Recorder"]
+
+#: The service name of a facility's other traffic in ``facility_visits`` (corridor KPIs skip it).
+BACKGROUND = "background"
 
 #: The parts of a consignment's door-to-door time (hours), in the order of a trip.
 BREAKDOWN_COLUMNS = (

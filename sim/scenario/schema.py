@@ -172,7 +172,10 @@ class Facility:
     truck of the other side after clearance, off the lanes (0: trucks drive through).
     ``dwell_h`` (mean, lognormal with ``dwell_cv``) is the time the boxes a vehicle brings here
     spend in the yard and in customs before they can leave on the next service or reach the
-    consignee: one draw per vehicle load.
+    consignee: one draw per vehicle load. ``background_per_day`` other vehicles a day (Poisson,
+    monthly ``background_seasonality``) compete for the facility's servers: trucks at a border
+    post, ships at a lock or port, trains at a rail terminal; each modelled arrival stands for
+    ``background_batch`` vehicles and holds a server for that many service times.
     """
 
     id: str
@@ -190,6 +193,9 @@ class Facility:
     transfer_h: float = 0.0
     dwell_h: float = 0.0
     dwell_cv: float = 0.0
+    background_per_day: float = 0.0
+    background_batch: int = 1
+    background_seasonality: tuple[float, ...] = (1.0,) * 12
 
 
 @dataclass(frozen=True)
