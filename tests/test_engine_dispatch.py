@@ -234,8 +234,8 @@ def test_background_traffic_follows_its_season_and_batches(tmp_path):
     other = (visits["node"] == "b") & (visits["service"] == "background")
     month = np.searchsorted([31 * 24.0, 59 * 24.0], visits["arrive_h"][other], side="right")
     per_day = np.bincount(month, minlength=3) / np.array([31, 28, 31])
-    # the season's factors are rescaled to a mean of 1: 12 / 11 x 12 arrivals a day outside Feb
-    assert per_day[1] == 0 and per_day[0] == pytest.approx(12 * 12 / 11, rel=0.15)
+    # the season's factors are rescaled to a mean day of 1: 365 / 337 x 12 arrivals a day
+    assert per_day[1] == 0 and per_day[0] == pytest.approx(12 * 365 / 337, rel=0.15)
     held = visits["end_h"][other] - visits["start_h"][other]
     assert np.allclose(held, 0.4)
     k = res.kpis()
@@ -494,3 +494,19 @@ def test_random_disruptions_are_drawn_in_their_season_from_their_own_stream(tmp_
     assert len(set(counts)) > 1
     again = run(sc, seed=3).tables["disruptions"]
     assert np.array_equal(again["start_h"], run(sc, seed=3).tables["disruptions"]["start_h"])
+
+
+def test_background_traffic_needs_the_servers_it_would_use():
+    # Pingxiang-Dong Dang is a rail border post: tracks, no lanes for other trucks to queue at.
+    with pytest.raises(sim.ScenarioError, match=r"pingxiang_dongdang.background_per_day: .* lanes"):
+        load_scenario(
+            "scenarios/example.toml",
+            overrides={"facilities.pingxiang_dongdang.background_per_day": 50.0},
+        )
+
+
+def test_background_is_not_a_service_name(tmp_path):
+    tables = {"demand.flows.f": {**EVERY_2H, "chain": ["background"]}}
+    tables["services.background"] = {**TRAIN, "times": ["12:00"]}
+    with pytest.raises(sim.ScenarioError, match=r"services\.background: is reserved"):
+        go(tmp_path, tables)

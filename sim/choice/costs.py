@@ -134,12 +134,15 @@ class ChainCoster:
                 opening, queues = fac.opening_hours, True
             elif uses and last:  # a terminal, port or city handles the load at the end
                 service_h, opening = fac.handling_h, fac.opening_hours
+            dwell = last and fac is not None and fac.dwell_h > 0
+            if dwell:  # then the boxes sit in its yard and customs
+                service_h += fac.dwell_h
             stops.append(
                 _Stop(
                     lid,
                     net.links[lid].time_h,
                     self.scenario.gauge_change_h if change else 0.0,
-                    node if uses and (clears or last) else None,
+                    node if (uses and (clears or last)) or dwell else None,
                     service_h,
                     opening,
                     queues,
@@ -159,6 +162,9 @@ class ChainCoster:
                     var += (fac.clearance_h * fac.clearance_cv) ** 2
                     p = fac.inspection_share
                     var += p * (1 - p) * fac.inspection_h**2
+            end = self.scenario.facilities.get(self.scenario.services[sid].destination)
+            if end is not None:
+                var += (end.dwell_h * end.dwell_cv) ** 2
         return math.sqrt(var)
 
     # -- expected times ----------------------------------------------------------------------

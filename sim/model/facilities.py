@@ -26,7 +26,9 @@ __all__ = ["SERVER_OF_VEHICLE", "FacilityRuntime", "Windows"]
 SERVER_OF_VEHICLE = {"train": "tracks", "truck": "lanes", "ship": "berths", "barge": "berths"}
 #: Facilities that clear vehicles (clearance and inspection) rather than handle their load.
 CLEARING_KINDS = ("border_post", "lock")
-#: The vehicles of a facility's background traffic, by kind of facility.
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+#: The vehicles of a facility's background traffic, by kind of facility (using the servers of
+#: :data:`~sim.scenario.schema.BACKGROUND_SERVER`).
 BACKGROUND_VEHICLE = {
     "border_post": "truck",
     "lock": "ship",
@@ -150,20 +152,23 @@ class FacilityRuntime:
         times from ``stream``, so the corridor's own draws are the same with or without them.
         """
         spec, env = self.spec, self.env
-        season = [f * len(spec.background_seasonality) / sum(spec.background_seasonality)
-                  for f in spec.background_seasonality]  # fmt: skip
+        raw = spec.background_seasonality  # rescaled so the year's mean day has factor 1
+        mean = sum(f * d for f, d in zip(raw, _MONTH_DAYS, strict=True)) / sum(_MONTH_DAYS)
+        season = [f / mean for f in raw]
         peak = max(season)  # thinning: draw at the peak rate, keep a share factor / peak
         rate_h = spec.background_per_day / 24.0 / spec.background_batch * peak
         vehicle = BACKGROUND_VEHICLE[spec.kind]
         if rate_h <= 0 or not self.serves(vehicle):
             return
         starts, months = month_starts_h(horizon)
+        t = env.now
         while True:
-            yield env.timeout(stream.exponential() / rate_h)
-            if env.now >= horizon.length_h:
+            t += stream.exponential() / rate_h
+            if t >= horizon.length_h:
                 return
-            month = months[bisect.bisect_right(starts, env.now) - 1]
-            if stream.uniform() * peak < season[month]:
+            month = months[bisect.bisect_right(starts, t) - 1]
+            if stream.uniform() * peak < season[month]:  # kept: one event, not one per draw
+                yield env.timeout(t - env.now)
                 env.process(self.visit(vehicle, -1, BACKGROUND, 0.0, stream))
 
     def visit(
@@ -184,18 +189,23 @@ class FacilityRuntime:
         arrive = env.now
         if resource is None:  # nothing to queue for: pass straight through
             return 0.0, 0.0, 0.0, 0.0
-        self.waiting += 1  # arrived, not yet served: queueing for a server or for the opening
-        self.waiting_teu += teu
-        self.recorder.add("queue_lengths", self.spec.id, arrive, self.waiting, self.waiting_teu)
+        own = service != BACKGROUND  # the queue log follows the corridor's own vehicles
+        if own:  # arrived, not yet served: queueing for a server or for the opening
+            self.waiting += 1
+            self.waiting_teu += teu
+            self.recorder.add("queue_lengths", self.spec.id, arrive, self.waiting, self.waiting_teu)
         with resource.request() as req:
             yield req
             opened = self.next_open_h(env.now)
             if opened > env.now:
                 yield env.timeout(opened - env.now)
             start = env.now
-            self.waiting -= 1
-            self.waiting_teu -= teu
-            self.recorder.add("queue_lengths", self.spec.id, start, self.waiting, self.waiting_teu)
+            if own:
+                self.waiting -= 1
+                self.waiting_teu -= teu
+                self.recorder.add(
+                    "queue_lengths", self.spec.id, start, self.waiting, self.waiting_teu
+                )
             service_h, inspection_h, inspected = self._service_h(stream)
             if service == BACKGROUND and self.spec.background_batch > 1:
                 service_h *= self.spec.background_batch
@@ -214,7 +224,9 @@ class FacilityRuntime:
                 int(inspected),
             )
         transfer_h = (
-            self.spec.transfer_h * self.windows.factor(env.now) if vehicle == "truck" else 0.0
+            self.spec.transfer_h * self.windows.factor(env.now)
+            if vehicle == "truck" and own
+            else 0.0
         )
         if transfer_h > 0:  # reloading to the other side's truck, in a yard, not on a lane
             yield env.timeout(transfer_h)

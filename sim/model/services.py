@@ -274,8 +274,13 @@ class ServiceRunner:
                 inspection += s + i
                 handling += t
         if self.terminal is not None:
-            q, s, _, t = yield from self.terminal.visit(svc.vehicle, vid, svc.id, teu)
-            handling += q + s + t
+            q, s, i, t = yield from self.terminal.visit(svc.vehicle, vid, svc.id, teu)
+            if self.terminal.clears:  # a path that ends at a border post or lock
+                queue_h += q
+                inspection += s + i
+                handling += t
+            else:
+                handling += q + s + i + t
         corridor.record_arrival(row, teu)
         for c in load:
             self.wait(c, stall)

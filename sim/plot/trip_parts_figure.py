@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.errors import SimError
 from sim.plot.common import new_axes
 from sim.results.kpis import HEADLINE_DESTINATIONS
 from sim.results.records import BREAKDOWN_COLUMNS
@@ -59,18 +60,23 @@ def d2d_parts(
     if not runs:
         raise ValueError("d2d_parts: no runs given")
     nodes = runs[0].scenario.network.nodes
-    keys: dict[tuple[str, str, str], list[np.ndarray]] = {}
+    per_run = []
     for res in runs:
         c = res.tables["consignments"]
         done = ~np.isnan(c["delivered_h"]) & (c["created_h"] >= res.scenario.horizon.warmup_h)
-        for o, d, ch in sorted(
-            set(zip(c["origin"][done], c["destination"][done], c["chain"][done], strict=True))
-        ):
-            if o.startswith(origin_prefix) and d in destinations:
-                sel = done & (c["origin"] == o) & (c["destination"] == d) & (c["chain"] == ch)
-                keys.setdefault((o, d, ch), []).append(
-                    np.array([c[p][sel].mean() / 24.0 for p in BREAKDOWN_COLUMNS])
-                )
+        chains = set(zip(c["origin"][done], c["destination"][done], c["chain"][done], strict=True))
+        per_run.append((c, done, chains))
+    every = set().union(*(chains for _, _, chains in per_run))
+    if not every:
+        raise SimError("d2d_parts: no consignment was delivered in these runs")
+    wanted = {k for k in every if k[0].startswith(origin_prefix) and k[1] in destinations}
+    keys: dict[tuple[str, str, str], list[np.ndarray]] = {}
+    for c, done, chains in per_run:
+        for o, d, ch in sorted(chains & (wanted or every)):  # every chain if none is wanted
+            sel = done & (c["origin"] == o) & (c["destination"] == d) & (c["chain"] == ch)
+            keys.setdefault((o, d, ch), []).append(
+                np.array([c[p][sel].mean() / 24.0 if p in c else 0.0 for p in BREAKDOWN_COLUMNS])
+            )
     ax = new_axes(ax, (9, 0.5 * max(len(keys), 3) + 2.6))
     order = sorted(keys, key=lambda k: (k[1], k[2], k[0]))
     labels = [

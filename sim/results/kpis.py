@@ -79,7 +79,8 @@ def _door_to_door(scenario: Scenario, tables: Tables, out: dict[str, float]) -> 
         for q, v in zip((50, 90, 95), np.percentile(values, (50, 90, 95)), strict=True):
             out[f"{prefix}.p{q}"] = float(v)
         for column, part in BREAKDOWN_PARTS.items():
-            out[f"breakdown_h.{key}.{part}"] = float(cons[column][sel].mean())
+            if column in cons:  # tables written before a part existed lack its column
+                out[f"breakdown_h.{key}.{part}"] = float(cons[column][sel].mean())
 
 
 def _time_average(times: np.ndarray, values: np.ndarray, start: float, end: float) -> float:

@@ -20,11 +20,12 @@ Tables (one row per observation, units in the column names):
 ``facility_visits``
     One row per vehicle served at a border post, terminal, port or lock: ``node``, ``server``
     (lanes, tracks or berths), ``vehicle``, ``service``, ``arrive_h``, ``start_h``, ``end_h``,
-    ``inspected`` (0/1).
+    ``inspected`` (0/1). The facility's other traffic has rows too: service ``background``,
+    vehicle -1, one row per modelled arrival (``background_batch`` vehicles).
 ``queue_lengths``
-    The number of vehicles waiting at a facility (arrived, not yet in service: queueing for a
-    lane, track or berth, or holding one while the facility is shut), after every change:
-    ``node``, ``time_h``, ``vehicles``.
+    The number of the corridor's vehicles waiting at a facility (arrived, not yet in service:
+    queueing for a lane, track or berth, or holding one while the facility is shut), after every
+    change: ``node``, ``time_h``, ``vehicles``, ``teu``. Background traffic is not in it.
 ``disruptions``
     Every closure or slow-down of the run, fixed or drawn at random: ``id``, ``target``,
     ``start_h``, ``end_h``, ``effect``, ``random`` (0/1).

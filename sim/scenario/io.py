@@ -157,6 +157,10 @@ def _facilities(c: Checker, table: dict[str, Any]) -> dict[str, sc.Facility]:
                 v["opening_hours"] = mg.clock_hours(v["opening_hours"], span=True) or None
             given = {k: x for k, x in v.items() if k in table[node_id]}
             out[node_id] = dataclasses.replace(out[node_id], **given)
+            fac, server = out[node_id], sc.BACKGROUND_SERVER[out[node_id].kind]
+            if fac.background_per_day > 0 and not getattr(fac, server):
+                rule = f"a {fac.kind}'s other traffic needs its {server}, and it has none"
+                c.fail(f"{key}.background_per_day", rule, fac.background_per_day)
     return out
 
 
@@ -246,6 +250,8 @@ def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) 
         sid: {**defaults.get(svc.get("family"), {}), **svc} if isinstance(svc, dict) else svc
         for sid, svc in (top.pop("services") or {}).items()
     }
+    if "background" in raw_services:  # the name of the facilities' other traffic in the log
+        c.fail("services.background", "is reserved for background traffic: rename the service")
     entries = c.entries("services", raw_services, sp.SERVICE)
     services = {k: _service(c, key, v) for k, key, v in entries}
     entries = c.entries("demand.flows", demand["flows"] or {}, sp.FLOW)
