@@ -510,3 +510,14 @@ def test_background_is_not_a_service_name(tmp_path):
     tables["services.background"] = {**TRAIN, "times": ["12:00"]}
     with pytest.raises(sim.ScenarioError, match=r"services\.background: is reserved"):
         go(tmp_path, tables)
+
+
+def test_a_dwell_that_rounds_to_nothing_still_hands_each_load_on_once(tmp_path):
+    # A draw of 5e-324 h is 0.0 after rounding; the load must still be delivered once, not twice.
+    train = {**TRAIN, "times": ["12:00"]}
+    tiny_dwell = {"dwell_h": 5e-324, "dwell_cv": 0.5}
+    res = go(
+        tmp_path, {"demand.flows.f": EVERY_2H, "services.train": train, "facilities.c": tiny_dwell}
+    )
+    plain = go(tmp_path, {"demand.flows.f": EVERY_2H, "services.train": train})
+    assert res.kpis()["teu.delivered"] == plain.kpis()["teu.delivered"]

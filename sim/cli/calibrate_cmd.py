@@ -56,7 +56,8 @@ def _calibrate(args: argparse.Namespace) -> int:
         return 0
     tried = len(result.tried)
     print(
-        f"{spec.path}: {tried} points ({args.rounds} rounds of {args.points} values per "
+        f"{spec.path}: {tried} points ({args.rounds} round{'s' * (args.rounds > 1)} of "
+        f"{args.points} values per "
         f"parameter), {args.replications} replications per case and point (seed {result.seed})\n"
     )
     print(

@@ -160,8 +160,9 @@ class Corridor:
                     now,
                 )
         facility = self.scenario.facilities.get(svc.destination)
+        dwells = facility is not None and facility.dwell_h > 0 and bool(load)
         dwell_h = 0.0
-        if facility is not None and facility.dwell_h > 0:  # yard and customs, one draw a load
+        if dwells:  # yard and customs, one draw a load (a draw may round to 0 h: still a wait)
             dwell_h = self.streams[f"dwell:{svc.destination}"].positive(
                 facility.dwell_h, facility.dwell_cv
             )
@@ -171,7 +172,7 @@ class Corridor:
         for c in load:
             c.stage += 1
             c.dwell_h += dwell_h
-        if dwell_h == 0.0:
+        if not dwells:
             self._pass_on(load, 0.0)
 
     def _pass_on(self, load: list[Consignment], dwelt_teu: float) -> None:
