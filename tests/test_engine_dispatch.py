@@ -8,22 +8,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from tiny import write_scenario
+from tiny import EVERY_2H, write_scenario
 
 import sim
 from sim.model import run
 from sim.scenario import load_scenario
 
-# Regular arrivals of 1 TEU every 2 h: 0.5 TEU/h = 4,380 TEU a year; the k-th arrives at 2k + 1 h.
-EVERY_2H = {
-    "origin": "a",
-    "destination": "c",
-    "direction": "southbound",
-    "teu_per_year": 4380.0,
-    "chain": ["train"],
-    "chain_family": "rail_sea",
-    "arrivals": "regular",
-}
 TRAIN = {"family": "rail_sea", "vehicle": "train", "path": ["a", "b", "c"], "capacity_teu": 100.0}
 
 

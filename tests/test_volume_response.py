@@ -12,22 +12,13 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from tiny import write_scenario
+from tiny import EVERY_2H, write_scenario
 
 import sim
 from sim.calibration import CalibrationResult, calibrate, load_calibration, write_calibrated
 from sim.cli import main
 from sim.elasticity import ElasticityCheck, elasticity, load_elasticity_check
 
-EVERY_2H = {
-    "origin": "a",
-    "destination": "c",
-    "direction": "southbound",
-    "teu_per_year": 4380.0,
-    "chain": ["train"],
-    "chain_family": "rail_sea",
-    "arrivals": "regular",
-}
 TRAIN = {"family": "rail_sea", "vehicle": "train", "path": ["a", "b", "c"], "capacity_teu": 10.0}
 RAIL_ONLY = ElasticityCheck(families=("rail_sea",), checked=("rail_sea",))
 

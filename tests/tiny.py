@@ -89,6 +89,17 @@ def write_scenario(folder: Path, tables: dict[str, dict[str, Any]], **top: Any) 
     return path
 
 
+# Regular arrivals of 1 TEU every 2 h from a to c by "train": 0.5 TEU/h = 4,380 TEU a year; the
+# k-th arrives at 2k + 1 h.
+EVERY_2H = {
+    "origin": "a",
+    "destination": "c",
+    "direction": "southbound",
+    "teu_per_year": 4380.0,
+    "chain": ["train"],
+    "chain_family": "rail_sea",
+    "arrivals": "regular",
+}
 RAIL = {"family": "rail_sea", "vehicle": "train", "path": ["a", "b", "c"], "capacity_teu": 1000.0}
 TRUCK = {"family": "road", "vehicle": "truck", "path": ["a", "b", "e"], "capacity_teu": 1.0}
 FLOW = {"origin": "a", "direction": "southbound", "teu_per_year": 1000.0}
