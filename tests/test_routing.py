@@ -1,5 +1,5 @@
 """Routing over the shipped network: the chains go where the corridor goes, and their distances and
-times agree with the published figures (corridor-facts.md, sources in each row) within 10%."""
+times agree with the published figures (the sources are in each row) within 10%."""
 
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ PUBLISHED = [
         None,
         "南国早报 2017-05-13: 4,080 km Chongqing–Qinzhou–Singapore",
     ),
-    ("qinzhou_port", "singapore", ["sea"], 2487, None, "searoute, corridor-facts §2c"),
+    ("qinzhou_port", "singapore", ["sea"], 2487, None, "searoute (shipping-lane graph)"),
     (
         "cq_nanpeng",
         "hanoi",
@@ -84,10 +84,10 @@ PUBLISHED = [
         ["rail"],
         1700,
         None,
-        "derived in corridor-facts §2a: 1,450 − 150 + 396 km",
+        "derived: 1,450 − 150 + 396 km",
     ),
     ("cq_guoyuan", "shanghai", ["river"], 2400, None, "iFeng 2017: about 2,400 km by the Yangtze"),
-    ("shanghai", "singapore", ["sea"], 3991, None, "searoute, corridor-facts §2c"),
+    ("shanghai", "singapore", ["sea"], 3991, None, "searoute (shipping-lane graph)"),
 ]
 
 

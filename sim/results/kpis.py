@@ -1,8 +1,8 @@
 """KPIs as pure functions of a run's tables (see :mod:`sim.results.records`).
 
-Names are dotted and stable, with the unit in the last part where there is one (DESIGN.md, "KPI
-names"). Counts and sums cover the measured period (after the warm-up); ``teu.in_system`` is the
-stock at the end of the horizon.
+Names are dotted and stable, with the unit in the last part where there is one (the README's
+list of KPIs). Counts and sums cover the measured period (after the warm-up); ``teu.in_system``
+is the stock at the end of the horizon.
 """
 
 from __future__ import annotations

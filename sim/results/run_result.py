@@ -49,7 +49,7 @@ class RunResult:
         return compute_kpis(self.scenario, self.tables)
 
     def kpis(self) -> dict[str, float]:
-        """Every KPI by its dotted name (a copy; see DESIGN.md for the names)."""
+        """Every KPI by its dotted name (a copy; the README lists the names)."""
         return dict(self._kpis)
 
     def table(self, name: str) -> Any:
