@@ -33,6 +33,7 @@ _HEADLINE_PREFIXES = (
     "breakdown_h.",
     "diversion.",
     "missed_connections",
+    "rolled",
     "cancelled.",
     "closed_h.",
 )

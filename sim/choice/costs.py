@@ -19,12 +19,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-from sim.scenario.schema import Disruption, Flow, Scenario, Service
+from sim.scenario.schema import (
+    CLEARING_KINDS,
+    PORT_KINDS,
+    SERVER_OF_VEHICLE,
+    Disruption,
+    Flow,
+    Scenario,
+    Service,
+)
 
 __all__ = ["ChainCoster", "LiveState", "full_loads_ahead", "nominal_rates_teu_h"]
 
-_CLEARING = ("border_post", "lock")
-_SERVER = {"train": "tracks", "truck": "lanes", "ship": "berths", "barge": "berths"}
 _BEYOND_DAYS = 60  # timetables are looked up this far past the horizon (for late decisions)
 
 
@@ -117,32 +123,35 @@ class ChainCoster:
     # -- static structure --------------------------------------------------------------------
     def _service_stops(self, svc: Service) -> list[_Stop]:
         net, facilities = self.scenario.network, self.scenario.facilities
-        server = _SERVER[svc.vehicle]
+        server = SERVER_OF_VEHICLE[svc.vehicle]
         gauges = [set((net.links[lid].gauge_mm or "").split("/")) for lid in svc.links]
+        liner = svc.vehicle in ("ship", "barge")
         stops = []
         for i, lid in enumerate(svc.links):
             node = svc.path[i + 1]
             fac = facilities.get(node)
             last = i == len(svc.links) - 1
-            clears = fac is not None and fac.kind in _CLEARING
+            clears = fac is not None and fac.kind in CLEARING_KINDS
             uses = fac is not None and getattr(fac, "lanes" if fac.kind == "lock" else server)
             change = i > 0 and svc.vehicle == "train" and not gauges[i - 1] & gauges[i]
-            service_h, opening, queues = 0.0, None, False
+            service_h, opening, queues, calls_at = 0.0, None, False, False
             if uses and clears:  # a border post or lock clears (also where a path ends)
                 service_h = fac.clearance_h + fac.inspection_share * fac.inspection_h
-                service_h += fac.transfer_h if svc.vehicle == "truck" else 0.0
+                service_h += fac.release_h + (fac.transfer_h if svc.vehicle == "truck" else 0.0)
                 opening, queues = fac.opening_hours, True
-            elif uses and last:  # a terminal, port or city handles the load at the end
+            elif calls_at := uses and (last or (liner and fac.kind in PORT_KINDS)):
+                # a terminal, port or city handles the load at the end; a liner calls at ports
                 service_h, opening = fac.handling_h, fac.opening_hours
-            dwell = last and fac is not None and fac.dwell_h > 0
+            dwell_h = fac.dwell_for(svc.vehicle) if last and fac is not None else 0.0
+            dwell = dwell_h > 0
             if dwell:  # then the boxes sit in its yard and customs
-                service_h += fac.dwell_h
+                service_h += dwell_h
             stops.append(
                 _Stop(
                     lid,
-                    net.links[lid].time_h,
+                    net.links[lid].time_from(svc.path[i]),
                     self.scenario.gauge_change_h if change else 0.0,
-                    node if (uses and (clears or last)) or dwell else None,
+                    node if (uses and clears) or calls_at or dwell else None,
                     service_h,
                     opening,
                     queues,
@@ -156,15 +165,16 @@ class ChainCoster:
         for sid in flow.chain:
             for stop in self._stops[sid]:
                 link = self.scenario.network.links[stop.link]
-                var += (link.time_h * link.time_cv) ** 2
+                var += (stop.travel_h * link.time_cv) ** 2
                 fac = self.scenario.facilities.get(stop.node) if stop.queues else None
                 if fac is not None:
                     var += (fac.clearance_h * fac.clearance_cv) ** 2
                     p = fac.inspection_share
                     var += p * (1 - p) * fac.inspection_h**2
-            end = self.scenario.facilities.get(self.scenario.services[sid].destination)
+            svc = self.scenario.services[sid]
+            end = self.scenario.facilities.get(svc.destination)
             if end is not None:
-                var += (end.dwell_h * end.dwell_cv) ** 2
+                var += (end.dwell_for(svc.vehicle) * end.dwell_cv) ** 2
         return math.sqrt(var)
 
     # -- expected times ----------------------------------------------------------------------

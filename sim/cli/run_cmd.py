@@ -104,7 +104,8 @@ def headline(kpis: dict[str, float]) -> str:
         ),
         f"TEU created {kpis['teu.created']:,.0f}, delivered {kpis['teu.delivered']:,.0f}, "
         f"in the system at the end {kpis['teu.in_system']:,.0f}; "
-        f"missed connections {kpis['missed_connections']:,.0f}",
+        f"missed connections {kpis['missed_connections']:,.0f}, "
+        f"left behind by a full vehicle {kpis['rolled']:,.0f} times",
     ]
     return "\n\n".join(blocks)
 

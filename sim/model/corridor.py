@@ -160,12 +160,11 @@ class Corridor:
                     now,
                 )
         facility = self.scenario.facilities.get(svc.destination)
-        dwells = facility is not None and facility.dwell_h > 0 and bool(load)
+        mean_h = facility.dwell_for(svc.vehicle) if facility is not None else 0.0
+        dwells = mean_h > 0 and bool(load)
         dwell_h = 0.0
         if dwells:  # yard and customs, one draw a load (a draw may round to 0 h: still a wait)
-            dwell_h = self.streams[f"dwell:{svc.destination}"].positive(
-                facility.dwell_h, facility.dwell_cv
-            )
+            dwell_h = self.streams[f"dwell:{svc.destination}"].positive(mean_h, facility.dwell_cv)
             teu = sum(c.teu for c in load)
             self.dwelling_teu += teu
             self.env.timeout(dwell_h).callbacks.append(lambda _: self._pass_on(load, teu))
@@ -242,6 +241,7 @@ class Corridor:
             ("delivered_h", "delivered_h"),
             *((part, part) for part in BREAKDOWN_COLUMNS),
             ("missed_connections", "missed"),
+            ("rolled", "rolled"),
         ):
             cols[name].extend([getattr(c, attr) for c in cons])
         for name in ("flow", "origin", "destination", "chain", "commodity"):

@@ -18,14 +18,16 @@ import simpy
 
 from sim.model.streams import Stream
 from sim.results.records import BACKGROUND, Recorder
-from sim.scenario.schema import Disruption, Facility, Horizon
+from sim.scenario.schema import (
+    CLEARING_KINDS,
+    SERVER_OF_VEHICLE,
+    Disruption,
+    Facility,
+    Horizon,
+)
 
-__all__ = ["SERVER_OF_VEHICLE", "FacilityRuntime", "Windows"]
+__all__ = ["FacilityRuntime", "Windows"]
 
-#: Which server a vehicle uses at a facility.
-SERVER_OF_VEHICLE = {"train": "tracks", "truck": "lanes", "ship": "berths", "barge": "berths"}
-#: Facilities that clear vehicles (clearance and inspection) rather than handle their load.
-CLEARING_KINDS = ("border_post", "lock")
 _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 #: The vehicles of a facility's background traffic, by kind of facility (using the servers of
 #: :data:`~sim.scenario.schema.BACKGROUND_SERVER`).
@@ -179,9 +181,10 @@ class FacilityRuntime:
         teu: float = 0.0,
         stream: Stream | None = None,
     ) -> Generator[Any, Any, tuple[float, float, float, float]]:
-        """Queue, wait for opening, be served, transfer the load if the post requires it.
+        """Queue, wait for opening, be served, be released, transfer the load if required.
 
-        Returns (queue_h, service_h, inspection_h, transfer_h).
+        Returns (queue_h, service_h, inspection_h, transfer_h); ``service_h`` includes the
+        release off the servers.
         """
         env = self.env
         server = self.server_for(vehicle)
@@ -223,11 +226,9 @@ class FacilityRuntime:
                 env.now,
                 int(inspected),
             )
-        transfer_h = (
-            self.spec.transfer_h * self.windows.factor(env.now)
-            if vehicle == "truck" and own
-            else 0.0
-        )
-        if transfer_h > 0:  # reloading to the other side's truck, in a yard, not on a lane
-            yield env.timeout(transfer_h)
-        return start - arrive, service_h, inspection_h, transfer_h
+        factor = self.windows.factor(env.now)
+        release_h = self.spec.release_h * factor if own else 0.0
+        transfer_h = self.spec.transfer_h * factor if vehicle == "truck" and own else 0.0
+        if release_h + transfer_h > 0:  # off the servers: release, reloading to another truck
+            yield env.timeout(release_h + transfer_h)
+        return start - arrive, service_h + release_h, inspection_h, transfer_h

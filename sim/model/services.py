@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sim.model.feed import ArrivalFeed
 from sim.network import Link
-from sim.scenario.schema import Service
+from sim.scenario.schema import PORT_KINDS, Service
 
 if TYPE_CHECKING:
     from sim.model.corridor import Corridor
@@ -42,6 +42,7 @@ class Consignment:
         "planned_h",
         "ready_h",
         "rechosen",
+        "rolled",
         "stage",
         "teu",
         "transfer_wait_h",
@@ -52,7 +53,7 @@ class Consignment:
         self.id, self.flow, self.teu = cid, flow, teu
         self.created_h = self.ready_h = now
         self.delivered_h = math.nan
-        self.stage = self.missed = 0
+        self.stage = self.missed = self.rolled = 0
         self.waiting_h = self.transfer_wait_h = self.dwell_h = 0.0
         self.moving_h = self.handling_h = 0.0
         self.border_queue_h = self.inspection_h = 0.0
@@ -73,6 +74,7 @@ class ServiceRunner:
         self.feed: ArrivalFeed | None = None  # external arrivals, set by the corridor
         self._wake_gen, self._wake_at = 0, math.nan
         path = service.path
+        self.link_times_h = [lk.time_from(node) for lk, node in zip(links, path, strict=False)]
         gauges = [set((lk.gauge_mm or "").split("/")) for lk in links]
         self.gauge_change = [False] + [
             service.vehicle == "train" and not (gauges[i - 1] & gauges[i])
@@ -80,8 +82,13 @@ class ServiceRunner:
         ]
         facilities = corridor.facilities
         vehicle = service.vehicle
+        calls = vehicle in ("ship", "barge")  # a liner calls at the ports on its path
         self.en_route = [
-            f if (f := facilities.get(n)) is not None and f.clears and f.serves(vehicle) else None
+            f
+            if (f := facilities.get(n)) is not None
+            and f.serves(vehicle)
+            and (f.clears or (calls and f.spec.kind in PORT_KINDS))
+            else None
             for n in path[1:-1]
         ] + [None]
         end = facilities.get(path[-1])
@@ -227,6 +234,10 @@ class ServiceRunner:
                 self.corridor.record_cancelled(svc, ready)
                 continue
             self._launch(self._board(latest), extra=False)
+            for c in self.queue:  # ready for this departure, but it left full
+                if c.ready_h > latest:
+                    break
+                c.rolled += 1
             if svc.extra_when_full:
                 self._plan_wake()
 
@@ -253,13 +264,18 @@ class ServiceRunner:
         vid, row = corridor.record_departure(svc, teu, extra)
         depart_h = env.now
         moving = queue_h = inspection = handling = 0.0
-        for link, windows, gauge_change, facility in zip(
-            self.links, self.link_windows, self.gauge_change, self.en_route, strict=True
+        for link, time_h, windows, gauge_change, facility in zip(
+            self.links,
+            self.link_times_h,
+            self.link_windows,
+            self.gauge_change,
+            self.en_route,
+            strict=True,
         ):
             if gauge_change:
                 yield env.timeout(corridor.scenario.gauge_change_h)
                 handling += corridor.scenario.gauge_change_h
-            travel = self.stream.positive(link.time_h, link.time_cv)
+            travel = self.stream.positive(time_h, link.time_cv)
             if windows is not None:  # closed or slowed at times: wait for it, travel slower
                 held = windows.reopen_h(env.now) - env.now
                 if held > 0:
@@ -270,9 +286,12 @@ class ServiceRunner:
             moving += travel
             if facility is not None:
                 q, s, i, t = yield from facility.visit(svc.vehicle, vid, svc.id, teu)
-                queue_h += q
-                inspection += s + i
-                handling += t
+                if facility.clears:
+                    queue_h += q
+                    inspection += s + i
+                    handling += t
+                else:  # a port call on the way: berthing and the other boxes' moves
+                    handling += q + s + i + t
         if self.terminal is not None:
             q, s, i, t = yield from self.terminal.visit(svc.vehicle, vid, svc.id, teu)
             if self.terminal.clears:  # a path that ends at a border post or lock

@@ -94,11 +94,15 @@ class Cells:
 
 
 def read_rows(
-    path: Path, columns: tuple[str, ...], problems: list[Problem]
+    path: Path,
+    columns: tuple[str, ...],
+    problems: list[Problem],
+    optional: tuple[str, ...] = (),
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (line, row) from a CSV file after checking its header; nothing if unreadable.
 
-    A missing file, a missing column or an unknown column is recorded in ``problems``.
+    A missing file, a missing column or an unknown column is recorded in ``problems``; the
+    ``optional`` columns may be left out.
     """
     if not path.is_file():
         problems.append(Problem(str(path), "file is missing"))
@@ -107,7 +111,7 @@ def read_rows(
         reader = csv.DictReader(fh)
         header = tuple(reader.fieldnames or ())
         missing = [c for c in columns if c not in header]
-        unknown = [c for c in header if c not in columns]
+        unknown = [c for c in header if c not in columns + optional]
         for c in missing:
             problems.append(Problem(str(path), "required column is missing", 1, c))
         for c in unknown:

@@ -74,14 +74,17 @@ def _check_links(
                     file, "mode has no [modes.<mode>] table in meta.toml", line, "mode", lk.mode
                 )
             )
-        elif spec and lk.distance_km > 0 and lk.time_h > 0:
-            speed = lk.speed_kmh
-            if not spec.speed_kmh_min <= speed <= spec.speed_kmh_max:
-                rule = (
-                    f"implied speed distance_km/time_h must be in "
-                    f"[{spec.speed_kmh_min:g}, {spec.speed_kmh_max:g}] km/h for {lk.mode}"
-                )
-                problems.append(Problem(file, rule, line, "time_h", f"{speed:.1f} km/h"))
+        elif spec and lk.distance_km > 0:
+            for column, time_h in (("time_h", lk.time_h), ("reverse_time_h", lk.reverse_time_h)):
+                if not time_h:
+                    continue
+                speed = lk.distance_km / time_h
+                if not spec.speed_kmh_min <= speed <= spec.speed_kmh_max:
+                    rule = (
+                        f"implied speed distance_km/{column} must be in "
+                        f"[{spec.speed_kmh_min:g}, {spec.speed_kmh_max:g}] km/h for {lk.mode}"
+                    )
+                    problems.append(Problem(file, rule, line, column, f"{speed:.1f} km/h"))
 
 
 def _check_reachable(

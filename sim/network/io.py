@@ -48,6 +48,7 @@ _LINK_COLUMNS = (
     "cost_cny_per_teu",
     "source",
 )
+_LINK_OPTIONAL = ("reverse_time_h",)
 
 
 def _read_nodes(path: Path, problems: list[Problem]) -> list[tuple[int, Node]]:
@@ -87,7 +88,7 @@ def _read_links(
     path: Path, modes: dict[str, ModeSpec], problems: list[Problem]
 ) -> list[tuple[int, Link]]:
     links = []
-    for line, row in read_rows(path, _LINK_COLUMNS, problems):
+    for line, row in read_rows(path, _LINK_COLUMNS, problems, optional=_LINK_OPTIONAL):
         c = Cells(str(path), line, row, problems)
         mode = c.choice("mode", LINK_MODES)
         distance_km = c.number("distance_km", lambda x: x > 0, "must be > 0")
@@ -122,6 +123,9 @@ def _read_links(
                     cost_cny_per_teu=cost or 0.0,
                     co2_kg_per_teu=co2,
                     gauge_mm=gauge or None,
+                    reverse_time_h=c.number(
+                        "reverse_time_h", lambda x: x > 0, "must be > 0", required=False
+                    ),
                     source=c.source(),
                 ),
             )

@@ -42,8 +42,8 @@ class Leg:
 
     @property
     def time_h(self) -> float:
-        """Moving time of the leg."""
-        return sum(lk.time_h for lk in self.links)
+        """Moving time of the leg, in its direction of travel."""
+        return sum(lk.time_from(node) for lk, node in zip(self.links, self.nodes, strict=False))
 
     def to_dict(self) -> dict[str, Any]:
         """Return the leg as a JSON-ready dict."""
@@ -149,7 +149,9 @@ def k_cheapest_routes(
         Node ids.
     by : str or callable
         The cost of a link: one of :data:`COST_ATTRIBUTES`, or a function of a :class:`Link`
-        returning a non-negative number (or ``None`` to forbid the link).
+        returning a non-negative number (or ``None`` to forbid the link). Routes are ranked on
+        an undirected graph: ``"time_h"`` prices a link by its ``time_h`` both ways, while each
+        leg's :attr:`Leg.time_h` is in its direction of travel (``reverse_time_h``).
     k : int
         How many routes at most.
     modes : iterable of str, optional

@@ -92,7 +92,9 @@ class Link:
     """A two-way link between two nodes, carried by one mode.
 
     ``time_h`` is the moving time of a vehicle on the link, without waiting at either end;
-    ``time_cv`` its coefficient of variation. ``cost_cny_per_teu`` and ``co2_kg_per_teu`` are
+    ``time_cv`` its coefficient of variation. ``reverse_time_h``, when given, is the moving time
+    from ``to_id`` back to ``from_id`` (upstream on a river, say); otherwise both ways take
+    ``time_h``. ``cost_cny_per_teu`` and ``co2_kg_per_teu`` are
     filled from the mode's per-km defaults when the file gives none.
     """
 
@@ -107,11 +109,18 @@ class Link:
     co2_kg_per_teu: float
     source: str
     gauge_mm: str | None = None
+    reverse_time_h: float | None = None
 
     @property
     def speed_kmh(self) -> float:
         """Implied mean speed, distance over moving time."""
         return self.distance_km / self.time_h
+
+    def time_from(self, node: str) -> float:
+        """Mean moving time (hours) of a vehicle that enters the link at ``node``."""
+        if node == self.to_id and self.reverse_time_h is not None:
+            return self.reverse_time_h
+        return self.time_h
 
     def to_dict(self) -> dict[str, Any]:
         """Return the link as a plain dict (JSON-ready), with ``from`` and ``to`` keys."""

@@ -191,6 +191,46 @@ def _closures(scenario: Scenario, tables: Tables, out: dict[str, float]) -> None
         out[f"closed_h.{target}"] = float(total)
 
 
+def _backlogs(scenario: Scenario, tables: Tables, out: dict[str, float]) -> None:
+    """What each scenario closure or slow-down of a facility leaves behind when it ends.
+
+    ``backlog.<id>.vehicles``: vehicles waiting at the node as the window ends, the corridor's
+    and the other traffic's; ``backlog.<id>.cleared_h``: hours from the end of the window until
+    the last of them is served (0 with no backlog); ``backlog.<id>.wait_h.mean``: the mean wait
+    for a server of the vehicles that arrived during the window; ``backlog.<id>.caught_d2d_h.mean``:
+    door to door of the corridor's consignments sent through the node during the window. The
+    last two are left out when no vehicle came, or no such consignment was delivered.
+    """
+    visits, cons = tables["facility_visits"], tables["consignments"]
+    for d in scenario.disruptions:
+        fac = scenario.facilities.get(d.target)
+        if fac is None:
+            continue
+        at = visits["node"] == d.target
+        caught = at & (visits["arrive_h"] < d.end_h) & (visits["start_h"] >= d.end_h)
+        batch = np.where(visits["service"][caught] == BACKGROUND, fac.background_batch, 1)
+        out[f"backlog.{d.id}.vehicles"] = float(batch.sum())
+        last = visits["start_h"][caught].max(initial=d.end_h)
+        out[f"backlog.{d.id}.cleared_h"] = float(last - d.end_h)
+        came = at & (visits["arrive_h"] >= d.start_h) & (visits["arrive_h"] < d.end_h)
+        weight = np.where(visits["service"][came] == BACKGROUND, fac.background_batch, 1)
+        waits = (visits["start_h"] - visits["arrive_h"])[came]
+        if len(waits):
+            out[f"backlog.{d.id}.wait_h.mean"] = float(np.average(waits, weights=weight))
+        through = [fid for fid in scenario.flows if _passes(scenario, fid, d.target)]
+        sent = np.isin(cons["flow"], through)
+        sent &= (cons["created_h"] >= d.start_h) & (cons["created_h"] < d.end_h)
+        d2d = (cons["delivered_h"] - cons["created_h"])[sent]
+        d2d = d2d[~np.isnan(d2d)]
+        if len(d2d):
+            out[f"backlog.{d.id}.caught_d2d_h.mean"] = float(d2d.mean())
+
+
+def _passes(scenario: Scenario, flow_id: str, node: str) -> bool:
+    """Whether a flow's chain runs through ``node``."""
+    return any(node in scenario.services[sid].path for sid in scenario.flows[flow_id].chain)
+
+
 def compute_kpis(scenario: Scenario, tables: Tables) -> dict[str, float]:
     """Every KPI of one run, by name, sorted.
 
@@ -210,6 +250,7 @@ def compute_kpis(scenario: Scenario, tables: Tables) -> dict[str, float]:
         "teu.delivered": float(cons["teu"][measured & delivered].sum()),
         "teu.in_system": float(cons["teu"][~delivered].sum()),
         "missed_connections": float(cons["missed_connections"][measured].sum()),
+        "rolled": float(cons["rolled"][measured].sum()) if "rolled" in cons else 0.0,
     }
     _departures(scenario, tables, out)
     _door_to_door(scenario, tables, out)
@@ -217,4 +258,5 @@ def compute_kpis(scenario: Scenario, tables: Tables) -> dict[str, float]:
     _chain_co2(scenario, tables, out)
     _chains_and_diversions(scenario, tables, out)
     _closures(scenario, tables, out)
+    _backlogs(scenario, tables, out)
     return dict(sorted(out.items()))

@@ -9,7 +9,8 @@ Tables (one row per observation, units in the column names):
     created_h``): ``waiting_h`` (for the first departure), ``transfer_wait_h`` (for the next
     departure at a transfer, e.g. a ship), ``dwell_h`` (yard and customs at transfers and at the
     destination), ``moving_h``, ``handling_h``, ``border_queue_h``, ``inspection_h`` (clearance
-    at posts and locks), plus ``missed_connections``. Route choice adds
+    at posts and locks), plus ``missed_connections`` and ``rolled`` (departures that left full
+    without it although it was ready for them, e.g. a full ship). Route choice adds
     ``market`` (empty for a flow outside every market), ``planned_flow`` (the flow it would
     have taken with no closure known), ``diverted`` (0/1: it took another), ``planned_h``
     (the door-to-door hours expected on the planned chain, NaN under fixed chains) and
@@ -70,6 +71,7 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
         "delivered_h",
         *BREAKDOWN_COLUMNS,
         "missed_connections",
+        "rolled",
         "market",
         "planned_flow",
         "diverted",
@@ -139,6 +141,7 @@ _INT_COLUMNS = {
     "vehicles",
     "stage",
     "missed_connections",
+    "rolled",
     "random",
     "diverted",
     "rechosen",

@@ -67,8 +67,12 @@ def _service(c: Checker, key: str, v: dict[str, Any]) -> sc.Service:
         times_h = tuple((i + 0.5) * 24 / per_day for i in range(per_day))
     elif v["dispatch"] == "timetable" and not given:
         c.fail(key, "a timetable service needs times or per_day")
+    ours = v["corridor_share"]
+    if None not in (v["capacity_teu"], ours):  # the corridor's slots on each vehicle
+        v["capacity_teu"] *= ours
     if None not in (v["min_load_teu"], v["capacity_teu"]) and v["min_load_teu"] > v["capacity_teu"]:
-        c.fail(f"{key}.min_load_teu", "must be <= capacity_teu", v["min_load_teu"])
+        rule = "must be <= capacity_teu" + (" x corridor_share" if ours != 1 else "")
+        c.fail(f"{key}.min_load_teu", rule, v["min_load_teu"])
     share = v.pop("min_load_share")  # the smallest load worth a vehicle, as a share of it
     if None not in (share, v["min_load_teu"], v["capacity_teu"]):
         v["min_load_teu"] = max(v["min_load_teu"], share * v["capacity_teu"])
@@ -155,6 +159,9 @@ def _facilities(c: Checker, table: dict[str, Any]) -> dict[str, sc.Facility]:
         elif net is not None and c.known(key, node_id, net.nodes, "node") is not None:
             if v["opening_hours"] is not None:
                 v["opening_hours"] = mg.clock_hours(v["opening_hours"], span=True) or None
+            if (by := v["dwell_by_vehicle_h"]) is not None:
+                by = c.read(f"{key}.dwell_by_vehicle_h", by, sp.DWELL_BY_VEHICLE)
+                v["dwell_by_vehicle_h"] = tuple((k, x) for k, x in by.items() if x is not None)
             given = {k: x for k, x in v.items() if k in table[node_id]}
             out[node_id] = dataclasses.replace(out[node_id], **given)
             fac, server = out[node_id], sc.BACKGROUND_SERVER[out[node_id].kind]

@@ -20,7 +20,10 @@ __all__ = [
     "ARRIVAL_PROCESSES",
     "CHAIN_FAMILIES",
     "CHOICE_MODELS",
+    "CLEARING_KINDS",
     "DISPATCH_RULES",
+    "PORT_KINDS",
+    "SERVER_OF_VEHICLE",
     "SERVICE_FAMILIES",
     "VEHICLE_MODES",
     "Choice",
@@ -39,6 +42,12 @@ SERVICE_FAMILIES = ("rail_sea", "intl_rail", "road", "sea", "river")
 CHAIN_FAMILIES = ("rail_sea", "road", "intl_rail", "river_sea")
 #: The network mode each kind of vehicle runs on.
 VEHICLE_MODES = {"train": "rail", "truck": "road", "ship": "sea", "barge": "river"}
+#: Which server a vehicle uses at a facility (a lock's lines are its ``lanes``, for every vehicle).
+SERVER_OF_VEHICLE = {"train": "tracks", "truck": "lanes", "ship": "berths", "barge": "berths"}
+#: Facilities that clear vehicles (clearance and inspection) rather than handle their load.
+CLEARING_KINDS = ("border_post", "lock")
+#: Facilities where a ship or barge on its way calls (a liner loop's ports).
+PORT_KINDS = ("seaport", "river_port")
 #: How a service decides to depart.
 DISPATCH_RULES = ("timetable", "when_full")
 #: The server a facility's background traffic uses, by kind of facility (its trucks, ships, trains).
@@ -94,6 +103,10 @@ class Service:
     ``max_wait_h`` and at least ``min_load_teu`` waits (whichever of the two comes later). The
     scenario key ``min_load_share`` raises ``min_load_teu`` to that share of ``capacity_teu``.
     ``tariff_cny_per_teu`` is what a shipper pays for the leg (route choice reads it).
+    ``capacity_teu`` is the corridor's room on each vehicle: :attr:`vehicle_teu` (the scenario's
+    ``capacity_teu``) times ``corridor_share``, the share of a liner's slots open to the
+    corridor's freight (the rest carries the port's other cargo). A consignment ready for a
+    departure that leaves full without it is rolled to the next.
     """
 
     id: str
@@ -110,6 +123,7 @@ class Service:
     cutoff_h: float = 0.0
     extra_when_full: bool = False
     tariff_cny_per_teu: float | None = None
+    corridor_share: float = 1.0
 
     def slots_h(self, horizon: Horizon, beyond_days: int = 0) -> list[float]:
         """Timetable departure times (hours from the start), in order, within the horizon.
@@ -125,6 +139,11 @@ class Service:
             for t in self.times_h
             if (slot := day * 24.0 + t) < end_h
         ]
+
+    @property
+    def vehicle_teu(self) -> float:
+        """The whole vehicle's capacity (TEU), the corridor's and the other cargo's."""
+        return self.capacity_teu / self.corridor_share
 
     @property
     def origin(self) -> str:
@@ -179,9 +198,14 @@ class Facility:
     barges; ``None`` where the node has none. ``clearance_dist`` is ``lognormal``, ``exponential``
     or ``deterministic``. ``transfer_h`` is the time each truck's load spends changing to a
     truck of the other side after clearance, off the lanes (0: trucks drive through).
+    ``release_h`` is the time every vehicle of the corridor spends after its time on a server,
+    off the servers, before it moves on: a truck's customs release after its lane check, a
+    ship's passage through a lock's remaining steps after it has left the first chamber.
     ``dwell_h`` (mean, lognormal with ``dwell_cv``) is the time the boxes a vehicle brings here
     spend in the yard and in customs before they can leave on the next service or reach the
-    consignee: one draw per vehicle load. ``background_per_day`` other vehicles a day (Poisson,
+    consignee: one draw per vehicle load. ``dwell_by_vehicle_h`` overrides it for the boxes a
+    kind of vehicle brings (at a port: import clearance for a ship's boxes, export clearance for a
+    train's), as ``(vehicle, hours)`` pairs. ``background_per_day`` other vehicles a day (Poisson,
     monthly ``background_seasonality``) compete for the facility's servers: trucks at a border
     post, ships at a lock or port, trains at a rail terminal; each modelled arrival stands for
     ``background_batch`` vehicles and holds a server for that many service times.
@@ -200,11 +224,17 @@ class Facility:
     inspection_h: float = 0.0
     opening_hours: tuple[float, float] | None = None
     transfer_h: float = 0.0
+    release_h: float = 0.0
     dwell_h: float = 0.0
     dwell_cv: float = 0.0
+    dwell_by_vehicle_h: tuple[tuple[str, float], ...] = ()
     background_per_day: float = 0.0
     background_batch: int = 1
     background_seasonality: tuple[float, ...] = (1.0,) * 12
+
+    def dwell_for(self, vehicle: str) -> float:
+        """Mean dwell (hours) of the boxes a ``vehicle`` (train, truck, ship, barge) brings here."""
+        return dict(self.dwell_by_vehicle_h).get(vehicle, self.dwell_h)
 
 
 @dataclass(frozen=True)

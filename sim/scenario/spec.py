@@ -43,6 +43,8 @@ SERVICE |= {"min_load_teu": ("float", 0.0, NONNEG), "max_wait_h": ("float", 168.
 SERVICE |= {"cutoff_h": ("float", 0.0, NONNEG), "extra_when_full": ("bool", False, None)}
 SHARE = (lambda x: 0 <= x <= 1, "must be in [0, 1]")
 SERVICE |= {"min_load_share": ("float", 0.0, SHARE)}
+PART = (lambda x: 0 < x <= 1, "must be in (0, 1]")
+SERVICE |= {"corridor_share": ("float", 1.0, PART)}
 SERVICE |= {"tariff_cny_per_teu": ("float", None, NONNEG)}
 FLOW = {"origin": ("str", REQ, None), "destination": ("str", REQ, None)}
 FLOW |= {"direction": ("str", REQ, one_of("southbound", "northbound"))}
@@ -61,10 +63,13 @@ OPEN = (lambda t: not t or mg.clock_hours(t, span=True), "must be HH:MM-HH:MM or
 FACILITY |= {"clearance_h": ("float", None, POS), "opening_hours": ("str", None, OPEN)}
 FACILITY |= {"inspection_share": ("float", None, SHARE)}
 FACILITY |= {"clearance_dist": ("str", None, one_of("lognormal", "exponential", "deterministic"))}
-FACILITY |= {"transfer_h": ("float", None, NONNEG)}
+FACILITY |= {"transfer_h": ("float", None, NONNEG), "release_h": ("float", None, NONNEG)}
 FACILITY |= {"dwell_h": ("float", None, NONNEG), "dwell_cv": ("float", None, NONNEG)}
 FACILITY |= {"background_per_day": ("float", None, NONNEG), "background_batch": ("int", None, ONE)}
 FACILITY |= {"background_seasonality": ("floats", None, MONTHS)}
+FACILITY |= {"dwell_by_vehicle_h": ("table", None, None)}
+#: ``[facilities.<node>.dwell_by_vehicle_h]``: the dwell of the boxes each kind of vehicle brings.
+DWELL_BY_VEHICLE = {v: ("float", None, NONNEG) for v in sc.VEHICLE_MODES}
 DISRUPTION = {"target": ("str", REQ, None), "start": ("when", REQ, None)}
 DISRUPTION |= {"end": ("when", None, None), "days": ("float", None, POS)}
 DISRUPTION |= {"effect": ("str", "close", one_of("close", "slow")), "factor": ("float", 1.0, ONE)}
