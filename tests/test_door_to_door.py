@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from tiny import EVERY_2H, LINKS, NODES, write_scenario
 
+from sim.choice import ChainCoster
 from sim.errors import ScenarioError
 from sim.model import run
 from sim.scenario import load_scenario
@@ -129,13 +130,20 @@ def test_a_liner_calls_at_the_ports_on_its_path_and_sails_slower_upstream(tmp_pa
         "services.out": {**daily, "path": ["c", "f", "d"]},
         "services.back": {**daily, "path": ["d", "f", "c"]},
     }
-    res = run(load_scenario(loop_network(tmp_path, tables, reverse_h="10")), seed=1)
+    sc = load_scenario(loop_network(tmp_path, tables, reverse_h="10"))
+    res = run(sc, seed=1)
     cons = res.tables["consignments"]
     done = ~np.isnan(cons["delivered_h"])
     south = done & (cons["flow"] == "south")
     assert set(cons["moving_h"][south].tolist()) == {20.0}
     assert set(cons["moving_h"][done & ~south].tolist()) == {22.0}
     assert set(cons["handling_h"][south].tolist()) == {3.0}  # d handles in 0 h
+    assert set(cons["handling_h"][done & ~south].tolist()) == {5.0}  # f 3 h, then c 2 h
+    # The route-choice cost model walks the loop as the engine does: from 03:00, 9 h to the
+    # 12:00 sailing, then 20 h and 3 h southbound; 22 h and 5 h northbound.
+    coster = ChainCoster(sc)
+    assert coster.expected("south", 3.0, 1.0) == (9.0 + 23.0, False)
+    assert coster.expected("north", 3.0, 1.0) == (9.0 + 27.0, False)
     calls = (res.tables["facility_visits"]["node"] == "f").sum()
     arrived = (~np.isnan(res.tables["departures"]["arrive_h"])).sum()
     assert arrived <= calls <= res.kpis()["departures.sea"]  # each sailing calls at f once
@@ -148,13 +156,15 @@ def test_release_off_the_lanes_adds_to_the_trip_not_to_the_lane(tmp_path):
         "services.truck": {**TRUCK, "dispatch": "when_full"},
         "facilities.b": {"release_h": 3.0},
     }
-    res = run(load(tmp_path, tables), seed=1)
+    sc = load(tmp_path, tables)
+    res = run(sc, seed=1)
     cons = res.tables["consignments"]
     done = ~np.isnan(cons["delivered_h"])
     assert set(cons["inspection_h"][done].tolist()) == {4.0}  # clearance and release
     assert set(cons["border_queue_h"][done].tolist()) == {0.0}  # one truck every 2 h, 1 h each
     assert set((cons["delivered_h"] - cons["created_h"])[done].tolist()) == {8.0}
     assert res.kpis()["utilisation.b.lanes"] == pytest.approx(0.5, abs=0.01)
+    assert ChainCoster(sc).expected("f", 1.0, 1.0) == (8.0, False)  # the cost model agrees
 
 
 def test_a_closure_backlog_clears_one_service_time_a_vehicle(tmp_path):
@@ -173,7 +183,23 @@ def test_a_closure_backlog_clears_one_service_time_a_vehicle(tmp_path):
     assert n >= 10  # about 24 other trucks and 5 of ours
     assert k["backlog.shut.cleared_h"] == pytest.approx(n - 1)
     assert k["backlog.shut.wait_h.mean"] > 12.0  # arrivals in a 48 h closure wait ~24 h
-    assert k["backlog.shut.caught_d2d_h.mean"] > 24.0
+    assert k["backlog.shut.sent_d2d_h.mean"] > 24.0
+
+
+def test_a_backlog_still_waiting_when_the_run_ends_is_counted_not_timed(tmp_path):
+    # Shut until 12 h before the end: the trucks caught are still queueing when the run stops.
+    tables = {
+        "horizon": {"start": "2019-01-07", "end": "2019-01-14"},
+        "demand.flows.f": {**BY_TRUCK, "teu_per_year": 1000.0},
+        "services.truck": {**TRUCK, "dispatch": "when_full"},
+        "facilities.b": {"background_per_day": 12.0, "clearance_dist": "deterministic"},
+        "disruptions.shut": {"target": "b", "start": "2019-01-10", "end": "2019-01-13T12:00:00"},
+    }
+    res = run(load(tmp_path, tables), seed=2)
+    k, left = res.kpis(), res.tables["unserved"]
+    assert (left["node"] == "b").sum() > 12  # more than the 12 h after reopening can serve
+    assert k["backlog.shut.vehicles"] > (left["node"] == "b").sum()  # with the ones served
+    assert "backlog.shut.cleared_h" not in k and "backlog.shut.wait_h.mean" not in k
 
 
 @pytest.mark.parametrize(

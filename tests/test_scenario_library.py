@@ -23,6 +23,7 @@ def test_every_scenario_loads_and_says_what_it_is(path):
     ("stem", "changed"),
     [
         ("border_closure_feb", {"disruptions.covid_youyiguan.target"}),
+        ("youyiguan_reopening_2020", {"disruptions.spring_festival_closure.target"}),
         ("typhoon_qinzhou_aug", set()),
         ("rail_sea_cq_doubled", {"services.rail_tuanjiecun_qz.times"}),
         ("cq_hanoi_daily", {"services.rail_cq_hanoi.days"}),

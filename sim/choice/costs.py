@@ -21,6 +21,7 @@ from typing import Protocol
 
 from sim.scenario.schema import (
     CLEARING_KINDS,
+    LINER_VEHICLES,
     PORT_KINDS,
     SERVER_OF_VEHICLE,
     Disruption,
@@ -125,7 +126,7 @@ class ChainCoster:
         net, facilities = self.scenario.network, self.scenario.facilities
         server = SERVER_OF_VEHICLE[svc.vehicle]
         gauges = [set((net.links[lid].gauge_mm or "").split("/")) for lid in svc.links]
-        liner = svc.vehicle in ("ship", "barge")
+        liner = svc.vehicle in LINER_VEHICLES
         stops = []
         for i, lid in enumerate(svc.links):
             node = svc.path[i + 1]
@@ -135,13 +136,16 @@ class ChainCoster:
             uses = fac is not None and getattr(fac, "lanes" if fac.kind == "lock" else server)
             change = i > 0 and svc.vehicle == "train" and not gauges[i - 1] & gauges[i]
             service_h, opening, queues, calls_at = 0.0, None, False, False
+            off_server_h = 0.0  # release off the servers, a truck's change of truck
+            if fac is not None:
+                off_server_h = fac.release_h + (fac.transfer_h if svc.vehicle == "truck" else 0.0)
             if uses and clears:  # a border post or lock clears (also where a path ends)
                 service_h = fac.clearance_h + fac.inspection_share * fac.inspection_h
-                service_h += fac.release_h + (fac.transfer_h if svc.vehicle == "truck" else 0.0)
+                service_h += off_server_h
                 opening, queues = fac.opening_hours, True
             elif calls_at := uses and (last or (liner and fac.kind in PORT_KINDS)):
                 # a terminal, port or city handles the load at the end; a liner calls at ports
-                service_h, opening = fac.handling_h, fac.opening_hours
+                service_h, opening = fac.handling_h + off_server_h, fac.opening_hours
             dwell_h = fac.dwell_for(svc.vehicle) if last and fac is not None else 0.0
             dwell = dwell_h > 0
             if dwell:  # then the boxes sit in its yard and customs

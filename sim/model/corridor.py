@@ -223,6 +223,9 @@ class Corridor:
                 gc.enable()
         for runner in self.services.values():
             runner.sync()  # every arrival of the horizon becomes a consignment
+        for fid, facility in self.facilities.items():
+            for arrive_h, service in facility.unserved():
+                self.recorder.add("unserved", fid, service, arrive_h)
         self._write_consignments()
         tables = self.recorder.tables()
         queued = sum(r.queued_teu for r in self.services.values())

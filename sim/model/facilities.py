@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import itertools
 from collections.abc import Generator
 from typing import Any
 
@@ -120,6 +121,8 @@ class FacilityRuntime:
         self.clears = spec.kind in CLEARING_KINDS
         self.waiting = 0  # vehicles arrived and not yet in service, all server kinds together
         self.waiting_teu = 0.0  # and the TEU they carry
+        self._unserved: dict[int, tuple[float, str]] = {}  # all waiting, other traffic too
+        self._tickets = itertools.count()
 
     def server_for(self, vehicle: str) -> str:
         """The kind of server a vehicle uses here (a lock's lines are its ``lanes``)."""
@@ -128,6 +131,10 @@ class FacilityRuntime:
     def serves(self, vehicle: str) -> bool:
         """Whether this facility has servers for ``vehicle``."""
         return self.server_for(vehicle) in self.resources
+
+    def unserved(self) -> list[tuple[float, str]]:
+        """(arrival hour, service) of every vehicle waiting for a server now."""
+        return list(self._unserved.values())
 
     def next_open_h(self, t: float) -> float:
         """The earliest time >= ``t`` at which the facility is open."""
@@ -193,6 +200,8 @@ class FacilityRuntime:
         if resource is None:  # nothing to queue for: pass straight through
             return 0.0, 0.0, 0.0, 0.0
         own = service != BACKGROUND  # the queue log follows the corridor's own vehicles
+        ticket = next(self._tickets)
+        self._unserved[ticket] = (arrive, service)
         if own:  # arrived, not yet served: queueing for a server or for the opening
             self.waiting += 1
             self.waiting_teu += teu
@@ -203,6 +212,7 @@ class FacilityRuntime:
             if opened > env.now:
                 yield env.timeout(opened - env.now)
             start = env.now
+            del self._unserved[ticket]
             if own:
                 self.waiting -= 1
                 self.waiting_teu -= teu

@@ -12,9 +12,10 @@ from collections import deque
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
+from sim.model.facilities import FacilityRuntime
 from sim.model.feed import ArrivalFeed
 from sim.network import Link
-from sim.scenario.schema import PORT_KINDS, Service
+from sim.scenario.schema import LINER_VEHICLES, PORT_KINDS, Service
 
 if TYPE_CHECKING:
     from sim.model.corridor import Corridor
@@ -82,7 +83,7 @@ class ServiceRunner:
         ]
         facilities = corridor.facilities
         vehicle = service.vehicle
-        calls = vehicle in ("ship", "barge")  # a liner calls at the ports on its path
+        calls = vehicle in LINER_VEHICLES  # a liner calls at the ports on its path
         self.en_route = [
             f
             if (f := facilities.get(n)) is not None
@@ -284,22 +285,14 @@ class ServiceRunner:
                 travel *= windows.factor(env.now)
             yield env.timeout(travel)
             moving += travel
-            if facility is not None:
-                q, s, i, t = yield from facility.visit(svc.vehicle, vid, svc.id, teu)
-                if facility.clears:
-                    queue_h += q
-                    inspection += s + i
-                    handling += t
-                else:  # a port call on the way: berthing and the other boxes' moves
-                    handling += q + s + i + t
-        if self.terminal is not None:
-            q, s, i, t = yield from self.terminal.visit(svc.vehicle, vid, svc.id, teu)
-            if self.terminal.clears:  # a path that ends at a border post or lock
-                queue_h += q
-                inspection += s + i
-                handling += t
-            else:
-                handling += q + s + i + t
+            if facility is not None:  # a post or lock, or a port call on a liner's way
+                times = yield from facility.visit(svc.vehicle, vid, svc.id, teu)
+                q, c, h = _parts(facility, times)
+                queue_h, inspection, handling = queue_h + q, inspection + c, handling + h
+        if self.terminal is not None:  # the end: a terminal or port (or a post or lock)
+            times = yield from self.terminal.visit(svc.vehicle, vid, svc.id, teu)
+            q, c, h = _parts(self.terminal, times)
+            queue_h, inspection, handling = queue_h + q, inspection + c, handling + h
         corridor.record_arrival(row, teu)
         for c in load:
             self.wait(c, stall)
@@ -308,3 +301,17 @@ class ServiceRunner:
             c.inspection_h += inspection
             c.handling_h += handling
         corridor.hand_over(load, self, vid, depart_h)
+
+
+def _parts(
+    facility: FacilityRuntime, times: tuple[float, float, float, float]
+) -> tuple[float, float, float]:
+    """The (queue, clearance, handling) hours of a visit.
+
+    At a post or lock its queue and clearance count as such; at a terminal or port everything
+    there is handling.
+    """
+    q, s, i, t = times
+    if facility.clears:
+        return q, s + i, t
+    return 0.0, 0.0, q + s + i + t

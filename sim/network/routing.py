@@ -84,7 +84,12 @@ class Route:
         return tuple(leg.mode for leg in self.legs)
 
     def total(self, attribute: str) -> float:
-        """Sum of a link attribute (one of :data:`COST_ATTRIBUTES`) over the route."""
+        """Sum of a link attribute (one of :data:`COST_ATTRIBUTES`) over the route.
+
+        ``time_h`` is taken in the route's direction of travel (``reverse_time_h``).
+        """
+        if attribute == "time_h":
+            return sum(lk.time_from(n) for lk, n in zip(self.links, self.nodes, strict=False))
         return sum(getattr(lk, attribute) for lk in self.links)
 
     def to_dict(self) -> dict[str, Any]:

@@ -43,7 +43,7 @@ def load_run(folder: str | Path) -> RunResult:
         ]
         if found:
             tables[name] = read_table(found[0])
-        elif name != "legs":
+        elif name not in ("legs", "unserved"):  # the log, and a table older folders lack
             raise SimError(f"{folder}: {name}.csv (or .parquet) is missing")
     return RunResult(
         scenario, manifest["seed"], tables, manifest.get("streams", []), manifest.get("events", 0)

@@ -30,6 +30,10 @@ Tables (one row per observation, units in the column names):
 ``disruptions``
     Every closure or slow-down of the run, fixed or drawn at random: ``id``, ``target``,
     ``start_h``, ``end_h``, ``effect``, ``random`` (0/1).
+``unserved``
+    The vehicles still waiting for a server when the run ends (not in ``facility_visits``,
+    whose rows are written when a service ends): ``node``, ``service`` (``background`` for the
+    other traffic: ``background_batch`` vehicles a row), ``arrive_h``.
 ``legs``
     (only when the event log is on) one row per consignment and service: ``consignment``,
     ``stage``, ``service``, ``vehicle``, ``node_from``, ``node_to``, ``ready_h``, ``depart_h``,
@@ -101,6 +105,7 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "queue_lengths": ("node", "time_h", "vehicles", "teu"),
     "disruptions": ("id", "target", "start_h", "end_h", "effect", "random"),
+    "unserved": ("node", "service", "arrive_h"),
     "legs": (
         "consignment",
         "stage",

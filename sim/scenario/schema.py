@@ -22,6 +22,7 @@ __all__ = [
     "CHOICE_MODELS",
     "CLEARING_KINDS",
     "DISPATCH_RULES",
+    "LINER_VEHICLES",
     "PORT_KINDS",
     "SERVER_OF_VEHICLE",
     "SERVICE_FAMILIES",
@@ -48,6 +49,8 @@ SERVER_OF_VEHICLE = {"train": "tracks", "truck": "lanes", "ship": "berths", "bar
 CLEARING_KINDS = ("border_post", "lock")
 #: Facilities where a ship or barge on its way calls (a liner loop's ports).
 PORT_KINDS = ("seaport", "river_port")
+#: Vehicles that call at the ports on their path.
+LINER_VEHICLES = ("ship", "barge")
 #: How a service decides to depart.
 DISPATCH_RULES = ("timetable", "when_full")
 #: The server a facility's background traffic uses, by kind of facility (its trucks, ships, trains).
