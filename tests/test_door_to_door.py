@@ -240,3 +240,24 @@ def test_a_reverse_time_at_an_implausible_speed_names_the_column(tmp_path):
     with pytest.raises(NetworkError) as err:
         load_network(tmp_path / "net")
     assert "reverse_time_h" in str(err.value) and "400.0 km/h" in str(err.value)
+
+
+def test_the_door_to_door_script_prints_the_readme_table(tmp_path):
+    # The script behind the README's table and closure figures, on 2 replications.
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    out = subprocess.run(
+        [sys.executable, "examples/door_to_door_2019.py", "--replications", "2"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert out.returncode == 0, out.stderr
+    rows = [line for line in out.stdout.splitlines() if line.startswith("| Chongqing")]
+    assert len(rows) == 5 and all(line.count("|") == 14 for line in rows)
+    assert "2 days rail + 6 days sea" in out.stdout and "pass" in out.stdout
+    assert "vehicles waiting when it ends" in out.stdout
