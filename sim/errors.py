@@ -16,10 +16,11 @@ links.csv:4: distance_km: distance_km must be > 0, got '-3'
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["ModelError", "NetworkError", "Problem", "ScenarioError", "SimError"]
+__all__ = ["ModelError", "NetworkError", "Problem", "ScenarioError", "SimError", "shown"]
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,8 @@ class Problem:
     column : str, optional
         CSV column or dotted TOML key.
     value : object, optional
-        The offending value, shown with ``repr``.
+        The offending value, shown with ``repr`` (dates and times in ISO form), cut to
+        :data:`SHOWN_CHARS` characters.
 
     """
 
@@ -50,8 +52,30 @@ class Problem:
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         key = f" {self.column}:" if self.column else ""
-        got = "" if self.value is None else f", got {self.value!r}"
-        return f"{where}:{key} {self.rule}{got}"
+        got = "" if self.value is None else f", got {shown(self.value)}"
+        return f"{where}:{key} {_cut(self.rule)}{got}"
+
+
+#: The longest value (and rule) an error message shows; longer ones are cut with their length.
+SHOWN_CHARS = 200
+
+
+def _cut(text: str) -> str:
+    if len(text) <= SHOWN_CHARS:
+        return text
+    return f"{text[: SHOWN_CHARS - 20]}... ({len(text):,} characters)"
+
+
+def shown(value: object) -> str:
+    """A value as an error message shows it: ``repr``, dates in ISO form, cut to a readable length.
+
+    >>> import datetime
+    >>> shown(datetime.date(9999, 12, 31)), shown("x" * 500)[-16:]
+    ('9999-12-31', '(502 characters)')
+    """
+    if isinstance(value, datetime.date):  # datetimes too
+        return value.isoformat()
+    return _cut(repr(value))
 
 
 class SimError(Exception):

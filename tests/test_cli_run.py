@@ -82,7 +82,7 @@ def test_bad_scenario_exits_2_naming_every_problem(tmp_path):
     for fragment in (
         "colour: unknown key",
         "services.train.path: unknown node, got 'atlantis'",
-        "services.train.capacity_teu: must be > 0",
+        "services.train.capacity_teu: must be in (0, 100000] TEU",
         "services.train.per_day",
     ):
         assert fragment in res.stderr, (fragment, res.stderr)

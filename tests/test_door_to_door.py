@@ -213,7 +213,7 @@ def test_a_backlog_still_waiting_when_the_run_ends_is_counted_not_timed(tmp_path
         (
             {"facilities.c": {"dwell_by_vehicle_h": {"ship": -1.0}}},
             "facilities.c.dwell_by_vehicle_h.ship",
-            "must be >= 0",
+            "must be in [0, 8760] h (at most a year)",
         ),
         (
             {"services.ship": {**SHIP, "corridor_share": 0.0}},

@@ -434,7 +434,7 @@ def test_service_defaults_fill_what_a_service_leaves_out(tmp_path):
     )
     assert sc.services["train"].max_wait_h == 9.0
     with pytest.raises(
-        sim.ScenarioError, match=r"service_defaults\.rail_sea\.max_wait_h: must be > 0"
+        sim.ScenarioError, match=r"service_defaults\.rail_sea\.max_wait_h: must be in \(0, 8760\] h"
     ):
         load_scenario(
             write_scenario(

@@ -199,7 +199,7 @@ def test_all_problems_are_reported_together_with_file_and_key(tmp_path):
         ("seed", "must be an integer", 1.5),
         ("replications", "must be an integer", "3"),
         ("services.rail_sea_cq.path", "unknown node (did you mean 'qinzhou_port'?)", "qinzhou_prt"),
-        ("services.rail_sea_cq.capacity_teu", "must be > 0", -1),
+        ("services.rail_sea_cq.capacity_teu", "must be in (0, 100000] TEU", -1),
         ("services.rail_sea_cq.extra_when_full", "must be true or false", 1),
         ("services.ship_qz_sg.capacity_teu", "must be a number", True),
         (
@@ -209,7 +209,7 @@ def test_all_problems_are_reported_together_with_file_and_key(tmp_path):
         ),
     }
     lines = str(ScenarioError(found)).splitlines()
-    assert f"{path}: services.rail_sea_cq.capacity_teu: must be > 0, got -1" in lines
+    assert f"{path}: services.rail_sea_cq.capacity_teu: must be in (0, 100000] TEU, got -1" in lines
 
 
 def test_missing_required_keys_and_unknown_nested_keys(tmp_path):
@@ -251,13 +251,21 @@ def test_truck_path_along_a_rail_only_pair_is_reported(tmp_path):
         ("[services.truck_hanoi]\nmin_load_teu = 3", "services.truck_hanoi.min_load_teu", "<="),
         ("[horizon]\nwarmup_days = 365", "horizon.warmup_days", "< the horizon"),
         ("[horizon]\nend = 2018-12-31", "horizon.end", "after start"),
-        ("[demand]\nscale = 0", "demand.scale", "> 0"),
+        ("[demand]\nscale = 0", "demand.scale", "(0, 1000]"),
+        ("[demand]\nscale = 1e6", "demand.scale", "(0, 1000]"),
+        ("[horizon]\nend = 9999-12-31", "horizon.end", "at most 50 years"),
+        ("[services.rail_sea_cq]\ncapacity_teu = 9.2e18", "services.rail_sea_cq.capacity_teu", "TEU"),
+        ("[services.rail_sea_cq]\ncutoff_h = 1e300", "services.rail_sea_cq.cutoff_h", "a year"),
+        ("[services.rail_sea_cq]\nfamily = []", "services.rail_sea_cq.family", "a string"),
+        ("[services.rail_sea_cq]\npath = []", "services.rail_sea_cq.path", "at least 2"),
+        ("[demand.flows.cq_sg]\nsize_teu = [1e-6]", "demand.flows.cq_sg.size_teu", "[0.1, 1000]"),
+        ("[demand.flows.cq_sg]\nteu_per_year = 1e300", "demand.flows.cq_sg.teu_per_year", "TEU"),
         ("[demand.flows.cq_sg]\nsize_p = [0.5, 0.6]", "demand.flows.cq_sg.size_p", "sum to 1"),
         ("[demand.flows.cq_sg]\nsize_p = [1]", "demand.flows.cq_sg.size_p", "2 probabilities"),
         ("[demand.flows.cq_sg]\nseasonality = [1, 2]", "demand.flows.cq_sg.seasonality", "12"),
         ("[demand.flows.cq_sg]\norigin = 'chongqing'", "demand.flows.cq_sg.origin", "unknown node"),
         ("[facilities.hanoi]\nlanes = 2", "facilities.hanoi", "is a city"),
-        ("[facilities.youyiguan]\nlanes = 0", "facilities.youyiguan.lanes", ">= 1"),
+        ("[facilities.youyiguan]\nlanes = 0", "facilities.youyiguan.lanes", "[1, 10000]"),
         (
             "[facilities.youyiguan]\nopening_hours = '9-5'",
             "facilities.youyiguan.opening_hours",

@@ -115,7 +115,12 @@ def test_problem_is_reported_against_the_file_that_set_the_value(chain, tmp_path
     with pytest.raises(ScenarioError) as excinfo:
         load_scenario(chain)
     assert set(excinfo.value.problems) == {
-        Problem(str(parent), "must be > 0", column="services.rail_sea_cq.capacity_teu", value=-5),
+        Problem(
+            str(parent),
+            "must be in (0, 100000] TEU",
+            column="services.rail_sea_cq.capacity_teu",
+            value=-5,
+        ),
         Problem(str(tmp_path / "root.toml"), "unknown key", column="colour", value="red"),
     }
 
@@ -162,7 +167,7 @@ def test_bad_overrides_are_reported_as_set_options(chain):
     rules = {p.column: p.rule for p in excinfo.value.problems}
     assert rules == {
         "services.nope.capacity_teu": "unknown service 'nope'",
-        "services.rail_sea_cq.capacity_teu": "must be > 0",
+        "services.rail_sea_cq.capacity_teu": "must be in (0, 100000] TEU",
         "seed.deeper": "cannot set a key inside 'seed': not a table",
         "horizon.end": "conflicts with override 'horizon'",
         "horizon.start": "must be a date (YYYY-MM-DD)",

@@ -85,8 +85,8 @@ def _check_chain(c: Checker, key: str, v: dict[str, Any], services: Mapping) -> 
     """Check the chain runs origin to destination, each service starting where the last ends."""
     ids = v["chain"] or ()
     chain = [services[s] for s in ids if s in services]
-    if not chain or len(chain) != len(ids):
-        return
+    if not chain or len(chain) != len(ids) or not all(s.path for s in chain):
+        return  # an unknown or broken service is reported where it is defined
     nodes = c.network.nodes if c.network else {}
     if v["origin"] in nodes and chain[0].origin in nodes and chain[0].origin != v["origin"]:
         c.fail(
@@ -195,11 +195,47 @@ def _random_disruption(c: Checker, key: str, v: dict) -> sc.RandomDisruption:
     return sc.RandomDisruption(key.rpartition(".")[2], months=tuple(v.pop("months") or ()), **v)
 
 
+def _check_size(
+    c: Checker, horizon: sc.Horizon, flows: Mapping[str, sc.Flow], facilities: Mapping
+) -> None:
+    """Refuse, before it starts, a run too big for memory.
+
+    A run may make at most :data:`~sim.scenario.spec.MAX_CONSIGNMENTS` consignments, and as many
+    arrivals of the facilities' other traffic (memory grows with both).
+    """
+    years = horizon.length_h / 8760.0
+    made = years * sum(
+        f.teu_per_year / sum(s * p for s, p in zip(f.size_teu, f.size_p, strict=True))
+        for f in flows.values()
+    )
+    if made > sp.MAX_CONSIGNMENTS:
+        rule = (
+            f"about {made:,.0f} consignments in the horizon, more than a run may make "
+            f"({sp.MAX_CONSIGNMENTS:,}): lower demand.scale, the flows' teu_per_year or the "
+            "horizon, or raise size_teu"
+        )
+        c.fail("demand", rule)
+    other = (
+        years * 365 * sum(f.background_per_day / f.background_batch for f in facilities.values())
+    )
+    if other > sp.MAX_CONSIGNMENTS:
+        rule = (
+            f"about {other:,.0f} arrivals of other traffic in the horizon, more than a run may "
+            f"make ({sp.MAX_CONSIGNMENTS:,}): raise background_batch or lower background_per_day"
+        )
+        c.fail("facilities", rule)
+
+
 def _horizon(c: Checker, table: dict[str, Any]) -> sc.Horizon | None:
     v = c.read("horizon", table, sp.HORIZON)
     days = (v["end"] - v["start"]).days if v["start"] and v["end"] else None
     if days is not None and days <= 0:
         c.fail("horizon.end", f"must be after start ({v['start']})", v["end"])
+        days = None
+    elif days is not None and days > sp.MAX_HORIZON_DAYS:
+        rule = f"must be at most {sp.MAX_HORIZON_YEARS} years after start ({v['start']})"
+        c.fail("horizon.end", rule, v["end"])
+        days = None
     elif days is not None and v["warmup_days"] is not None and v["warmup_days"] >= days:
         c.fail("horizon.warmup_days", f"must be < the horizon ({days} days)", v["warmup_days"])
     return sc.Horizon(v["start"], v["end"], v["warmup_days"] or 0.0) if days else None
@@ -254,7 +290,7 @@ def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) 
     demand = c.read("demand", top.pop("demand") or {}, sp.DEMAND)
     defaults = _service_defaults(c, top.pop("service_defaults") or {})
     raw_services = {
-        sid: {**defaults.get(svc.get("family"), {}), **svc} if isinstance(svc, dict) else svc
+        sid: {**defaults.get(str(svc.get("family")), {}), **svc} if isinstance(svc, dict) else svc
         for sid, svc in (top.pop("services") or {}).items()
     }
     if "background" in raw_services:  # the name of the facilities' other traffic in the log
@@ -276,6 +312,8 @@ def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) 
         "random_disruptions", top.pop("random_disruptions") or {}, sp.RANDOM_DISRUPTION
     )
     randoms = tuple(_random_disruption(c, key, v) for _, key, v in entries)
+    if not c.problems and horizon is not None:
+        _check_size(c, horizon, flows, facilities)
     if c.problems:
         raise ScenarioError(c.problems)
     parts = {

@@ -277,9 +277,15 @@ def at_least(low: float, strict: bool = False) -> Rule:
     return (lambda x: x > low if strict else x >= low), f"must be {'>' if strict else '>='} {low:g}"
 
 
+def within(low: float, high: float, strict_low: bool = False, unit: str = "") -> Rule:
+    """Rule ``low <= x <= high`` (``low < x`` if strict): a range with its bounds in words."""
+    text = f"must be in {'(' if strict_low else '['}{low:g}, {high:g}]{unit}"
+    return (lambda x: (x > low if strict_low else x >= low) and x <= high), text
+
+
 def one_of(*choices: str) -> Rule:
     """Rule ``x in choices``."""
-    return (lambda x: x in choices), f"must be one of {', '.join(choices)}"
+    return (lambda x: isinstance(x, str) and x in choices), f"must be one of {', '.join(choices)}"
 
 
 def clock_hours(text: str, span: bool = False) -> Any:
