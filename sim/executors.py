@@ -24,7 +24,7 @@ from typing import Any
 from tqdm import tqdm
 
 from sim.errors import SimError
-from sim.fileio import write_json_atomic
+from sim.fileio import read_json, write_json_atomic
 
 __all__ = ["EXECUTORS", "RunStore", "executor_for", "run_tasks"]
 
@@ -115,7 +115,7 @@ class RunStore:
                 raise SimError(f"--out {folder}: exists and is not a folder")
             self.folder.mkdir(parents=True, exist_ok=True)
             if path.is_file():  # resuming: the first manifest stays, the experiment must match
-                if _read_json(path).get("experiment") != identity:
+                if read_json(path, "delete it to run it again").get("experiment") != identity:
                     raise SimError(
                         f"{folder}: holds a different experiment (other inputs or code; "
                         "see its manifest.json): give another --out"
@@ -131,20 +131,11 @@ class RunStore:
     def get(self, key: str) -> dict[str, float] | None:
         """The stored KPIs of run ``key``, or None."""
         path = self._path(key)
-        return _read_json(path) if path.is_file() else None
+        return read_json(path, "delete it to run it again") if path.is_file() else None
 
     def put(self, key: str, kpis: dict[str, float]) -> None:
         """Keep the KPIs of run ``key`` (atomically)."""
         write_json_atomic(self._path(key), kpis)
-
-
-def _read_json(path: Path) -> dict[str, Any]:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise SimError(
-            f"{path}: cannot be read as JSON ({exc}); delete it to run it again"
-        ) from None
 
 
 def run_tasks(

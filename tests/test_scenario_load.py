@@ -254,7 +254,11 @@ def test_truck_path_along_a_rail_only_pair_is_reported(tmp_path):
         ("[demand]\nscale = 0", "demand.scale", "(0, 1000]"),
         ("[demand]\nscale = 1e6", "demand.scale", "(0, 1000]"),
         ("[horizon]\nend = 9999-12-31", "horizon.end", "at most 50 years"),
-        ("[services.rail_sea_cq]\ncapacity_teu = 9.2e18", "services.rail_sea_cq.capacity_teu", "TEU"),
+        (
+            "[services.rail_sea_cq]\ncapacity_teu = 9.2e18",
+            "services.rail_sea_cq.capacity_teu",
+            "TEU",
+        ),
         ("[services.rail_sea_cq]\ncutoff_h = 1e300", "services.rail_sea_cq.cutoff_h", "a year"),
         ("[services.rail_sea_cq]\nfamily = []", "services.rail_sea_cq.family", "a string"),
         ("[services.rail_sea_cq]\npath = []", "services.rail_sea_cq.path", "at least 2"),

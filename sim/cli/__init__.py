@@ -65,6 +65,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except BrokenPipeError:  # output piped into `head` and the like
         return 0
+    except OSError as exc:  # a path given on the command line cannot be read or written
+        if args.debug:
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"corridor-sim: error:\n{where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
     except (KeyboardInterrupt, BrokenExecutor) as exc:  # Ctrl-C, or a worker killed
         out = getattr(args, "out", None)
         kept = f"; finished runs are kept in {out}: run the same command again to resume"

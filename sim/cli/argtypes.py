@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
+from collections.abc import Callable
 
-__all__ = ["add_experiment_options", "count", "positive", "where_to_run"]
+__all__ = ["add_experiment_options", "count", "positive", "positive_at_most", "where_to_run"]
 
 
 def count(text: str) -> int:
@@ -26,6 +29,22 @@ def positive(text: str) -> int:
     return value
 
 
+#: The most replications one command may ask for.
+MAX_REPLICATIONS = 10_000
+
+
+def positive_at_most(high: int) -> Callable[[str], int]:
+    """Argparse type: a whole number from 1 to ``high`` (a count that could run for ever)."""
+
+    def parse(text: str) -> int:
+        value = positive(text)
+        if value > high:
+            raise argparse.ArgumentTypeError(f"must be <= {high:,}, got {value:,}")
+        return value
+
+    return parse
+
+
 def add_experiment_options(
     parser: argparse.ArgumentParser, replications: int = 30, json: bool = True
 ) -> None:
@@ -33,7 +52,10 @@ def add_experiment_options(
     from sim.executors import EXECUTORS
 
     parser.add_argument(
-        "--replications", type=positive, default=replications, help=f"replications ({replications})"
+        "--replications",
+        type=positive_at_most(MAX_REPLICATIONS),
+        default=replications,
+        help=f"replications ({replications})",
     )
     parser.add_argument("--seed", type=count, help="experiment seed (default: the scenario's)")
     parser.add_argument("--jobs", type=positive, help="workers (default: one per core)")
@@ -55,5 +77,14 @@ def add_experiment_options(
 
 
 def where_to_run(args: argparse.Namespace) -> dict[str, object]:
-    """The ``jobs``, ``executor`` and ``address`` options as keyword arguments of an experiment."""
-    return {"jobs": args.jobs, "executor": args.executor, "address": args.address}
+    """The ``jobs``, ``executor`` and ``address`` options as keyword arguments of an experiment.
+
+    Local workers beyond the cores only slow a run down: ``--jobs`` is capped at the cores, with
+    a note (a Dask scheduler elsewhere is given what was asked).
+    """
+    jobs, cores = args.jobs, os.cpu_count() or 1
+    if jobs is not None and jobs > cores and args.address is None:
+        note = f"note: --jobs {jobs} is more than the {cores} cores here; using {cores}"
+        print(note, file=sys.stderr)
+        jobs = cores
+    return {"jobs": jobs, "executor": args.executor, "address": args.address}

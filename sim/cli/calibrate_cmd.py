@@ -7,7 +7,7 @@ import json
 import math
 from typing import Any
 
-from sim.cli.argtypes import add_experiment_options, positive, where_to_run
+from sim.cli.argtypes import add_experiment_options, positive_at_most, where_to_run
 from sim.cli.textfmt import format_table
 
 __all__ = ["add_parser", "format_fit"]
@@ -96,8 +96,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         help="calibration file: parameters, cases and fitted targets (seeds/calibration.toml)",
     )
     add_experiment_options(p, replications=8)
-    p.add_argument("--points", type=positive, default=5, help="values per parameter a round (5)")
-    p.add_argument("--rounds", type=positive, default=3, help="rounds, each finer (3)")
+    p.add_argument(
+        "--points", type=positive_at_most(20), default=5, help="values per parameter a round (5)"
+    )
+    p.add_argument("--rounds", type=positive_at_most(10), default=3, help="rounds, each finer (3)")
     p.add_argument("--out", metavar="DIR", help="keep every run here; run again to resume")
     p.add_argument(
         "--write", action="store_true", help="write the fitted values into the scenario file"

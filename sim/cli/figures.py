@@ -5,9 +5,14 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from sim.errors import SimError
 from sim.fileio import write_bytes_atomic
 
 __all__ = ["save_figure"]
+
+
+#: The figure formats a file name may ask for.
+FIGURE_FORMATS = ("png", "svg", "pdf")
 
 
 def save_figure(ax: Any, path: str, dpi: int = 150) -> None:
@@ -15,6 +20,9 @@ def save_figure(ax: Any, path: str, dpi: int = 150) -> None:
     import matplotlib.pyplot as plt
 
     fmt = path.rsplit(".", 1)[-1].lower() if "." in path else "png"
+    if fmt not in FIGURE_FORMATS:
+        plt.close(ax.figure)
+        raise SimError(f"{path}: a figure file must end in .{', .'.join(FIGURE_FORMATS)}")
     buffer = io.BytesIO()
     ax.figure.savefig(buffer, format=fmt, dpi=dpi)
     plt.close(ax.figure)

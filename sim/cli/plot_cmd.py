@@ -6,11 +6,11 @@ import argparse
 import base64
 import html
 import io
-import json
 from pathlib import Path
 from typing import Any
 
 from sim.errors import SimError
+from sim.fileio import read_json
 
 __all__ = ["KINDS", "add_parser", "figure", "report_html"]
 
@@ -96,7 +96,7 @@ def report_html(folder: Path, res: Any) -> str:
     validation = ""
     vfile = folder / "validation.json"
     if vfile.is_file():
-        data = json.loads(vfile.read_text(encoding="utf-8"))
+        data = read_json(vfile, "delete it or write it again with corridor-sim validate --json")
         vrows = "".join(
             f"<tr><td>{html.escape(t['id'])}</td><td>{t['target']:,.2f}</td>"
             f"<td>{t['mean']:,.2f}</td><td>{html.escape(t['status'])}</td></tr>"

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from sim.cli.argtypes import add_experiment_options, positive, where_to_run
+from sim.cli.argtypes import add_experiment_options, positive_at_most, where_to_run
 from sim.cli.textfmt import format_table
 from sim.scenario import load_scenario
 
@@ -89,7 +89,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--samples",
-        type=positive,
+        type=positive_at_most(4096),
         required=True,
         metavar="N",
         help="Morris: trajectories (N x (factors + 1) points); Sobol: N x (factors + 2), N a "

@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 import csv
+import io
+import math
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from sim.errors import Problem
+from sim.textio import clock_hours, read_text
 
-__all__ = ["COUNTRY", "GAUGES", "ID", "Cells", "read_rows"]
+__all__ = ["COUNTRY", "GAUGES", "ID", "UNREADABLE", "Cells", "read_rows"]
+
+#: How the problems that leave a file unread begin (checks across the files are then skipped).
+UNREADABLE = (
+    "file is missing",
+    "is not UTF-8 text",
+    "contains a NUL character",
+    "is not valid TOML",
+    "required column is missing",
+    "column appears more than once",
+)
 
 ID = re.compile(r"^[a-z][a-z0-9_]*$")
 COUNTRY = re.compile(r"^[A-Z]{2}(-[A-Z]{2})?$")
-_HOURS = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
 GAUGES = ("1435", "1000", "1435/1000")
 
 
@@ -64,7 +76,10 @@ class Cells:
         except ValueError:
             self._fail(column, "must be an integer" if integer else "must be a number", raw)
             return None
-        if value != value or not check(value):  # NaN fails every rule
+        if not math.isfinite(value):
+            self._fail(column, "must be a finite number", raw)
+            return None
+        if not check(value):
             self._fail(column, rule, raw)
             return None
         return value
@@ -81,16 +96,11 @@ class Cells:
         raw = self.text("opening_hours", required=False)
         if not raw:
             return None
-        m = _HOURS.match(raw)
-        hours = [int(g) for g in m.groups()] if m else []
-        if not m or hours[0] > 24 or hours[2] > 24 or hours[1] > 59 or hours[3] > 59:
-            self._fail("opening_hours", "must be HH:MM-HH:MM (24-hour clock)", raw)
-            return None
-        open_h, close_h = hours[0] + hours[1] / 60, hours[2] + hours[3] / 60
-        if close_h <= open_h:
-            self._fail("opening_hours", "must close after it opens", raw)
-            return None
-        return (open_h, close_h)
+        hours = clock_hours(raw, span=True)
+        if hours is None:
+            rule = "must be HH:MM-HH:MM, closing after opening and by 24:00"
+            self._fail("opening_hours", rule, raw)
+        return hours
 
 
 def read_rows(
@@ -107,16 +117,26 @@ def read_rows(
     if not path.is_file():
         problems.append(Problem(str(path), "file is missing"))
         return
-    with path.open(newline="", encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
-        header = tuple(reader.fieldnames or ())
-        missing = [c for c in columns if c not in header]
-        unknown = [c for c in header if c not in columns + optional]
-        for c in missing:
-            problems.append(Problem(str(path), "required column is missing", 1, c))
-        for c in unknown:
-            problems.append(Problem(str(path), "unknown column", 1, c))
-        if missing:
-            return
-        for row in reader:
-            yield reader.line_num, row
+    text = read_text(path, problems)
+    if text is None:
+        return
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = tuple(reader.fieldnames or ())
+    missing = [c for c in columns if c not in header]
+    unknown = [c for c in header if c not in columns + optional]
+    twice = sorted({c for c in header if header.count(c) > 1})
+    for c in missing:
+        problems.append(Problem(str(path), "required column is missing", 1, c))
+    for c in unknown:
+        problems.append(Problem(str(path), "unknown column", 1, c))
+    for c in twice:
+        problems.append(Problem(str(path), "column appears more than once", 1, c))
+    if missing or twice:
+        return
+    for row in reader:
+        if None in row:  # cells past the last column
+            problems.append(
+                Problem(str(path), "more cells than columns", reader.line_num, value=row[None])
+            )
+            continue
+        yield reader.line_num, row

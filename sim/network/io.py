@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import NetworkError, Problem
-from sim.network.cells import COUNTRY, GAUGES, ID, Cells, read_rows
+from sim.network.cells import COUNTRY, GAUGES, ID, UNREADABLE, Cells, read_rows
 from sim.network.checks import check_network
 from sim.network.schema import LINK_MODES, NODE_KINDS, Link, ModeSpec, Network, Node
+from sim.textio import read_text
 
 __all__ = ["load_network"]
 
@@ -141,8 +142,11 @@ def _read_meta(path: Path, problems: list[Problem]) -> tuple[dict[str, Any], dic
     if not path.is_file():
         problems.append(Problem(file, "file is missing"))
         return {}, {}
+    text = read_text(path, problems)
+    if text is None:
+        return {}, {}
     try:
-        meta = tomllib.loads(path.read_text(encoding="utf-8"))
+        meta = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         problems.append(Problem(file, f"is not valid TOML ({exc})"))
         return {}, {}
@@ -155,18 +159,27 @@ def _read_meta(path: Path, problems: list[Problem]) -> tuple[dict[str, Any], dic
     for key in meta.keys() - known:
         problems.append(Problem(file, "unknown key", column=key))
     modes: dict[str, ModeSpec] = {}
-    for mode, table in (meta.get("modes") or {}).items():
+    tables = meta.get("modes") or {}
+    if not isinstance(tables, dict):
+        problems.append(Problem(file, "must be a table of modes", column="modes", value=tables))
+        tables = {}
+    for mode, table in tables.items():
         if mode not in LINK_MODES:
             problems.append(
                 Problem(file, f"unknown mode, expected one of {LINK_MODES}", column=f"modes.{mode}")
             )
             continue
+        if not isinstance(table, dict):
+            problems.append(Problem(file, "must be a table", column=f"modes.{mode}", value=table))
+            continue
         values = {}
         for key in _MODE_KEYS:
             v = table.get(key)
-            if isinstance(v, bool) or not isinstance(v, int | float) or v < 0:
+            if isinstance(v, bool) or not isinstance(v, int | float) or not 0 <= v < 1e12:
                 problems.append(
-                    Problem(file, "must be a number >= 0", column=f"modes.{mode}.{key}", value=v)
+                    Problem(
+                        file, "must be a number in [0, 1e12)", column=f"modes.{mode}.{key}", value=v
+                    )
                 )
             values[key] = float(v) if isinstance(v, int | float) else 0.0
         src = table.get("source")
@@ -217,7 +230,8 @@ def load_network(path: str | Path) -> Network:
     meta, modes = _read_meta(folder / "meta.toml", problems)
     nodes = _read_nodes(folder / "nodes.csv", problems)
     links = _read_links(folder / "links.csv", modes, problems)
-    check_network(folder, nodes, links, modes, meta.get("hub"), problems)
+    if not any(p.rule.startswith(UNREADABLE) for p in problems):  # all read: check across them
+        check_network(folder, nodes, links, modes, meta.get("hub"), problems)
     if problems:
         raise NetworkError(problems)
     return Network(

@@ -23,6 +23,8 @@ __all__ = ["COST_ATTRIBUTES", "Leg", "Route", "k_cheapest_routes"]
 
 #: Link attributes that can be summed along a route (and used as a routing cost).
 COST_ATTRIBUTES = ("distance_km", "time_h", "cost_cny_per_teu", "co2_kg_per_teu")
+#: The most routes one query may ask for (each is a shortest-path search).
+MAX_ROUTES = 100
 
 LinkCost = str | Callable[[Link], float | None]
 
@@ -170,7 +172,7 @@ def k_cheapest_routes(
     Raises
     ------
     NetworkError
-        For an unknown node or mode, a bad ``by`` or ``k < 1``.
+        For an unknown node or mode, a bad ``by`` or ``k`` outside [1, :data:`MAX_ROUTES`].
 
     Examples
     --------
@@ -190,8 +192,8 @@ def k_cheapest_routes(
     problems += [
         Problem("route", expected, None, "modes", m) for m in sorted(allowed - set(LINK_MODES))
     ]
-    if k < 1:
-        problems.append(Problem("route", "must be >= 1", None, "k", k))
+    if not 1 <= k <= MAX_ROUTES:
+        problems.append(Problem("route", f"must be in [1, {MAX_ROUTES}]", None, "k", k))
     if problems:
         raise NetworkError(problems)
     graph = _graph(net, allowed, by)

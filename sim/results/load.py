@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from sim.errors import SimError
+from sim.fileio import read_json
 from sim.results.records import TABLE_COLUMNS
 from sim.results.run_result import RunResult
 from sim.results.tables import TABLE_FORMATS, read_table
@@ -27,7 +27,9 @@ def load_run(folder: str | Path) -> RunResult:
     path = folder / "manifest.json"
     if not path.is_file():
         raise SimError(f"{folder}: not a run folder (no manifest.json; see corridor-sim run --out)")
-    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest = read_json(path, "not a run folder of corridor-sim run --out")
+    if not isinstance(manifest, dict):
+        raise SimError(f"{path}: not a run folder's manifest (not a JSON object)")
     if "files" not in manifest or "seed" not in manifest or "experiment" in manifest:
         raise SimError(
             f"{folder}: holds replications' KPIs only; plots need one run's tables "

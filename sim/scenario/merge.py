@@ -11,12 +11,12 @@ readers at the end (:func:`is_kind`, rules) are what :mod:`sim.scenario.io` chec
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 import difflib
 import itertools
 import numbers
 import os
-import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import Problem, ScenarioError
+from sim.textio import clock_hours, read_text
 
 __all__ = ["OVERRIDE_SOURCE", "REQUIRED", "RawScenario", "Rule", "apply_overrides", "at_least"]
 __all__ += ["clock_hours", "did_you_mean", "diff_tables", "flatten", "is_kind", "load_chain"]
@@ -105,9 +106,13 @@ def _read_toml(path: Path, label: str, referrer: tuple[str, str] | None) -> dict
     if not path.is_file():
         rule = f"parent scenario file not found: {label}"
         raise ScenarioError([Problem(referrer[0], rule, column="extends", value=referrer[1])])
+    problems: list[Problem] = []
+    text = read_text(path, problems)
+    if text is None:
+        raise ScenarioError([dataclasses.replace(p, file=label) for p in problems])
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise ScenarioError([Problem(label, f"is not valid TOML ({exc})")]) from None
 
 
@@ -286,18 +291,3 @@ def within(low: float, high: float, strict_low: bool = False, unit: str = "") ->
 def one_of(*choices: str) -> Rule:
     """Rule ``x in choices``."""
     return (lambda x: isinstance(x, str) and x in choices), f"must be one of {', '.join(choices)}"
-
-
-def clock_hours(text: str, span: bool = False) -> Any:
-    """Hour of ``"HH:MM"`` (to 23:59), or ``(open, close)`` of ``"HH:MM-HH:MM"`` if ``span``.
-
-    Closing must follow opening, at 24:00 at the latest; None if ``text`` is not such a time.
-    """
-    parts = [p for p in text.split("-") if p] if span else [text]
-    matches = [re.fullmatch(r"(\d{2}):([0-5]\d)", p) for p in parts]
-    hours = [int(m[1]) + int(m[2]) / 60 for m in matches if m]
-    if len(hours) != len(parts) or len(hours) != (2 if span else 1) or max(hours) > 24:
-        return None
-    if span:
-        return (hours[0], hours[1]) if hours[1] > hours[0] else None
-    return hours[0] if hours[0] < 24 else None

@@ -1,0 +1,113 @@
+"""Bad input a careless user or a spreadsheet produces: one clear error, never a traceback."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import ROOT
+
+import sim
+from sim.errors import shown
+
+EXAMPLE = ROOT / "scenarios" / "example.toml"
+
+
+def network_problems(folder) -> list[str]:
+    with pytest.raises(sim.NetworkError) as info:
+        sim.load_network(folder)
+    return [str(p) for p in info.value.problems]
+
+
+def test_a_spreadsheet_csv_with_a_byte_order_mark_loads(network_copy):
+    for name in ("nodes.csv", "links.csv"):
+        path = network_copy / name
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert len(sim.load_network(network_copy).nodes) == 39
+
+
+@pytest.mark.parametrize("name", ["nodes.csv", "links.csv", "meta.toml"])
+def test_a_byte_that_is_not_utf8_names_the_file_and_line(network_copy, name):
+    path = network_copy / name
+    lines = path.read_bytes().split(b"\n")
+    lines[2] = lines[2] + b"\xff"
+    path.write_bytes(b"\n".join(lines))
+    [problem] = network_problems(network_copy)
+    assert f"{name}:3: is not UTF-8 text (byte 0xff)" in problem
+
+
+def test_a_nul_character_is_refused(network_copy):
+    path = network_copy / "links.csv"
+    path.write_bytes(path.read_bytes().replace(b"rail_guiyang_nanning", b"rail_guiyang\x00nanning"))
+    assert any("links.csv:3: contains a NUL character" in p for p in network_problems(network_copy))
+
+
+def test_a_column_twice_and_cells_past_the_last_column_are_refused(network_copy):
+    path = network_copy / "links.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    (network_copy / "nodes.csv").write_text(
+        (network_copy / "nodes.csv").read_text(encoding="utf-8").replace(",source\n", ",lat\n", 1),
+        encoding="utf-8",
+    )
+    lines[2] += ",surplus"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    found = network_problems(network_copy)
+    assert any("nodes.csv:1: lat: column appears more than once" in p for p in found)
+    assert any("links.csv:3: more cells than columns, got ['surplus']" in p for p in found)
+
+
+def test_modes_that_are_not_a_table_are_refused(network_copy):
+    meta = network_copy / "meta.toml"
+    text = meta.read_text(encoding="utf-8")
+    meta.write_text(text[: text.index("[modes.")] + "modes = 5\n", encoding="utf-8")
+    assert any(
+        "modes: must be a table of modes, got 5" in p for p in network_problems(network_copy)
+    )
+
+
+def test_a_scenario_with_a_byte_order_mark_loads_and_bad_bytes_are_named(tmp_path):
+    text = EXAMPLE.read_text(encoding="utf-8").replace('network = "../', f'network = "{ROOT}/')
+    good, bad = tmp_path / "good.toml", tmp_path / "bad.toml"
+    good.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    assert sim.load_scenario(good).name == "example"
+    bad.write_bytes(text.encode().replace(b"# ", b"# \xfe", 1))
+    with pytest.raises(sim.ScenarioError, match=r"bad.toml:1: is not UTF-8 text \(byte 0xfe\)"):
+        sim.load_scenario(bad)
+
+
+def test_errors_cut_long_values_and_show_dates_plainly():
+    text = shown("x" * 10_000_000)
+    assert len(text) < 250 and text.endswith("(10,000,002 characters)")
+
+
+NET = str(ROOT / "networks" / "chongqing_asean")
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["run", str(EXAMPLE), "--set", "services.truck_cq_hanoi.path=[]"], "at least 2 nodes"),
+        (["run", str(EXAMPLE), "--set", "services.truck_cq_hanoi.family=[]"], "must be a string"),
+        (["run", str(EXAMPLE), "--set", "horizon.end=9999-12-31"], "got 9999-12-31"),
+        (["run", str(EXAMPLE), "--set", "demand.scale=1e6"], "must be in (0, 1000]"),
+        (["run", str(EXAMPLE), "--set", "demand.scale=500"], "consignments in the horizon"),
+        (["run", str(EXAMPLE), "--out", "/proc/x"], "/proc/x"),
+        (["run", str(EXAMPLE), "--replications", "1000000000000"], "must be <= 10,000"),
+        (["network", "route", NET, "cq_nanpeng", "hanoi", "--k", "1000000"], "[1, 100]"),
+        (["network", "export", NET, "--geojson", "{tmp}"], "is a folder"),
+        (["network", "export", NET, "--map", "{tmp}/x.txt"], "must end in .png"),
+        (["plot", "{tmp}"], "not a run folder"),
+        (["plot", "{bad_manifest}"], "cannot be read as JSON"),
+    ],
+)
+def test_bad_arguments_exit_2_with_one_clear_error(tmp_path, argv, fragment):
+    import subprocess
+    import sys
+
+    bad = tmp_path / "bad_run"
+    bad.mkdir()
+    (bad / "manifest.json").write_text("{not json", encoding="utf-8")
+    argv = [a.format(tmp=tmp_path, bad_manifest=bad) for a in argv]
+    out = subprocess.run(
+        [sys.executable, "-m", "sim", *argv], capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 2, (out.returncode, out.stderr)
+    assert "Traceback" not in out.stderr and fragment in out.stderr, out.stderr
