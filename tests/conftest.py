@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-# No per-example deadline: on a loaded machine (CI shares its cores) a slow example is not a bug,
-# and hypothesis would report it as a flaky failure.
+# No per-example deadline and no health check about speed or size: on a loaded machine (CI shares
+# its cores) slow generation is not a bug, and hypothesis would fail the suite for it at random.
+# Per-test @settings inherit this profile (it is loaded before the test modules are imported).
+_SLOWNESS = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example]
 settings.register_profile(
-    "corridor", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
+    "corridor", deadline=None, suppress_health_check=_SLOWNESS, print_blob=True
 )
 settings.load_profile("corridor")
 

@@ -111,3 +111,25 @@ def test_bad_arguments_exit_2_with_one_clear_error(tmp_path, argv, fragment):
     )
     assert out.returncode == 2, (out.returncode, out.stderr)
     assert "Traceback" not in out.stderr and fragment in out.stderr, out.stderr
+
+
+def test_a_single_run_folder_is_replaced_whole_and_others_are_refused(tmp_path):
+    import subprocess
+    import sys
+
+    def run(*extra):
+        cmd = [sys.executable, "-m", "sim", "run", str(EXAMPLE), "--out", str(out), *extra]
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+
+    out = tmp_path / "run"
+    assert run().returncode == 0 and (out / "legs.csv").is_file()  # the example logs its legs
+    assert run("--no-events").returncode == 0
+    assert not (out / "legs.csv").exists()  # no file of the first run is left beside the second
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary folder
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me", encoding="utf-8")
+    refused = run()
+    assert refused.returncode == 2 and "not a single run's" in refused.stderr
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "keep me"
+    assert run("--force").returncode == 0 and not (out / "notes.txt").exists()

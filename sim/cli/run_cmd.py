@@ -158,7 +158,7 @@ def _run(args: argparse.Namespace) -> int:
     )
     print(headline(res.kpis()))
     if args.out:
-        write_run(res, args.out, wall_s=wall, fmt=args.table_format)
+        write_run(res, args.out, wall_s=wall, fmt=args.table_format, force=args.force)
         print(
             f"\nwrote {args.out}/ (kpis.json, manifest.json, events and the tables as "
             f"{args.table_format})"
@@ -178,6 +178,11 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     )
     add_experiment_options(p, replications=1, json=False)  # more than 1: means with 95% CIs
     p.add_argument("--out", metavar="DIR", help="write kpis.json, tables, events and manifest here")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace a non-empty --out folder that is not an earlier single run's, whole",
+    )
     p.add_argument("--no-events", action="store_true", help="do not keep the per-consignment log")
     p.add_argument(
         "--table-format",

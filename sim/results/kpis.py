@@ -1,8 +1,9 @@
 """KPIs as pure functions of a run's tables (see :mod:`sim.results.records`).
 
 Names are dotted and stable, with the unit in the last part where there is one (the README's
-list of KPIs). Counts and sums cover the measured period (after the warm-up); ``teu.in_system``
-is the stock at the end of the horizon.
+list of KPIs). Counts and sums cover the measured period (after the warm-up): ``teu.created`` =
+``teu.delivered`` + ``teu.in_system`` (what was created after the warm-up and is still in the
+system at the end); ``teu.in_system.from_warmup`` is the rest of the stock at the end.
 """
 
 from __future__ import annotations
@@ -257,7 +258,8 @@ def compute_kpis(scenario: Scenario, tables: Tables) -> dict[str, float]:
     out = {
         "teu.created": float(cons["teu"][measured].sum()),
         "teu.delivered": float(cons["teu"][measured & delivered].sum()),
-        "teu.in_system": float(cons["teu"][~delivered].sum()),
+        "teu.in_system": float(cons["teu"][measured & ~delivered].sum()),
+        "teu.in_system.from_warmup": float(cons["teu"][~measured & ~delivered].sum()),
         "missed_connections": float(cons["missed_connections"][measured].sum()),
         "rolled": float(cons["rolled"][measured].sum()) if "rolled" in cons else 0.0,
     }

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
+import os
 import platform
+import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
@@ -18,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.errors import SimError
 from sim.fileio import write_json_atomic
 from sim.results.run_result import RunResult
 from sim.results.tables import write_table
@@ -137,17 +142,52 @@ def manifest(res: RunResult, wall_s: float | None = None) -> dict[str, Any]:
 
 
 def write_run(
-    res: RunResult, out: str | Path, wall_s: float | None = None, fmt: str = "csv"
+    res: RunResult,
+    out: str | Path,
+    wall_s: float | None = None,
+    fmt: str = "csv",
+    force: bool = False,
 ) -> Path:
     """Write one run into folder ``out``; return the folder.
 
-    KPIs, every table and the event log (as ``csv`` or ``parquet``), then the manifest, each file
-    atomically: a folder with a manifest is complete.
+    KPIs, every table and the event log (as ``csv`` or ``parquet``), then the manifest. The files
+    are written into a new folder beside ``out``, which then takes its place whole: ``out`` never
+    mixes the files of two runs, and a folder with a manifest is complete. A non-empty ``out``
+    that is not an earlier single run's folder (a replications folder, other files) is refused
+    unless ``force``.
     """
     folder = Path(out)
-    write_json_atomic(folder / "kpis.json", res.kpis())
-    for name, columns in res.tables.items():
-        write_table(columns, folder / f"{name}.{fmt}")
-    write_table(event_log(res), folder / f"events.{fmt}")
-    write_json_atomic(folder / "manifest.json", manifest(res, wall_s))
+    if folder.is_dir() and any(folder.iterdir()) and not force and not _single_run(folder):
+        raise SimError(
+            f"{folder}: holds files that are not a single run's (a replications folder, or "
+            "other files); give a new or empty folder, or --force to replace it whole"
+        )
+    stamp = f"{os.getpid()}-{time.monotonic_ns()}"
+    fresh = folder.parent / f".{folder.name}.new-{stamp}"
+    try:
+        write_json_atomic(fresh / "kpis.json", res.kpis())
+        for name, columns in res.tables.items():
+            write_table(columns, fresh / f"{name}.{fmt}")
+        write_table(event_log(res), fresh / f"events.{fmt}")
+        write_json_atomic(fresh / "manifest.json", manifest(res, wall_s))
+        if folder.exists():
+            old = folder.parent / f".{folder.name}.old-{stamp}"
+            os.replace(folder, old)
+            os.replace(fresh, folder)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(fresh, folder)
+    except OSError as exc:
+        raise SimError(f"{folder}: cannot be written ({exc.strerror or exc})") from None
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
     return folder
+
+
+def _single_run(folder: Path) -> bool:
+    """Whether ``folder`` holds the output of one earlier ``run --out`` (its manifest says so)."""
+    try:
+        found = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(found, dict) and "seed" in found and "experiment" not in found
