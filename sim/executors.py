@@ -15,6 +15,8 @@ import gc
 import json
 import os
 import sys
+import threading
+import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -48,7 +50,9 @@ def executor_for(
         # collector from walking (and copying) everything they inherit.
         gc.collect()
         gc.freeze()
-        pool = ProcessPoolExecutor(max_workers=jobs)
+        pool = ProcessPoolExecutor(
+            max_workers=jobs, initializer=_exit_with_parent, initargs=(os.getpid(),)
+        )
         try:
             yield pool
         finally:
@@ -136,6 +140,21 @@ class RunStore:
     def put(self, key: str, kpis: dict[str, float]) -> None:
         """Keep the KPIs of run ``key`` (atomically)."""
         write_json_atomic(self._path(key), kpis)
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    """In a pool worker: end when the process that started it is gone (killed, say).
+
+    A worker otherwise waits for work for ever once its parent is killed without a chance to
+    shut the pool down; a daemon thread checks every half second whether it was orphaned.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="exit-with-parent").start()
 
 
 def run_tasks(

@@ -249,7 +249,7 @@ def experiment_store(out: str | Path, scenario: Scenario, seed: int, grid: Any) 
     a calibration's or sensitivity analysis's list of points (anything JSON can hold).
     """
     from sim import __version__
-    from sim.results.output import environment, file_hashes
+    from sim.results.output import code_hash, environment, file_hashes
 
     env = environment()
     net = Path(scenario.network.path)
@@ -261,7 +261,7 @@ def experiment_store(out: str | Path, scenario: Scenario, seed: int, grid: Any) 
         "seed": seed,
         "grid": dict(grid) if isinstance(grid, Mapping) else grid,
         "corridor_sim": __version__,
-        "git_revision": env["git_revision"],
+        "code_sha256": code_hash(),  # the package's source as it is, committed or not
     }
     seeding = (
         "replication i runs with numpy SeedSequence(seed).spawn(n)[i].generate_state(1)[0]; "

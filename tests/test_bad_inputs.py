@@ -133,3 +133,60 @@ def test_a_single_run_folder_is_replaced_whole_and_others_are_refused(tmp_path):
     assert refused.returncode == 2 and "not a single run's" in refused.stderr
     assert (out / "notes.txt").read_text(encoding="utf-8") == "keep me"
     assert run("--force").returncode == 0 and not (out / "notes.txt").exists()
+
+
+def test_a_replications_folder_of_other_code_is_not_resumed(tmp_path, monkeypatch):
+    import sim.results.output as output
+
+    sc = sim.load_scenario(EXAMPLE)
+    sim.replicate(sc, n=2, out=tmp_path / "reps", executor="serial")
+    monkeypatch.setattr(output, "code_hash", lambda: "an uncommitted edit")
+    with pytest.raises(sim.SimError, match="holds a different experiment"):
+        sim.replicate(sc, n=2, out=tmp_path / "reps", executor="serial")
+
+
+def test_errors_do_not_print_values_from_a_parent_outside_the_folder(tmp_path):
+    (tmp_path / "private").mkdir()
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "private" / "creds.toml").write_text('db_password = "hunter2"\n', encoding="utf-8")
+    child = tmp_path / "mine" / "s.toml"
+    child.write_text('extends = "../private/creds.toml"\nname = "s"\n', encoding="utf-8")
+    with pytest.raises(sim.ScenarioError) as info:
+        sim.load_scenario(child)
+    text = str(info.value)
+    assert "db_password: unknown key" in text and "hunter2" not in text
+
+
+def test_killing_the_main_process_leaves_no_worker_alive(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    scenario = ROOT / "scenarios" / "baseline_2019.toml"
+    cmd = [sys.executable, "-m", "sim", "run", str(scenario), "--replications", "20", "--jobs", "2"]
+    main = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers: list[int] = []
+    for _ in range(200):  # until the pool has started its workers
+        time.sleep(0.1)
+        ps = subprocess.run(["ps", "-o", "pid=", "--ppid", str(main.pid)], capture_output=True)
+        workers = [int(p) for p in ps.stdout.split()]
+        if len(workers) >= 2:
+            break
+    assert workers, "the pool never started"
+    main.send_signal(signal.SIGKILL)
+    main.wait()
+
+    def alive(pid: int) -> bool:
+        from pathlib import Path
+
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            return False
+        return stat.split(")")[-1].split()[0] != "Z"  # a zombie has ended, waiting to be reaped
+
+    deadline = time.monotonic() + 15
+    while any(alive(p) for p in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(alive(p) for p in workers)

@@ -7,6 +7,7 @@ with a manifest is complete, and an interrupted run never leaves a half-written 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -27,7 +28,7 @@ from sim.fileio import write_json_atomic
 from sim.results.run_result import RunResult
 from sim.results.tables import write_table
 
-__all__ = ["environment", "event_log", "file_hashes", "manifest", "write_run"]
+__all__ = ["code_hash", "environment", "event_log", "file_hashes", "manifest", "write_run"]
 
 _PACKAGES = ("corridor-sim", "simpy", "numpy", "networkx", "matplotlib", "pandas", "pyarrow")
 
@@ -111,6 +112,16 @@ def _versions() -> dict[str, str | None]:
 def file_hashes(paths: Iterable[str]) -> list[dict[str, str]]:
     """``[{"path", "sha256"}]`` of each file."""
     return [{"path": p, "sha256": hashlib.sha256(Path(p).read_bytes()).hexdigest()} for p in paths]
+
+
+@functools.cache
+def code_hash() -> str:
+    """SHA-256 over the package's Python files (path and content): the code that runs."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def environment() -> dict[str, Any]:

@@ -19,8 +19,14 @@ class Checker:
         self.raw, self.problems, self.network = raw, problems, None
 
     def fail(self, key: str, rule: str, value: Any = None) -> None:
-        """Record that ``key`` breaks ``rule`` with ``value``, against the file that set it."""
-        self.problems.append(Problem(self.raw.file_of(key), rule, column=key, value=value))
+        """Record that ``key`` breaks ``rule`` with ``value``, against the file that set it.
+
+        A value from a parent file outside the loaded file's folder is not shown.
+        """
+        file = self.raw.file_of(key)
+        if value is not None and not self.raw.shows(file):
+            value, rule = None, f"{rule} (its value is not shown: the file is outside the folder)"
+        self.problems.append(Problem(file, rule, column=key, value=value))
 
     def read(self, prefix: str, table: Mapping[str, Any], spec: dict) -> dict[str, Any]:
         """Each key of ``spec`` read from ``table`` (None where broken); unknown keys reported."""

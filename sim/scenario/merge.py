@@ -57,6 +57,16 @@ class RawScenario:
             key = key.rpartition(".")[0]
         return self.labels[-1]
 
+    def shows(self, label: str) -> bool:
+        """Whether errors may print values from file ``label``.
+
+        Yes for the loaded file's folder (and below) and ``--set``; no for a parent elsewhere,
+        which may hold what is not the user's to see.
+        """
+        if label not in self.labels:
+            return True
+        return self.files[self.labels.index(label)].is_relative_to(self.files[-1].parent)
+
 
 def did_you_mean(name: object, known: Iterable[str]) -> str:
     """A `` (did you mean 'x'?)`` hint for an unknown ``name``, or an empty string."""
