@@ -84,7 +84,7 @@ NET = str(ROOT / "networks" / "chongqing_asean")
 @pytest.mark.parametrize(
     ("argv", "fragment"),
     [
-        (["run", str(EXAMPLE), "--set", "services.truck_cq_hanoi.path=[]"], "at least 2 nodes"),
+        (["run", str(EXAMPLE), "--set", "services.truck_cq_hanoi.path=[]"], "2 to 100 nodes"),
         (["run", str(EXAMPLE), "--set", "services.truck_cq_hanoi.family=[]"], "must be a string"),
         (["run", str(EXAMPLE), "--set", "horizon.end=9999-12-31"], "got 9999-12-31"),
         (["run", str(EXAMPLE), "--set", "demand.scale=1e6"], "must be in (0, 1000]"),

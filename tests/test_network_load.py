@@ -108,7 +108,7 @@ def test_four_faults_reported_together_with_file_and_line(network_copy):
     assert ("links.csv", 2, "id", "duplicate id") in found
     assert ("links.csv", 3, "id", "duplicate id") in found
     assert ("links.csv", sea_line, "to", "unknown node") in found
-    assert ("links.csv", 6, "distance_km", "must be > 0") in found
+    assert ("links.csv", 6, "distance_km", "must be in (0, 50000]") in found
     assert ("links.csv", 7, "source", "is required") in found
     assert len(info.value.problems) == 5
 
@@ -125,7 +125,7 @@ def test_cli_check_exits_2_naming_all_four_faults_without_traceback(network_copy
     for fragment in (
         "links.csv:2: id: duplicate id",
         f"links.csv:{sea_line}: to: unknown node",
-        "links.csv:6: distance_km: must be > 0",
+        "links.csv:6: distance_km: must be in (0, 50000]",
         "links.csv:7: source: is required",
     ):
         assert fragment in out.stderr
@@ -151,7 +151,8 @@ def _edit(folder: Path, file: str, index: int, **changes: str) -> int:
         ("links.csv", {"time_h": "inf"}, "time_h", "finite"),
         ("links.csv", {"cost_cny_per_teu": "nan"}, "cost_cny_per_teu", "finite"),
         ("links.csv", {"mode": "air"}, "mode", "must be one of"),
-        ("links.csv", {"time_h": "0"}, "time_h", "must be > 0"),
+        ("links.csv", {"time_h": "0"}, "time_h", "must be in (0, 8760]"),
+        ("nodes.csv", {"handling_h": "999999999999"}, "handling_h", "[0, 8760]"),
         ("links.csv", {"time_h": "0.5"}, "time_h", "implied speed"),
         ("links.csv", {"time_cv": "2"}, "time_cv", "[0, 1]"),
         ("links.csv", {"gauge_mm": "1520"}, "gauge_mm", "must be one of"),

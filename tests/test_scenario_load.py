@@ -261,7 +261,7 @@ def test_truck_path_along_a_rail_only_pair_is_reported(tmp_path):
         ),
         ("[services.rail_sea_cq]\ncutoff_h = 1e300", "services.rail_sea_cq.cutoff_h", "a year"),
         ("[services.rail_sea_cq]\nfamily = []", "services.rail_sea_cq.family", "a string"),
-        ("[services.rail_sea_cq]\npath = []", "services.rail_sea_cq.path", "at least 2"),
+        ("[services.rail_sea_cq]\npath = []", "services.rail_sea_cq.path", "2 to 100"),
         ("[demand.flows.cq_sg]\nsize_teu = [1e-6]", "demand.flows.cq_sg.size_teu", "[0.1, 1000]"),
         ("[demand.flows.cq_sg]\nteu_per_year = 1e300", "demand.flows.cq_sg.teu_per_year", "TEU"),
         ("[demand.flows.cq_sg]\nsize_p = [0.5, 0.6]", "demand.flows.cq_sg.size_p", "sum to 1"),

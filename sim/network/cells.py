@@ -25,7 +25,7 @@ UNREADABLE = (
     "column appears more than once",
 )
 
-ID = re.compile(r"^[a-z][a-z0-9_]*$")
+ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")  # at most 64 characters
 COUNTRY = re.compile(r"^[A-Z]{2}(-[A-Z]{2})?$")
 GAUGES = ("1435", "1000", "1435/1000")
 

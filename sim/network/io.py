@@ -54,10 +54,12 @@ _LINK_OPTIONAL = ("reverse_time_h",)
 
 def _read_nodes(path: Path, problems: list[Problem]) -> list[tuple[int, Node]]:
     nodes = []
-    positive, non_negative = (lambda x: x > 0), (lambda x: x >= 0)
+    hours = {"check": lambda x: 0 <= x <= 8760, "rule": "must be in [0, 8760] h", "required": False}
+    positive_hours = {**hours, "check": lambda x: 0 < x <= 8760, "rule": "must be in (0, 8760] h"}
     for line, row in read_rows(path, _NODE_COLUMNS, problems):
         c = Cells(str(path), line, row, problems)
-        count = {"check": lambda x: x >= 1, "rule": "must be >= 1", "required": False}
+        count = {"check": lambda x: 1 <= x <= 10_000, "rule": "must be in [1, 10000]"}
+        count |= {"required": False}
         node = Node(
             id=c.text("id", pattern=ID),
             name=c.text("name"),
@@ -69,15 +71,15 @@ def _read_nodes(path: Path, problems: list[Problem]) -> list[tuple[int, Node]]:
             lanes=c.number("lanes", integer=True, **count),
             tracks=c.number("tracks", integer=True, **count),
             berths=c.number("berths", integer=True, **count),
-            handling_h=c.number("handling_h", non_negative, "must be >= 0", required=False),
-            clearance_h=c.number("clearance_h", positive, "must be > 0", required=False),
+            handling_h=c.number("handling_h", **hours),
+            clearance_h=c.number("clearance_h", **positive_hours),
             clearance_cv=c.number(
                 "clearance_cv", lambda x: 0 <= x <= 3, "must be in [0, 3]", required=False
             ),
             inspection_share=c.number(
                 "inspection_share", lambda x: 0 <= x <= 1, "must be in [0, 1]", required=False
             ),
-            inspection_h=c.number("inspection_h", non_negative, "must be >= 0", required=False),
+            inspection_h=c.number("inspection_h", **hours),
             opening_hours=c.opening_hours(),
             source=c.source(),
         )
@@ -92,7 +94,7 @@ def _read_links(
     for line, row in read_rows(path, _LINK_COLUMNS, problems, optional=_LINK_OPTIONAL):
         c = Cells(str(path), line, row, problems)
         mode = c.choice("mode", LINK_MODES)
-        distance_km = c.number("distance_km", lambda x: x > 0, "must be > 0")
+        distance_km = c.number("distance_km", lambda x: 0 < x <= 50_000, "must be in (0, 50000]")
         gauge = c.text("gauge_mm", required=False)
         if gauge and gauge not in GAUGES:
             problems.append(
@@ -102,7 +104,9 @@ def _read_links(
             problems.append(
                 Problem(str(path), "only rail links have a gauge", line, "gauge_mm", gauge)
             )
-        cost = c.number("cost_cny_per_teu", lambda x: x >= 0, "must be >= 0", required=False)
+        cost = c.number(
+            "cost_cny_per_teu", lambda x: 0 <= x <= 1e7, "must be in [0, 1e7]", required=False
+        )
         spec = modes.get(mode)
         if cost is None and spec is not None and distance_km is not None:
             cost = spec.cost_cny_per_teu_km * distance_km
@@ -116,7 +120,8 @@ def _read_links(
                     to_id=c.text("to"),
                     mode=mode,
                     distance_km=distance_km or 0.0,
-                    time_h=c.number("time_h", lambda x: x > 0, "must be > 0") or 0.0,
+                    time_h=c.number("time_h", lambda x: 0 < x <= 8760, "must be in (0, 8760]")
+                    or 0.0,
                     time_cv=c.number(
                         "time_cv", lambda x: 0 <= x <= 1, "must be in [0, 1]", required=False
                     )
@@ -125,7 +130,10 @@ def _read_links(
                     co2_kg_per_teu=co2,
                     gauge_mm=gauge or None,
                     reverse_time_h=c.number(
-                        "reverse_time_h", lambda x: x > 0, "must be > 0", required=False
+                        "reverse_time_h",
+                        lambda x: 0 < x <= 8760,
+                        "must be in (0, 8760]",
+                        required=False,
                     ),
                     source=c.source(),
                 ),

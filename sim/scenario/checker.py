@@ -54,7 +54,8 @@ class Checker:
         """(id, dotted key, values read by ``spec``) of each entry of a table of tables."""
         for entry_id, entry in table.items():
             if not sp.ID.match(entry_id):
-                self.fail(f"{key}.{entry_id}", "id must match [a-z][a-z0-9_]*", entry_id)
+                rule = "id must match [a-z][a-z0-9_]*, at most 64 characters"
+                self.fail(f"{key}.{entry_id}", rule, entry_id)
             if not isinstance(entry, dict):
                 self.fail(f"{key}.{entry_id}", "must be a table", entry)
             else:

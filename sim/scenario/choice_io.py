@@ -41,7 +41,7 @@ def _markets(
     for name, members in table.items():
         key = f"choice.markets.{name}"
         if not sp.ID.match(name):
-            c.fail(key, "id must match [a-z][a-z0-9_]*", name)
+            c.fail(key, "id must match [a-z][a-z0-9_]*, at most 64 characters", name)
         if not is_kind("strs", members) or len(members) < 2:
             c.fail(key, "must list two or more flows (the alternatives)", members)
             continue

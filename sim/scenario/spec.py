@@ -15,7 +15,7 @@ from sim.scenario.merge import at_least, one_of, within
 
 #: Node kinds that get a :class:`~sim.scenario.schema.Facility` in every scenario.
 FACILITY_KINDS = ("border_post", "rail_terminal", "road_terminal", "seaport", "river_port", "lock")
-ID = re.compile(r"^[a-z][a-z0-9_]*$")
+ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")  # at most 64 characters
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 POS, NONNEG, ONE = at_least(0, strict=True), at_least(0), at_least(1)
 # Upper bounds: no input may be so large that a run is meaningless or never ends.
@@ -45,7 +45,7 @@ HORIZON |= {"warmup_days": ("float", 0.0, NONNEG)}
 DEMAND = {"scale": ("float", 1.0, SCALE), "flows": ("table", {}, None)}
 DEMAND |= {"chain_scale": ("table", {}, None)}
 CHAIN_SCALE = {k: ("float", 1.0, SCALE) for k in sc.CHAIN_FAMILIES}
-PATH = (lambda p: len(p) >= 2, "must list at least 2 nodes")
+PATH = (lambda p: 2 <= len(p) <= 100, "must list 2 to 100 nodes")
 DAYS = (lambda ds: ds and set(ds) <= set(WEEKDAYS), f"must be weekdays {', '.join(WEEKDAYS)}")
 SERVICE = {"family": ("str", REQ, one_of(*sc.SERVICE_FAMILIES)), "path": ("strs", REQ, PATH)}
 SERVICE |= {"vehicle": ("str", REQ, one_of(*sc.VEHICLE_MODES))}
