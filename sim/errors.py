@@ -51,7 +51,7 @@ class Problem:
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
-        key = f" {self.column}:" if self.column else ""
+        key = f" {_cut(self.column)}:" if self.column else ""
         got = "" if self.value is None else f", got {shown(self.value)}"
         return f"{where}:{key} {_cut(self.rule)}{got}"
 

@@ -190,3 +190,47 @@ def test_killing_the_main_process_leaves_no_worker_alive(tmp_path):
     while any(alive(p) for p in workers) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not any(alive(p) for p in workers)
+
+
+def test_plots_refuse_a_run_whose_scenario_changed_since(tmp_path):
+    import shutil
+
+    scenario = tmp_path / "s.toml"
+    shutil.copy(EXAMPLE, scenario)
+    text = scenario.read_text(encoding="utf-8")
+    scenario.write_text(text.replace('"../networks/', f'"{ROOT}/networks/'), encoding="utf-8")
+    res = sim.run(sim.load_scenario(scenario), seed=1)
+    from sim.results.output import write_run
+
+    write_run(res, tmp_path / "run")
+    from sim.results.load import load_run
+
+    assert load_run(tmp_path / "run").seed == 1
+    scenario.write_text(scenario.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    with pytest.raises(sim.SimError, match="changed since the run"):
+        load_run(tmp_path / "run")
+
+
+@pytest.mark.parametrize(
+    ("what", "rule"),
+    [("per_day", "[1, 1440]"), ("path", "2 to 100 nodes"), ("id", "at most 64 characters")],
+)
+def test_huge_counts_lists_and_ids_are_refused(what, rule):
+    overrides = {
+        "per_day": {"services.truck_cq_hanoi.per_day": 1_000_000_000},
+        "path": {"services.truck_cq_hanoi.path": ["cq_nanpeng", "nanning"] * 500},
+        "id": {"services." + "x" * 10_000_000: {"family": "road"}},  # a 10 MB id
+    }[what]
+    with pytest.raises(sim.ScenarioError) as info:
+        sim.load_scenario(EXAMPLE, overrides=overrides)
+    text = str(info.value)
+    assert rule in text and len(text) < 5_000
+
+
+def test_a_tiny_wait_with_a_minimum_load_neither_hangs_nor_grows():
+    over = {
+        "services.truck_cq_hanoi.max_wait_h": 1e-4,
+        "services.truck_cq_hanoi.min_load_share": 0.9,
+    }
+    k = sim.run(sim.load_scenario(EXAMPLE, overrides=over), seed=1).kpis()
+    assert k["departures.road"] > 0

@@ -21,6 +21,7 @@ def load_run(folder: str | Path) -> RunResult:
     SimError
         If the folder is not a complete run folder (no manifest, a missing table).
     """
+    from sim.results.output import file_hashes
     from sim.scenario import load_scenario
 
     folder = Path(folder)
@@ -35,7 +36,23 @@ def load_run(folder: str | Path) -> RunResult:
             f"{folder}: holds replications' KPIs only; plots need one run's tables "
             "(corridor-sim run SCENARIO --out DIR)"
         )
-    scenario = load_scenario(manifest["files"][-1]["path"], overrides=manifest.get("overrides"))
+    files = manifest["files"]
+    if (
+        not isinstance(files, list)
+        or not files
+        or not all(isinstance(f, dict) and {"path", "sha256"} <= f.keys() for f in files)
+    ):
+        raise SimError(f"{path}: files must list the scenario files and their sha256")
+    for entry in files:
+        if not Path(entry["path"]).is_file():
+            raise SimError(f"{entry['path']}: the run's scenario file is gone (see {path})")
+    for entry, now in zip(files, file_hashes([f["path"] for f in files]), strict=True):
+        if now["sha256"] != entry["sha256"]:
+            raise SimError(
+                f"{entry['path']}: changed since the run in {folder} (its SHA-256 differs from "
+                "the manifest's): run it again, or restore the file"
+            )
+    scenario = load_scenario(files[-1]["path"], overrides=manifest.get("overrides"))
     tables = {}
     for name in TABLE_COLUMNS:
         found = [
