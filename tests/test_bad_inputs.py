@@ -89,6 +89,14 @@ NET = str(ROOT / "networks" / "chongqing_asean")
         (["run", str(EXAMPLE), "--set", "horizon.end=9999-12-31"], "got 9999-12-31"),
         (["run", str(EXAMPLE), "--set", "demand.scale=1e6"], "must be in (0, 1000]"),
         (["run", str(EXAMPLE), "--set", "demand.scale=500"], "consignments in the horizon"),
+        (
+            [
+                *("run", str(EXAMPLE), "--set", "horizon.end=2060-01-01"),
+                *("--set", "demand.scale=0.01", "--set", "services.truck_cq_hanoi.per_day=1440"),
+                *("--set", "services.truck_cq_hanoi.dispatch='timetable'"),
+            ],
+            "timetable departures",
+        ),
         (["run", str(EXAMPLE), "--out", "/proc/x"], "/proc/x"),
         (["run", str(EXAMPLE), "--replications", "1000000000000"], "must be <= 10,000"),
         (["network", "route", NET, "cq_nanpeng", "hanoi", "--k", "1000000"], "[1, 100]"),
@@ -234,3 +242,22 @@ def test_a_tiny_wait_with_a_minimum_load_neither_hangs_nor_grows():
     }
     k = sim.run(sim.load_scenario(EXAMPLE, overrides=over), seed=1).kpis()
     assert k["departures.road"] > 0
+
+
+def test_more_jobs_than_cores_runs_on_the_cores_with_a_note():
+    import subprocess
+    import sys
+
+    cmd = [
+        sys.executable,
+        "-m",
+        "sim",
+        "run",
+        str(EXAMPLE),
+        "--replications",
+        "2",
+        "--jobs",
+        "1000",
+    ]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0 and "note: --jobs 1000 is more than the" in out.stderr

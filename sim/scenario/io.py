@@ -196,12 +196,17 @@ def _random_disruption(c: Checker, key: str, v: dict) -> sc.RandomDisruption:
 
 
 def _check_size(
-    c: Checker, horizon: sc.Horizon, flows: Mapping[str, sc.Flow], facilities: Mapping
+    c: Checker,
+    horizon: sc.Horizon,
+    flows: Mapping[str, sc.Flow],
+    facilities: Mapping,
+    services: Mapping[str, sc.Service],
 ) -> None:
     """Refuse, before it starts, a run too big for memory.
 
     A run may make at most :data:`~sim.scenario.spec.MAX_CONSIGNMENTS` consignments, and as many
-    arrivals of the facilities' other traffic (memory grows with both).
+    arrivals of the facilities' other traffic and as many timetable slots (memory grows with
+    each).
     """
     years = horizon.length_h / 8760.0
     made = years * sum(
@@ -224,6 +229,16 @@ def _check_size(
             f"make ({sp.MAX_CONSIGNMENTS:,}): raise background_batch or lower background_per_day"
         )
         c.fail("facilities", rule)
+    days = horizon.length_h / 24.0
+    slots = days * sum(
+        len(s.days) / 7 * len(s.times_h) for s in services.values() if s.dispatch == "timetable"
+    )
+    if slots > sp.MAX_CONSIGNMENTS:
+        rule = (
+            f"about {slots:,.0f} timetable departures in the horizon, more than a run may make "
+            f"({sp.MAX_CONSIGNMENTS:,}): fewer times or per_day, or a shorter horizon"
+        )
+        c.fail("services", rule)
 
 
 def _horizon(c: Checker, table: dict[str, Any]) -> sc.Horizon | None:
@@ -313,7 +328,7 @@ def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) 
     )
     randoms = tuple(_random_disruption(c, key, v) for _, key, v in entries)
     if not c.problems and horizon is not None:
-        _check_size(c, horizon, flows, facilities)
+        _check_size(c, horizon, flows, facilities, services)
     if c.problems:
         raise ScenarioError(c.problems)
     parts = {
