@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import dataclasses
 import io
 import os
 import random
@@ -37,6 +38,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from sim.network.schema import Link, Node
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "scenarios" / "example.toml"
@@ -75,21 +78,10 @@ VALUES = [
 BAD_NUMBERS = {"1e300", "-1e300", "nan", "inf", "-inf", "[1e300]"}
 #: The network columns that hold numbers (a huge or non-finite one must be refused).
 NUMBER_COLUMNS = {
-    "lat",
-    "lon",
-    "lanes",
-    "tracks",
-    "berths",
-    "handling_h",
-    "clearance_h",
-    "clearance_cv",
-    "inspection_share",
-    "inspection_h",
-    "distance_km",
-    "time_h",
-    "time_cv",
-    "cost_cny_per_teu",
-    "reverse_time_h",
+    f.name
+    for cls in (Node, Link)
+    for f in dataclasses.fields(cls)
+    if str(f.type).startswith(("float", "int"))
 }
 #: Values a mutation puts in a network CSV cell.
 CELLS = [
@@ -132,6 +124,23 @@ def _keys(table: dict[str, Any], prefix: str = "") -> Iterator[str]:
             yield from _keys(v, f"{prefix}{k}.")
 
 
+#: What can happen to a file's bytes: a spreadsheet's byte-order mark, Windows line ends, a byte
+#: that is not UTF-8, a NUL, a file cut short.
+BYTE_MUTATIONS = ("bom", "crlf", "byte", "nul", "cut")
+
+
+def mutate_bytes(data: bytes, how: str, rng: random.Random) -> bytes:
+    """``data`` after one of :data:`BYTE_MUTATIONS`."""
+    if how == "bom":
+        return b"\xef\xbb\xbf" + data
+    if how == "crlf":
+        return data.replace(b"\n", b"\r\n")
+    at = rng.randrange(len(data))
+    if how == "cut":
+        return data[:at]
+    return data[:at] + (b"\xff" if how == "byte" else b"\x00") + data[at:]
+
+
 def scenario_cases(n: int, rng: random.Random, folder: Path) -> Iterator[Case]:
     """``n`` mutations of scenarios/example.toml: a key's value, the file's bytes, its extends."""
     text = SCENARIO.read_text(encoding="utf-8").replace(
@@ -148,16 +157,9 @@ def scenario_cases(n: int, rng: random.Random, folder: Path) -> Iterator[Case]:
             yield Case("scenario", f"--set {key}={value[:40]}", argv, value in BAD_NUMBERS)
             continue
         data = text.encode()
-        how = rng.choice(["bom", "crlf", "byte", "nul", "cut", "twice", "extends", "unknown"])
-        if how == "bom":
-            data = b"\xef\xbb\xbf" + data
-        elif how == "crlf":
-            data = data.replace(b"\n", b"\r\n")
-        elif how in ("byte", "nul"):
-            at = rng.randrange(len(data))
-            data = data[:at] + (b"\xff" if how == "byte" else b"\x00") + data[at:]
-        elif how == "cut":
-            data = data[: rng.randrange(len(data))]
+        how = rng.choice([*BYTE_MUTATIONS, "twice", "extends", "unknown"])
+        if how in BYTE_MUTATIONS:
+            data = mutate_bytes(data, how, rng)
         elif how == "twice":
             data = data + b"\n[horizon]\nstart = 2019-01-01\n"
         elif how == "extends":
@@ -199,17 +201,10 @@ def network_cases(n: int, rng: random.Random, folder: Path) -> Iterator[Case]:
             )
             path.write_text("\n".join(lines), encoding="utf-8", newline="")
         else:
-            how = rng.choice(["bom", "crlf", "byte", "nul", "cut", "header", "extra", "meta"])
+            how = rng.choice([*BYTE_MUTATIONS, "header", "extra", "meta"])
             what, bad = f"{name}: {how}", False
-            if how == "bom":
-                data = b"\xef\xbb\xbf" + data
-            elif how == "crlf":
-                data = data.replace(b"\n", b"\r\n")
-            elif how in ("byte", "nul"):
-                at = rng.randrange(len(data))
-                data = data[:at] + (b"\xff" if how == "byte" else b"\x00") + data[at:]
-            elif how == "cut":
-                data = data[: rng.randrange(len(data))]
+            if how in BYTE_MUTATIONS:
+                data = mutate_bytes(data, how, rng)
             elif how == "header":
                 data = data.replace(b",", b",id,", 1)
             elif how == "extra":
