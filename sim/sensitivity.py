@@ -25,8 +25,8 @@ import numpy as np
 from sim.errors import Problem, ScenarioError, SimError
 from sim.scenario import Scenario, load_scenario
 from sim.scenario.merge import did_you_mean
-from sim.scenario.spec import ID
 from sim.sweeps import run_points
+from sim.textio import ID
 
 __all__ = ["INDICES", "Factor", "SensitivityResult", "load_factors", "sensitivity"]
 

@@ -1,6 +1,7 @@
 """Reading what users type, shared by the network and the scenario readers.
 
-One parser for clock times (``"08:00"``, ``"08:00-17:00"``) and one way to read a text file: UTF-8,
+One parser for clock times (``"08:00"``, ``"08:00-17:00"``), one rule for ids, and one way to read
+a text file: UTF-8,
 with or without the byte-order mark a spreadsheet writes, no NUL bytes. Each failure is a
 :class:`~sim.errors.Problem` naming the file and, where it can, the line.
 """
@@ -13,9 +14,11 @@ from typing import Any
 
 from sim.errors import Problem
 
-__all__ = ["clock_hours", "read_text"]
+__all__ = ["ID", "clock_hours", "read_text"]
 
 _CLOCK = re.compile(r"(\d{2}):([0-5]\d)")
+#: An id (of a node, link, service, flow, ...): lower case, digits and _, at most 64 characters.
+ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
 
 def clock_hours(text: str, span: bool = False) -> Any:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import Problem
-from sim.textio import clock_hours, read_text
+from sim.textio import ID, clock_hours, read_text
 
 __all__ = ["COUNTRY", "GAUGES", "ID", "UNREADABLE", "Cells", "read_rows"]
 
@@ -25,7 +25,6 @@ UNREADABLE = (
     "column appears more than once",
 )
 
-ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")  # at most 64 characters
 COUNTRY = re.compile(r"^[A-Z]{2}(-[A-Z]{2})?$")
 GAUGES = ("1435", "1000", "1435/1000")
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from sim.errors import Problem
 from sim.scenario import merge as mg
-from sim.scenario import spec as sp
+from sim.textio import ID
 
 __all__ = ["Checker"]
 
@@ -53,7 +53,7 @@ class Checker:
     def entries(self, key: str, table: dict[str, Any], spec: dict) -> Iterator[tuple]:
         """(id, dotted key, values read by ``spec``) of each entry of a table of tables."""
         for entry_id, entry in table.items():
-            if not sp.ID.match(entry_id):
+            if not ID.match(entry_id):
                 rule = "id must match [a-z][a-z0-9_]*, at most 64 characters"
                 self.fail(f"{key}.{entry_id}", rule, entry_id)
             if not isinstance(entry, dict):

@@ -9,6 +9,7 @@ from sim.scenario import schema as sc
 from sim.scenario import spec as sp
 from sim.scenario.checker import Checker
 from sim.scenario.merge import is_kind
+from sim.textio import ID
 
 __all__ = ["read_choice"]
 
@@ -40,7 +41,7 @@ def _markets(
     seen: dict[str, str] = {}
     for name, members in table.items():
         key = f"choice.markets.{name}"
-        if not sp.ID.match(name):
+        if not ID.match(name):
             c.fail(key, "id must match [a-z][a-z0-9_]*, at most 64 characters", name)
         if not is_kind("strs", members) or len(members) < 2:
             c.fail(key, "must list two or more flows (the alternatives)", members)

@@ -6,8 +6,6 @@ the sentence a user reads when it fails. :mod:`sim.scenario.io` reads the files 
 
 from __future__ import annotations
 
-import re
-
 from sim.scenario import merge as mg
 from sim.scenario import schema as sc
 from sim.scenario.merge import REQUIRED as REQ
@@ -15,7 +13,6 @@ from sim.scenario.merge import at_least, one_of, within
 
 #: Node kinds that get a :class:`~sim.scenario.schema.Facility` in every scenario.
 FACILITY_KINDS = ("border_post", "rail_terminal", "road_terminal", "seaport", "river_port", "lock")
-ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")  # at most 64 characters
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 POS, NONNEG, ONE = at_least(0, strict=True), at_least(0), at_least(1)
 # Upper bounds: no input may be so large that a run is meaningless or never ends.
