@@ -7,7 +7,8 @@ Run from the repository root (2 cores: about 10 minutes for the full run)::
     python benchmarks/fuzz_inputs.py --scenarios 50 --networks 20 --seed 3
 
 Each case runs ``corridor-sim`` in a forked process with ``--no-events``, a wall-clock budget and
-an address-space limit. Outcomes:
+an address-space limit (4 GB: a legitimate run of a few hundred thousand consignments reserves
+more address space than it uses). Outcomes:
 
 - ``ok``: exit 0, and no non-finite or out-of-range number was put in;
 - ``refused``: exit 2, one error on stderr, no traceback (what a bad input must give);
@@ -352,7 +353,7 @@ def run_case(case: Case, timeout_s: float, memory_bytes: int) -> tuple[str, str]
 
 
 def fuzz(
-    scenarios: int, networks: int, seed: int, timeout_s: float = 60.0, memory_gb: float = 2.0
+    scenarios: int, networks: int, seed: int, timeout_s: float = 60.0, memory_gb: float = 4.0
 ) -> tuple[collections.Counter, list[tuple[Case, str, str]]]:
     """Run every case; return the counts by (kind, outcome) and the cases that went wrong."""
     rng = random.Random(seed)

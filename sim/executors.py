@@ -50,9 +50,7 @@ def executor_for(
         # collector from walking (and copying) everything they inherit.
         gc.collect()
         gc.freeze()
-        pool = ProcessPoolExecutor(
-            max_workers=jobs, initializer=_exit_with_parent, initargs=(os.getpid(),)
-        )
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_exit_with_parent)
         try:
             yield pool
         finally:
@@ -142,12 +140,14 @@ class RunStore:
         write_json_atomic(self._path(key), kpis)
 
 
-def _exit_with_parent(parent_pid: int) -> None:
+def _exit_with_parent() -> None:
     """In a pool worker: end when the process that started it is gone (killed, say).
 
     A worker otherwise waits for work for ever once its parent is killed without a chance to
-    shut the pool down; a daemon thread checks every half second whether it was orphaned.
+    shut the pool down; a daemon thread checks every half second whether it was orphaned. The
+    parent is whatever started the worker (the main process, or a fork server that ends with it).
     """
+    parent_pid = os.getppid()
 
     def watch() -> None:
         while os.getppid() == parent_pid:

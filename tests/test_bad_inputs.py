@@ -74,8 +74,42 @@ def test_a_scenario_with_a_byte_order_mark_loads_and_bad_bytes_are_named(tmp_pat
 
 
 def test_errors_cut_long_values_and_show_dates_plainly():
+    import datetime
+
     text = shown("x" * 10_000_000)
     assert len(text) < 250 and text.endswith("(10,000,002 characters)")
+    assert shown(datetime.date(9999, 12, 31)) == "9999-12-31"
+
+
+def test_the_size_check_sees_a_season_packed_into_a_short_horizon():
+    # 3 million TEU a year, all of it in February, over a February horizon: about 3 million
+    # consignments of 1 TEU, though a year's even spread would put 230,000 in the month.
+    over = {
+        "horizon.start": __import__("datetime").date(2019, 2, 1),
+        "horizon.end": __import__("datetime").date(2019, 3, 1),
+        "horizon.warmup_days": 0.0,
+        "demand.flows.cq_hanoi_road.teu_per_year": 3_000_000.0,
+        "demand.flows.cq_hanoi_road.size_teu": [1.0],
+        "demand.flows.cq_hanoi_road.seasonality": [0.0, 1.0] + [0.0] * 10,
+    }
+    with pytest.raises(sim.ScenarioError, match="consignments in the horizon"):
+        sim.load_scenario(EXAMPLE, overrides=over)
+
+
+def test_trailing_blank_cells_from_a_spreadsheet_are_fine(network_copy):
+    path = network_copy / "links.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[2] += ",,"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    assert len(sim.load_network(network_copy).links) == 67
+
+
+@pytest.mark.parametrize("hours", ["08:00--17:00", "-08:00-17:00", "08:00-17:00-"])
+def test_malformed_opening_hours_are_refused(network_copy, hours):
+    path = network_copy / "nodes.csv"
+    text = path.read_text(encoding="utf-8").replace("08:00-17:00", hours, 1)
+    path.write_text(text, encoding="utf-8")
+    assert any("opening_hours: must be HH:MM-HH:MM" in p for p in network_problems(network_copy))
 
 
 NET = str(ROOT / "networks" / "chongqing_asean")
@@ -98,6 +132,7 @@ NET = str(ROOT / "networks" / "chongqing_asean")
             "timetable departures",
         ),
         (["run", str(EXAMPLE), "--out", "/proc/x"], "/proc/x"),
+        (["run", str(EXAMPLE), "--out", ".", "--force"], "the current folder"),
         (["run", str(EXAMPLE), "--replications", "1000000000000"], "must be <= 10,000"),
         (["network", "route", NET, "cq_nanpeng", "hanoi", "--k", "1000000"], "[1, 100]"),
         (["network", "export", NET, "--geojson", "{tmp}"], "is a folder"),

@@ -66,10 +66,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like
         return 0
     except OSError as exc:  # a path given on the command line cannot be read or written
-        if args.debug:
-            raise
-        where = f"{exc.filename}: " if exc.filename else ""
-        print(f"corridor-sim: error:\n{where}{exc.strerror or exc}", file=sys.stderr)
+        if args.debug or not exc.filename:
+            raise  # not about a file: a bug or the machine, keep the traceback
+        print(f"corridor-sim: error:\n{exc.filename}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     except (KeyboardInterrupt, BrokenExecutor) as exc:  # Ctrl-C, or a worker killed
         out = getattr(args, "out", None)

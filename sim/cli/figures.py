@@ -12,7 +12,7 @@ __all__ = ["save_figure"]
 
 
 #: The figure formats a file name may ask for.
-FIGURE_FORMATS = ("png", "svg", "pdf")
+FIGURE_FORMATS = ("png", "svg", "pdf", "jpg", "jpeg", "eps", "tif", "tiff")
 
 
 def save_figure(ax: Any, path: str, dpi: int = 150) -> None:

@@ -102,8 +102,9 @@ def headline(kpis: dict[str, float]) -> str:
             _border_rows(kpis),
             digits=[0, 0, 1, 1, 2, 0],
         ),
-        f"TEU created {kpis['teu.created']:,.0f}, delivered {kpis['teu.delivered']:,.0f}, "
-        f"in the system at the end {kpis['teu.in_system']:,.0f}; "
+        f"TEU created after the warm-up {kpis['teu.created']:,.0f}: delivered "
+        f"{kpis['teu.delivered']:,.0f}, in the system at the end {kpis['teu.in_system']:,.0f} "
+        f"(and {kpis.get('teu.in_system.from_warmup', 0.0):,.0f} from the warm-up); "
         f"missed connections {kpis['missed_connections']:,.0f}, "
         f"left behind by a full vehicle {kpis['rolled']:,.0f} times",
     ]
@@ -139,7 +140,7 @@ def _replicated(args: argparse.Namespace, scenario: Any) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from sim.experiments import run
-    from sim.results.output import write_run
+    from sim.results.output import check_run_folder, write_run
 
     overrides: dict[str, Any] = parse_set_options(args.set or [])
     scenario = load_scenario(args.scenario, overrides=overrides)
@@ -147,6 +148,8 @@ def _run(args: argparse.Namespace) -> int:
         raise SimError(f"--out {args.out}: exists and is not a folder")
     if args.replications > 1:
         return _replicated(args, scenario)
+    if args.out:
+        check_run_folder(args.out, args.force)  # before the run, not after it
     seed = scenario.seed if args.seed is None else args.seed
     start = time.perf_counter()
     res = run(scenario, seed, log_events=False if args.no_events else None)
@@ -181,7 +184,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--force",
         action="store_true",
-        help="replace a non-empty --out folder that is not an earlier single run's, whole",
+        help="one run: replace a non-empty --out folder that is not an earlier single run's",
     )
     p.add_argument("--no-events", action="store_true", help="do not keep the per-consignment log")
     p.add_argument(

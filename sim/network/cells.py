@@ -133,9 +133,10 @@ def read_rows(
     if missing or twice:
         return
     for row in reader:
-        if None in row:  # cells past the last column
+        extra = [c for c in row.pop(None, []) if c.strip()]  # a spreadsheet's blanks are fine
+        if extra:  # cells past the last column
             problems.append(
-                Problem(str(path), "more cells than columns", reader.line_num, value=row[None])
+                Problem(str(path), "more cells than columns", reader.line_num, value=extra)
             )
             continue
         yield reader.line_num, row

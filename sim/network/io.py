@@ -183,12 +183,9 @@ def _read_meta(path: Path, problems: list[Problem]) -> tuple[dict[str, Any], dic
         values = {}
         for key in _MODE_KEYS:
             v = table.get(key)
-            if isinstance(v, bool) or not isinstance(v, int | float) or not 0 <= v < 1e12:
-                problems.append(
-                    Problem(
-                        file, "must be a number in [0, 1e12)", column=f"modes.{mode}.{key}", value=v
-                    )
-                )
+            if isinstance(v, bool) or not isinstance(v, int | float) or not 0 <= v <= 1e4:
+                rule, column = "must be a number in [0, 10000]", f"modes.{mode}.{key}"
+                problems.append(Problem(file, rule, column=column, value=v))
             values[key] = float(v) if isinstance(v, int | float) else 0.0
         src = table.get("source")
         if not isinstance(src, str) or not ("http" in src or "assumption:" in src):

@@ -28,7 +28,15 @@ from sim.fileio import write_json_atomic
 from sim.results.run_result import RunResult
 from sim.results.tables import write_table
 
-__all__ = ["code_hash", "environment", "event_log", "file_hashes", "manifest", "write_run"]
+__all__ = [
+    "check_run_folder",
+    "code_hash",
+    "environment",
+    "event_log",
+    "file_hashes",
+    "manifest",
+    "write_run",
+]
 
 _PACKAGES = ("corridor-sim", "simpy", "numpy", "networkx", "matplotlib", "pandas", "pyarrow")
 
@@ -120,7 +128,7 @@ def code_hash() -> str:
     root = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*.py")):
-        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
@@ -167,14 +175,10 @@ def write_run(
     that is not an earlier single run's folder (a replications folder, other files) is refused
     unless ``force``.
     """
-    folder = Path(out)
-    if folder.is_dir() and any(folder.iterdir()) and not force and not _single_run(folder):
-        raise SimError(
-            f"{folder}: holds files that are not a single run's (a replications folder, or "
-            "other files); give a new or empty folder, or --force to replace it whole"
-        )
+    folder = check_run_folder(out, force)
     stamp = f"{os.getpid()}-{time.monotonic_ns()}"
     fresh = folder.parent / f".{folder.name}.new-{stamp}"
+    old = folder.parent / f".{folder.name}.old-{stamp}"
     try:
         write_json_atomic(fresh / "kpis.json", res.kpis())
         for name, columns in res.tables.items():
@@ -182,9 +186,12 @@ def write_run(
         write_table(event_log(res), fresh / f"events.{fmt}")
         write_json_atomic(fresh / "manifest.json", manifest(res, wall_s))
         if folder.exists():
-            old = folder.parent / f".{folder.name}.old-{stamp}"
             os.replace(folder, old)
-            os.replace(fresh, folder)
+            try:
+                os.replace(fresh, folder)
+            except BaseException:
+                os.replace(old, folder)  # the earlier run, back where it was
+                raise
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.replace(fresh, folder)
@@ -192,6 +199,28 @@ def write_run(
         raise SimError(f"{folder}: cannot be written ({exc.strerror or exc})") from None
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
+    return folder
+
+
+def check_run_folder(out: str | Path, force: bool = False) -> Path:
+    """The folder (links resolved) a single run may be written to, or a :class:`SimError`.
+
+    It must be new, empty, an earlier single run's, or (with ``force``) anything that can be
+    replaced whole: not the current folder, not a mount point, not a file.
+    """
+    folder = Path(out).resolve()
+    if folder.exists() and not folder.is_dir():
+        raise SimError(f"--out {out}: exists and is not a folder")
+    if folder == Path.cwd().resolve() or os.path.ismount(folder):
+        raise SimError(
+            f"--out {out}: is the current folder or a mount point, which a run cannot replace "
+            "whole: give a folder inside it"
+        )
+    if folder.is_dir() and any(folder.iterdir()) and not force and not _single_run(folder):
+        raise SimError(
+            f"--out {out}: holds files that are not a single run's (a replications folder, or "
+            "other files); give a new or empty folder, or --force to replace it whole"
+        )
     return folder
 
 

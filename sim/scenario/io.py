@@ -208,11 +208,9 @@ def _check_size(
     arrivals of the facilities' other traffic and as many timetable slots (memory grows with
     each).
     """
-    years = horizon.length_h / 8760.0
-    made = years * sum(
-        f.teu_per_year / sum(s * p for s, p in zip(f.size_teu, f.size_p, strict=True))
-        for f in flows.values()
-    )
+    from sim.demand import monthly_rate_breaks  # (sim.demand imports the scenario types)
+
+    made = sum(float(monthly_rate_breaks(f, horizon)[1][-1]) for f in flows.values())
     if made > sp.MAX_CONSIGNMENTS:
         rule = (
             f"about {made:,.0f} consignments in the horizon, more than a run may make "
@@ -220,9 +218,11 @@ def _check_size(
             "horizon, or raise size_teu"
         )
         c.fail("demand", rule)
-    other = (
-        years * 365 * sum(f.background_per_day / f.background_batch for f in facilities.values())
+    peak_per_day = sum(  # at the busiest month's rate: an upper bound
+        f.background_per_day / f.background_batch * _peak_factor(f.background_seasonality)
+        for f in facilities.values()
     )
+    other = horizon.length_h / 24.0 * peak_per_day
     if other > sp.MAX_CONSIGNMENTS:
         rule = (
             f"about {other:,.0f} arrivals of other traffic in the horizon, more than a run may "
@@ -239,6 +239,13 @@ def _check_size(
             f"({sp.MAX_CONSIGNMENTS:,}): fewer times or per_day, or a shorter horizon"
         )
         c.fail("services", rule)
+
+
+def _peak_factor(season: tuple[float, ...]) -> float:
+    """The busiest month's factor once ``season`` is rescaled to a mean day of 1."""
+    days = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+    mean = sum(f * d for f, d in zip(season, days, strict=True)) / 365
+    return max(season) / mean if mean > 0 else 1.0
 
 
 def _horizon(c: Checker, table: dict[str, Any]) -> sc.Horizon | None:
