@@ -110,8 +110,8 @@ def read_rows(
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (line, row) from a CSV file after checking its header; nothing if unreadable.
 
-    A missing file, a missing column or an unknown column is recorded in ``problems``; the
-    ``optional`` columns may be left out.
+    A missing or unreadable file, a missing, unknown or repeated column, and a row with cells past
+    the last column are recorded in ``problems``; the ``optional`` columns may be left out.
     """
     if not path.is_file():
         problems.append(Problem(str(path), "file is missing"))

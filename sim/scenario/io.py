@@ -22,6 +22,7 @@ from sim.scenario import schema as sc
 from sim.scenario import spec as sp
 from sim.scenario.checker import Checker
 from sim.scenario.choice_io import read_choice
+from sim.scenario.limits import check_size
 
 __all__ = ["load_scenario", "scenario_diff"]
 
@@ -195,59 +196,6 @@ def _random_disruption(c: Checker, key: str, v: dict) -> sc.RandomDisruption:
     return sc.RandomDisruption(key.rpartition(".")[2], months=tuple(v.pop("months") or ()), **v)
 
 
-def _check_size(
-    c: Checker,
-    horizon: sc.Horizon,
-    flows: Mapping[str, sc.Flow],
-    facilities: Mapping,
-    services: Mapping[str, sc.Service],
-) -> None:
-    """Refuse, before it starts, a run too big for memory.
-
-    A run may make at most :data:`~sim.scenario.spec.MAX_CONSIGNMENTS` consignments, and as many
-    arrivals of the facilities' other traffic and as many timetable slots (memory grows with
-    each).
-    """
-    from sim.demand import monthly_rate_breaks  # (sim.demand imports the scenario types)
-
-    made = sum(float(monthly_rate_breaks(f, horizon)[1][-1]) for f in flows.values())
-    if made > sp.MAX_CONSIGNMENTS:
-        rule = (
-            f"about {made:,.0f} consignments in the horizon, more than a run may make "
-            f"({sp.MAX_CONSIGNMENTS:,}): lower demand.scale, the flows' teu_per_year or the "
-            "horizon, or raise size_teu"
-        )
-        c.fail("demand", rule)
-    peak_per_day = sum(  # at the busiest month's rate: an upper bound
-        f.background_per_day / f.background_batch * _peak_factor(f.background_seasonality)
-        for f in facilities.values()
-    )
-    other = horizon.length_h / 24.0 * peak_per_day
-    if other > sp.MAX_CONSIGNMENTS:
-        rule = (
-            f"about {other:,.0f} arrivals of other traffic in the horizon, more than a run may "
-            f"make ({sp.MAX_CONSIGNMENTS:,}): raise background_batch or lower background_per_day"
-        )
-        c.fail("facilities", rule)
-    days = horizon.length_h / 24.0
-    slots = days * sum(
-        len(s.days) / 7 * len(s.times_h) for s in services.values() if s.dispatch == "timetable"
-    )
-    if slots > sp.MAX_CONSIGNMENTS:
-        rule = (
-            f"about {slots:,.0f} timetable departures in the horizon, more than a run may make "
-            f"({sp.MAX_CONSIGNMENTS:,}): fewer times or per_day, or a shorter horizon"
-        )
-        c.fail("services", rule)
-
-
-def _peak_factor(season: tuple[float, ...]) -> float:
-    """The busiest month's factor once ``season`` is rescaled to a mean day of 1."""
-    days = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-    mean = sum(f * d for f, d in zip(season, days, strict=True)) / 365
-    return max(season) / mean if mean > 0 else 1.0
-
-
 def _horizon(c: Checker, table: dict[str, Any]) -> sc.Horizon | None:
     v = c.read("horizon", table, sp.HORIZON)
     days = (v["end"] - v["start"]).days if v["start"] and v["end"] else None
@@ -335,7 +283,7 @@ def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) 
     )
     randoms = tuple(_random_disruption(c, key, v) for _, key, v in entries)
     if not c.problems and horizon is not None:
-        _check_size(c, horizon, flows, facilities, services)
+        check_size(c, horizon, flows, facilities, services)
     if c.problems:
         raise ScenarioError(c.problems)
     parts = {
