@@ -90,7 +90,13 @@ def test_a_sweep_killed_half_way_resumes_to_the_same_table(tmp_path):
     scenario.write_text(f'extends = "{base}"\nname = "quarter"\n[horizon]\nend = 2019-04-01\n')
     killed, whole = tmp_path / "killed", tmp_path / "whole"
     proc = subprocess.Popen(
-        _sweep_cmd(scenario, killed), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        _sweep_cmd(scenario, killed),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        # A shell that starts CI in the background ignores SIGINT, and children inherit that:
+        # Python then raises no KeyboardInterrupt and the sweep would run to its end.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.time() + 120
     while time.time() < deadline and not list((killed / "runs").glob("*.json")):
