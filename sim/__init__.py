@@ -9,18 +9,65 @@ Examples
 True
 """
 
-from sim import choice, plot
-from sim.calibration import calibrate
-from sim.comparisons import Comparison, compare
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from sim.errors import ModelError, NetworkError, ScenarioError, SimError
-from sim.experiments import run
-from sim.network import Network, Route, load_network
-from sim.replications import Replications, replicate
-from sim.results import RunResult
-from sim.scenario import Scenario, load_scenario
-from sim.sensitivity import SensitivityResult, sensitivity
-from sim.sweeps import SweepResult, sweep
-from sim.validation import ValidationReport, validate
+
+if TYPE_CHECKING:  # the names below load on first use: ``import sim`` stays light
+    from sim import choice, plot
+    from sim.calibration import calibrate
+    from sim.comparisons import Comparison, compare
+    from sim.experiments import run
+    from sim.network import Network, Route, load_network
+    from sim.replications import Replications, replicate
+    from sim.results import RunResult
+    from sim.scenario import Scenario, load_scenario
+    from sim.sensitivity import SensitivityResult, sensitivity
+    from sim.sweeps import SweepResult, sweep
+    from sim.validation import ValidationReport, validate
+
+#: Where each public name lives; its module is imported the first time the name is used.
+_LAZY = {
+    "choice": "sim.choice",
+    "plot": "sim.plot",
+    "calibrate": "sim.calibration",
+    "Comparison": "sim.comparisons",
+    "compare": "sim.comparisons",
+    "run": "sim.experiments",
+    "Network": "sim.network",
+    "Route": "sim.network",
+    "load_network": "sim.network",
+    "Replications": "sim.replications",
+    "replicate": "sim.replications",
+    "RunResult": "sim.results",
+    "Scenario": "sim.scenario",
+    "load_scenario": "sim.scenario",
+    "SensitivityResult": "sim.sensitivity",
+    "sensitivity": "sim.sensitivity",
+    "SweepResult": "sim.sweeps",
+    "sweep": "sim.sweeps",
+    "ValidationReport": "sim.validation",
+    "validate": "sim.validation",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'sim' has no attribute {name!r}")
+    value = importlib.import_module(module)
+    if name not in ("choice", "plot"):
+        value = getattr(value, name)
+    globals()[name] = value  # later uses skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __version__ = "0.1.0"
 

@@ -27,10 +27,9 @@ from tqdm import tqdm
 
 from sim.errors import SimError
 from sim.fileio import read_json, write_json_atomic
+from sim.options import EXECUTORS
 
-__all__ = ["EXECUTORS", "RunStore", "executor_for", "run_tasks"]
-
-EXECUTORS = ("serial", "process", "dask")
+__all__ = ["RunStore", "executor_for", "run_tasks"]
 
 
 @contextmanager

@@ -7,6 +7,8 @@ import os
 import sys
 from collections.abc import Callable
 
+from sim.options import EXECUTORS
+
 __all__ = ["add_experiment_options", "count", "positive", "positive_at_most", "where_to_run"]
 
 
@@ -49,8 +51,6 @@ def add_experiment_options(
     parser: argparse.ArgumentParser, replications: int = 30, json: bool = True
 ) -> None:
     """Add the options every experiment command has: replications, seed, where to run, JSON."""
-    from sim.executors import EXECUTORS
-
     parser.add_argument(
         "--replications",
         type=positive_at_most(MAX_REPLICATIONS),

@@ -10,8 +10,7 @@ from typing import Any
 from sim.cli.argtypes import add_experiment_options, where_to_run
 from sim.cli.textfmt import format_table
 from sim.errors import SimError
-from sim.results.kpis import BREAKDOWN_PARTS, HEADLINE_DESTINATIONS
-from sim.results.tables import TABLE_FORMATS
+from sim.options import TABLE_FORMATS
 from sim.scenario import SERVICE_FAMILIES, load_scenario, parse_set_options
 
 __all__ = ["add_parser", "headline"]
@@ -41,6 +40,8 @@ def _door_to_door_rows(kpis: dict[str, float]) -> list[list[Any]]:
 
 
 def _parts_rows(kpis: dict[str, float]) -> list[list[Any]]:
+    from sim.results.kpis import BREAKDOWN_PARTS, HEADLINE_DESTINATIONS
+
     keys = sorted(
         {
             k.rsplit(".", 1)[0][len("door_to_door_h.") :]
@@ -80,6 +81,8 @@ def _border_rows(kpis: dict[str, float]) -> list[list[Any]]:
 
 def headline(kpis: dict[str, float]) -> str:
     """The headline KPIs of one run as text tables: departures, door to door, borders, TEU."""
+    from sim.results.kpis import BREAKDOWN_PARTS
+
     blocks = [
         format_table(
             ["family", "departures", "cancelled", "teu_carried", "load_factor"],

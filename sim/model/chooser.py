@@ -76,13 +76,14 @@ class CorridorState:
     def queue_h(self, node: str, vehicle: str) -> float:
         """Hours of clearance ahead at ``node``: vehicles of this kind there, per server."""
         fac = self.corridor.facilities[node]
-        resource = fac.resources.get(fac.server_for(vehicle))
-        if resource is None:
+        occupancy = fac.occupancy(vehicle, self.corridor.env.now)
+        if occupancy is None:
             return 0.0
+        queued, busy, servers = occupancy
         spec = fac.spec
         mean_h = spec.clearance_h + spec.inspection_share * spec.inspection_h
         # Those being cleared are half-way through, on average.
-        return (len(resource.queue) + 0.5 * resource.count) * mean_h / resource.capacity
+        return (queued + 0.5 * busy) * mean_h / servers
 
 
 class MarketRuntime:
@@ -152,9 +153,9 @@ class MarketRuntime:
             yield env.timeout(t - env.now)
             for at, teu, _ in self.feed.take_until(env.now):
                 c = Consignment(corridor.next_id(), None, teu, env.now)
+                corridor.consignments.append(c)  # its id is its place in the list
                 c.created_h = at
                 c.flow = self.alternatives[self._choose(c)]
-                corridor.consignments.append(c)
                 corridor.created_teu += teu
                 c.flow.chain[0].enqueue([c])
 

@@ -14,13 +14,14 @@ import simpy
 
 from sim.choice import ChainCoster
 from sim.model.chooser import MarketRuntime
+from sim.model.consignment_table import LegRecord, consignment_table
 from sim.model.facilities import FacilityRuntime, Windows
 from sim.model.feed import ArrivalFeed
 from sim.model.invariants import check_invariants
 from sim.model.random_disruptions import draw_random_disruptions
-from sim.model.services import Consignment, ServiceRunner
+from sim.model.services import Consignment, LegParts, ServiceRunner
 from sim.model.streams import Streams
-from sim.results.records import BREAKDOWN_COLUMNS, Recorder
+from sim.results.records import Recorder
 from sim.results.run_result import RunResult
 from sim.scenario.schema import Flow, Scenario, Service
 
@@ -55,7 +56,11 @@ class Corridor:
         self._no_windows = Windows([])
         self.facilities = {
             fid: FacilityRuntime(
-                self.env, spec, self.windows(fid), self.streams[f"clearance:{fid}"], self.recorder
+                spec,
+                self.windows(fid),
+                self.streams[f"clearance:{fid}"],
+                scenario.horizon,
+                self.streams[f"background:{fid}"].rng if spec.background_per_day > 0 else None,
             )
             for fid, spec in scenario.facilities.items()
         }
@@ -68,6 +73,7 @@ class Corridor:
             _FlowRuntime(f, [self.services[s] for s in f.chain]) for f in scenario.flows.values()
         ]
         self.consignments: list[Consignment] = []
+        self.leg_log: list[LegRecord] = []
         self._next_id = 0
         self.markets = self._markets([*scenario.disruptions, *drawn])
         first_of: dict[str, list[_FlowRuntime]] = {}
@@ -140,9 +146,17 @@ class Corridor:
         )
 
     def hand_over(
-        self, load: list[Consignment], runner: ServiceRunner, vehicle: int, depart_h: float
+        self,
+        load: list[Consignment],
+        runner: ServiceRunner,
+        vehicle: int,
+        depart_h: float,
+        parts: LegParts,
     ) -> None:
-        """A vehicle has brought ``load`` to its service's destination: next stage, or delivered."""
+        """A vehicle has brought ``load`` to its service's destination: next stage, or delivered.
+
+        The leg's parts and the dwell that follows are logged once for the whole load.
+        """
         now, svc = self.env.now, runner.service
         if self.recorder.keep_legs:
             add = self.recorder.add
@@ -168,9 +182,9 @@ class Corridor:
             teu = sum(c.teu for c in load)
             self.dwelling_teu += teu
             self.env.timeout(dwell_h).callbacks.append(lambda _: self._pass_on(load, teu))
+        self.leg_log.append(LegRecord([c.id for c in load], parts, dwell_h))
         for c in load:
             c.stage += 1
-            c.dwell_h += dwell_h
         if not dwells:
             self._pass_on(load, 0.0)
 
@@ -207,25 +221,13 @@ class Corridor:
         for market in self.markets:
             env.process(market.arrivals())
             env.process(market.reviews())
-        horizon = self.scenario.horizon
-        for fid, facility in self.facilities.items():
-            if facility.spec.background_per_day > 0:
-                env.process(facility.background(horizon, self.streams[f"background:{fid}"]))
-        # The run makes many long-lived objects and few reference cycles: the cyclic garbage
-        # collector would traverse them again and again for nothing (20% of a year's run time,
-        # more as demand grows). Cycles are collected as usual once the run is over.
-        gc_was_on = gc.isenabled()
-        gc.disable()
-        try:
-            env.run(until=self.scenario.horizon.length_h)
-        finally:
-            if gc_was_on:
-                gc.enable()
+        horizon_h = self.scenario.horizon.length_h
+        env.run(until=horizon_h)
         for runner in self.services.values():
             runner.sync()  # every arrival of the horizon becomes a consignment
-        for fid, facility in self.facilities.items():
-            for arrive_h, service in facility.unserved():
-                self.recorder.add("unserved", fid, service, arrive_h)
+        for facility in self.facilities.values():
+            for table, block in facility.log(horizon_h).items():
+                self.recorder.extend(table, block)
         self._write_consignments()
         tables = self.recorder.tables()
         queued = sum(r.queued_teu for r in self.services.values())
@@ -234,34 +236,27 @@ class Corridor:
             self.scenario, self.seed, tables, self.streams.names(), events=_events_processed(env)
         )
 
+    def release(self) -> None:
+        """Let go of the run's bulk (consignments, queues, logs, arrival feeds) once it is over.
+
+        The model's objects refer to each other (services to the corridor, SimPy processes to
+        the environment), so without this only a full cyclic collection would free a finished
+        run, and serial replications would pile up tens of MB each until one happened.
+        """
+        self.consignments, self.leg_log = [], []
+        self.recorder = Recorder(legs=False)
+        for runner in self.services.values():
+            runner.queue.clear()
+            runner.feed = None
+        for market in self.markets:
+            market.feed = None
+        self.facilities = {}
+
     def _write_consignments(self) -> None:
-        cols = self.recorder.columns["consignments"]
-        cons = self.consignments
-        for name, attr in (
-            ("consignment", "id"),
-            ("teu", "teu"),
-            ("created_h", "created_h"),
-            ("delivered_h", "delivered_h"),
-            *((part, part) for part in BREAKDOWN_COLUMNS),
-            ("missed_connections", "missed"),
-            ("rolled", "rolled"),
-        ):
-            cols[name].extend([getattr(c, attr) for c in cons])
-        for name in ("flow", "origin", "destination", "chain", "commodity"):
-            attr = "id" if name == "flow" else "chain_family" if name == "chain" else name
-            cols[name].extend([getattr(c.flow.spec, attr) for c in cons])
-        cols["market"].extend([c.flow.market for c in cons])
-        choices = {m.name: m.alternatives for m in self.markets}
-        planned = [
-            c.flow.spec.id if c.planned < 0 else choices[c.flow.market][c.planned].spec.id
-            for c in cons
-        ]
-        cols["planned_flow"].extend(planned)
-        cols["diverted"].extend(
-            [int(p != c.flow.spec.id) for p, c in zip(planned, cons, strict=True)]
+        self.recorder.extend(
+            "consignments",
+            consignment_table(self.consignments, self.flows, self.markets, self.leg_log),
         )
-        cols["planned_h"].extend([c.planned_h for c in cons])
-        cols["rechosen"].extend([c.rechosen for c in cons])
 
 
 def _events_processed(env: simpy.Environment) -> int:
@@ -273,4 +268,21 @@ def run(
     scenario: Scenario, seed: int | None = None, *, log_events: bool | None = None
 ) -> RunResult:
     """Simulate one replication of ``scenario`` (the public entry point is :func:`sim.run`)."""
-    return Corridor(scenario, scenario.seed if seed is None else seed, log_events).run()
+    # A run makes many long-lived objects and few reference cycles: the cyclic garbage collector
+    # would traverse them again and again for nothing (20% of a year's run time, more as demand
+    # grows). It stays off until the run is over and its corridor let go of; then everything the
+    # run made is still in the youngest generation, and one young collection frees its cycles
+    # (a full collection would be needed once they had been promoted).
+    gc_was_on = gc.isenabled()
+    gc.disable()
+    try:
+        corridor = Corridor(scenario, scenario.seed if seed is None else seed, log_events)
+        try:
+            return corridor.run()
+        finally:
+            corridor.release()
+            del corridor
+    finally:
+        if gc_was_on:
+            gc.enable()
+            gc.collect(0)

@@ -1,45 +1,36 @@
-"""Facilities at run time: border posts, terminals, ports and locks as SimPy resources.
+"""Facilities at run time: border posts, terminals, ports and locks as first-come servers.
 
-A facility has one resource per kind of server it offers (``lanes`` for trucks and for ships in a
-lock, ``tracks`` for trains, ``berths`` for ships and barges). A vehicle queues for a server, waits
-while the facility is shut (outside its opening hours or in a closure window) holding its place,
-then is served: clearance (with a share sent to detailed inspection) at a border post or lock,
-handling at a terminal or port.
+A facility has one set of identical servers per kind it offers (``lanes`` for trucks and for
+ships in a lock, ``tracks`` for trains, ``berths`` for ships and barges). A vehicle queues for a
+server, waits while the facility is shut (outside its opening hours or in a closure window)
+holding its place, then is served: clearance (with a share sent to detailed inspection) at a
+border post or lock, handling at a terminal or port; then it is released off the servers.
+
+Servers are taken first come, first served, and a vehicle's service time is drawn when it is
+served, from what is known then (the opening hours, closures and slow-downs are fixed for the
+run). So when a vehicle arrives, the time it will start and end is already determined by those
+who arrived before it: :class:`Servers` keeps when each server is next free (the multi-server
+Lindley recursion), and a visit costs the vehicle one SimPy event, not a request, a release and
+a timeout each. The other traffic (:mod:`sim.model.background`) is drawn for the whole run and
+served in the same order as it is reached, with no event at all.
 """
 
 from __future__ import annotations
 
 import bisect
-import datetime
-import itertools
-from collections.abc import Generator
-from typing import Any
+import heapq
+from typing import NamedTuple
 
-import simpy
+import numpy as np
 
+from sim.model.background import BACKGROUND_VEHICLE, BackgroundTraffic
 from sim.model.streams import Stream
-from sim.results.records import BACKGROUND, Recorder
-from sim.scenario.schema import (
-    CLEARING_KINDS,
-    SERVER_OF_VEHICLE,
-    Disruption,
-    Facility,
-    Horizon,
-)
+from sim.results.records import BACKGROUND
+from sim.scenario.schema import CLEARING_KINDS, SERVER_OF_VEHICLE, Disruption, Facility, Horizon
 
-__all__ = ["FacilityRuntime", "Windows"]
+__all__ = ["FacilityRuntime", "Servers", "VisitTimes", "Windows"]
 
-_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-#: The vehicles of a facility's background traffic, by kind of facility (using the servers of
-#: :data:`~sim.scenario.schema.BACKGROUND_SERVER`).
-BACKGROUND_VEHICLE = {
-    "border_post": "truck",
-    "lock": "ship",
-    "seaport": "ship",
-    "river_port": "barge",
-    "rail_terminal": "train",
-    "road_terminal": "truck",
-}
+_SERVERS = ("lanes", "tracks", "berths")
 
 
 class Windows:
@@ -72,18 +63,6 @@ class Windows:
         return f
 
 
-def month_starts_h(horizon: Horizon) -> tuple[list[float], list[int]]:
-    """The hours at which each calendar month of the horizon starts, and its index (0 = Jan)."""
-    starts, months, day = [0.0], [horizon.start.month - 1], horizon.start
-    while True:
-        day = (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
-        t = horizon.hours(day)
-        if t >= horizon.length_h:
-            return starts, months
-        starts.append(t)
-        months.append(day.month - 1)
-
-
 def next_open_h(t: float, hours: tuple[float, float] | None, windows: Windows) -> float:
     """The earliest time >= ``t`` inside the daily opening hours and outside closure windows."""
     while True:
@@ -100,29 +79,90 @@ def next_open_h(t: float, hours: tuple[float, float] | None, windows: Windows) -
             return t
 
 
+class VisitTimes(NamedTuple):
+    """The hours a vehicle spends at a facility, by part; they sum to :attr:`total_h`."""
+
+    queue_h: float  # for a server and for the opening
+    service_h: float  # clearance or handling, and the release off the servers
+    inspection_h: float
+    transfer_h: float  # a truck's load moving to a truck of the other side
+
+    @property
+    def total_h(self) -> float:
+        """From arrival to leaving the facility."""
+        return self.queue_h + self.service_h + self.inspection_h + self.transfer_h
+
+
+_PASS = VisitTimes(0.0, 0.0, 0.0, 0.0)
+
+
+class Servers:
+    """``capacity`` identical servers taken first come, first served.
+
+    :meth:`start_h` and :meth:`hold` must be called in the order vehicles arrive: then a
+    vehicle's start is the later of its arrival and the earliest time a server is free.
+    """
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._free_h = [0.0] * capacity  # a heap: when each server is next free
+        self._starts: list[float] = []  # of the visits not known to be over, in arrival order
+        self._ends: list[float] = []
+        self._head = 0
+
+    def start_h(self, arrive_h: float) -> float:
+        """When a vehicle arriving now would get a server."""
+        free = self._free_h[0]
+        return free if free > arrive_h else arrive_h
+
+    def hold(self, start_h: float, end_h: float) -> None:
+        """Take the server free first from ``start_h`` (shut or not) until ``end_h``."""
+        heapq.heapreplace(self._free_h, end_h)
+        self._starts.append(start_h)
+        self._ends.append(end_h)
+
+    def occupancy(self, t: float) -> tuple[int, int]:
+        """(vehicles queueing, vehicles holding a server) at ``t``, of those arrived by ``t``."""
+        starts, ends, head = self._starts, self._ends, self._head
+        while head < len(ends) and ends[head] <= t:
+            head += 1
+        if head > 4096:  # forget the visits long over
+            del starts[:head], ends[:head]
+            head = 0
+        self._head = head
+        split = bisect.bisect_right(starts, t, lo=head)
+        busy = sum(1 for i in range(head, split) if ends[i] > t)
+        return len(starts) - split, busy
+
+
 class FacilityRuntime:
-    """One facility during a run: its resources, schedule of openings, and service times."""
+    """One facility during a run: its servers, opening schedule, service draws and visit log."""
 
     def __init__(
         self,
-        env: simpy.Environment,
         spec: Facility,
         windows: Windows,
         stream: Stream,
-        recorder: Recorder,
+        horizon: Horizon,
+        background_rng: np.random.Generator | None,
     ) -> None:
-        self.env, self.spec, self.windows, self.stream = env, spec, windows, stream
-        self.recorder = recorder
-        self.resources: dict[str, simpy.Resource] = {
-            server: simpy.Resource(env, capacity=n)
-            for server in ("lanes", "tracks", "berths")
-            if (n := getattr(spec, server))
-        }
+        self.spec, self.windows, self.stream = spec, windows, stream
+        self.servers = {s: Servers(n) for s in _SERVERS if (n := getattr(spec, s))}
         self.clears = spec.kind in CLEARING_KINDS
-        self.waiting = 0  # vehicles arrived and not yet in service, all server kinds together
-        self.waiting_teu = 0.0  # and the TEU they carry
-        self._unserved: dict[int, tuple[float, str]] = {}  # all waiting, other traffic too
-        self._tickets = itertools.count()
+        self._visits: list[tuple[str, int, str, float, float, float, int, float]] = []
+        vehicle = BACKGROUND_VEHICLE[spec.kind]
+        self._bg_servers = self.servers.get(self.server_for(vehicle))
+        self.background = (
+            BackgroundTraffic.draw(spec, horizon, background_rng, self.clears)
+            if background_rng is not None and self._bg_servers is not None
+            else BackgroundTraffic.none()
+        )
+        n = len(self.background.arrive_h)
+        self._bg_arrive = self.background.arrive_h.tolist()
+        self._bg_work = self.background.work_h.tolist()
+        self._bg_start = np.full(n, np.inf)
+        self._bg_end = np.full(n, np.inf)
+        self._bg_next = 0
 
     def server_for(self, vehicle: str) -> str:
         """The kind of server a vehicle uses here (a lock's lines are its ``lanes``)."""
@@ -130,20 +170,40 @@ class FacilityRuntime:
 
     def serves(self, vehicle: str) -> bool:
         """Whether this facility has servers for ``vehicle``."""
-        return self.server_for(vehicle) in self.resources
-
-    def unserved(self) -> list[tuple[float, str]]:
-        """(arrival hour, service) of every vehicle waiting for a server now."""
-        return list(self._unserved.values())
+        return self.server_for(vehicle) in self.servers
 
     def next_open_h(self, t: float) -> float:
         """The earliest time >= ``t`` at which the facility is open."""
         return next_open_h(t, self.spec.opening_hours, self.windows)
 
-    def _service_h(self, stream: Stream | None = None) -> tuple[float, float, bool]:
+    def occupancy(self, vehicle: str, t: float) -> tuple[int, int, int] | None:
+        """(queueing, holding a server, servers) for ``vehicle``'s kind at ``t``; None if none."""
+        servers = self.servers.get(self.server_for(vehicle))
+        if servers is None:
+            return None
+        self._catch_up(t)
+        return (*servers.occupancy(t), servers.capacity)
+
+    def _catch_up(self, t: float) -> None:
+        """Serve the other traffic that has arrived by ``t`` (it was drawn for the whole run)."""
+        i, arrive = self._bg_next, self._bg_arrive
+        if i >= len(arrive) or arrive[i] > t:
+            return
+        servers, work, factor = self._bg_servers, self._bg_work, self.windows.factor
+        assert servers is not None  # there is other traffic only where it has servers
+        starts, ends, n = self._bg_start, self._bg_end, len(arrive)
+        while i < n and arrive[i] <= t:
+            taken = servers.start_h(arrive[i])
+            opened = self.next_open_h(taken)  # holding the server while shut
+            end = opened + work[i] * factor(opened)
+            servers.hold(taken, end)
+            starts[i], ends[i] = opened, end
+            i += 1
+        self._bg_next = i
+
+    def _draw_service(self, at_h: float) -> tuple[float, float, bool]:
         """Draw (clearance or handling hours, inspection hours, inspected) for one vehicle."""
-        spec, factor = self.spec, self.windows.factor(self.env.now)
-        stream = stream or self.stream
+        spec, factor, stream = self.spec, self.windows.factor(at_h), self.stream
         if not self.clears:
             return spec.handling_h * factor, 0.0, False
         clear = stream.positive(spec.clearance_h, spec.clearance_cv, spec.clearance_dist)
@@ -153,92 +213,91 @@ class FacilityRuntime:
             inspect = stream.positive(spec.inspection_h, spec.clearance_cv, spec.clearance_dist)
         return clear * factor, inspect * factor, inspected
 
-    def background(self, horizon: Horizon, stream: Stream) -> Generator[Any, Any, None]:
-        """SimPy process: the other traffic of this facility, competing for its servers.
-
-        Arrivals are Poisson at ``background_per_day`` (times the month's seasonal factor, by
-        thinning), each standing for ``background_batch`` vehicles; they draw their service
-        times from ``stream``, so the corridor's own draws are the same with or without them.
-        """
-        spec, env = self.spec, self.env
-        raw = spec.background_seasonality  # rescaled so the year's mean day has factor 1
-        mean = sum(f * d for f, d in zip(raw, _MONTH_DAYS, strict=True)) / sum(_MONTH_DAYS)
-        season = [f / mean for f in raw]
-        peak = max(season)  # thinning: draw at the peak rate, keep a share factor / peak
-        rate_h = spec.background_per_day / 24.0 / spec.background_batch * peak
-        vehicle = BACKGROUND_VEHICLE[spec.kind]
-        if rate_h <= 0 or not self.serves(vehicle):
-            return
-        starts, months = month_starts_h(horizon)
-        t = env.now
-        while True:
-            t += stream.exponential() / rate_h
-            if t >= horizon.length_h:
-                return
-            month = months[bisect.bisect_right(starts, t) - 1]
-            if stream.uniform() * peak < season[month]:  # kept: one event, not one per draw
-                yield env.timeout(t - env.now)
-                env.process(self.visit(vehicle, -1, BACKGROUND, 0.0, stream))
-
     def visit(
-        self,
-        vehicle: str,
-        vehicle_id: int,
-        service: str,
-        teu: float = 0.0,
-        stream: Stream | None = None,
-    ) -> Generator[Any, Any, tuple[float, float, float, float]]:
-        """Queue, wait for opening, be served, be released, transfer the load if required.
+        self, vehicle: str, vehicle_id: int, service: str, teu: float, now: float
+    ) -> VisitTimes:
+        """A corridor vehicle arrives ``now``: queue, wait for opening, be served, released.
 
-        Returns (queue_h, service_h, inspection_h, transfer_h); ``service_h`` includes the
-        release off the servers.
+        Call it at the vehicle's arrival (in time order with every other arrival here).
         """
-        env = self.env
         server = self.server_for(vehicle)
-        resource = self.resources.get(server)
-        arrive = env.now
-        if resource is None:  # nothing to queue for: pass straight through
-            return 0.0, 0.0, 0.0, 0.0
-        own = service != BACKGROUND  # the queue log follows the corridor's own vehicles
-        ticket = next(self._tickets)
-        self._unserved[ticket] = (arrive, service)
-        if own:  # arrived, not yet served: queueing for a server or for the opening
-            self.waiting += 1
-            self.waiting_teu += teu
-            self.recorder.add("queue_lengths", self.spec.id, arrive, self.waiting, self.waiting_teu)
-        with resource.request() as req:
-            yield req
-            opened = self.next_open_h(env.now)
-            if opened > env.now:
-                yield env.timeout(opened - env.now)
-            start = env.now
-            del self._unserved[ticket]
-            if own:
-                self.waiting -= 1
-                self.waiting_teu -= teu
-                self.recorder.add(
-                    "queue_lengths", self.spec.id, start, self.waiting, self.waiting_teu
-                )
-            service_h, inspection_h, inspected = self._service_h(stream)
-            if service == BACKGROUND and self.spec.background_batch > 1:
-                service_h *= self.spec.background_batch
-                inspection_h *= self.spec.background_batch
-            if service_h + inspection_h > 0:
-                yield env.timeout(service_h + inspection_h)
-            self.recorder.add(
-                "facility_visits",
-                self.spec.id,
-                server,
-                vehicle_id,
-                service,
-                arrive,
-                start,
-                env.now,
-                int(inspected),
-            )
-        factor = self.windows.factor(env.now)
-        release_h = self.spec.release_h * factor if own else 0.0
-        transfer_h = self.spec.transfer_h * factor if vehicle == "truck" and own else 0.0
-        if release_h + transfer_h > 0:  # off the servers: release, reloading to another truck
-            yield env.timeout(release_h + transfer_h)
-        return start - arrive, service_h + release_h, inspection_h, transfer_h
+        servers = self.servers.get(server)
+        if servers is None:  # nothing to queue for: pass straight through
+            return _PASS
+        self._catch_up(now)
+        taken = servers.start_h(now)
+        start = self.next_open_h(taken)  # holding the server while shut
+        service_h, inspection_h, inspected = self._draw_service(start)
+        end = start + service_h + inspection_h
+        servers.hold(taken, end)
+        self._visits.append((server, vehicle_id, service, now, start, end, int(inspected), teu))
+        factor = self.windows.factor(end)
+        release_h = self.spec.release_h * factor
+        transfer_h = self.spec.transfer_h * factor if vehicle == "truck" else 0.0
+        return VisitTimes(start - now, service_h + release_h, inspection_h, transfer_h)
+
+    def log(self, until_h: float) -> dict[str, dict[str, np.ndarray]]:
+        """The rows of ``facility_visits``, ``queue_lengths`` and ``unserved`` up to ``until_h``.
+
+        A visit has its row once its service has ended; a vehicle not yet served is in
+        ``unserved``; the queue log follows the corridor's own vehicles, waiting from their
+        arrival to their start (the wait for an opening included).
+        """
+        self._catch_up(np.nextafter(until_h, -np.inf))
+        own = self._visits
+        server = [v[0] for v in own]
+        vid = [v[1] for v in own]
+        service = [v[2] for v in own]
+        cols = np.array([v[3:] for v in own], dtype=float).reshape(len(own), 5)
+        arrive, start, end, inspected, teu = cols.T
+        bg_server = self.server_for(BACKGROUND_VEHICLE[self.spec.kind])
+        k = self._bg_next
+        bg = self.background
+        all_arrive = np.concatenate([arrive, bg.arrive_h[:k]])
+        all_start = np.concatenate([start, self._bg_start[:k]])
+        all_end = np.concatenate([end, self._bg_end[:k]])
+        all_service = np.array(service + [BACKGROUND] * k, dtype=object)
+        done = np.flatnonzero(all_end < until_h)
+        done = done[np.argsort(all_end[done], kind="stable")]
+        visits = {
+            "node": np.full(len(done), self.spec.id, dtype=object),
+            "server": np.array(server + [bg_server] * k, dtype=object)[done],
+            "vehicle": np.concatenate([np.asarray(vid, dtype=np.int64), np.full(k, -1)])[done],
+            "service": all_service[done],
+            "arrive_h": all_arrive[done],
+            "start_h": all_start[done],
+            "end_h": all_end[done],
+            "inspected": np.concatenate([inspected, bg.inspected[:k]]).astype(np.int64)[done],
+        }
+        waiting = np.flatnonzero(all_start >= until_h)
+        unserved = {
+            "node": np.full(len(waiting), self.spec.id, dtype=object),
+            "service": all_service[waiting],
+            "arrive_h": all_arrive[waiting],
+        }
+        return {
+            "facility_visits": visits,
+            "queue_lengths": _queue_log(self.spec.id, arrive, start, teu, until_h),
+            "unserved": unserved,
+        }
+
+
+def _queue_log(
+    node: str, arrive: np.ndarray, start: np.ndarray, teu: np.ndarray, until_h: float
+) -> dict[str, np.ndarray]:
+    """The corridor's vehicles waiting at a facility after every arrival and every start."""
+    n = len(arrive)
+    times = np.empty(2 * n)
+    times[0::2], times[1::2] = arrive, start  # each vehicle's arrival, then its start
+    steps = np.tile([1, -1], n)
+    loads = np.repeat(teu, 2) * steps
+    seen = times < until_h
+    times, steps, loads = times[seen], steps[seen], loads[seen]
+    order = np.argsort(times, kind="stable")
+    teu_waiting = np.cumsum(loads[order])
+    return {
+        "node": np.full(len(order), node, dtype=object),
+        "time_h": times[order],
+        "vehicles": np.cumsum(steps[order]).astype(np.int64),
+        "teu": np.where(np.abs(teu_waiting) < 1e-9, 0.0, teu_waiting),
+    }

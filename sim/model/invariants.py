@@ -50,7 +50,7 @@ def _capacity(corridor: Corridor, tables: dict[str, dict[str, np.ndarray]]) -> N
         )
     visits = tables["facility_visits"]
     for node, fac in corridor.facilities.items():
-        for server, res in fac.resources.items():
+        for server, servers in fac.servers.items():
             mask = (visits["node"] == node) & (visits["server"] == server)
             if not mask.any():
                 continue
@@ -59,10 +59,10 @@ def _capacity(corridor: Corridor, tables: dict[str, dict[str, np.ndarray]]) -> N
             order = np.lexsort((steps, times))  # at equal times, departures before arrivals
             busy = np.cumsum(steps[order])
             j = int(np.argmax(busy))
-            if busy[j] > res.capacity:
+            if busy[j] > servers.capacity:
                 raise ModelError(
                     f"t={times[order][j]:.3f} h: {node} serves {int(busy[j])} vehicles "
-                    f"at once on {res.capacity} {server}"
+                    f"at once on {servers.capacity} {server}"
                 )
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Generator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sim.model.facilities import FacilityRuntime
+from sim.model.facilities import FacilityRuntime, VisitTimes
 from sim.model.feed import ArrivalFeed
 from sim.network import Link
 from sim.scenario.schema import LINER_VEHICLES, PORT_KINDS, Service
@@ -20,25 +20,24 @@ from sim.scenario.schema import LINER_VEHICLES, PORT_KINDS, Service
 if TYPE_CHECKING:
     from sim.model.corridor import Corridor
 
-__all__ = ["Consignment", "ServiceRunner"]
+__all__ = ["Consignment", "LegParts", "ServiceRunner"]
 
 
 class Consignment:
-    """One consignment: its flow, size, timestamps and door-to-door breakdown (hours)."""
+    """One consignment: its flow, size, timestamps and the waits it lives through (hours).
+
+    The rest of its door-to-door breakdown comes from the log of the vehicle legs it rode
+    (:meth:`~sim.model.corridor.Corridor.hand_over`), spread over their loads when the run ends.
+    """
 
     __slots__ = (
-        "border_queue_h",
         "chose_h",
         "created_h",
         "delivered_h",
-        "dwell_h",
         "expected_at_h",
         "flow",
-        "handling_h",
         "id",
-        "inspection_h",
         "missed",
-        "moving_h",
         "planned",
         "planned_h",
         "ready_h",
@@ -55,12 +54,20 @@ class Consignment:
         self.created_h = self.ready_h = now
         self.delivered_h = math.nan
         self.stage = self.missed = self.rolled = 0
-        self.waiting_h = self.transfer_wait_h = self.dwell_h = 0.0
-        self.moving_h = self.handling_h = 0.0
-        self.border_queue_h = self.inspection_h = 0.0
+        self.waiting_h = self.transfer_wait_h = 0.0
         self.planned = -1  # route choice: the chain it would take on an undisturbed corridor
         self.planned_h = self.expected_at_h = self.chose_h = math.nan
         self.rechosen = 0
+
+
+class LegParts(NamedTuple):
+    """The hours every consignment on one vehicle leg spends in each part of the trip."""
+
+    stall_h: float  # held at a closed origin or link: a wait for the departure
+    moving_h: float
+    border_queue_h: float
+    inspection_h: float
+    handling_h: float
 
 
 class ServiceRunner:
@@ -123,13 +130,6 @@ class ServiceRunner:
         self.queue.extend(arrived)
         self.queued_teu += sum(c.teu for c in arrived)
         self.dispatch()
-
-    def wait(self, c: Consignment, hours: float) -> None:
-        """Count ``hours`` of waiting for a departure: the first one, or at a transfer."""
-        if c.stage:
-            c.transfer_wait_h += hours
-        else:
-            c.waiting_h += hours
 
     def withdraw(self, c: Consignment) -> None:
         """Take a consignment that chose another chain out of the queue; its wait so far counts."""
@@ -216,7 +216,10 @@ class ServiceRunner:
         queue, now = self.queue, self.env.now
         while queue and queue[0].ready_h <= latest_ready_h and teu + queue[0].teu <= cap + 1e-9:
             c = queue.popleft()
-            self.wait(c, now - c.ready_h)
+            if c.stage:  # waiting at a transfer, or for the first departure
+                c.transfer_wait_h += now - c.ready_h
+            else:
+                c.waiting_h += now - c.ready_h
             teu += c.teu
             load.append(c)
         self.queued_teu -= teu
@@ -257,14 +260,20 @@ class ServiceRunner:
         self.env.process(self.trip(load, teu, extra))
 
     def trip(self, load: list[Consignment], teu: float, extra: bool) -> Generator[Any, Any, None]:
-        """SimPy process: one vehicle from origin to destination, then hand over its load."""
+        """SimPy process: one vehicle from origin to destination, then hand over its load.
+
+        The vehicle's own clock ``t`` runs ahead of the model's over links, closures and gauge
+        changes (all known in advance); the model catches up only where the vehicle meets others,
+        at each facility on its way and at the end.
+        """
         env, svc, corridor = self.env, self.service, self.corridor
         stall = self.origin_windows.reopen_h(env.now) - env.now
         if stall > 0:
             yield env.timeout(stall)
         vid, row = corridor.record_departure(svc, teu, extra)
-        depart_h = env.now
+        depart_h = t = env.now
         moving = queue_h = inspection = handling = 0.0
+        gauge_h = corridor.scenario.gauge_change_h
         for link, time_h, windows, gauge_change, facility in zip(
             self.links,
             self.link_times_h,
@@ -274,38 +283,41 @@ class ServiceRunner:
             strict=True,
         ):
             if gauge_change:
-                yield env.timeout(corridor.scenario.gauge_change_h)
-                handling += corridor.scenario.gauge_change_h
+                t += gauge_h
+                handling += gauge_h
             travel = self.stream.positive(time_h, link.time_cv)
             if windows is not None:  # closed or slowed at times: wait for it, travel slower
-                held = windows.reopen_h(env.now) - env.now
+                held = windows.reopen_h(t) - t
                 if held > 0:
-                    yield env.timeout(held)
+                    t += held
                     stall += held  # waiting, like a departure held at a closed origin
-                travel *= windows.factor(env.now)
-            yield env.timeout(travel)
+                travel *= windows.factor(t)
+            t += travel
             moving += travel
             if facility is not None:  # a post or lock, or a port call on a liner's way
-                times = yield from facility.visit(svc.vehicle, vid, svc.id, teu)
-                q, c, h = _parts(facility, times)
+                t = yield from self._reach(t)
+                q, c, h = _parts(facility, facility.visit(svc.vehicle, vid, svc.id, teu, t))
+                t += q + c + h
                 queue_h, inspection, handling = queue_h + q, inspection + c, handling + h
         if self.terminal is not None:  # the end: a terminal or port (or a post or lock)
-            times = yield from self.terminal.visit(svc.vehicle, vid, svc.id, teu)
-            q, c, h = _parts(self.terminal, times)
+            t = yield from self._reach(t)
+            q, c, h = _parts(self.terminal, self.terminal.visit(svc.vehicle, vid, svc.id, teu, t))
+            t += q + c + h
             queue_h, inspection, handling = queue_h + q, inspection + c, handling + h
+        yield from self._reach(t)
         corridor.record_arrival(row, teu)
-        for c in load:
-            self.wait(c, stall)
-            c.moving_h += moving
-            c.border_queue_h += queue_h
-            c.inspection_h += inspection
-            c.handling_h += handling
-        corridor.hand_over(load, self, vid, depart_h)
+        corridor.hand_over(
+            load, self, vid, depart_h, LegParts(stall, moving, queue_h, inspection, handling)
+        )
+
+    def _reach(self, t: float) -> Generator[Any, Any, float]:
+        """Let the model's clock catch up with a vehicle's clock ``t``; return the time then."""
+        if t > self.env.now:
+            yield self.env.timeout(t - self.env.now)
+        return self.env.now
 
 
-def _parts(
-    facility: FacilityRuntime, times: tuple[float, float, float, float]
-) -> tuple[float, float, float]:
+def _parts(facility: FacilityRuntime, times: VisitTimes) -> tuple[float, float, float]:
     """The (queue, clearance, handling) hours of a visit.
 
     At a post or lock its queue and clearance count as such; at a terminal or port everything

@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import islice, pairwise
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from sim.errors import NetworkError, Problem
 from sim.network.schema import LINK_MODES, Link, Network
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["COST_ATTRIBUTES", "Leg", "Route", "k_cheapest_routes"]
 
@@ -122,6 +123,8 @@ def _graph(net: Network, modes: frozenset[str], by: LinkCost) -> nx.DiGraph:
     if key is not None and key in net._cache:
         return net._cache[key]
     cost_of = _cost_function(by)
+    import networkx as nx
+
     graph = nx.DiGraph()
     graph.add_nodes_from(net.nodes)
     for link in net.links.values():
@@ -196,6 +199,8 @@ def k_cheapest_routes(
         problems.append(Problem("route", f"must be in [1, {MAX_ROUTES}]", None, "k", k))
     if problems:
         raise NetworkError(problems)
+    import networkx as nx  # 0.3 s to import: only when a route is asked for
+
     graph = _graph(net, allowed, by)
     if origin == destination or not nx.has_path(graph, origin, destination):
         return []

@@ -22,6 +22,8 @@ __all__ = ["BREAKDOWN_PARTS", "HEADLINE_DESTINATIONS", "compute_kpis"]
 HEADLINE_DESTINATIONS = ("singapore", "hanoi", "hanoi_gialam")
 
 Tables = Mapping[str, Mapping[str, np.ndarray]]
+#: The flows that made consignments, and each consignment's index into them.
+FlowIndex = tuple[list[str], np.ndarray]
 #: Door-to-door time split: consignment column -> KPI suffix.
 BREAKDOWN_PARTS = {
     "waiting_h": "waiting",
@@ -53,35 +55,44 @@ def _departures(scenario: Scenario, tables: Tables, out: dict[str, float]) -> No
         out[f"teu.carried.service.{sid}"] = float(dep["teu"][ran & is_svc].sum())
 
 
-def _flow_index(tables: Tables) -> tuple[list[str], np.ndarray]:
+def _flow_index(tables: Tables) -> FlowIndex:
     """The flows that made consignments, and each consignment's index into them."""
     names, inverse = np.unique(tables["consignments"]["flow"], return_inverse=True)
     return names.tolist(), inverse
 
 
-def _door_to_door(scenario: Scenario, tables: Tables, out: dict[str, float]) -> None:
+def _door_to_door(
+    scenario: Scenario, tables: Tables, flows: FlowIndex, out: dict[str, float]
+) -> None:
     cons = tables["consignments"]
     done = (cons["created_h"] >= scenario.horizon.warmup_h) & ~np.isnan(cons["delivered_h"])
     if not done.any():
         return
-    names, inverse = _flow_index(tables)
-    by_key: dict[str, list[int]] = {}  # origin.destination.chain -> flow indices
+    names, inverse = flows
+    keys: dict[str, int] = {}  # origin.destination.chain -> its index
+    key_of_flow = np.empty(len(names), dtype=np.int64)
     for i, name in enumerate(names):
         f = scenario.flows[name]
-        by_key.setdefault(f"{f.origin}.{f.destination}.{f.chain_family}", []).append(i)
-    d2d = cons["delivered_h"] - cons["created_h"]
-    for key, flows in sorted(by_key.items()):
-        sel = done & np.isin(inverse, flows)
-        if not sel.any():
+        key_of_flow[i] = keys.setdefault(f"{f.origin}.{f.destination}.{f.chain_family}", len(keys))
+    key = key_of_flow[inverse[done]]
+    d2d = (cons["delivered_h"] - cons["created_h"])[done]
+    count = np.bincount(key, minlength=len(keys))
+    total = np.bincount(key, weights=d2d, minlength=len(keys))
+    parts = {  # tables written before a part existed lack its column
+        part: np.bincount(key, weights=cons[column][done], minlength=len(keys))
+        for column, part in BREAKDOWN_PARTS.items()
+        if column in cons
+    }
+    for name, k in sorted(keys.items()):
+        if not count[k]:  # its flows' consignments are all still on their way
             continue
-        values = d2d[sel]
-        prefix = f"door_to_door_h.{key}"
-        out[f"{prefix}.mean"] = float(values.mean())
+        prefix = f"door_to_door_h.{name}"
+        out[f"{prefix}.mean"] = float(total[k] / count[k])
+        values = d2d[key == k]
         for q, v in zip((50, 90, 95), np.percentile(values, (50, 90, 95)), strict=True):
             out[f"{prefix}.p{q}"] = float(v)
-        for column, part in BREAKDOWN_PARTS.items():
-            if column in cons:  # tables written before a part existed lack its column
-                out[f"breakdown_h.{key}.{part}"] = float(cons[column][sel].mean())
+        for part, sums in parts.items():
+            out[f"breakdown_h.{name}.{part}"] = float(sums[k] / count[k])
 
 
 def _time_average(times: np.ndarray, values: np.ndarray, start: float, end: float) -> float:
@@ -123,12 +134,12 @@ def _facilities(scenario: Scenario, tables: Tables, out: dict[str, float]) -> No
             out[f"utilisation.{fid}.{server}"] = float(busy.sum() / (n * (end - w)))
 
 
-def _chain_co2(scenario: Scenario, tables: Tables, out: dict[str, float]) -> None:
+def _chain_co2(scenario: Scenario, tables: Tables, flows: FlowIndex, out: dict[str, float]) -> None:
     """CO2 per TEU by chain: the links each flow's chain runs over, weighted by TEU created."""
     cons = tables["consignments"]
     measured = cons["created_h"] >= scenario.horizon.warmup_h
     totals: dict[str, list[float]] = {}
-    names, inverse = _flow_index(tables)
+    names, inverse = flows
     teu_by_flow = np.bincount(
         inverse[measured], weights=cons["teu"][measured], minlength=len(names)
     )
@@ -264,9 +275,10 @@ def compute_kpis(scenario: Scenario, tables: Tables) -> dict[str, float]:
         "rolled": float(cons["rolled"][measured].sum()) if "rolled" in cons else 0.0,
     }
     _departures(scenario, tables, out)
-    _door_to_door(scenario, tables, out)
+    flows = _flow_index(tables)
+    _door_to_door(scenario, tables, flows, out)
     _facilities(scenario, tables, out)
-    _chain_co2(scenario, tables, out)
+    _chain_co2(scenario, tables, flows, out)
     _chains_and_diversions(scenario, tables, out)
     _closures(scenario, tables, out)
     _backlogs(scenario, tables, out)

@@ -6,9 +6,10 @@ from pathlib import Path
 
 from sim.errors import SimError
 from sim.fileio import read_json
+from sim.options import TABLE_FORMATS
 from sim.results.records import TABLE_COLUMNS
 from sim.results.run_result import RunResult
-from sim.results.tables import TABLE_FORMATS, read_table
+from sim.results.tables import read_table
 
 __all__ = ["load_run"]
 

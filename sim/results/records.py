@@ -161,6 +161,7 @@ class Recorder:
             name: {col: [] for col in cols} for name, cols in TABLE_COLUMNS.items()
         }
         self.keep_legs = legs
+        self._blocks: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLE_COLUMNS}
         # Bound append methods of each table, in column order, for fast row appends.
         self._appenders = {
             name: tuple(self.columns[name][c].append for c in cols)
@@ -172,20 +173,28 @@ class Recorder:
         for append, value in zip(self._appenders[table], row, strict=True):
             append(value)
 
+    def extend(self, table: str, block: dict[str, Any]) -> None:
+        """Append many rows at once: a sequence or array per column, all of one length."""
+        self._blocks[table].append(block)
+
     def tables(self) -> dict[str, dict[str, np.ndarray]]:
-        """Every table as a dict of numpy arrays (text as str arrays, counts as int64)."""
+        """Every table as a dict of numpy arrays (text as str arrays, counts as int64).
+
+        Rows added one at a time come first, then the blocks in the order they were added.
+        """
         out: dict[str, dict[str, np.ndarray]] = {}
         for name, cols in self.columns.items():
             if name == "legs" and not self.keep_legs:
                 continue
             out[name] = {}
             for col, values in cols.items():
-                if col in _TEXT_COLUMNS:
-                    out[name][col] = (
-                        np.array(values, dtype=str) if values else np.array([], dtype=str)
-                    )
-                elif col in _INT_COLUMNS:
-                    out[name][col] = np.array(values, dtype=np.int64)
-                else:
-                    out[name][col] = np.array(values, dtype=float)
+                parts = [values, *(block[col] for block in self._blocks[name])]
+                out[name][col] = _column(col, parts)
         return out
+
+
+def _column(name: str, parts: list[Any]) -> np.ndarray:
+    """One column from its parts, with the column's type."""
+    dtype: Any = str if name in _TEXT_COLUMNS else np.int64 if name in _INT_COLUMNS else float
+    arrays = [np.asarray(p, dtype=dtype) if len(p) else np.empty(0, dtype=dtype) for p in parts]
+    return arrays[0] if len(arrays) == 1 else np.concatenate(arrays)

@@ -23,10 +23,9 @@ import numpy as np
 
 from sim.errors import SimError
 from sim.fileio import write_bytes_atomic, write_text_atomic
+from sim.options import TABLE_FORMATS
 
-__all__ = ["TABLE_FORMATS", "as_columns", "frame_or_columns", "read_table", "write_table"]
-
-TABLE_FORMATS = ("csv", "parquet")
+__all__ = ["as_columns", "frame_or_columns", "read_table", "write_table"]
 
 
 def _format(path: Path) -> str:

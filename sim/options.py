@@ -1,0 +1,19 @@
+"""The vocabularies of options shared by the library and the command line.
+
+Kept in a module of their own with no heavy imports, so that ``corridor-sim --help`` can list
+them without loading numpy or the executors.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+__all__ = ["EXECUTORS", "TABLE_FORMATS", "ExecutorName", "TableFormat"]
+
+#: Where the runs of an experiment go: this process, a process pool, or a Dask cluster.
+ExecutorName = Literal["serial", "process", "dask"]
+EXECUTORS: tuple[str, ...] = get_args(ExecutorName)
+
+#: File formats of a run's tables.
+TableFormat = Literal["csv", "parquet"]
+TABLE_FORMATS: tuple[str, ...] = get_args(TableFormat)
