@@ -19,16 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-from sim.scenario.schema import (
-    CLEARING_KINDS,
-    LINER_VEHICLES,
-    PORT_KINDS,
-    SERVER_OF_VEHICLE,
-    Disruption,
-    Flow,
-    Scenario,
-    Service,
-)
+from sim.scenario.rules import gauge_changes, next_open_h, off_server_h, stops
+from sim.scenario.schema import CLEARING_KINDS, Disruption, Flow, Scenario, Service
 
 __all__ = ["ChainCoster", "LiveState", "full_loads_ahead", "nominal_rates_teu_h"]
 
@@ -62,6 +54,10 @@ class _Stop:
     service_h: float  # expected clearance + inspection + transfer, or handling at the terminal
     opening: tuple[float, float] | None
     queues: bool  # a border post or lock: its queue counts when the state is live
+
+
+def _as_is(t: float) -> float:
+    return t
 
 
 def full_loads_ahead(ahead_teu: float, teu: float, capacity_teu: float) -> int:
@@ -120,48 +116,47 @@ class ChainCoster:
         self._first_known_h = min(
             (w[0] for ws in self._closures.values() for w in ws), default=math.inf
         )
+        #: Whether a service's vehicles queue at a border post or lock on their way.
+        self._queues = {sid: any(s.queues for s in stops) for sid, stops in self._stops.items()}
+        #: What follows a timetabled departure: (delivery time, delayed by a closure) by (flow,
+        #: leg, departure, TEU, closures known).
+        self._after: dict[tuple[str, int, float, float, int], tuple[float, bool]] = {}
 
     # -- static structure --------------------------------------------------------------------
     def _service_stops(self, svc: Service) -> list[_Stop]:
+        """The legs of ``svc`` as a vehicle runs them (:mod:`sim.scenario.rules`), expected."""
         net, facilities = self.scenario.network, self.scenario.facilities
-        server = SERVER_OF_VEHICLE[svc.vehicle]
-        gauges = [set((net.links[lid].gauge_mm or "").split("/")) for lid in svc.links]
-        liner = svc.vehicle in LINER_VEHICLES
-        stops = []
-        for i, lid in enumerate(svc.links):
-            node = svc.path[i + 1]
-            fac = facilities.get(node)
-            last = i == len(svc.links) - 1
-            clears = fac is not None and fac.kind in CLEARING_KINDS
-            uses = fac is not None and getattr(fac, "lanes" if fac.kind == "lock" else server)
-            change = i > 0 and svc.vehicle == "train" and not gauges[i - 1] & gauges[i]
-            service_h, opening, queues, calls_at = 0.0, None, False, False
-            off_server_h = 0.0  # release off the servers, a truck's change of truck
-            if fac is not None:
-                off_server_h = fac.release_h + (fac.transfer_h if svc.vehicle == "truck" else 0.0)
-            if uses and clears:  # a border post or lock clears (also where a path ends)
-                service_h = fac.clearance_h + fac.inspection_share * fac.inspection_h
-                service_h += off_server_h
-                opening, queues = fac.opening_hours, True
-            elif calls_at := uses and (last or (liner and fac.kind in PORT_KINDS)):
-                # a terminal, port or city handles the load at the end; a liner calls at ports
-                service_h, opening = fac.handling_h + off_server_h, fac.opening_hours
-            dwell_h = fac.dwell_for(svc.vehicle) if last and fac is not None else 0.0
-            dwell = dwell_h > 0
-            if dwell:  # then the boxes sit in its yard and customs
-                service_h += dwell_h
-            stops.append(
+        links = [net.links[lid] for lid in svc.links]
+        changes = gauge_changes(svc, links)
+        out = []
+        for i, (link, fac, change) in enumerate(
+            zip(links, stops(svc, facilities), changes, strict=True)
+        ):
+            service_h, opening, queues = 0.0, None, False
+            if fac is not None:  # it stops: clearance at a post or lock, else handling
+                queues = fac.kind in CLEARING_KINDS
+                work_h = (
+                    fac.clearance_h + fac.inspection_share * fac.inspection_h
+                    if queues
+                    else fac.handling_h
+                )
+                service_h, opening = work_h + off_server_h(fac, svc.vehicle), fac.opening_hours
+            end = facilities.get(svc.path[-1]) if i == len(links) - 1 else None
+            dwell_h = end.dwell_for(svc.vehicle) if end is not None else 0.0
+            service_h += dwell_h  # at the end, the boxes sit in the yard and customs
+            stop_at = fac if fac is not None else end if dwell_h > 0 else None
+            out.append(
                 _Stop(
-                    lid,
-                    net.links[lid].time_from(svc.path[i]),
+                    link.id,
+                    link.time_from(svc.path[i]),
                     self.scenario.gauge_change_h if change else 0.0,
-                    node if (uses and clears) or calls_at or dwell else None,
+                    stop_at.id if stop_at is not None else None,
                     service_h,
                     opening,
                     queues,
                 )
             )
-        return stops
+        return out
 
     def _spread_h(self, flow: Flow) -> float:
         """Standard deviation of the moving and clearance time of a chain (hours)."""
@@ -259,44 +254,86 @@ class ChainCoster:
         ``disruptions=False`` known closures are ignored (the choice the shipper would make on an
         undisturbed corridor). ``ready_h`` is when a consignment already queueing for the first
         service joined the queue (None: it joins now) and ``ahead_teu`` the TEU in front of it.
+
+        What follows a timetabled departure depends only on that departure, the load's size and
+        the closures known: it is worked out once and remembered (:meth:`_leaving`).
         """
         chain = self.scenario.flows[flow_id].chain
         known = disruptions and now_h >= self._first_known_h
         closures = self._closures if known else {}
-        t, hit = self._walk(chain[0], now_h, now_h, teu, live, closures, ready_h, ahead_teu)
-        if len(chain) == 1 or math.isinf(t):
-            return t - now_h, hit
-        for sid in chain[1:]:  # the later legs: an empty corridor, closures known at now_h
-            t, closed = self._walk(sid, t, now_h, teu, None, closures)
-            hit = hit or closed
-            if math.isinf(t):
-                break
+        first = self.scenario.services[chain[0]]
+        if live is not None:
+            ready = now_h if ready_h is None else ready_h
+            depart_h = now_h + live.first_wait_h(first, now_h, teu, ready, ahead_teu)
+        else:
+            depart_h = now_h + self.static_wait_h(first, now_h, teu, ready_h)
+        if math.isinf(depart_h):
+            return math.inf, False
+        epoch = bisect.bisect_right(self.known_h, now_h) if known else -1
+        if live is not None and self._queues[first.id]:  # the border queues now: no memo
+            t, hit = self._ride(first.id, depart_h, now_h, live, closures)
+            t, later_hit = self._legs_from(flow_id, 1, t, now_h, teu, closures, epoch)
+            return t - now_h, hit or later_hit
+        t, hit = self._leaving(flow_id, 0, depart_h, now_h, teu, closures, epoch)
         return t - now_h, hit
 
-    def _walk(
+    def _legs_from(
         self,
-        sid: str,
+        flow_id: str,
+        k: int,
         t: float,
         now_h: float,
         teu: float,
-        live: LiveState | None,
         closures: dict,
-        ready_h: float | None = None,
-        ahead_teu: float | None = None,
+        epoch: int,
     ) -> tuple[float, bool]:
-        """(time the load is handed over at the end of service ``sid``, delayed by a closure).
+        """(delivery time, delayed by a closure) of a load ready at ``t`` for leg ``k``.
 
-        The consignment is ready for ``sid`` at ``t``; ``live`` (first leg only) gives the state
-        of the run, ``closures`` the closures known at ``now_h``.
+        Legs from ``k`` of ``flow_id``'s chain, on an empty corridor with the closures known
+        at ``now_h``.
+        """
+        chain = self.scenario.flows[flow_id].chain
+        if k == len(chain) or math.isinf(t):
+            return t, False
+        depart_h = t + self.static_wait_h(self.scenario.services[chain[k]], t, teu)
+        if math.isinf(depart_h):
+            return depart_h, False
+        return self._leaving(flow_id, k, depart_h, now_h, teu, closures, epoch)
+
+    def _leaving(
+        self,
+        flow_id: str,
+        k: int,
+        depart_h: float,
+        now_h: float,
+        teu: float,
+        closures: dict,
+        epoch: int,
+    ) -> tuple[float, bool]:
+        """(delivery time, delayed by a closure) of a load leaving on leg ``k`` at ``depart_h``.
+
+        After a timetabled departure, the rest depends only on that departure, the load's size
+        and the closures known (``epoch``): it is worked out once and remembered.
+        """
+        sid = self.scenario.flows[flow_id].chain[k]
+        timetabled = self.scenario.services[sid].dispatch == "timetable"
+        key = (flow_id, k, round(depart_h, 6), teu, epoch)
+        if timetabled and (memo := self._after.get(key)) is not None:
+            return memo
+        t, hit = self._ride(sid, depart_h, now_h, None, closures)
+        t, later_hit = self._legs_from(flow_id, k + 1, t, now_h, teu, closures, epoch)
+        if timetabled:
+            self._after[key] = (t, hit or later_hit)
+        return t, hit or later_hit
+
+    def _ride(
+        self, sid: str, t: float, now_h: float, live: LiveState | None, closures: dict
+    ) -> tuple[float, bool]:
+        """(hand-over time at the end of ``sid``, delayed by a closure), leaving at ``t``.
+
+        The vehicle is held while its origin is closed.
         """
         svc, hit = self.scenario.services[sid], False
-        if live is not None:
-            ready = now_h if ready_h is None else ready_h
-            t += live.first_wait_h(svc, t, teu, ready, ahead_teu)
-        else:
-            t += self.static_wait_h(svc, t, teu, ready_h)
-        if math.isinf(t):
-            return t, hit
         if svc.origin in closures:
             t2 = self._reopen_h(svc.origin, t, now_h)
             hit, t = t2 > t, t2
@@ -320,19 +357,13 @@ class ChainCoster:
 
     def _open_h(self, stop: _Stop, at_h: float, now_h: float, disruptions: bool) -> float:
         """The earliest time >= ``at_h`` the stop's facility is open (and, maybe, not closed)."""
-        while True:
-            start = at_h
-            if stop.opening is not None:
-                day, hour = divmod(at_h, 24.0)
-                open_h, close_h = stop.opening
-                if hour < open_h:
-                    at_h = day * 24.0 + open_h
-                elif hour >= close_h:
-                    at_h = (day + 1) * 24.0 + open_h
-            if disruptions:
-                at_h = self._reopen_h(stop.node, at_h, now_h)
-            if at_h == start:
-                return at_h
+        node = stop.node
+        assert node is not None  # only stops at a facility have opening hours or closures
+        return next_open_h(
+            at_h,
+            stop.opening,
+            (lambda t: self._reopen_h(node, t, now_h)) if disruptions else _as_is,
+        )
 
     def cost_cny(self, flow_id: str, expected_h: float) -> float:
         """Generalised cost per TEU of ``flow_id`` given its expected door-to-door hours."""

@@ -17,18 +17,9 @@ import numpy as np
 
 from sim.scenario.schema import Facility, Horizon
 
-__all__ = ["BACKGROUND_VEHICLE", "BackgroundTraffic", "month_starts_h"]
+__all__ = ["BackgroundTraffic", "month_starts_h"]
 
 _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-#: The vehicles of a facility's background traffic, by kind of facility.
-BACKGROUND_VEHICLE = {
-    "border_post": "truck",
-    "lock": "ship",
-    "seaport": "ship",
-    "river_port": "barge",
-    "rail_terminal": "train",
-    "road_terminal": "truck",
-}
 
 
 def month_starts_h(horizon: Horizon) -> tuple[list[float], list[int]]:

@@ -23,10 +23,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from sim.model.background import BACKGROUND_VEHICLE, BackgroundTraffic
+from sim.model.background import BackgroundTraffic
 from sim.model.streams import Stream
 from sim.results.records import BACKGROUND
-from sim.scenario.schema import CLEARING_KINDS, SERVER_OF_VEHICLE, Disruption, Facility, Horizon
+from sim.scenario.rules import BACKGROUND_VEHICLE, next_open_h, server_for, transfer_h
+from sim.scenario.schema import CLEARING_KINDS, Disruption, Facility, Horizon
 
 __all__ = ["FacilityRuntime", "Servers", "VisitTimes", "Windows"]
 
@@ -61,22 +62,6 @@ class Windows:
             if start <= t < end:
                 f *= factor
         return f
-
-
-def next_open_h(t: float, hours: tuple[float, float] | None, windows: Windows) -> float:
-    """The earliest time >= ``t`` inside the daily opening hours and outside closure windows."""
-    while True:
-        start = t
-        if hours is not None:
-            day, hour = divmod(t, 24.0)
-            open_h, close_h = hours
-            if hour < open_h:
-                t = day * 24.0 + open_h
-            elif hour >= close_h:
-                t = (day + 1) * 24.0 + open_h
-        t = windows.reopen_h(t)
-        if t == start:
-            return t
 
 
 class VisitTimes(NamedTuple):
@@ -166,7 +151,7 @@ class FacilityRuntime:
 
     def server_for(self, vehicle: str) -> str:
         """The kind of server a vehicle uses here (a lock's lines are its ``lanes``)."""
-        return "lanes" if self.spec.kind == "lock" else SERVER_OF_VEHICLE[vehicle]
+        return server_for(self.spec.kind, vehicle)
 
     def serves(self, vehicle: str) -> bool:
         """Whether this facility has servers for ``vehicle``."""
@@ -174,7 +159,7 @@ class FacilityRuntime:
 
     def next_open_h(self, t: float) -> float:
         """The earliest time >= ``t`` at which the facility is open."""
-        return next_open_h(t, self.spec.opening_hours, self.windows)
+        return next_open_h(t, self.spec.opening_hours, self.windows.reopen_h)
 
     def occupancy(self, vehicle: str, t: float) -> tuple[int, int, int] | None:
         """(queueing, holding a server, servers) for ``vehicle``'s kind at ``t``; None if none."""
@@ -233,8 +218,8 @@ class FacilityRuntime:
         self._visits.append((server, vehicle_id, service, now, start, end, int(inspected), teu))
         factor = self.windows.factor(end)
         release_h = self.spec.release_h * factor
-        transfer_h = self.spec.transfer_h * factor if vehicle == "truck" else 0.0
-        return VisitTimes(start - now, service_h + release_h, inspection_h, transfer_h)
+        change_h = transfer_h(self.spec, vehicle) * factor
+        return VisitTimes(start - now, service_h + release_h, inspection_h, change_h)
 
     def log(self, until_h: float) -> dict[str, dict[str, np.ndarray]]:
         """The rows of ``facility_visits``, ``queue_lengths`` and ``unserved`` up to ``until_h``.

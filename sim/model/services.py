@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from sim.model.facilities import FacilityRuntime, VisitTimes
 from sim.model.feed import ArrivalFeed
 from sim.network import Link
-from sim.scenario.schema import LINER_VEHICLES, PORT_KINDS, Service
+from sim.scenario.rules import gauge_changes, stops
+from sim.scenario.schema import Service
 
 if TYPE_CHECKING:
     from sim.model.corridor import Corridor
@@ -83,24 +84,13 @@ class ServiceRunner:
         self._wake_gen, self._wake_at = 0, math.nan
         path = service.path
         self.link_times_h = [lk.time_from(node) for lk, node in zip(links, path, strict=False)]
-        gauges = [set((lk.gauge_mm or "").split("/")) for lk in links]
-        self.gauge_change = [False] + [
-            service.vehicle == "train" and not (gauges[i - 1] & gauges[i])
-            for i in range(1, len(links))
+        self.gauge_change = gauge_changes(service, links)
+        #: The facility its vehicles stop at the end of each link (a post, lock or port call on
+        #: the way, the terminal at the end), or None.
+        self.stops = [
+            corridor.facilities[f.id] if f is not None else None
+            for f in stops(service, corridor.scenario.facilities)
         ]
-        facilities = corridor.facilities
-        vehicle = service.vehicle
-        calls = vehicle in LINER_VEHICLES  # a liner calls at the ports on its path
-        self.en_route = [
-            f
-            if (f := facilities.get(n)) is not None
-            and f.serves(vehicle)
-            and (f.clears or (calls and f.spec.kind in PORT_KINDS))
-            else None
-            for n in path[1:-1]
-        ] + [None]
-        end = facilities.get(path[-1])
-        self.terminal = end if end is not None and end.serves(service.vehicle) else None
         self.origin_windows = corridor.windows(path[0])
         self.link_windows = [w if (w := corridor.windows(lk.id)).active else None for lk in links]
 
@@ -279,7 +269,7 @@ class ServiceRunner:
             self.link_times_h,
             self.link_windows,
             self.gauge_change,
-            self.en_route,
+            self.stops,
             strict=True,
         ):
             if gauge_change:
@@ -294,16 +284,11 @@ class ServiceRunner:
                 travel *= windows.factor(t)
             t += travel
             moving += travel
-            if facility is not None:  # a post or lock, or a port call on a liner's way
+            if facility is not None:  # the vehicle meets others: catch up with it
                 t = yield from self._reach(t)
                 q, c, h = _parts(facility, facility.visit(svc.vehicle, vid, svc.id, teu, t))
                 t += q + c + h
                 queue_h, inspection, handling = queue_h + q, inspection + c, handling + h
-        if self.terminal is not None:  # the end: a terminal or port (or a post or lock)
-            t = yield from self._reach(t)
-            q, c, h = _parts(self.terminal, self.terminal.visit(svc.vehicle, vid, svc.id, teu, t))
-            t += q + c + h
-            queue_h, inspection, handling = queue_h + q, inspection + c, handling + h
         yield from self._reach(t)
         corridor.record_arrival(row, teu)
         corridor.hand_over(

@@ -23,6 +23,7 @@ from sim.scenario import spec as sp
 from sim.scenario.checker import Checker
 from sim.scenario.choice_io import read_choice
 from sim.scenario.limits import check_size
+from sim.scenario.rules import BACKGROUND_VEHICLE, server_for
 
 __all__ = ["load_scenario", "scenario_diff"]
 
@@ -165,7 +166,8 @@ def _facilities(c: Checker, table: dict[str, Any]) -> dict[str, sc.Facility]:
                 v["dwell_by_vehicle_h"] = tuple((k, x) for k, x in by.items() if x is not None)
             given = {k: x for k, x in v.items() if k in table[node_id]}
             out[node_id] = dataclasses.replace(out[node_id], **given)
-            fac, server = out[node_id], sc.BACKGROUND_SERVER[out[node_id].kind]
+            fac = out[node_id]
+            server = server_for(fac.kind, BACKGROUND_VEHICLE[fac.kind])
             if fac.background_per_day > 0 and not getattr(fac, server):
                 rule = f"a {fac.kind}'s other traffic needs its {server}, and it has none"
                 c.fail(f"{key}.background_per_day", rule, fac.background_per_day)

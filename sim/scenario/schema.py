@@ -53,15 +53,6 @@ PORT_KINDS = ("seaport", "river_port")
 LINER_VEHICLES = ("ship", "barge")
 #: How a service decides to depart.
 DISPATCH_RULES = ("timetable", "when_full")
-#: The server a facility's background traffic uses, by kind of facility (its trucks, ships, trains).
-BACKGROUND_SERVER = {
-    "border_post": "lanes",
-    "lock": "lanes",
-    "seaport": "berths",
-    "river_port": "berths",
-    "rail_terminal": "tracks",
-    "road_terminal": "lanes",
-}
 #: How consignments choose their chain: each flow keeps its own, or a logit over a market's flows.
 CHOICE_MODELS = ("fixed", "logit")
 #: How consignments of a flow arrive: a Poisson process, evenly spaced in expected arrivals, or
