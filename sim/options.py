@@ -14,6 +14,7 @@ __all__ = ["EXECUTORS", "TABLE_FORMATS", "ExecutorName", "TableFormat"]
 ExecutorName = Literal["serial", "process", "dask"]
 EXECUTORS: tuple[str, ...] = get_args(ExecutorName)
 
-#: File formats of a run's tables.
-TableFormat = Literal["csv", "parquet"]
+#: File formats of a run's tables: CSV for spreadsheets, Parquet (the ``analysis`` extra) or
+#: compressed numpy (``npz``) to load back fast.
+TableFormat = Literal["csv", "parquet", "npz"]
 TABLE_FORMATS: tuple[str, ...] = get_args(TableFormat)

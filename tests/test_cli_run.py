@@ -7,8 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import ROOT
+
+from sim.results.tables import fast_format, read_table
 
 EXAMPLE = str(ROOT / "scenarios" / "example.toml")
 
@@ -37,12 +40,34 @@ def test_run_prints_headline_and_writes_the_folder(tmp_path):
     assert manifest["files"][0]["path"].endswith("example.toml")
     assert len(manifest["files"][0]["sha256"]) == 64
     assert "arrivals:cq_hanoi_road" in manifest["streams"]
-    header = (out / "events.csv").read_text().splitlines()[0]
-    assert header == "consignment,activity,time_h,node,service,vehicle"
+    events = read_table(out / f"events.{fast_format()}")  # tables load back fast by default
+    assert list(events) == ["consignment", "activity", "time_h", "node", "service", "vehicle"]
     assert not list(out.glob(".*.tmp"))  # no temporary file left behind
     again = tmp_path / "again"
     cli("run", EXAMPLE, "--seed", "3", "--set", "demand.scale=0.5", "--out", str(again))
     assert json.loads((again / "kpis.json").read_text()) == kpis  # same seed, same numbers
+
+
+@pytest.mark.parametrize("fmt", ["csv", "npz", "parquet"])
+def test_every_table_format_loads_back_the_same_run(tmp_path, fmt):
+    from sim.experiments import run
+    from sim.results.load import load_run
+    from sim.scenario import load_scenario
+
+    pytest.importorskip("pyarrow") if fmt == "parquet" else None
+    out = tmp_path / fmt
+    cli("run", EXAMPLE, "--seed", "4", "--table-format", fmt, "--out", str(out))
+    assert {p.suffix for p in out.glob("*s.*") if p.stem != "kpis"} == {f".{fmt}"}
+    back = load_run(out)
+    res = run(load_scenario(EXAMPLE), 4)
+    assert set(back.tables) == set(res.tables)
+    for name, table in res.tables.items():
+        for column, values in table.items():
+            assert back.tables[name][column].dtype.kind == values.dtype.kind, (name, column)
+            assert np.array_equal(
+                back.tables[name][column], values, equal_nan=values.dtype.kind == "f"
+            )
+    assert back.kpis() == res.kpis()
 
 
 BAD = """name = "bad"

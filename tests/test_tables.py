@@ -35,8 +35,8 @@ def test_every_table_round_trips(result, tmp_path, fmt):
                 assert back[col].tolist() == values.tolist(), (name, col)
 
 
-def test_table_files_must_be_csv_or_parquet(tmp_path):
-    with pytest.raises(sim.SimError, match=r"must end in \.csv or \.parquet"):
+def test_table_files_must_be_csv_parquet_or_npz(tmp_path):
+    with pytest.raises(sim.SimError, match=r"must end in \.csv, \.parquet or \.npz"):
         write_table({"a": np.array([1])}, tmp_path / "t.xlsx")
 
 

@@ -164,11 +164,11 @@ def _run(args: argparse.Namespace) -> int:
     )
     print(headline(res.kpis()))
     if args.out:
-        write_run(res, args.out, wall_s=wall, fmt=args.table_format, force=args.force)
-        print(
-            f"\nwrote {args.out}/ (kpis.json, manifest.json, events and the tables as "
-            f"{args.table_format})"
-        )
+        from sim.results.tables import fast_format
+
+        fmt = args.table_format or fast_format()
+        write_run(res, args.out, wall_s=wall, fmt=fmt, force=args.force)
+        print(f"\nwrote {args.out}/ (kpis.json, manifest.json, events and the tables as {fmt})")
     return 0
 
 
@@ -193,7 +193,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--table-format",
         choices=TABLE_FORMATS,
-        default="csv",
-        help="format of the tables in --out (parquet needs the analysis extra)",
+        help="format of the tables in --out: csv for spreadsheets; parquet (with the analysis "
+        "extra) or npz load back fast (default: parquet if installed, else npz)",
     )
     p.set_defaults(handler=_run)

@@ -1,17 +1,22 @@
-"""Reading a run folder (written by ``corridor-sim run --out``) back into a RunResult."""
+"""Reading a run folder (written by ``corridor-sim run --out``) back into a RunResult.
+
+Tables are read when first used, and the KPIs come from the folder's ``kpis.json``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+
+import numpy as np
 
 from sim.errors import SimError
 from sim.fileio import read_json
-from sim.options import TABLE_FORMATS
-from sim.results.records import TABLE_COLUMNS
+from sim.results.records import TABLE_COLUMNS, column_dtype
 from sim.results.run_result import RunResult
 from sim.results.tables import read_table
 
-__all__ = ["load_run"]
+__all__ = ["TableFiles", "load_run"]
 
 
 def load_run(folder: str | Path) -> RunResult:
@@ -54,17 +59,55 @@ def load_run(folder: str | Path) -> RunResult:
                 "the manifest's): run it again, or restore the file"
             )
     scenario = load_scenario(files[-1]["path"], overrides=manifest.get("overrides"))
-    tables = {}
+    tables = TableFiles(folder)
     for name in TABLE_COLUMNS:
-        found = [
-            folder / f"{name}.{fmt}"
-            for fmt in TABLE_FORMATS
-            if (folder / f"{name}.{fmt}").is_file()
-        ]
-        if found:
-            tables[name] = read_table(found[0])
-        elif name not in ("legs", "unserved"):  # the log, and a table older folders lack
-            raise SimError(f"{folder}: {name}.csv (or .parquet) is missing")
+        if tables.path(name) is None and name not in ("legs", "unserved"):
+            # the log is optional, and older folders lack the unserved vehicles
+            raise SimError(f"{folder}: the {name} table ({name}.npz, .parquet or .csv) is missing")
+    kpis_file = folder / "kpis.json"
+    kpis = read_json(kpis_file, "run the scenario again") if kpis_file.is_file() else None
     return RunResult(
-        scenario, manifest["seed"], tables, manifest.get("streams", []), manifest.get("events", 0)
+        scenario,
+        manifest["seed"],
+        tables,
+        manifest.get("streams", []),
+        manifest.get("events", 0),
+        kpis=kpis if isinstance(kpis, dict) else None,
     )
+
+
+class TableFiles(Mapping[str, dict[str, np.ndarray]]):
+    """The tables of a run folder, each read from its file the first time it is asked for.
+
+    A figure that needs the departures only reads the departures.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._read: dict[str, dict[str, np.ndarray]] = {}
+
+    def path(self, name: str) -> Path | None:
+        """The file holding table ``name`` (the fastest format there is), or None."""
+        for fmt in ("npz", "parquet", "csv"):
+            path = self.folder / f"{name}.{fmt}"
+            if path.is_file():
+                return path
+        return None
+
+    def __getitem__(self, name: str) -> dict[str, np.ndarray]:
+        if name not in self._read:
+            path = self.path(name) if name in TABLE_COLUMNS else None
+            if path is None:
+                raise KeyError(name)
+            # typed by the log's schema: a CSV cannot tell the type of an empty column
+            self._read[name] = {
+                column: values.astype(column_dtype(column), copy=False)
+                for column, values in read_table(path).items()
+            }
+        return self._read[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name in TABLE_COLUMNS if self.path(name) is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)

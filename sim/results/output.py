@@ -1,4 +1,4 @@
-"""Run output folders: ``kpis.json``, the tables and event log as CSV, and ``manifest.json``.
+"""Run output folders: ``kpis.json``, the tables and event log, and ``manifest.json``.
 
 Every file is written atomically (temporary file, then rename), and the manifest last: a folder
 with a manifest is complete, and an interrupted run never leaves a half-written file.
@@ -164,16 +164,16 @@ def write_run(
     res: RunResult,
     out: str | Path,
     wall_s: float | None = None,
-    fmt: str = "csv",
+    fmt: str = "npz",
     force: bool = False,
 ) -> Path:
     """Write one run into folder ``out``; return the folder.
 
-    KPIs, every table and the event log (as ``csv`` or ``parquet``), then the manifest. The files
-    are written into a new folder beside ``out``, which then takes its place whole: ``out`` never
-    mixes the files of two runs, and a folder with a manifest is complete. A non-empty ``out``
-    that is not an earlier single run's folder (a replications folder, other files) is refused
-    unless ``force``.
+    KPIs, every table and the event log (as ``csv``, ``parquet`` or ``npz``), then the
+    manifest. The files are written into a new folder beside ``out``, which then takes its
+    place whole: ``out`` never mixes the files of two runs, and a folder with a manifest is
+    complete. A non-empty ``out`` that is not an earlier single run's folder (a replications
+    folder, other files) is refused unless ``force``.
     """
     folder = check_run_folder(out, force)
     stamp = f"{os.getpid()}-{time.monotonic_ns()}"

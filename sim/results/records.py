@@ -46,7 +46,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["BACKGROUND", "BREAKDOWN_COLUMNS", "TABLE_COLUMNS", "Recorder"]
+__all__ = ["BACKGROUND", "BREAKDOWN_COLUMNS", "TABLE_COLUMNS", "Recorder", "column_dtype"]
 
 #: The service name of a facility's other traffic in ``facility_visits`` (corridor KPIs skip it).
 BACKGROUND = "background"
@@ -193,8 +193,13 @@ class Recorder:
         return out
 
 
+def column_dtype(name: str) -> Any:
+    """The type of a logged column: ``str`` for text, ``int64`` for counts, else ``float``."""
+    return str if name in _TEXT_COLUMNS else np.int64 if name in _INT_COLUMNS else float
+
+
 def _column(name: str, parts: list[Any]) -> np.ndarray:
     """One column from its parts, with the column's type."""
-    dtype: Any = str if name in _TEXT_COLUMNS else np.int64 if name in _INT_COLUMNS else float
+    dtype = column_dtype(name)
     arrays = [np.asarray(p, dtype=dtype) if len(p) else np.empty(0, dtype=dtype) for p in parts]
     return arrays[0] if len(arrays) == 1 else np.concatenate(arrays)

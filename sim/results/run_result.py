@@ -25,12 +25,16 @@ class RunResult:
         The scenario that was run.
     seed : int
         The run's seed.
-    tables : dict
-        Table name -> column name -> numpy array (see :mod:`sim.results.records`).
+    tables : mapping
+        Table name -> column name -> numpy array (see :mod:`sim.results.records`); a run read
+        from a folder reads each table when it is first used.
     streams : list of str
         Names of the random streams the run drew from (its seed tree).
     events : int
         SimPy events scheduled during the run.
+    kpis : mapping, optional
+        The KPIs, when already computed (a run folder's ``kpis.json``); else computed from the
+        tables when first asked for.
     """
 
     def __init__(
@@ -40,9 +44,12 @@ class RunResult:
         tables: Mapping[str, Mapping[str, np.ndarray]],
         streams: list[str],
         events: int = 0,
+        kpis: Mapping[str, float] | None = None,
     ) -> None:
-        self.scenario, self.seed, self.tables = scenario, seed, dict(tables)
+        self.scenario, self.seed, self.tables = scenario, seed, tables
         self.streams, self.events = streams, events
+        if kpis is not None:  # computed when the run was written
+            self._kpis = dict(kpis)
 
     @cached_property
     def _kpis(self) -> dict[str, float]:

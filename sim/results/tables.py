@@ -1,7 +1,8 @@
-"""Tables on disk: CSV (always) and Parquet (with the ``analysis`` extra), written atomically.
+"""Tables on disk: CSV, Parquet (with the ``analysis`` extra) or compressed numpy (``.npz``).
 
 A table is a dict of equal-length numpy arrays, one per column. CSV keeps the column types by the
-values' form (integers, decimals, text) and reads back with the same dtypes; Parquet stores them.
+values' form (integers, decimals, text) and reads back with the same dtypes; Parquet and ``.npz``
+store them, and load back about ten times faster than CSV. Files are written atomically.
 
 Examples
 --------
@@ -25,14 +26,23 @@ from sim.errors import SimError
 from sim.fileio import write_bytes_atomic, write_text_atomic
 from sim.options import TABLE_FORMATS
 
-__all__ = ["as_columns", "frame_or_columns", "read_table", "write_table"]
+__all__ = ["as_columns", "fast_format", "frame_or_columns", "read_table", "write_table"]
 
 
 def _format(path: Path) -> str:
     fmt = path.suffix.lstrip(".").lower()
     if fmt not in TABLE_FORMATS:
-        raise SimError(f"{path}: a table file must end in .csv or .parquet")
+        raise SimError(f"{path}: a table file must end in .csv, .parquet or .npz")
     return fmt
+
+
+def fast_format() -> str:
+    """The format that loads back fast here: ``parquet`` with pyarrow installed, else ``npz``."""
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return "npz"
+    return "parquet"
 
 
 def _float_text(x: float) -> str:
@@ -54,6 +64,10 @@ def write_table(table: Any, path: str | Path) -> Path:
     """Write a table (dict of columns, or a DataFrame) to ``.csv`` or ``.parquet``, atomically."""
     table = as_columns(table)
     path = Path(path)
+    if _format(path) == "npz":
+        buffer = io.BytesIO()
+        np.savez_compressed(buffer, **table)
+        return write_bytes_atomic(path, buffer.getvalue())
     if _format(path) == "parquet":
         try:
             import pyarrow as pa
@@ -93,14 +107,23 @@ def _column(values: list[str]) -> np.ndarray:
 def read_table(path: str | Path) -> dict[str, np.ndarray]:
     """Read a table written by :func:`write_table` back into a dict of numpy arrays."""
     path = Path(path)
+    if _format(path) == "npz":
+        with np.load(path, allow_pickle=False) as npz:
+            return {name: npz[name] for name in npz.files}
     if _format(path) == "parquet":
         import pyarrow.parquet as pq
 
-        return {k: np.asarray(v) for k, v in pq.read_table(path).to_pydict().items()}
+        columns = pq.read_table(path)
+        return {name: _from_arrow(columns.column(name).to_numpy()) for name in columns.column_names}
     with path.open(newline="", encoding="utf-8") as fh:
         rows = list(csv.reader(fh))
     header, body = rows[0], rows[1:]
     return {name: _column([r[i] for r in body]) for i, name in enumerate(header)}
+
+
+def _from_arrow(values: np.ndarray) -> np.ndarray:
+    """A column read from Parquet, text as a str array (Arrow gives Python objects)."""
+    return values.astype(str) if values.dtype == object else values
 
 
 def frame_or_columns(columns: dict[str, Any]) -> Any:
