@@ -201,5 +201,7 @@ def column_dtype(name: str) -> Any:
 def _column(name: str, parts: list[Any]) -> np.ndarray:
     """One column from its parts, with the column's type."""
     dtype = column_dtype(name)
-    arrays = [np.asarray(p, dtype=dtype) if len(p) else np.empty(0, dtype=dtype) for p in parts]
-    return arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
+    arrays = [np.asarray(p, dtype=dtype) for p in parts if len(p)]
+    if not arrays:
+        return np.empty(0, dtype=dtype)
+    return arrays[0] if len(arrays) == 1 else np.concatenate(arrays)  # one part: no copy
