@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # the names below load on first use: ``import sim`` stays lig
     from sim.replications import Replications, replicate
     from sim.results import RunResult
     from sim.scenario import Scenario, load_scenario
-    from sim.sensitivity import SensitivityResult, sensitivity
+    from sim.sensitivity_analysis import SensitivityResult, sensitivity
     from sim.sweeps import SweepResult, sweep
     from sim.validation import ValidationReport, validate
 
@@ -45,8 +45,8 @@ _LAZY = {
     "RunResult": "sim.results",
     "Scenario": "sim.scenario",
     "load_scenario": "sim.scenario",
-    "SensitivityResult": "sim.sensitivity",
-    "sensitivity": "sim.sensitivity",
+    "SensitivityResult": "sim.sensitivity_analysis",
+    "sensitivity": "sim.sensitivity_analysis",
     "SweepResult": "sim.sweeps",
     "sweep": "sim.sweeps",
     "ValidationReport": "sim.validation",

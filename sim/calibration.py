@@ -31,7 +31,7 @@ from sim.errors import Problem, SimError
 from sim.fileio import write_text_atomic
 from sim.replications import summarise
 from sim.scenario import load_scenario
-from sim.sensitivity import Factor, read_factor
+from sim.sensitivity_analysis import Factor, read_factor
 from sim.sweeps import run_points
 from sim.validation import Target, load_targets, target_values
 

@@ -12,7 +12,7 @@ from conftest import ROOT
 
 import sim
 from sim.cli import main
-from sim.sensitivity import Factor, load_factors, sensitivity
+from sim.sensitivity_analysis import Factor, load_factors, sensitivity
 
 pytest.importorskip("SALib")
 
@@ -92,7 +92,7 @@ def test_a_factor_the_kpi_ignores_has_no_effect_and_the_one_that_matters_ranks_f
 
 
 def test_scaled_keys_are_multiplied_and_integer_keys_rounded(small):
-    from sim.sensitivity import _current, _overrides
+    from sim.sensitivity_analysis import _current, _overrides
 
     shared = {"mode": "scale", "reason": "assumption: test"}
     factors = [

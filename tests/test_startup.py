@@ -66,10 +66,19 @@ def test_the_lazy_names_load_on_first_use():
     assert "tqdm" not in modules and "sim.executors" not in modules
 
 
-def test_every_public_name_resolves():
+def test_every_public_name_resolves_even_after_every_module_is_loaded():
+    import importlib
+    import pkgutil
+    import types
+
     import sim
 
+    for module in pkgutil.walk_packages(sim.__path__, "sim."):
+        if not module.name.startswith("sim.cli"):
+            importlib.import_module(module.name)  # a submodule named like a function would win
     for name in sim.__all__:
-        assert getattr(sim, name) is not None
+        value = getattr(sim, name)
+        assert value is not None
+        assert isinstance(value, types.ModuleType) == (name in ("choice", "plot")), name
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         sim.nope  # noqa: B018

@@ -1,4 +1,4 @@
-"""Tables round-trip through CSV and Parquet with the same columns, types and values."""
+"""Tables round-trip through CSV, Parquet and npz with the same columns, types and values."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ def result():
     return sim.run(sc, seed=2, log_events=True)
 
 
-@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "npz"])
 def test_every_table_round_trips(result, tmp_path, fmt):
     if fmt == "parquet":
         pytest.importorskip("pyarrow")
@@ -68,3 +68,15 @@ def test_derived_and_experiment_tables_are_tidy_and_export(result, tmp_path):
             back = pd.DataFrame(read_table(write_table(frame, tmp_path / f"{name}.{fmt}")))
             assert list(back.columns) == list(frame.columns)
             pd.testing.assert_frame_equal(back, frame.reset_index(drop=True), check_dtype=False)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "npz"])
+def test_a_data_frame_round_trips_whatever_its_column_names(tmp_path, fmt):
+    pd = pytest.importorskip("pandas")
+    if fmt == "parquet":
+        pytest.importorskip("pyarrow")
+    frame = pd.DataFrame({"node": ["youyiguan", "hekou"], "file": [1, 2], "arr_0": [0.5, 1.5]})
+    back = read_table(write_table(frame, tmp_path / f"t.{fmt}"))
+    assert list(back) == ["node", "file", "arr_0"]
+    assert back["node"].tolist() == ["youyiguan", "hekou"] and back["node"].dtype.kind == "U"
+    assert back["file"].tolist() == [1, 2] and back["arr_0"].tolist() == [0.5, 1.5]

@@ -116,26 +116,10 @@ class ChainCoster:
         self._first_known_h = min(
             (w[0] for ws in self._closures.values() for w in ws), default=math.inf
         )
-        #: Where a service's vehicles queue (border posts, locks), whether they do, the nodes and
-        #: links a closure could stop them at, and the hours a ride takes when no stop keeps
-        #: opening hours (None when one does).
-        self._queue_nodes = {
-            sid: [s.node for s in stops if s.queues and s.node is not None]
-            for sid, stops in self._stops.items()
-        }
-        self._queues = {sid: bool(nodes) for sid, nodes in self._queue_nodes.items()}
-        self._targets = {
-            sid: {scenario.services[sid].origin}
-            | {s.link for s in stops}
-            | {s.node for s in stops if s.node is not None}
-            for sid, stops in self._stops.items()
-        }
-        self._steady_h = {
-            sid: None
-            if any(s.opening is not None for s in stops)
-            else sum(s.gauge_change_h + s.travel_h + s.service_h for s in stops)
-            for sid, stops in self._stops.items()
-        }
+        #: Whether a service's vehicles queue at a border post or lock on their way.
+        self._queues = {sid: any(s.queues for s in stops) for sid, stops in self._stops.items()}
+        #: Each timetabled service's departures, to tell a departure at a slot from one now.
+        self._slot_sets = {sid: frozenset(slots) for sid, slots in self.slots_h.items()}
         #: What follows a timetabled departure: (delivery time, delayed by a closure) by (flow,
         #: leg, departure, TEU, closures known).
         self._after: dict[tuple[str, int, float, float, int], tuple[float, bool]] = {}
@@ -330,17 +314,17 @@ class ChainCoster:
     ) -> tuple[float, bool]:
         """(delivery time, delayed by a closure) of a load leaving on leg ``k`` at ``depart_h``.
 
-        After a timetabled departure, the rest depends only on that departure, the load's size
-        and the closures known (``epoch``): it is worked out once and remembered.
+        After a departure at a timetable slot, the rest depends only on that slot, the load's
+        size and the closures known (``epoch``): it is worked out once and remembered.
         """
         sid = self.scenario.flows[flow_id].chain[k]
-        timetabled = self.scenario.services[sid].dispatch == "timetable"
-        key = (flow_id, k, depart_h, teu, epoch)  # a slot's time, to the digit
-        if timetabled and (memo := self._after.get(key)) is not None:
+        at_slot = depart_h in self._slot_sets.get(sid, ())  # not an extra vehicle leaving now
+        key = (flow_id, k, depart_h, teu, epoch)
+        if at_slot and (memo := self._after.get(key)) is not None:
             return memo
         t, hit = self._ride(sid, depart_h, now_h, None, closures)
         t, later_hit = self._legs_from(flow_id, k + 1, t, now_h, teu, closures, epoch)
-        if timetabled:
+        if at_slot:
             self._after[key] = (t, hit or later_hit)
         return t, hit or later_hit
 
@@ -352,13 +336,6 @@ class ChainCoster:
         The vehicle is held while its origin is closed.
         """
         svc, hit = self.scenario.services[sid], False
-        steady_h = self._steady_h[sid]
-        if steady_h is not None and not (closures and self._targets[sid] & closures.keys()):
-            # nothing on the way depends on the clock: the ride takes the same time whenever
-            if live is not None:
-                for node in self._queue_nodes[sid]:
-                    t += live.queue_h(node, svc.vehicle)
-            return t + steady_h, False
         if svc.origin in closures:
             t2 = self._reopen_h(svc.origin, t, now_h)
             hit, t = t2 > t, t2

@@ -29,7 +29,7 @@ def figure_paths(path: str, kpis: list[str]) -> dict[str, str]:
 
 def format_ranking(result: Any, kpi: str) -> str:
     """A one-line header (the KPI, method, model runs, seed), then the factors ranked."""
-    from sim.sensitivity import INDICES
+    from sim.sensitivity_analysis import INDICES
 
     names = INDICES[result.method]
     points = len(result.rows) // result.n
@@ -46,7 +46,7 @@ def format_ranking(result: Any, kpi: str) -> str:
 
 
 def _sensitivity(args: argparse.Namespace) -> int:
-    from sim.sensitivity import load_factors, sensitivity
+    from sim.sensitivity_analysis import load_factors, sensitivity
 
     scenario = load_scenario(args.scenario)
     factors = load_factors(args.factors, scenario)  # a broken file fails before any run

@@ -100,21 +100,31 @@ class Servers:
         free = self._free_h[0]
         return free if free > arrive_h else arrive_h
 
-    def hold(self, start_h: float, end_h: float) -> None:
-        """Take the server free first from ``start_h`` (shut or not) until ``end_h``."""
+    def hold(self, start_h: float, end_h: float, now_h: float) -> None:
+        """Take the server free first from ``start_h`` (shut or not) until ``end_h``.
+
+        ``now_h`` is the arrival: visits over by then are forgotten, a batch at a time.
+        """
         heapq.heapreplace(self._free_h, end_h)
         self._starts.append(start_h)
         self._ends.append(end_h)
+        if len(self._ends) - self._head > 8192:
+            self._forget(now_h)
 
-    def occupancy(self, t: float) -> tuple[int, int]:
-        """(vehicles queueing, vehicles holding a server) at ``t``, of those arrived by ``t``."""
+    def _forget(self, t: float) -> None:
+        """Drop the leading visits over by ``t`` (no later look can see them)."""
         starts, ends, head = self._starts, self._ends, self._head
         while head < len(ends) and ends[head] <= t:
             head += 1
-        if head > 4096:  # forget the visits long over
+        if head > 4096:
             del starts[:head], ends[:head]
             head = 0
         self._head = head
+
+    def occupancy(self, t: float) -> tuple[int, int]:
+        """(vehicles queueing, vehicles holding a server) at ``t``, of those arrived by ``t``."""
+        self._forget(t)
+        starts, ends, head = self._starts, self._ends, self._head
         split = bisect.bisect_right(starts, t, lo=head)
         busy = sum(1 for i in range(head, split) if ends[i] > t)
         return len(starts) - split, busy
@@ -181,7 +191,7 @@ class FacilityRuntime:
             taken = servers.start_h(arrive[i])
             opened = self.next_open_h(taken)  # holding the server while shut
             end = opened + work[i] * factor(opened)
-            servers.hold(taken, end)
+            servers.hold(taken, end, arrive[i])
             starts[i], ends[i] = opened, end
             i += 1
         self._bg_next = i
@@ -214,7 +224,7 @@ class FacilityRuntime:
         start = self.next_open_h(taken)  # holding the server while shut
         service_h, inspection_h, inspected = self._draw_service(start)
         end = start + service_h + inspection_h
-        servers.hold(taken, end)
+        servers.hold(taken, end, now)
         self._visits.append((server, vehicle_id, service, now, start, end, int(inspected), teu))
         factor = self.windows.factor(end)
         release_h = self.spec.release_h * factor

@@ -99,8 +99,15 @@ def _check_reachable(
             neighbours[lk.to_id].add(lk.from_id)
     if not neighbours:
         return
-    if hub is None or hub not in neighbours:
-        hub = max((_component(neighbours, n) for n in neighbours), key=len).pop()
+    if hub is None or hub not in neighbours:  # the largest group of joined nodes stands in
+        seen: set[str] = set()
+        groups = []
+        for node in neighbours:
+            if node not in seen:
+                groups.append(_component(neighbours, node))
+                seen |= groups[-1]
+        largest = max(groups, key=len)
+        hub = next(n for n in neighbours if n in largest)  # the first in the file
     reached = _component(neighbours, hub)
     for line, node in nodes:
         if node.id and node.id not in reached:

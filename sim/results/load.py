@@ -106,6 +106,9 @@ class TableFiles(Mapping[str, dict[str, np.ndarray]]):
             }
         return self._read[name]
 
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name in TABLE_COLUMNS and self.path(name) is not None
+
     def __iter__(self) -> Iterator[str]:
         return (name for name in TABLE_COLUMNS if self.path(name) is not None)
 

@@ -52,11 +52,11 @@ def _float_text(x: float) -> str:
 def as_columns(table: Any) -> dict[str, np.ndarray]:
     """A table (dict of arrays or lists, or a pandas DataFrame) as a dict of numpy arrays."""
     if hasattr(table, "to_dict") and hasattr(table, "columns"):  # a DataFrame
-        return {str(c): table[c].to_numpy() for c in table.columns}
+        table = {str(c): table[c].to_numpy() for c in table.columns}
     out = {}
     for k, v in table.items():
         arr = np.asarray(v)
-        out[k] = arr.astype(str) if arr.dtype == object else arr
+        out[k] = arr.astype(str) if arr.dtype == object else arr  # text, not Python objects
     return out
 
 
@@ -65,8 +65,8 @@ def write_table(table: Any, path: str | Path) -> Path:
     table = as_columns(table)
     path = Path(path)
     if _format(path) == "npz":
-        buffer = io.BytesIO()
-        np.savez_compressed(buffer, **table)
+        buffer = io.BytesIO()  # the column names first, then the columns (any name is fine)
+        np.savez_compressed(buffer, np.array(list(table), dtype=str), *table.values())
         return write_bytes_atomic(path, buffer.getvalue())
     if _format(path) == "parquet":
         try:
@@ -109,7 +109,8 @@ def read_table(path: str | Path) -> dict[str, np.ndarray]:
     path = Path(path)
     if _format(path) == "npz":
         with np.load(path, allow_pickle=False) as npz:
-            return {name: npz[name] for name in npz.files}
+            names = npz["arr_0"].tolist()
+            return {name: npz[f"arr_{i}"] for i, name in enumerate(names, start=1)}
     if _format(path) == "parquet":
         import pyarrow.parquet as pq
 
