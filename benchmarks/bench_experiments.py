@@ -13,6 +13,7 @@ import argparse
 import time
 
 import sim
+from sim.fileio import json_text
 
 
 def timed(scenario, n: int, **kw) -> tuple[float, list[dict]]:
@@ -45,7 +46,7 @@ def main() -> None:
         f"Dask local cluster:    {dask:6.2f} s  overhead vs the pool {overhead:+.0%}   "
         f"target < 25%: {'met' if overhead < 0.25 else 'NOT met'}"
     )
-    same = rows_serial == rows_pool == rows_dask
+    same = json_text(rows_serial) == json_text(rows_pool) == json_text(rows_dask)  # NaN = NaN
     print(f"identical rows, in the same order, from all three: {same}")
 
 

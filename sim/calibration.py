@@ -170,7 +170,7 @@ def calibrate(
     jobs: int | None = None,
     out: str | Path | None = None,
     address: str | None = None,
-    progress: bool = False,
+    progress: bool | None = None,
 ) -> CalibrationResult:
     """Fit the parameters of ``spec`` to its cases' targets (see the module docstring).
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -67,27 +68,35 @@ class Comparison:
     def row(self, kpi: str) -> dict[str, Any]:
         """One KPI: both means, the paired difference with its 95% CI, the variance reduction.
 
-        The variance reduction is var(independent differences) / var(paired differences): how
-        many times more replications independent streams would need for the same interval
-        (NaN when independent streams were not run).
+        Replications where the KPI has no value on either side (an average with no
+        observation) are left out of the difference; ``n`` counts the pairs used, and every
+        figure is NaN (n/a) without one. The relative change is given only where the base is
+        clearly not zero (its own 95% CI excludes 0), and a change is ``significant`` (sure)
+        when the 95% CI of the paired difference excludes 0. The variance reduction is
+        var(independent differences) / var(paired differences): how many times more
+        replications independent streams would need for the same interval (NaN when
+        independent streams were not run).
         """
         b, a = self.base.values(kpi), self.alt.values(kpi)
-        diff = summarise(a - b)
+        pairs = ~np.isnan(a) & ~np.isnan(b)
+        diff, base = summarise((a - b)[pairs]), summarise(b)
         reduction = math.nan
-        if self.independent is not None:
-            indep = self.independent.values(kpi) - b
-            paired_var, indep_var = np.var(a - b, ddof=1), np.var(indep, ddof=1)
-            reduction = float(indep_var / paired_var) if paired_var > 0 else math.inf
-        base_mean = float(b.mean())
+        indep = self.independent.values(kpi) - b if self.independent is not None else b[:0]
+        indep = indep[~np.isnan(indep)]
+        if pairs.sum() > 1 and len(indep) > 1:
+            paired_var = np.var((a - b)[pairs], ddof=1)
+            reduction = float(np.var(indep, ddof=1) / paired_var) if paired_var > 0 else math.inf
+        clearly_not_zero = base["n"] > 1 and (base["ci_low"] > 0 or base["ci_high"] < 0)
         return {
             "kpi": kpi,
-            "base_mean": base_mean,
-            "alt_mean": float(a.mean()),
+            "base_mean": base["mean"],
+            "alt_mean": summarise(a)["mean"],
             "diff_mean": diff["mean"],
             "diff_ci_low": diff["ci_low"],
             "diff_ci_high": diff["ci_high"],
-            "rel_change": diff["mean"] / base_mean if base_mean else math.nan,
-            "significant": bool(diff["ci_low"] > 0 or diff["ci_high"] < 0),
+            "n": diff["n"],
+            "rel_change": diff["mean"] / base["mean"] if clearly_not_zero else math.nan,
+            "significant": bool(diff["n"] > 1 and (diff["ci_low"] > 0 or diff["ci_high"] < 0)),
             "variance_reduction": reduction,
         }
 
@@ -121,6 +130,7 @@ def compare(
     n: int = 30,
     seed: int | None = None,
     independent: bool = True,
+    out: str | Path | None = None,
     **kw: Any,
 ) -> Comparison:
     """Replicate ``base`` and ``alt`` on common random numbers and compare them KPI by KPI.
@@ -135,6 +145,9 @@ def compare(
         The experiment's seed (default: the base scenario's).
     independent : bool
         Also run ``alt`` on independent seeds to measure the variance reduction (n more runs).
+    out : str or Path, optional
+        A folder that keeps every finished replication (``base/``, ``alt/``, ``independent/``);
+        running again into it resumes.
     **kw
         ``executor``, ``jobs``, ``address`` (one executor runs all three sets of replications)
         and ``progress``, as for :func:`sim.replicate`.
@@ -152,7 +165,14 @@ def compare(
     )
     with executor_for(executor, jobs, address) as pool:  # one pool (or cluster) for all three
         run_on = {"executor": pool or "serial", "jobs": jobs, **kw}
-        base_reps = replicate(base, n=n, seed=seed, **run_on)
-        alt_reps = replicate(alt, n=n, seed=seed, **run_on)
-        indep = replicate(alt, n=n, seed=seed + 1_000_003, **run_on) if independent else None
+        folder = None if out is None else Path(out)
+        base_reps = replicate(base, n=n, seed=seed, out=folder and folder / "base", **run_on)
+        alt_reps = replicate(alt, n=n, seed=seed, out=folder and folder / "alt", **run_on)
+        indep = (
+            replicate(
+                alt, n=n, seed=seed + 1_000_003, out=folder and folder / "independent", **run_on
+            )
+            if independent
+            else None
+        )
     return Comparison(base_reps, alt_reps, indep, scenario_diff(base, alt))

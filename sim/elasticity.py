@@ -136,7 +136,7 @@ def elasticity(
     executor: str | Executor | None = None,
     jobs: int | None = None,
     address: str | None = None,
-    progress: bool = False,
+    progress: bool | None = None,
 ) -> ElasticityReport:
     """Scale the whole demand by ``check.scales`` and report how each family's departures follow.
 

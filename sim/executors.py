@@ -26,10 +26,10 @@ from typing import Any
 from tqdm import tqdm
 
 from sim.errors import SimError
-from sim.fileio import read_json, write_json_atomic
+from sim.fileio import nan_for_null, read_json, write_json_atomic
 from sim.options import EXECUTORS
 
-__all__ = ["RunStore", "executor_for", "run_tasks"]
+__all__ = ["RunStore", "executor_for", "interactive", "run_tasks"]
 
 
 @contextmanager
@@ -132,7 +132,9 @@ class RunStore:
     def get(self, key: str) -> dict[str, float] | None:
         """The stored KPIs of run ``key``, or None."""
         path = self._path(key)
-        return read_json(path, "delete it to run it again") if path.is_file() else None
+        if not path.is_file():
+            return None
+        return nan_for_null(read_json(path, "delete it to run it again"))
 
     def put(self, key: str, kpis: dict[str, float]) -> None:
         """Keep the KPIs of run ``key`` (atomically)."""
@@ -156,17 +158,36 @@ def _exit_with_parent() -> None:
     threading.Thread(target=watch, daemon=True, name="exit-with-parent").start()
 
 
+def interactive() -> bool:
+    """Whether this is an interactive session: a notebook, or Python's prompt."""
+    return "ipykernel" in sys.modules or hasattr(sys, "ps1") or bool(sys.flags.interactive)
+
+
+def _progress_bar() -> type[tqdm]:
+    """A notebook's progress widget where there is one (ipywidgets installed), else text."""
+    if "ipykernel" in sys.modules:
+        try:
+            import ipywidgets  # noqa: F401
+            from tqdm.notebook import tqdm as widget
+        except ImportError:
+            return tqdm
+        return widget
+    return tqdm
+
+
 def run_tasks(
     tasks: Sequence[tuple[str, Any, int]],
     pool: Executor | None,
     store: RunStore | None = None,
-    progress: bool = False,
+    progress: bool | None = None,
     desc: str = "replications",
 ) -> dict[str, dict[str, float]]:
     """Run (key, scenario, seed) tasks; return KPIs by key. Stored runs are not run again."""
     done = {k: row for k, _, _ in tasks if store and (row := store.get(k)) is not None}
     todo = [t for t in tasks if t[0] not in done]
-    bar = tqdm(
+    if progress is None:
+        progress = interactive()
+    bar = _progress_bar()(
         total=len(tasks),
         initial=len(done),
         desc=desc,

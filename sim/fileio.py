@@ -8,6 +8,7 @@ file, or none, never a truncated one.
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 from pathlib import Path
@@ -15,7 +16,14 @@ from typing import Any
 
 from sim.errors import SimError
 
-__all__ = ["read_json", "write_bytes_atomic", "write_json_atomic", "write_text_atomic"]
+__all__ = [
+    "json_text",
+    "nan_for_null",
+    "read_json",
+    "write_bytes_atomic",
+    "write_json_atomic",
+    "write_text_atomic",
+]
 
 
 def _umask() -> int:
@@ -49,9 +57,43 @@ def write_text_atomic(path: str | Path, text: str) -> Path:
     return write_bytes_atomic(path, text.encode("utf-8"))
 
 
+def _finite(obj: Any) -> Any:
+    """``obj`` with every NaN or infinite float made None (JSON has no NaN)."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_finite(v) for v in obj]
+    return obj
+
+
+def _plain(obj: Any) -> Any:
+    """A numpy number as a Python one; anything else JSON cannot hold (a date) as text."""
+    if hasattr(obj, "item") and not hasattr(obj, "__len__"):  # a numpy scalar
+        return _finite(obj.item())
+    return str(obj)
+
+
+def json_text(obj: Any, indent: int | None = 2) -> str:
+    """``obj`` as standard JSON.
+
+    A number with no value (NaN: a KPI with no observation) is ``null``; numpy numbers are
+    numbers; dates and other objects are written as text.
+    """
+    return json.dumps(
+        _finite(obj), indent=indent, ensure_ascii=False, default=_plain, allow_nan=False
+    )
+
+
+def nan_for_null(values: dict[str, Any]) -> dict[str, Any]:
+    """A KPI mapping read from JSON, with ``null`` back as NaN."""
+    return {k: math.nan if v is None else v for k, v in values.items()}
+
+
 def write_json_atomic(path: str | Path, obj: Any) -> Path:
-    """Write ``obj`` as indented JSON to ``path`` atomically; return the path."""
-    return write_text_atomic(path, json.dumps(obj, indent=2, ensure_ascii=False) + "\n")
+    """Write ``obj`` as indented standard JSON to ``path`` atomically; return the path."""
+    return write_text_atomic(path, json_text(obj) + "\n")
 
 
 def read_json(path: str | Path, hint: str = "") -> Any:

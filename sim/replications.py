@@ -20,6 +20,7 @@ import numpy as np
 
 from sim.errors import SimError
 from sim.executors import RunStore, executor_for, run_tasks
+from sim.results.kpis import missing_value
 from sim.scenario import Scenario
 
 __all__ = ["Replications", "replicate", "replication_seeds", "summarise", "t_quantile_975"]
@@ -94,14 +95,20 @@ class Replications:
     def values(self, kpi: str | Sequence[str]) -> np.ndarray:
         """One value per replication; a list of KPI names is summed.
 
-        A KPI missing from a replication counts 0 there (``closed_h.<node>`` exists only in the
-        replications that drew a closure).
+        A KPI missing from a replication is 0 there if it is a count or a total
+        (``closed_h.<node>`` exists only in the replications that drew a closure) and NaN, no
+        value, if it is an average (:func:`sim.results.kpis.missing_value`).
         """
         names = [kpi] if isinstance(kpi, str) else list(kpi)
-        return np.array([sum(row.get(k, 0.0) for k in names) for row in self.rows], dtype=float)
+        return np.array(
+            [sum(row.get(k, missing_value(k)) for k in names) for row in self.rows], dtype=float
+        )
 
     def summary(self, kpi: str | Sequence[str]) -> dict[str, float]:
-        """``{"mean", "std", "ci_low", "ci_high"}`` of a KPI (t-based 95% interval)."""
+        """``{"mean", "std", "ci_low", "ci_high", "n"}`` of a KPI (t-based 95% interval).
+
+        Over the replications where it has a value (``n`` of them).
+        """
         return summarise(self.values(kpi))
 
     def table(self) -> Any:
@@ -114,7 +121,7 @@ class Replications:
 
         names = sorted({k for r in self.rows for k in r})
         columns: dict[str, Any] = {"replication": list(range(self.n)), "seed": list(self.seeds)}
-        columns |= {k: [r.get(k, 0.0) for r in self.rows] for k in names}
+        columns |= {k: [r.get(k, missing_value(k)) for r in self.rows] for k in names}
         return frame_or_columns(columns)
 
     def kpis(self) -> dict[str, dict[str, float]]:
@@ -126,18 +133,31 @@ class Replications:
         return f"Replications(scenario={self.scenario.name!r}, n={self.n}, seed={self.seed})"
 
 
-def summarise(x: np.ndarray) -> dict[str, float]:
-    """Mean, sample standard deviation and t-based 95% confidence interval of ``x``."""
-    mean = float(x.mean()) if len(x) else math.nan
-    std = float(x.std(ddof=1)) if len(x) > 1 else 0.0
-    half = t_quantile_975(len(x) - 1) * std / math.sqrt(len(x)) if len(x) > 1 else math.inf
-    return {"mean": mean, "std": std, "ci_low": mean - half, "ci_high": mean + half}
+def summarise(x: np.ndarray | Sequence[float]) -> dict[str, float]:
+    """Mean, sample standard deviation and t-based 95% confidence interval of ``x``, and ``n``.
+
+    NaN values (no observation in that replication) are left out and ``n`` counts the rest; with
+    none left everything is NaN, with one the interval is infinite.
+
+    >>> s = summarise([1.0, 2.0, 3.0, float("nan")])
+    >>> s["n"], s["mean"], round(s["ci_high"] - s["mean"], 3)  # t(0.975, 2) * 1 / sqrt(3)
+    (3, 2.0, 2.484)
+    """
+    x = np.asarray(x, dtype=float)
+    x = x[~np.isnan(x)]
+    n = len(x)
+    if n == 0:
+        return {"mean": math.nan, "std": math.nan, "ci_low": math.nan, "ci_high": math.nan, "n": 0}
+    mean = float(x.mean())
+    std = float(x.std(ddof=1)) if n > 1 else 0.0
+    half = t_quantile_975(n - 1) * std / math.sqrt(n) if n > 1 else math.inf
+    return {"mean": mean, "std": std, "ci_low": mean - half, "ci_high": mean + half, "n": n}
 
 
 def _precise_enough(rows: list[dict[str, float]], bounds: Mapping[str, float]) -> bool:
     """Every named KPI's 95% CI half-width within its bound, relative to its mean."""
     for kpi, bound in bounds.items():
-        s = summarise(np.array([r.get(kpi, 0.0) for r in rows], dtype=float))
+        s = summarise(np.array([r.get(kpi, missing_value(kpi)) for r in rows], dtype=float))
         half = (s["ci_high"] - s["ci_low"]) / 2
         if not half <= bound * abs(s["mean"]):  # NaN and infinite halves fail too
             return False
@@ -156,7 +176,7 @@ def replicate(
     seed: int | None = None,
     executor: str | Executor | None = None,
     jobs: int | None = None,
-    progress: bool = False,
+    progress: bool | None = None,
     until_halfwidth: Mapping[str, float] | None = None,
     out: str | Path | None = None,
     address: str | None = None,
@@ -177,8 +197,8 @@ def replicate(
         ``jobs`` is 1), ``"dask"`` (a cluster at ``address``, or a local one), or an executor.
     jobs : int, optional
         Workers (default: one per core).
-    progress : bool
-        Show a progress bar on stderr.
+    progress : bool, optional
+        Show a progress bar (default: in an interactive session or a notebook; False hides it).
     until_halfwidth : mapping, optional
         KPI name -> relative bound: stop, after at least 3 replications, once the 95% confidence
         interval of every named KPI has a half-width within ``bound * |mean|``. Replications run

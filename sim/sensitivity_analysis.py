@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from sim.errors import Problem, ScenarioError, SimError
+from sim.results.kpis import missing_value
 from sim.scenario import Scenario, load_scenario
 from sim.scenario.merge import did_you_mean
 from sim.sweeps import run_points
@@ -330,7 +331,7 @@ def sensitivity(
     jobs: int | None = None,
     out: str | Path | None = None,
     address: str | None = None,
-    progress: bool = False,
+    progress: bool | None = None,
 ) -> SensitivityResult:
     """Global sensitivity of ``kpis`` to ``factors``: Morris elementary effects or Sobol indices.
 
@@ -396,7 +397,7 @@ def sensitivity(
     rows = [
         {"point": r["point"], **{f: v[r["point"]] for f, v in values.items()}}
         | {"replication": r["replication"], "seed": r["seed"]}
-        | {k: float(r.get(k, 0.0)) for k in kpis}
+        | {k: float(r.get(k, missing_value(k))) for k in kpis}
         for r in runs
     ]
     indices = {}

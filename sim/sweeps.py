@@ -14,6 +14,7 @@ import numpy as np
 from sim.errors import SimError
 from sim.executors import executor_for, run_tasks
 from sim.replications import experiment_store, replication_seeds, summarise
+from sim.results.kpis import missing_value
 from sim.scenario import Scenario, load_scenario
 
 __all__ = ["SweepResult", "run_points", "sweep"]
@@ -33,7 +34,9 @@ class SweepResult:
         """Per point: its overrides and the KPI's mean and 95% confidence interval."""
         out = []
         for i, point in enumerate(self.points):
-            x = np.array([r.get(kpi, 0.0) for r in self.rows if r["point"] == i], dtype=float)
+            x = np.array(
+                [r.get(kpi, missing_value(kpi)) for r in self.rows if r["point"] == i], dtype=float
+            )
             out.append({"point": i, **point, **summarise(x)})
         return out
 
@@ -63,7 +66,7 @@ def sweep(
     jobs: int | None = None,
     out: str | Path | None = None,
     address: str | None = None,
-    progress: bool = False,
+    progress: bool | None = None,
 ) -> SweepResult:
     """Replicate ``scenario`` at every point of ``grid`` (dotted key -> values).
 
@@ -103,7 +106,7 @@ def run_points(
     jobs: int | None = None,
     out: str | Path | None = None,
     address: str | None = None,
-    progress: bool = False,
+    progress: bool | None = None,
     label: str = "sweep",
 ) -> list[dict[str, Any]]:
     """Replicate ``scenario`` with each point's overrides on the same ``n`` seeds.

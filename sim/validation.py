@@ -28,6 +28,7 @@ import numpy as np
 
 from sim.errors import Problem, SimError
 from sim.replications import Replications, replicate, summarise
+from sim.results.kpis import missing_value
 from sim.scenario import load_scenario
 
 __all__ = [
@@ -235,10 +236,10 @@ def target_values(t: Target, rows: Sequence[Mapping[str, float]]) -> np.ndarray:
 
     A KPI missing from a row counts 0 there; a ratio over nothing is nan.
     """
-    num = np.array([sum(r.get(k, 0.0) for k in t.kpi) for r in rows], dtype=float)
+    num = np.array([sum(r.get(k, missing_value(k)) for k in t.kpi) for r in rows], dtype=float)
     if not t.per:
         return num
-    den = np.array([sum(r.get(k, 0.0) for k in t.per) for r in rows], dtype=float)
+    den = np.array([sum(r.get(k, missing_value(k)) for k in t.per) for r in rows], dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
 

@@ -51,3 +51,10 @@ def write_csv(path: Path, header: list[str], rows: list[dict[str, str]]) -> None
         writer = csv.DictWriter(fh, fieldnames=header)
         writer.writeheader()
         writer.writerows(rows)
+
+
+def same_rows(*sets: list[dict]) -> bool:
+    """Whether lists of KPI rows are equal to the digit (a NaN, no observation, equals a NaN)."""
+    from sim.fileio import json_text
+
+    return len({json_text(rows) for rows in sets}) == 1

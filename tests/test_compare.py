@@ -62,11 +62,81 @@ def test_compare_command_reads_like_a_summary(tmp_path):
         "--jobs",
         "2",
     ]
-    out = subprocess.run(cmd, capture_output=True, text=True)
+    out = subprocess.run([*cmd, "--out", str(tmp_path / "cmp")], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
-    assert "disruptions.shut.target: (not set) -> 'youyiguan'" in out.stdout
-    assert "border_wait_h.youyiguan.mean" in out.stdout and "yes" in out.stdout
-    data = json.loads(subprocess.run([*cmd, "--json"], capture_output=True, text=True).stdout)
+    lines = out.stdout.strip().splitlines()
+    assert len(lines) <= 15, out.stdout  # the answer first, in a dozen lines
+    assert "Changes: Youyiguan / Huu Nghi closed from 2019-02-01 to 2019-02-21" in out.stdout
+    wait = next(line for line in lines if line.startswith("Youyiguan / Huu Nghi: mean wait"))
+    assert "→" in wait and "[" in wait
+    # Resumed from the folder: nothing runs again, the same answer comes back.
+    again = subprocess.run([*cmd, "--out", str(tmp_path / "cmp")], capture_output=True, text=True)
+    assert again.stdout.splitlines()[:-1] == out.stdout.splitlines()[:-1]
+    assert json.loads((tmp_path / "cmp" / "comparison.json").read_text())["replications"] == 4
+    table = subprocess.run(
+        [*cmd, "--kpi", "border_wait_h.youyiguan.*"], capture_output=True, text=True
+    )
+    rows = [r for r in table.stdout.splitlines() if r.startswith("border_wait_h.")]
+    assert {r.split()[0] for r in rows} == {
+        "border_wait_h.youyiguan.mean",
+        "border_wait_h.youyiguan.p90",
+    }
+    text = subprocess.run([*cmd, "--json"], capture_output=True, text=True).stdout
+    data = json.loads(text, parse_constant=lambda c: pytest.fail(f"{c} is not JSON"))
     assert {"base", "alt", "replications", "seed", "changes", "kpis"} <= set(data)
     wait = next(r for r in data["kpis"] if r["kpi"] == "border_wait_h.youyiguan.mean")
     assert wait["diff_ci_low"] > 0 and wait["alt_mean"] > wait["base_mean"]
+
+
+class _Named:
+    name = "made up"
+
+
+def _comparison(base_rows, alt_rows):
+    from sim.comparisons import Comparison
+    from sim.replications import Replications
+
+    n = len(base_rows)
+    return Comparison(
+        Replications(_Named(), 0, range(n), base_rows),
+        Replications(_Named(), 0, range(n), alt_rows),
+    )
+
+
+def test_comparison_statistics_have_known_answers():
+    t2 = 4.303  # Student t(0.975, 2 degrees of freedom)
+    c = _comparison(
+        [
+            {"a": 1.0, "b": 10.0, "z": 0.0},
+            {"a": 2.0, "b": 11.0, "z": 0.0},
+            {"a": 3.0, "b": 12.0, "z": 0.0},
+        ],
+        [
+            {"a": 2.0, "b": 11.0, "z": 5.0},
+            {"a": 4.0, "b": 12.0, "z": 6.0},
+            {"a": 6.0, "b": 13.0, "z": 7.0},
+        ],
+    )
+    a = c.row("a")  # differences 1, 2, 3: mean 2, sd 1
+    assert a["diff_mean"] == 2.0 and a["n"] == 3
+    assert a["diff_ci_low"] == pytest.approx(2 - t2 / np.sqrt(3), abs=1e-3)
+    assert not a["significant"]  # the interval [-0.48, 4.48] holds 0
+    assert np.isnan(a["rel_change"])  # the base's own interval holds 0: no relative change
+    b = c.row("b")  # differences all 1: sure; base 11 clearly not 0
+    assert b["significant"] and b["rel_change"] == pytest.approx(1 / 11)
+    z = c.row("z")  # from a base of 0: a change, but no relative change
+    assert z["significant"] and z["diff_mean"] == 6.0 and np.isnan(z["rel_change"])
+
+
+def test_kpis_with_no_observation_are_not_zero():
+    c = _comparison(
+        [{"w.mean": 4.0, "closed_h.x": 5.0}, {"w.mean": 6.0}, {}],
+        [{"w.mean": 5.0, "closed_h.x": 5.0}, {}, {"closed_h.x": 1.0}],
+    )
+    w = c.row("w.mean")  # a mean: only the first replication has it on both sides
+    assert w["n"] == 1 and w["diff_mean"] == 1.0 and not w["significant"]
+    assert c.base.summary("w.mean")["mean"] == 5.0 and c.base.summary("w.mean")["n"] == 2
+    closed = c.row("closed_h.x")  # a total: 0 where a replication has none
+    assert closed["base_mean"] == pytest.approx(5 / 3) and closed["n"] == 3
+    empty = _comparison([{}, {}], [{}, {}]).row("d.mean")
+    assert empty["n"] == 0 and np.isnan(empty["diff_mean"]) and not empty["significant"]

@@ -6,6 +6,7 @@ for bands) and an optional ``ax``, and returns the Axes it drew on.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -153,7 +154,7 @@ def comparison_forest(
     rows = [
         r
         for r in comparison.rows(kpis or headline_kpis(every))
-        if r["base_mean"] and (kpis or r["significant"])
+        if not math.isnan(r["rel_change"]) and (kpis or r["significant"])  # base clearly not 0
     ]
     ax = new_axes(ax, (9, 0.35 * len(rows) + 1.8))
     for y, r in enumerate(rows):

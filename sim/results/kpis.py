@@ -1,21 +1,25 @@
 """KPIs as pure functions of a run's tables (see :mod:`sim.results.records`).
 
 Names are dotted and stable, with the unit in the last part where there is one (the README's
-list of KPIs). Counts and sums cover the measured period (after the warm-up): ``teu.created`` =
-``teu.delivered`` + ``teu.in_system`` (what was created after the warm-up and is still in the
-system at the end); ``teu.in_system.from_warmup`` is the rest of the stock at the end.
+list of KPIs). An average with no observation (a border's mean wait when no vehicle crossed) is
+NaN, not 0: see :func:`missing_value`. Counts and sums cover the measured period (after the
+warm-up): ``teu.created`` = ``teu.delivered`` + ``teu.in_system`` (what was created after the
+warm-up and is still in the system at the end); ``teu.in_system.from_warmup`` is the rest of the
+stock at the end.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import numpy as np
 
 from sim.results.records import BACKGROUND
+from sim.results.routes import route_of
 from sim.scenario.schema import CHAIN_FAMILIES, SERVICE_FAMILIES, Scenario
 
-__all__ = ["BREAKDOWN_PARTS", "HEADLINE_DESTINATIONS", "compute_kpis"]
+__all__ = ["BREAKDOWN_PARTS", "HEADLINE_DESTINATIONS", "compute_kpis", "missing_value"]
 
 #: Where the headline chains go: door to door from Chongqing to Singapore and to Hanoi is what
 #: ``corridor-sim run`` and ``sim.plot.d2d_parts`` break into its parts.
@@ -36,6 +40,26 @@ BREAKDOWN_PARTS = {
 }
 
 
+#: KPIs that average over observations (a mean, a percentile, a ratio, a part of door to door).
+_AVERAGE_SUFFIXES = (".mean", ".p50", ".p90", ".p95")
+_AVERAGE_PREFIXES = ("breakdown_h.", "load_factor.", "co2_kg_per_teu.")
+
+
+def missing_value(kpi: str) -> float:
+    """What a KPI a run does not have stands for: a count or total is 0; an average has no value.
+
+    ``closed_h.<node>`` exists only in the runs that drew a closure (0 hours in the others);
+    ``door_to_door_h.<key>.mean`` only where freight took that chain, and
+    ``backlog.<id>.wait_h.mean`` only where vehicles came in the window: without an observation
+    there is no mean (NaN, shown as n/a), not a mean of 0.
+
+    >>> missing_value("closed_h.youyiguan"), missing_value("border_wait_h.youyiguan.mean")
+    (0.0, nan)
+    """
+    average = kpi.endswith(_AVERAGE_SUFFIXES) or kpi.startswith(_AVERAGE_PREFIXES)
+    return math.nan if average else 0.0
+
+
 def _departures(scenario: Scenario, tables: Tables, out: dict[str, float]) -> None:
     dep = tables["departures"]
     measured = dep["depart_h"] >= scenario.horizon.warmup_h
@@ -47,7 +71,7 @@ def _departures(scenario: Scenario, tables: Tables, out: dict[str, float]) -> No
         out[f"departures.{fam}"] = float((ran & is_fam).sum())
         out[f"cancelled.{fam}"] = float((cancelled & is_fam).sum())
         out[f"teu.carried.{fam}"] = float(teu)
-        out[f"load_factor.{fam}"] = float(teu / cap) if cap > 0 else 0.0
+        out[f"load_factor.{fam}"] = float(teu / cap) if cap > 0 else math.nan
     for sid in scenario.services:
         is_svc = dep["service"] == sid
         out[f"departures.service.{sid}"] = float((ran & is_svc).sum())
@@ -95,6 +119,38 @@ def _door_to_door(
             out[f"breakdown_h.{name}.{part}"] = float(sums[k] / count[k])
 
 
+def _routes(scenario: Scenario, tables: Tables, flows: FlowIndex, out: dict[str, float]) -> None:
+    """TEU and door to door by route (:mod:`sim.results.routes`), and TEU by border post.
+
+    Every route and post of the scenario's flows has its TEU (0 when no freight took it), so a
+    diversion shows where freight went: ``teu.route.road:dongxing_mongcai``.
+    """
+    cons = tables["consignments"]
+    measured = cons["created_h"] >= scenario.horizon.warmup_h
+    by_flow = {fid: route_of(scenario, fid) for fid in scenario.flows}
+    keys = sorted({r.key for r in by_flow.values()})
+    index = {k: i for i, k in enumerate(keys)}
+    names, inverse = flows
+    route = np.array([index[by_flow[n].key] for n in names], dtype=np.int64)[inverse]
+    teu = np.bincount(route[measured], weights=cons["teu"][measured], minlength=len(keys))
+    done = measured & ~np.isnan(cons["delivered_h"])
+    count = np.bincount(route[done], minlength=len(keys))
+    d2d = np.bincount(
+        route[done], weights=(cons["delivered_h"] - cons["created_h"])[done], minlength=len(keys)
+    )
+    for key, i in index.items():
+        out[f"teu.route.{key}"] = float(teu[i])
+        if count[i]:
+            out[f"route_door_to_door_h.{key}.mean"] = float(d2d[i] / count[i])
+    posts = sorted({p for r in by_flow.values() for p in r.posts})
+    crossing = {p: [i for i, n in enumerate(names) if p in by_flow[n].posts] for p in posts}
+    teu_by_flow = np.bincount(
+        inverse[measured], weights=cons["teu"][measured], minlength=len(names)
+    )
+    for post, members in crossing.items():
+        out[f"teu.post.{post}"] = float(teu_by_flow[members].sum())
+
+
 def _time_average(times: np.ndarray, values: np.ndarray, start: float, end: float) -> float:
     """Time-average of a step function (value ``values[i]`` from ``times[i]``) over [start, end]."""
     if end <= start:
@@ -116,8 +172,10 @@ def _facilities(scenario: Scenario, tables: Tables, out: dict[str, float]) -> No
             sel = at & own & (visits["arrive_h"] >= w)
             waits = visits["start_h"][sel] - visits["arrive_h"][sel]
             out[f"border_crossings.{fid}"] = float(sel.sum())
-            out[f"border_wait_h.{fid}.mean"] = float(waits.mean()) if len(waits) else 0.0
-            out[f"border_wait_h.{fid}.p90"] = float(np.percentile(waits, 90)) if len(waits) else 0.0
+            out[f"border_wait_h.{fid}.mean"] = float(waits.mean()) if len(waits) else math.nan
+            out[f"border_wait_h.{fid}.p90"] = (
+                float(np.percentile(waits, 90)) if len(waits) else math.nan
+            )
             on = trace["node"] == fid
             out[f"border_queue_vehicles.{fid}.mean"] = _time_average(
                 trace["time_h"][on], trace["vehicles"][on], w, end
@@ -180,7 +238,7 @@ def _chains_and_diversions(scenario: Scenario, tables: Tables, out: dict[str, fl
     out["diversion.extra_co2_kg"] = float(extra_co2)
     done = div & ~np.isnan(cons["delivered_h"])
     late = cons["delivered_h"][done] - cons["created_h"][done] - cons["planned_h"][done]
-    out["diversion.extra_h.mean"] = float(late.mean()) if len(late) else 0.0
+    out["diversion.extra_h.mean"] = float(late.mean()) if len(late) else math.nan
 
 
 def _closures(scenario: Scenario, tables: Tables, out: dict[str, float]) -> None:
@@ -279,6 +337,7 @@ def compute_kpis(scenario: Scenario, tables: Tables) -> dict[str, float]:
     _door_to_door(scenario, tables, flows, out)
     _facilities(scenario, tables, out)
     _chain_co2(scenario, tables, flows, out)
+    _routes(scenario, tables, flows, out)
     _chains_and_diversions(scenario, tables, out)
     _closures(scenario, tables, out)
     _backlogs(scenario, tables, out)

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from sim.errors import SimError
-from sim.fileio import read_json
+from sim.fileio import nan_for_null, read_json
 from sim.results.records import TABLE_COLUMNS, column_dtype
 from sim.results.run_result import RunResult
 from sim.results.tables import read_table
@@ -72,7 +72,7 @@ def load_run(folder: str | Path) -> RunResult:
         tables,
         manifest.get("streams", []),
         manifest.get("events", 0),
-        kpis=kpis if isinstance(kpis, dict) else None,
+        kpis=nan_for_null(kpis) if isinstance(kpis, dict) else None,
     )
 
 

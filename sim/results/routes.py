@@ -1,0 +1,80 @@
+"""Routes as people name them: a chain family and where it crosses a border or changes mode.
+
+Flows that differ only in their origin or destination share a route: every road flow through
+Youyiguan is ``road:youyiguan``, "road via Youyiguan / Huu Nghi". A route's key is its chain
+family and, after a colon, the border posts its services cross (or, with none, the nodes where
+the load changes service), joined by ``+``. Names come from the network's ``nodes.csv``.
+
+Examples
+--------
+>>> import sim
+>>> sc = sim.load_scenario("scenarios/baseline_2019.toml")
+>>> route_of(sc, "road_cq_hanoi_dongxing")
+Route(key='road:dongxing_mongcai', name='road via Dongxing / Mong Cai', posts=('dongxing_mongcai',))
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from sim.network import Network
+from sim.scenario.schema import Scenario
+
+__all__ = ["CHAIN_LABELS", "Route", "place_name", "route_of", "routes"]
+
+#: How the chain families read in a sentence.
+CHAIN_LABELS = {
+    "rail_sea": "rail-sea",
+    "intl_rail": "international rail",
+    "road": "road",
+    "river_sea": "Yangtze and sea",
+}
+
+
+class Route(NamedTuple):
+    """A flow's route: ``key`` (as in KPI names), a readable ``name``, the ``posts`` it crosses."""
+
+    key: str
+    name: str
+    posts: tuple[str, ...]
+
+
+def place_name(network: Network, node: str) -> str:
+    """A node's name, short: ``Youyiguan / Huu Nghi`` for the Friendship Pass road border.
+
+    The network's name up to its first word in lower case or its first bracket:
+    ``Chongqing Nanpeng`` for "Chongqing Nanpeng highway bonded logistics centre (Banan)",
+    ``Qinzhou`` for "Qinzhou port (...)".
+    """
+    found = network.nodes.get(node)
+    if found is None:
+        return node
+    words = []
+    for word in found.name.split(" (")[0].split():
+        if word[0].islower():
+            break
+        words.append(word)
+    return " ".join(words) or found.name
+
+
+def route_of(scenario: Scenario, flow_id: str) -> Route:
+    """The route of flow ``flow_id``: its chain family and what it goes through."""
+    flow = scenario.flows[flow_id]
+    services = [scenario.services[sid] for sid in flow.chain]
+    posts: list[str] = []
+    for svc in services:
+        for node in svc.path:
+            fac = scenario.facilities.get(node)
+            if fac is not None and fac.kind == "border_post" and node not in posts:
+                posts.append(node)
+    via = posts or [svc.destination for svc in services[:-1]]
+    family = flow.chain_family
+    label = CHAIN_LABELS.get(family, family)
+    names = [place_name(scenario.network, n) for n in via]
+    name = f"{label} via {' and '.join(names)}" if names else label
+    return Route(f"{family}:{'+'.join(via)}" if via else family, name, tuple(posts))
+
+
+def routes(scenario: Scenario) -> dict[str, Route]:
+    """Every flow's route, by flow id."""
+    return {fid: route_of(scenario, fid) for fid in scenario.flows}
