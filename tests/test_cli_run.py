@@ -26,6 +26,12 @@ def test_run_prints_headline_and_writes_the_folder(tmp_path):
     out = tmp_path / "run"
     res = cli("run", EXAMPLE, "--seed", "3", "--set", "demand.scale=0.5", "--out", str(out))
     assert res.returncode == 0, res.stderr
+    answer = res.stdout.split("\nwrote")[0].strip().splitlines()
+    assert len(answer) <= 15, res.stdout  # the answer first, in a dozen lines
+    assert answer[2].startswith("Departures: rail-sea ") and "(load " in answer[2]
+    assert "Door to door, Chongqing Tuanjiecun → Singapore by rail-sea: " in res.stdout
+    assert "Longest border wait, Youyiguan / Huu Nghi: mean " in res.stdout
+    res = cli("run", EXAMPLE, "--seed", "3", "--set", "demand.scale=0.5", "--all")
     assert "departures" in res.stdout and "cq_tuanjiecun → singapore" in res.stdout
     kpis = json.loads((out / "kpis.json").read_text())
     # The parts of the trip, in hours, add up to the door-to-door mean of each headline chain.

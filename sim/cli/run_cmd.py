@@ -114,8 +114,22 @@ def headline(kpis: dict[str, float]) -> str:
     return "\n\n".join(blocks)
 
 
+def _kpi_table(stats: dict[str, dict[str, float]], patterns: list[str] | None) -> str:
+    """Every KPI (or those matching a pattern) with its mean and 95% CI."""
+    import fnmatch
+
+    names = [k for k in stats if not patterns or any(fnmatch.fnmatchcase(k, p) for p in patterns)]
+    if not names:
+        return "no KPI matches " + ", ".join(patterns or [])
+    if all("ci_low" not in stats[k] for k in names):  # one run: values, no intervals
+        rows = [[k, stats[k]["mean"]] for k in sorted(names)]
+        return format_table(["kpi", "value"], rows, digits=[0, 2])
+    rows = [[k, stats[k]["mean"], stats[k]["ci_low"], stats[k]["ci_high"]] for k in sorted(names)]
+    return format_table(["kpi", "mean", "ci_low", "ci_high"], rows, digits=[0, 2, 2, 2])
+
+
 def _replicated(args: argparse.Namespace, scenario: Any) -> int:
-    from sim.comparisons import headline_kpis
+    from sim.cli.run_headline import run_answer
     from sim.fileio import write_json_atomic
     from sim.replications import replicate
 
@@ -128,13 +142,11 @@ def _replicated(args: argparse.Namespace, scenario: Any) -> int:
         **where_to_run(args),
     )
     summary = reps.kpis()
-    print(f"{scenario.name}: {reps.n} replications (seed {reps.seed})\n")
-    rows = [
-        [k, summary[k]["mean"], summary[k]["ci_low"], summary[k]["ci_high"]]
-        for k in headline_kpis(summary)
-        if summary[k]["mean"] or summary[k]["ci_high"]  # leave out what never happened
-    ]
-    print(format_table(["kpi", "mean", "ci_low", "ci_high"], rows, digits=[0, 2, 2, 2]))
+    heading = f"{scenario.name}: {reps.n} replications (seed {reps.seed}); mean [95% CI]"
+    if args.all or args.kpi:
+        print(heading + "\n\n" + _kpi_table(summary, args.kpi))
+    else:
+        print(run_answer(scenario, summary, heading))
     if args.out:
         write_json_atomic(Path(args.out) / "kpis.json", summary)
         print(f"\nwrote {args.out}/ (kpis.json with mean and 95% CI, runs/, manifest.json)")
@@ -158,11 +170,19 @@ def _run(args: argparse.Namespace) -> int:
     res = run(scenario, seed, log_events=False if args.no_events else None)
     wall = time.perf_counter() - start
     h = scenario.horizon
-    print(
+    heading = (
         f"{scenario.name}: seed {seed}, {h.start} to {h.end} (warm-up {h.warmup_days:g} d); "
-        f"{wall:.2f} s, {res.events:,} events\n"
+        f"{wall:.2f} s, {res.events:,} events"
     )
-    print(headline(res.kpis()))
+    kpis = res.kpis()
+    if args.kpi:
+        print(heading + "\n\n" + _kpi_table({k: {"mean": v} for k, v in kpis.items()}, args.kpi))
+    elif args.all:
+        print(heading + "\n\n" + headline(kpis))
+    else:
+        from sim.cli.run_headline import run_answer
+
+        print(run_answer(scenario, {k: {"mean": v} for k, v in kpis.items()}, heading))
     if args.out:
         from sim.results.tables import fast_format
 
@@ -190,6 +210,13 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         help="one run: replace a non-empty --out folder that is not an earlier single run's",
     )
     p.add_argument("--no-events", action="store_true", help="do not keep the per-consignment log")
+    p.add_argument("--all", action="store_true", help="every table (with --replications: KPI)")
+    p.add_argument(
+        "--kpi",
+        action="append",
+        metavar="PATTERN",
+        help="the KPIs matching a pattern (* and ?: 'border_wait_h.*'); repeatable",
+    )
     p.add_argument(
         "--table-format",
         choices=TABLE_FORMATS,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 __all__ = ["format_table"]
@@ -11,7 +12,7 @@ def _cell(value: object, digits: int) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        return f"{value:,.{digits}f}"
+        return "n/a" if math.isnan(value) else f"{value:,.{digits}f}"
     return str(value)
 
 

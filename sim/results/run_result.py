@@ -63,10 +63,11 @@ class RunResult:
         """A table as a pandas DataFrame when pandas is installed, else a dict of numpy arrays.
 
         ``name`` is one of the logged tables (``consignments``, ``departures``,
-        ``facility_visits``, ``queue_lengths``, ``disruptions``, ``legs`` -- the last only when
-        the event log was on) or a derived one: ``utilisation`` (weekly busy share of every lane,
-        track and berth), ``chains`` (weekly TEU by chosen chain, with the diverted part) or
-        ``kpis`` (``kpi``, ``value``). Export any of them with
+        ``facility_visits``, ``queue_lengths``, ``disruptions``, ``unserved``, ``legs`` -- the
+        last only when the event log was on; :meth:`describe` lists them with their columns) or a
+        derived one: ``weekly`` (:meth:`weekly`), ``utilisation`` (weekly busy share of every
+        lane, track and berth), ``chains`` (weekly TEU by chosen chain, with the diverted part)
+        or ``kpis`` (``kpi``, ``value``). Export any of them with
         :func:`sim.results.tables.write_table`.
         """
         from sim.results.tables import frame_or_columns
@@ -74,6 +75,8 @@ class RunResult:
         if name == "kpis":
             k = self.kpis()
             return frame_or_columns({"kpi": list(k), "value": list(k.values())})
+        if name == "weekly":
+            return self.weekly()
         if name == "utilisation":
             from sim.results.utilisation import weekly_utilisation
 
@@ -84,11 +87,47 @@ class RunResult:
             return frame_or_columns(weekly_chain_teu(self.scenario, self.tables))
         if name not in self.tables:
             known = ", ".join(
-                [*(t for t in TABLE_COLUMNS if t in self.tables), "utilisation", "chains", "kpis"]
+                [
+                    *(t for t in TABLE_COLUMNS if t in self.tables),
+                    "weekly",
+                    "utilisation",
+                    "chains",
+                    "kpis",
+                ]
             )
             hint = " (run with the event log on)" if name == "legs" else ""
             raise SimError(f"no table {name!r}{hint}; tables: {known}")
         return frame_or_columns(dict(self.tables[name]))
+
+    def weekly(self) -> Any:
+        """Week by week: departures, TEU carried and load factor per service family.
+
+        A tidy table (a DataFrame with pandas, else a dict of numpy arrays) with columns
+        ``week``, ``week_start`` (ISO date), ``family``, ``departures``, ``teu`` and
+        ``load_factor``.
+
+        Examples
+        --------
+        >>> import sim
+        >>> res = sim.run(sim.load_scenario("scenarios/example.toml"), seed=1)
+        >>> w = res.weekly()
+        >>> list(w["family"][:3]), str(w["week_start"][0])
+        (['rail_sea', 'intl_rail', 'road'], '2019-01-01')
+        """
+        from sim.results.tables import frame_or_columns
+        from sim.results.weekly import weekly_departures
+
+        return frame_or_columns(weekly_departures(self.scenario, self.tables))
+
+    def describe(self) -> str:
+        """The run's tables, each with its columns, one line each."""
+        lines = [repr(self)]
+        for name in TABLE_COLUMNS:
+            if name in self.tables:
+                columns = TABLE_COLUMNS[name]
+                lines.append(f"  {name}: {', '.join(columns)}")
+        lines.append("  derived: weekly, utilisation, chains, kpis (res.table(name))")
+        return "\n".join(lines)
 
     def __repr__(self) -> str:
         n = len(self.tables["consignments"]["teu"])

@@ -1,0 +1,111 @@
+"""The answer of ``corridor-sim run`` in a dozen lines, for one run or many.
+
+The scenario's question, departures by family, the TEU, door to door of the headline chains in
+days, the busiest border post, closures and diversions: each a mean, with its 95% CI when there
+are replications. ``--all`` gives every table and ``--kpi`` the KPIs matching a pattern.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from sim.results.routes import CHAIN_LABELS, place_name
+
+__all__ = ["run_answer"]
+
+Stats = Mapping[str, Mapping[str, float]]  # KPI -> {"mean", "ci_low", "ci_high"}
+
+
+def _value(stats: Stats, kpi: str, scale: float = 1.0, digits: int = 0) -> str:
+    """``mean [low, high]`` (or the mean alone for one run), divided by ``scale``; n/a if none."""
+    s = stats.get(kpi)
+    if s is None or math.isnan(s["mean"]):
+        return "n/a"
+    text = f"{s['mean'] / scale:,.{digits}f}"
+    low, high = s.get("ci_low", math.nan), s.get("ci_high", math.nan)
+    if math.isfinite(low) and math.isfinite(high):
+        text += f" [{low / scale:,.{digits}f}, {high / scale:,.{digits}f}]"
+    return text
+
+
+def _mean(stats: Stats, kpi: str) -> float:
+    s = stats.get(kpi)
+    return math.nan if s is None else s["mean"]
+
+
+#: Which Chongqing origin speaks for a chain in the headline, first found first.
+_ORIGINS = ("cq_tuanjiecun", "cq_nanpeng", "cq_guoyuan")
+
+
+def _origin_rank(kpi: str) -> tuple[int, str]:
+    origin = kpi.split(".")[1] if kpi.count(".") >= 1 else ""
+    return (_ORIGINS.index(origin) if origin in _ORIGINS else len(_ORIGINS), kpi)
+
+
+def run_answer(scenario: Any, stats: Stats, heading: str) -> str:
+    """What a run (or replications) of ``scenario`` says, in lines under ``heading``."""
+    from sim.results.kpis import HEADLINE_DESTINATIONS
+    from sim.scenario import SERVICE_FAMILIES
+
+    net = scenario.network
+    lines = [heading]
+    if scenario.description:
+        lines.append(f"Question: {scenario.description}")
+    families = [
+        f"{CHAIN_LABELS.get(f, f)} {_value(stats, f'departures.{f}')}"
+        + (
+            f" (load {100 * _mean(stats, f'load_factor.{f}'):.0f}%)"
+            if not math.isnan(_mean(stats, f"load_factor.{f}"))
+            else ""
+        )
+        for f in SERVICE_FAMILIES
+        if _mean(stats, f"departures.{f}") > 0
+    ]
+    lines.append("Departures: " + "; ".join(families))
+    lines.append(
+        f"TEU created {_value(stats, 'teu.created')}, delivered {_value(stats, 'teu.delivered')}"
+        + (
+            f", diverted {_value(stats, 'teu.diverted')}"
+            if _mean(stats, "teu.diverted") > 0
+            else ""
+        )
+    )
+    chains: dict[tuple[str, str], str] = {}  # (destination, chain) -> KPI, one origin each
+    for kpi in sorted(stats, key=_origin_rank):
+        parts = kpi.split(".")
+        if (
+            kpi.startswith("door_to_door_h.")
+            and kpi.endswith(".mean")
+            and len(parts) == 5
+            and parts[1].startswith("cq_")
+            and parts[2] in HEADLINE_DESTINATIONS
+        ):
+            chains.setdefault((parts[2], parts[3]), kpi)
+    for kpi in sorted(chains.values()):
+        _, origin, destination, chain, _ = kpi.split(".")
+        lines.append(
+            f"Door to door, {place_name(net, origin)} → {place_name(net, destination)} by "
+            f"{CHAIN_LABELS.get(chain, chain)}: {_value(stats, kpi, 24, 1)} days"
+        )
+    waits = [
+        (k.split(".")[1], _mean(stats, k))
+        for k in stats
+        if k.startswith("border_wait_h.") and k.endswith(".mean")
+    ]
+    waits = [(post, w) for post, w in waits if not math.isnan(w)]
+    if waits:
+        post = max(waits, key=lambda pw: pw[1])[0]
+        lines.append(
+            f"Longest border wait, {place_name(net, post)}: mean "
+            f"{_value(stats, f'border_wait_h.{post}.mean', digits=1)} h, longest queue "
+            f"{_value(stats, f'border_queue_vehicles.{post}.max')} vehicles"
+        )
+    closed = sorted(k.split(".", 1)[1] for k in stats if k.startswith("closed_h."))
+    for target in closed:
+        lines.append(
+            f"Closed: {place_name(net, target)}, {_value(stats, f'closed_h.{target}', 24, 1)} days"
+        )
+    lines.append("More: --all (every table), --kpi PATTERN (the KPIs matching), --out DIR.")
+    return "\n".join(lines)

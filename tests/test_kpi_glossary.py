@@ -1,0 +1,48 @@
+"""Every KPI a run makes is in the README's glossary, and every glossary entry is made."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import ROOT
+
+import sim
+
+
+def _patterns() -> dict[str, re.Pattern[str]]:
+    """The glossary's KPI names as regular expressions (``<x>`` one name part, ``{a,b}`` one of)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = text.split("| KPI | what it counts |")[1].split("\n\n")[0]
+    names = [
+        n for line in table.splitlines()[2:] for n in re.findall(r"`([^`]+)`", line.split(" | ")[0])
+    ]
+    out = {}
+    for name in names:
+        pattern = re.escape(name)
+        pattern = re.sub(r"<[^>]+>", "[^.]+", pattern.replace(r"\<", "<").replace(r"\>", ">"))
+        pattern = re.sub(
+            r"\\\{([^}]+)\\\}", lambda m: "(" + m.group(1).replace(",", "|") + ")", pattern
+        )
+        out[name] = re.compile(pattern + "$")
+    return out
+
+
+@pytest.fixture(scope="module")
+def kpis() -> set[str]:
+    names: set[str] = set()
+    for scenario in ("youyiguan_reopening_2020.toml", "youyiguan_closed_choice.toml"):
+        sc = sim.load_scenario(ROOT / "scenarios" / scenario, overrides={"demand.scale": 0.2})
+        names |= set(sim.run(sc, seed=1, log_events=False).kpis())
+    return names
+
+
+def test_every_kpi_is_in_the_glossary(kpis):
+    patterns = _patterns()
+    missing = sorted(k for k in kpis if not any(p.match(k) for p in patterns.values()))
+    assert not missing, f"KPIs the README's glossary lacks: {missing[:10]}"
+
+
+def test_every_glossary_entry_is_a_kpi(kpis):
+    unused = [name for name, p in _patterns().items() if not any(p.match(k) for k in kpis)]
+    assert not unused, f"glossary entries no run makes: {unused}"
