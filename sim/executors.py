@@ -92,11 +92,19 @@ def _dask_executor(jobs: int, address: str | None) -> Iterator[Executor]:
             cluster.close()
 
 
-def _run_one(scenario: Any, seed: int) -> dict[str, float]:
-    """One replication's KPIs (module-level, so that worker processes can import it)."""
+def _run_one(scenario: Any, seed: int, tables_to: str | None = None) -> dict[str, float]:
+    """One replication's KPIs (module-level, so that worker processes can import it).
+
+    With ``tables_to``, its tables are written into that folder first (whole, or not at all).
+    """
     from sim.experiments import run
 
-    return run(scenario, seed, log_events=False).kpis()
+    res = run(scenario, seed, log_events=False)
+    if tables_to is not None:
+        from sim.results.output import write_tables
+
+        write_tables(res, tables_to)
+    return res.kpis()
 
 
 class RunStore:
@@ -104,11 +112,19 @@ class RunStore:
 
     The manifest says what the experiment is (scenario and network files with their hashes,
     overrides, grid, seed, package version and git revision); opening a folder that holds another
-    experiment is refused rather than mixed.
+    experiment is refused rather than mixed. With ``keep_tables``, each run also keeps its tables
+    in ``runs/<key>/``, written before its KPIs: a run with KPIs has its tables.
     """
 
-    def __init__(self, folder: str | Path, identity: dict[str, Any], manifest: dict[str, Any]):
+    def __init__(
+        self,
+        folder: str | Path,
+        identity: dict[str, Any],
+        manifest: dict[str, Any],
+        keep_tables: bool = False,
+    ):
         self.folder = Path(folder)
+        self.keep_tables = keep_tables
         identity = json.loads(json.dumps(identity, default=str))  # as the file will hold it
         path = self.folder / "manifest.json"
         try:
@@ -128,6 +144,10 @@ class RunStore:
 
     def _path(self, key: str) -> Path:
         return self.folder / "runs" / f"{key}.json"
+
+    def tables_dir(self, key: str) -> str | None:
+        """Where run ``key`` keeps its tables (``runs/<key>/``), or None if the store keeps none."""
+        return str(self.folder / "runs" / key) if self.keep_tables else None
 
     def get(self, key: str) -> dict[str, float] | None:
         """The stored KPIs of run ``key``, or None."""
@@ -197,11 +217,12 @@ def run_tasks(
         leave=False,
     )
     with bar:
+        where = {key: store.tables_dir(key) if store else None for key, _, _ in todo}
         if pool is None:
             for key, scenario, seed in todo:
-                done[key] = _finish(store, key, _run_one(scenario, seed), bar)
+                done[key] = _finish(store, key, _run_one(scenario, seed, where[key]), bar)
         else:
-            futures = {pool.submit(_run_one, sc, seed): key for key, sc, seed in todo}
+            futures = {pool.submit(_run_one, sc, seed, where[key]): key for key, sc, seed in todo}
             try:
                 for future in as_completed(futures):
                     key = futures[future]

@@ -205,7 +205,8 @@ def replicate(
         in batches of ``jobs``, and replication ``i`` always has the same seed, so a longer run
         only adds replications.
     out : str or Path, optional
-        A folder that keeps every finished replication; running again into it resumes.
+        A folder that keeps every finished replication, its KPIs and its tables (load them with
+        :func:`sim.results.load.load_runs`); running again into it resumes.
     address : str, optional
         The Dask scheduler (``tcp://host:8786``) for ``executor="dask"``.
 
@@ -233,7 +234,7 @@ def replicate(
         raise SimError(f"replicate: seed must be a whole number >= 0, got {seed!r}")
     seeds = replication_seeds(seed, n)
     jobs = jobs or os.cpu_count() or 1
-    store = experiment_store(out, scenario, seed, {}) if out else None
+    store = experiment_store(out, scenario, seed, {}, keep_tables=True) if out else None
     batch = n if until_halfwidth is None else max(jobs, 3)
     rows: list[dict[str, float]] = []
     with executor_for(executor if n > 1 else "serial", jobs, address) as pool:
@@ -262,11 +263,14 @@ def replicate(
     return Replications(scenario, seed, seeds[: len(rows)], rows)
 
 
-def experiment_store(out: str | Path, scenario: Scenario, seed: int, grid: Any) -> RunStore:
+def experiment_store(
+    out: str | Path, scenario: Scenario, seed: int, grid: Any, keep_tables: bool = False
+) -> RunStore:
     """The run folder of an experiment: what it is (inputs and code), and what ran it.
 
     ``grid`` is what else tells this experiment from another on the same inputs: a sweep's grid,
-    a calibration's or sensitivity analysis's list of points (anything JSON can hold).
+    a calibration's or sensitivity analysis's list of points (anything JSON can hold). With
+    ``keep_tables`` every run keeps its tables too (replications: for figures and reports).
     """
     from sim import __version__
     from sim.results.output import code_hash, environment, file_hashes
@@ -287,4 +291,4 @@ def experiment_store(out: str | Path, scenario: Scenario, seed: int, grid: Any) 
         "replication i runs with numpy SeedSequence(seed).spawn(n)[i].generate_state(1)[0]; "
         "each random source of a run with SeedSequence(run seed, spawn_key=(crc32(name),))"
     )
-    return RunStore(out, identity, {"seed_scheme": seeding, **env})
+    return RunStore(out, identity, {"seed_scheme": seeding, **env}, keep_tables)

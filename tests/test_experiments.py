@@ -54,10 +54,8 @@ def test_a_folder_keeps_every_run_and_refuses_another_experiment(small, tmp_path
     out = tmp_path / "exp"
     first = sim.replicate(small, n=3, seed=5, jobs=1, out=out)
     assert sorted(p.name for p in (out / "runs").iterdir()) == [
-        "r0000.json",
-        "r0001.json",
-        "r0002.json",
-    ]
+        *("r0000", "r0000.json", "r0001", "r0001.json", "r0002", "r0002.json")
+    ]  # each replication's KPIs, and its tables in a folder
     (out / "runs" / "r0002.json").unlink()  # as if the run had been interrupted there
     again = sim.replicate(small, n=3, seed=5, jobs=1, out=out)
     assert same_rows(again.rows, first.rows)

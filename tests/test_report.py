@@ -8,8 +8,9 @@ import shutil
 import subprocess
 import sys
 
+import numpy as np
 import pytest
-from conftest import ROOT
+from conftest import ROOT, same_rows
 
 from sim.cli.plot_cmd import KINDS
 
@@ -57,7 +58,8 @@ def test_report_is_one_self_contained_file(run_dir):
     page = (run_dir / "report.html").read_text(encoding="utf-8")
     assert page.count("<img") == len(KINDS)
     assert not re.search(r"""(src|href)=["'](?!data:)""", page)  # nothing fetched from elsewhere
-    assert "Headline KPIs" in page and "departures.rail_sea" in page and "manifest" in page.lower()
+    assert "The answer" in page and "Departures: rail-sea" in page and "manifest" in page.lower()
+    assert page.count("<figcaption>") == len(KINDS) and "departures.rail_sea" in page
 
 
 @pytest.mark.skipif(BROWSER is None, reason="needs Debian's chromium (.ci/run installs it)")
@@ -84,3 +86,51 @@ def test_report_opens_in_a_real_browser_with_every_image_drawn(run_dir, tmp_path
     assert f'data-images-loaded="{len(KINDS)}"' in out.stdout, out.stderr[-2000:]
     console = [line for line in out.stderr.splitlines() if "CONSOLE" in line]
     assert not [line for line in console if "ERROR" in line or "Uncaught" in line], console
+
+
+@pytest.fixture(scope="module")
+def replications_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("reps")
+    example = str(ROOT / "scenarios" / "example.toml")
+    cmd = [sys.executable, "-m", "sim", "run", example, "--replications", "3", "--out", str(out)]
+    subprocess.run(cmd, check=True, capture_output=True)
+    return out
+
+
+def test_a_replications_folder_keeps_each_replications_tables(replications_dir):
+    import sim
+    from sim.results.load import load_run, load_runs
+
+    runs = load_runs(replications_dir)
+    reps = sim.replicate(runs[0].scenario, n=3, jobs=1)
+    assert [r.seed for r in runs] == reps.seeds
+    assert same_rows([r.kpis() for r in runs], reps.rows)
+    again = sim.run(runs[1].scenario, seed=runs[1].seed, log_events=False)
+    for name, table in again.tables.items():
+        for column, values in table.items():
+            assert runs[1].tables[name][column].tolist() == values.tolist() or (
+                values.dtype.kind == "f"
+                and (runs[1].tables[name][column] == values)[~np.isnan(values)].all()
+            ), (name, column)
+    assert load_run(replications_dir).seed == runs[0].seed
+
+
+def test_figures_and_report_of_replications_show_them_all(replications_dir):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.collections import PolyCollection
+
+    from sim.cli.plot_cmd import figure
+    from sim.results.load import load_runs
+
+    runs = load_runs(replications_dir)
+    ax = figure(runs, "throughput")
+    assert any(isinstance(c, PolyCollection) for c in ax.collections)  # a band over the runs
+    assert "3 replications" in ax.get_title()
+    assert "replication 1 of 3" in figure(runs, "queues").get_title()
+    res = cli("report", str(replications_dir))
+    assert res.returncode == 0, res.stderr
+    page = (replications_dir / "report.html").read_text(encoding="utf-8")
+    assert "3 replications, 95% CI in brackets" in page and page.count("<img") == len(KINDS)
+    assert re.search(r"rail-sea [0-9,]+ \[[0-9,]+, [0-9,]+\]", page)  # a mean with its CI

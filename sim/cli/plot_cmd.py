@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import base64
-import html
-import io
 from pathlib import Path
 from typing import Any
 
 from sim.errors import SimError
-from sim.fileio import read_json
 
-__all__ = ["KINDS", "add_parser", "figure", "report_html"]
+__all__ = ["KINDS", "MANY_RUNS", "add_parser", "figure"]
 
 KINDS = (
     "throughput",
@@ -35,14 +31,36 @@ def _busiest_post(res: Any) -> str:
     return max(counts, key=counts.get) if counts else ""
 
 
-def figure(res: Any, kind: str, post: str | None = None, market: str | None = None) -> Any:
-    """The Axes of one figure kind for run ``res`` (see :data:`KINDS`)."""
+#: Figures that draw every replication (a band, or pooled values); the others draw the first.
+MANY_RUNS = ("throughput", "transit", "cumulative", "d2d-parts")
+
+
+def figure(runs: Any, kind: str, post: str | None = None, market: str | None = None) -> Any:
+    """The Axes of one figure kind (see :data:`KINDS`) for a run or a list of replications.
+
+    The kinds in :data:`MANY_RUNS` draw every replication; the others draw the first, and say
+    so in their title when there are several.
+    """
     from sim import plot
 
-    if kind == "throughput":
-        return plot.throughput(res)
-    if kind == "transit":
-        return plot.transit_times(res)
+    many = list(runs) if isinstance(runs, list | tuple) else [runs]
+    if kind in MANY_RUNS:
+        drawer = {
+            "throughput": plot.throughput,
+            "transit": plot.transit_times,
+            "cumulative": plot.cumulative_departures,
+            "d2d-parts": plot.d2d_parts,
+        }[kind]
+        return drawer(many)
+    ax = _one_run_figure(many[0], kind, post, market)
+    if len(many) > 1:
+        ax.set_title(f"{ax.get_title()}\n(replication 1 of {len(many)})", fontsize=9)
+    return ax
+
+
+def _one_run_figure(res: Any, kind: str, post: str | None, market: str | None) -> Any:
+    from sim import plot
+
     if kind == "queues":
         post = post or _busiest_post(res)
         if post not in res.scenario.facilities:
@@ -59,88 +77,31 @@ def figure(res: Any, kind: str, post: str | None = None, market: str | None = No
         return plot.marey(res, services)
     if kind == "utilisation":
         return plot.utilisation(res)
-    if kind == "cumulative":
-        return plot.cumulative_departures(res)
     if kind == "chains":
         return plot.chain_teu(res, market=market)
-    if kind == "d2d-parts":
-        return plot.d2d_parts(res)
     raise SimError(f"--kind: must be one of {', '.join(KINDS)}, got {kind!r}")
-
-
-def _png_base64(ax: Any) -> str:
-    import matplotlib.pyplot as plt
-
-    buffer = io.BytesIO()
-    ax.figure.savefig(buffer, format="png", dpi=110)
-    plt.close(ax.figure)
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
-def report_html(folder: Path, res: Any) -> str:
-    """One self-contained HTML page: every figure embedded, the headline KPIs, the manifest."""
-    from sim.comparisons import headline_kpis
-
-    kpis = res.kpis()
-    rows = "".join(
-        f"<tr><td>{html.escape(k)}</td><td>{kpis[k]:,.3f}</td></tr>"
-        for k in headline_kpis(kpis)
-        if kpis[k]
-    )
-    figures = "".join(
-        f'<figure><img alt="{kind}" src="data:image/png;base64,{_png_base64(figure(res, kind))}">'
-        f"<figcaption>{kind}</figcaption></figure>"
-        for kind in KINDS
-        if kind != "marey" or any(s in res.scenario.services for s in _MAREY_SERVICES)
-    )
-    validation = ""
-    vfile = folder / "validation.json"
-    if vfile.is_file():
-        data = read_json(vfile, "delete it or write it again with corridor-sim validate --json")
-        vrows = "".join(
-            f"<tr><td>{html.escape(t['id'])}</td><td>{t['target']:,.2f}</td>"
-            f"<td>{t['mean']:,.2f}</td><td>{html.escape(t['status'])}</td></tr>"
-            for t in data.get("targets", [])
-        )
-        validation = (
-            "<h2>Validation</h2><table><tr><th>target</th><th>published</th>"
-            f"<th>simulated mean</th><th>status</th></tr>{vrows}</table>"
-        )
-    manifest = html.escape((folder / "manifest.json").read_text(encoding="utf-8"))
-    title = html.escape(f"{res.scenario.name}: seed {res.seed}")
-    return (
-        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{title}</title>"
-        "<style>body{font-family:sans-serif;max-width:1100px;margin:auto}img{max-width:100%}"
-        "td,th{padding:2px 8px;text-align:left}</style>"
-        # Marks how many figures the browser could draw (checked by the test suite).
-        "<script>addEventListener('load',()=>document.body.dataset.imagesLoaded="
-        "[...document.images].filter(i=>i.complete&&i.naturalWidth>0).length)</script>"
-        "</head><body>"
-        f"<h1>corridor-sim: {title}</h1><h2>Figures</h2>{figures}"
-        f"<h2>Headline KPIs</h2><table>{rows}</table>{validation}"
-        f"<h2>Manifest</h2><pre>{manifest}</pre></body></html>"
-    )
 
 
 def _plot(args: argparse.Namespace) -> int:
     from sim.cli.figures import save_figure
-    from sim.results.load import load_run
+    from sim.results.load import load_runs
 
-    res = load_run(args.run_dir)
+    runs = load_runs(args.run_dir)
     out = args.out or str(Path(args.run_dir) / f"{args.kind}.png")
-    save_figure(figure(res, args.kind, args.post, args.market), out)
+    save_figure(figure(runs, args.kind, args.post, args.market), out)
     print(f"wrote {out}")
     return 0
 
 
 def _report(args: argparse.Namespace) -> int:
+    from sim.cli.report_page import report_html
     from sim.fileio import write_text_atomic
-    from sim.results.load import load_run
+    from sim.results.load import load_runs
 
     folder = Path(args.run_dir)
-    res = load_run(folder)
+    runs = load_runs(folder)
     out = args.out or str(folder / "report.html")
-    write_text_atomic(out, report_html(folder, res))
+    write_text_atomic(out, report_html(folder, runs))
     print(f"wrote {out}")
     return 0
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -15,34 +16,27 @@ from sim.fileio import nan_for_null, read_json
 from sim.results.records import TABLE_COLUMNS, column_dtype
 from sim.results.run_result import RunResult
 from sim.results.tables import read_table
+from sim.scenario.schema import Scenario
 
-__all__ = ["TableFiles", "load_run"]
+__all__ = ["TableFiles", "load_run", "load_runs"]
 
 
-def load_run(folder: str | Path) -> RunResult:
-    """The run in ``folder``: its scenario (from the manifest's files and overrides) and tables.
-
-    Raises
-    ------
-    SimError
-        If the folder is not a complete run folder (no manifest, a missing table).
-    """
-    from sim.results.output import file_hashes
-    from sim.scenario import load_scenario
-
-    folder = Path(folder)
+def _manifest(folder: Path) -> dict[str, Any]:
     path = folder / "manifest.json"
     if not path.is_file():
         raise SimError(f"{folder}: not a run folder (no manifest.json; see corridor-sim run --out)")
     manifest = read_json(path, "not a run folder of corridor-sim run --out")
     if not isinstance(manifest, dict):
         raise SimError(f"{path}: not a run folder's manifest (not a JSON object)")
-    if "files" not in manifest or "seed" not in manifest or "experiment" in manifest:
-        raise SimError(
-            f"{folder}: holds replications' KPIs only; plots need one run's tables "
-            "(corridor-sim run SCENARIO --out DIR)"
-        )
-    files = manifest["files"]
+    return manifest
+
+
+def _scenario(folder: Path, files: Any, overrides: Any) -> Scenario:
+    """The scenario of a run folder, from its files, refused if one changed since the run."""
+    from sim.results.output import file_hashes
+    from sim.scenario import load_scenario
+
+    path = folder / "manifest.json"
     if (
         not isinstance(files, list)
         or not files
@@ -58,22 +52,91 @@ def load_run(folder: str | Path) -> RunResult:
                 f"{entry['path']}: changed since the run in {folder} (its SHA-256 differs from "
                 "the manifest's): run it again, or restore the file"
             )
-    scenario = load_scenario(files[-1]["path"], overrides=manifest.get("overrides"))
+    return load_scenario(files[-1]["path"], overrides=overrides)
+
+
+def _tables(folder: Path) -> TableFiles:
     tables = TableFiles(folder)
     for name in TABLE_COLUMNS:
         if tables.path(name) is None and name not in ("legs", "unserved"):
             # the log is optional, and older folders lack the unserved vehicles
             raise SimError(f"{folder}: the {name} table ({name}.npz, .parquet or .csv) is missing")
-    kpis_file = folder / "kpis.json"
-    kpis = read_json(kpis_file, "run the scenario again") if kpis_file.is_file() else None
-    return RunResult(
-        scenario,
-        manifest["seed"],
-        tables,
-        manifest.get("streams", []),
-        manifest.get("events", 0),
-        kpis=nan_for_null(kpis) if isinstance(kpis, dict) else None,
-    )
+    return tables
+
+
+def load_run(folder: str | Path) -> RunResult:
+    """The run in ``folder``: its scenario (from the manifest's files and overrides) and tables.
+
+    A replications folder (``corridor-sim run --replications N --out DIR``) gives its first
+    replication; :func:`load_runs` gives them all.
+
+    Raises
+    ------
+    SimError
+        If the folder is not a complete run folder (no manifest, a missing table).
+    """
+    return load_runs(folder, first_only=True)[0]
+
+
+def load_runs(folder: str | Path, first_only: bool = False) -> list[RunResult]:
+    """Every run in ``folder``, in replication order (one for a single run's folder).
+
+    Replications run before replications kept their tables are left out.
+
+    Raises
+    ------
+    SimError
+        If the folder is not a complete run folder, or holds no run with tables.
+    """
+    folder = Path(folder)
+    manifest = _manifest(folder)
+    experiment = manifest.get("experiment")
+    if experiment is None:
+        if "files" not in manifest or "seed" not in manifest:
+            raise SimError(f"{folder}: not a run folder of corridor-sim run --out")
+        scenario = _scenario(folder, manifest["files"], manifest.get("overrides"))
+        kpis = (
+            read_json(folder / "kpis.json", "run it again")
+            if (folder / "kpis.json").is_file()
+            else None
+        )
+        return [
+            RunResult(
+                scenario,
+                manifest["seed"],
+                _tables(folder),
+                manifest.get("streams", []),
+                manifest.get("events", 0),
+                kpis=nan_for_null(kpis) if isinstance(kpis, dict) else None,
+            )
+        ]
+    if not isinstance(experiment, dict) or experiment.get("grid") not in ({}, None):
+        raise SimError(f"{folder}: holds a sweep or an analysis, not replications of one scenario")
+    scenario = _scenario(folder, experiment.get("files"), experiment.get("overrides"))
+    from sim.replications import replication_seeds
+
+    kept = sorted(p for p in (folder / "runs").glob("r[0-9]*") if p.is_dir())
+    if first_only:
+        kept = kept[:1]
+    if not kept:
+        raise SimError(
+            f"{folder}: no replication kept its tables (replications run before tables were "
+            "kept): run them again into a new --out"
+        )
+    seeds = replication_seeds(int(experiment["seed"]), int(kept[-1].name[1:]) + 1)
+    runs = []
+    for run_dir in kept:
+        kpis = read_json(run_dir.with_suffix(".json"), "delete it to run it again")
+        runs.append(
+            RunResult(
+                scenario,
+                seeds[int(run_dir.name[1:])],
+                _tables(run_dir),
+                [],
+                kpis=nan_for_null(kpis) if isinstance(kpis, dict) else None,
+            )
+        )
+    return runs
 
 
 class TableFiles(Mapping[str, dict[str, np.ndarray]]):

@@ -36,6 +36,7 @@ __all__ = [
     "file_hashes",
     "manifest",
     "write_run",
+    "write_tables",
 ]
 
 _PACKAGES = ("corridor-sim", "simpy", "numpy", "networkx", "matplotlib", "pandas", "pyarrow")
@@ -197,6 +198,28 @@ def write_run(
             os.replace(fresh, folder)
     except OSError as exc:
         raise SimError(f"{folder}: cannot be written ({exc.strerror or exc})") from None
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
+    return folder
+
+
+def write_tables(res: RunResult, out: str | Path, fmt: str | None = None) -> Path:
+    """Write a run's tables into folder ``out`` (new, or replaced whole); return the folder.
+
+    ``fmt`` defaults to the fast format here (:func:`sim.results.tables.fast_format`). The
+    tables go into a new folder beside ``out`` that then takes its place: ``out`` holds all of
+    one run's tables or none.
+    """
+    from sim.results.tables import fast_format
+
+    folder, fmt = Path(out), fmt or fast_format()
+    fresh = folder.parent / f".{folder.name}.new-{os.getpid()}-{time.monotonic_ns()}"
+    try:
+        for name, columns in res.tables.items():
+            write_table(columns, fresh / f"{name}.{fmt}")
+        if folder.exists():
+            shutil.rmtree(folder)
+        os.replace(fresh, folder)
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
     return folder
