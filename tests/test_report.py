@@ -128,7 +128,8 @@ def test_figures_and_report_of_replications_show_them_all(replications_dir):
     ax = figure(runs, "throughput")
     assert any(isinstance(c, PolyCollection) for c in ax.collections)  # a band over the runs
     assert "3 replications" in ax.get_title()
-    assert "replication 1 of 3" in figure(runs, "queues").get_title()
+    assert "replication 1 of 3" in figure(runs, "utilisation").get_title()
+    assert "P10-P90 of 3 replications" in figure(runs, "queues").get_title()
     res = cli("report", str(replications_dir))
     assert res.returncode == 0, res.stderr
     page = (replications_dir / "report.html").read_text(encoding="utf-8")

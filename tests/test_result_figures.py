@@ -29,19 +29,32 @@ def saved(ax, tmp_path, name):
 def test_throughput_has_a_line_and_a_band_per_family(runs, tmp_path):
     ax = sim.plot.throughput(runs)
     families = {t.get_text() for t in ax.get_legend().get_texts()}
-    assert families == {"rail sea", "intl rail", "road", "sea", "river"}
-    assert len(ax.lines) == len(families) and len(ax.collections) == len(families)
-    assert "per week" in ax.get_ylabel() and "week" in ax.get_xlabel()
-    weeks = ax.lines[0].get_xdata()
-    assert weeks[-1] == 12  # 90 days of the example: 12 whole weeks, no stub week at the end
+    assert families == {
+        "rail-sea trains",
+        "Chongqing–Hanoi trains",
+        "road trucks",
+        "ships",
+        "barges",
+    }
+    assert len(ax.lines) == len(families) and len(ax.collections) == len(families)  # bands
+    assert ax.get_yscale() == "log"  # a few trucks show beside thousands of TEU
+    assert "per month" in ax.get_ylabel()
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["Jan\n2019", "Feb", "Mar"]
+    assert len(ax.lines[0].get_xdata()) == 3  # the example's three whole months
     assert saved(ax, tmp_path, "throughput") > 20_000
 
 
 def test_transit_times_has_a_box_per_chain(runs, tmp_path):
     ax = sim.plot.transit_times(runs)
-    labels = [t.get_text().split("\n")[0] for t in ax.get_xticklabels()]
-    assert labels == ["rail-sea", "road", "international rail", "Yangtze and sea"]
-    assert "days" in ax.get_ylabel()
+    labels = [t.get_text().split("\n") for t in ax.get_xticklabels()]
+    assert [lab[0] for lab in labels] == [
+        "rail-sea",
+        "road",
+        "international rail",
+        "Yangtze and sea",
+    ]
+    assert all(lab[1].startswith("→ ") and "_" not in lab[1] for lab in labels)  # place names
+    assert "3 replications pooled" in ax.get_title() and "days" in ax.get_ylabel()
     assert saved(ax, tmp_path, "transit") > 10_000
 
 
@@ -55,9 +68,16 @@ def test_border_queue_shades_the_closure(tmp_path):
     ax = sim.plot.border_queue(sim.run(sc, seed=1), "youyiguan")
     shaded = [p for p in ax.patches if p.get_facecolor()[0] > 0.7]  # the red closure span
     assert len(shaded) == 1
-    assert max(ax.lines[0].get_ydata()) >= 5  # trucks pile up behind the closure
-    assert "days from 2019-01-01" in ax.get_xlabel()
+    peak, mean = ax.lines[0].get_ydata(), ax.lines[1].get_ydata()
+    assert len(peak) == 90 and max(peak) >= 5  # one value a day; trucks pile up behind it
+    assert (mean <= peak + 1e-9).all()  # a day's mean is never above its most at once
+    assert "Youyiguan / Huu Nghi" in ax.get_title()
     assert saved(ax, tmp_path, "queue") > 10_000
+
+
+def test_border_queue_with_replications_has_a_band(runs):
+    ax = sim.plot.border_queue(runs, "youyiguan")
+    assert len(ax.collections) == 1 and "P10-P90 of 3 replications" in ax.get_title()
 
 
 def test_comparison_forest_draws_each_moved_kpi(tmp_path):
@@ -65,7 +85,8 @@ def test_comparison_forest_draws_each_moved_kpi(tmp_path):
     alt = sim.load_scenario(ROOT / "scenarios" / "example.toml", overrides={"demand.scale": 1.3})
     comparison = sim.compare(base, alt, n=4, seed=1, jobs=1, independent=False)
     ax = sim.plot.comparison_forest(comparison, kpis=["teu.created", "departures.road"])
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["teu.created", "departures.road"]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert sorted(labels) == ["departures, road", "teu.created"]
     assert "% of the base mean" in ax.get_xlabel()
     assert saved(ax, tmp_path, "forest") > 10_000
 
@@ -77,6 +98,9 @@ def test_utilisation_heat_map_rows_are_the_busiest_facilities(runs, tmp_path):
     assert grid.shape == (5, 12) and grid.min() >= 0.0 and grid.max() <= 1.0
     means = grid.mean(axis=1)
     assert list(means) == sorted(means, reverse=True)
+    assert image.get_clim()[1] >= grid.max()  # the scale reaches the busiest week
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert not any("_" in label for label in labels)  # place names, not ids
     assert saved(ax, tmp_path, "util") > 10_000
 
 

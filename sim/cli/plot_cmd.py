@@ -32,7 +32,7 @@ def _busiest_post(res: Any) -> str:
 
 
 #: Figures that draw every replication (a band, or pooled values); the others draw the first.
-MANY_RUNS = ("throughput", "transit", "cumulative", "d2d-parts")
+MANY_RUNS = ("throughput", "transit", "queues", "cumulative", "d2d-parts")
 
 
 def figure(runs: Any, kind: str, post: str | None = None, market: str | None = None) -> Any:
@@ -44,6 +44,11 @@ def figure(runs: Any, kind: str, post: str | None = None, market: str | None = N
     from sim import plot
 
     many = list(runs) if isinstance(runs, list | tuple) else [runs]
+    if kind == "queues":
+        post = post or _busiest_post(many[0])
+        if post not in many[0].scenario.facilities:
+            raise SimError(f"--post: unknown border post {post!r}")
+        return plot.border_queue(many, post)
     if kind in MANY_RUNS:
         drawer = {
             "throughput": plot.throughput,
@@ -61,11 +66,6 @@ def figure(runs: Any, kind: str, post: str | None = None, market: str | None = N
 def _one_run_figure(res: Any, kind: str, post: str | None, market: str | None) -> Any:
     from sim import plot
 
-    if kind == "queues":
-        post = post or _busiest_post(res)
-        if post not in res.scenario.facilities:
-            raise SimError(f"--post: unknown border post {post!r}")
-        return plot.border_queue(res, post)
     if kind == "map":
         return plot.teu_map(res)
     if kind == "marey":

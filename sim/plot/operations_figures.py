@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.plot.common import FAMILY_COLOURS, new_axes
+from sim.plot.common import FAMILY_COLOURS, month_ticks, new_axes
+from sim.results.routes import place_name
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -32,24 +34,29 @@ def utilisation(res: RunResult, ax: Axes | None = None, top: int = 12) -> Axes:
     for node, server in keys:
         sel = (u["node"] == node) & (u["server"] == server)
         rows.append(u["busy_share"][sel])
-        labels.append(f"{node} ({u['servers'][sel][0]} {server})")
+        labels.append(f"{place_name(res.scenario.network, node)} ({u['servers'][sel][0]} {server})")
     order = np.argsort([-r.mean() for r in rows])[:top]
     weeks = int(u["week"].max()) if len(u["week"]) else 1
     grid = np.array([rows[i] for i in order]) if rows else np.zeros((1, weeks))
+    top_share = math.ceil(10 * float(grid.max(initial=0.0))) / 10 or 1.0  # the scale's top
     ax = new_axes(ax, (10, 0.35 * len(order) + 2.2))
     image = ax.imshow(
         grid,
         aspect="auto",
-        cmap="viridis",
+        cmap="YlOrRd",
         vmin=0.0,
-        vmax=1.0,
+        vmax=min(1.0, top_share),
         interpolation="nearest",
-        extent=(0.5, weeks + 0.5, len(order) - 0.5, -0.5),
+        extent=(0.0, 7.0 * weeks, len(order) - 0.5, -0.5),  # days from the start
     )
     ax.set_yticks(range(len(order)), [labels[i] for i in order], fontsize=7)
-    ax.set_xlabel(f"week of the horizon (from {res.scenario.horizon.start})")
-    ax.set_title(f"{res.scenario.name}: weekly utilisation of the busiest facilities", fontsize=10)
-    plt.colorbar(image, ax=ax, label="busy share of the servers")
+    month_ticks(ax, res.scenario.horizon)
+    ax.set_xlim(0, 7.0 * weeks)
+    ax.set_title(
+        f"{res.scenario.name}: busy share of the servers week by week, the busiest facilities",
+        fontsize=10,
+    )
+    plt.colorbar(image, ax=ax, label="busy share of the servers (other traffic included)")
     return ax
 
 

@@ -6,13 +6,15 @@ for bands) and an optional ``ax``, and returns the Axes it drew on.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.plot.common import FAMILY_COLOURS, new_axes
+from sim.plot.common import FAMILY_COLOURS, FAMILY_LABELS, month_ticks, new_axes
+from sim.results.routes import place_name
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -22,7 +24,6 @@ if TYPE_CHECKING:
 
 __all__ = ["border_queue", "comparison_forest", "throughput", "transit_times"]
 
-_WEEK_H = 168.0
 _CHAIN_LABELS = {
     "rail_sea": "rail-sea",
     "road": "road",
@@ -38,15 +39,24 @@ def _as_list(results: RunResult | Sequence[RunResult]) -> list[RunResult]:
 def throughput(
     results: RunResult | Sequence[RunResult], ax: Axes | None = None, what: str = "teu"
 ) -> Axes:
-    """Weekly TEU carried (``what="teu"``) or departures (``"departures"``) per service family.
+    """TEU carried (``what="teu"``) or departures (``"departures"``) per month and service family.
 
-    With several replications, the line is their mean and the band spans the lowest to the
-    highest replication in each week.
+    On a log scale, so that a family of a few trucks a month shows beside one of thousands of
+    TEU; with several replications, the line is their mean and the band spans the lowest to the
+    highest replication in each month. Months cut by the horizon are left out.
     """
+    from sim.model.background import month_starts_h
+
     runs = _as_list(results)
+    horizon = runs[0].scenario.horizon
     ax = new_axes(ax, (9, 4.5))
-    length_h = runs[0].scenario.horizon.length_h
-    edges = np.arange(0.0, length_h + 1e-9, _WEEK_H)  # whole weeks only: no stub at the end
+    starts, _ = month_starts_h(horizon)
+    edges = np.array([*starts, horizon.length_h])
+    end_day = horizon.start + dt.timedelta(hours=horizon.length_h)
+    whole = np.ones(len(edges) - 1, dtype=bool)  # months the horizon does not cut
+    whole[0] &= horizon.start.day == 1
+    whole[-1] &= end_day.day == 1
+    middle = (edges[:-1] + edges[1:]) / 2 / 24.0
     for family, colour in FAMILY_COLOURS.items():
         series = []
         for res in runs:
@@ -54,48 +64,67 @@ def throughput(
             sel = (dep["family"] == family) & (dep["cancelled"] == 0)
             weights = dep["teu"][sel] if what == "teu" else None
             series.append(np.histogram(dep["depart_h"][sel], bins=edges, weights=weights)[0])
-        values = np.array(series, dtype=float)
+        values = np.array(series, dtype=float)[:, whole]
         if not values.any():
             continue
-        weeks = np.arange(1, len(edges))
-        ax.plot(weeks, values.mean(axis=0), color=colour, lw=1.5, label=family.replace("_", " "))
+        x = middle[whole]
+        mean = values.mean(axis=0)
+        label = FAMILY_LABELS[family]
+        ax.plot(x, np.where(mean > 0, mean, np.nan), "o-", color=colour, lw=1.5, ms=3, label=label)
         if len(runs) > 1:
-            ax.fill_between(
-                weeks, values.min(axis=0), values.max(axis=0), color=colour, alpha=0.2, lw=0
-            )
+            low, high = values.min(axis=0), values.max(axis=0)
+            ax.fill_between(x, np.where(low > 0, low, np.nan), high, color=colour, alpha=0.2, lw=0)
+    ax.set_yscale("log")
+    month_ticks(ax, horizon)
     unit = "TEU carried" if what == "teu" else "departures"
-    ax.set_xlabel(f"week of the horizon (from {runs[0].scenario.horizon.start})")
-    ax.set_ylabel(f"{unit} per week")
+    ax.set_ylabel(f"{unit} per month (log scale)")
     band = f", band: range of {len(runs)} replications" if len(runs) > 1 else ""
-    ax.set_title(f"{runs[0].scenario.name}: {unit} per week by service family{band}", fontsize=10)
-    ax.legend(fontsize=8, ncol=3, loc="upper left")
-    ax.grid(True, lw=0.3, alpha=0.6)
+    ax.set_title(f"{runs[0].scenario.name}: {unit} per month by service family{band}", fontsize=10)
+    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+    ax.grid(True, which="major", lw=0.3, alpha=0.6)
     return ax
 
 
 def transit_times(
-    results: RunResult | Sequence[RunResult], ax: Axes | None = None, origin_prefix: str = "cq_"
+    results: RunResult | Sequence[RunResult],
+    ax: Axes | None = None,
+    origin_prefix: str = "cq_",
+    destinations: Sequence[str] | None = None,
 ) -> Axes:
-    """Door-to-door time distributions (days) per chain, for consignments from Chongqing.
+    """Door-to-door time distributions (days) per chain and destination, from Chongqing.
 
-    One box per chain and direction: the box spans P25-P75, whiskers P5-P95; the median is
-    marked. ``origin_prefix`` picks the origins (``"cq_"``: the Chongqing terminals).
+    One box per chain and destination (default: Singapore and Hanoi, else every destination):
+    the box spans P25-P75, whiskers P5-P95; the median is marked, and ``n`` counts the
+    consignments pooled over the replications. ``origin_prefix`` picks the origins (``"cq_"``:
+    the Chongqing terminals).
     """
+    from sim.results.kpis import HEADLINE_DESTINATIONS
+
     runs = _as_list(results)
+    sc = runs[0].scenario
     ax = new_axes(ax, (9, 4.5))
-    data, labels = [], []
-    for chain, label in _CHAIN_LABELS.items():
-        values = []
-        for res in runs:
-            c = res.tables["consignments"]
-            sel = (c["chain"] == chain) & ~np.isnan(c["delivered_h"])
-            sel &= np.char.startswith(c["origin"], origin_prefix)
-            sel &= c["created_h"] >= res.scenario.horizon.warmup_h
-            values.append((c["delivered_h"][sel] - c["created_h"][sel]) / 24.0)
-        joined = np.concatenate(values) if values else np.empty(0)
-        if len(joined):
-            data.append(joined)
-            labels.append(f"{label}\n(n={len(joined):,})")
+    pooled: dict[tuple[str, str], list[np.ndarray]] = {}
+    for res in runs:
+        c = res.tables["consignments"]
+        sel = ~np.isnan(c["delivered_h"]) & np.char.startswith(c["origin"], origin_prefix)
+        sel &= c["created_h"] >= res.scenario.horizon.warmup_h
+        days = (c["delivered_h"] - c["created_h"]) / 24.0
+        pairs = zip(c["chain"][sel].tolist(), c["destination"][sel].tolist(), strict=True)
+        for chain, dest in set(pairs):
+            mine = sel & (c["chain"] == chain) & (c["destination"] == dest)
+            pooled.setdefault((chain, dest), []).append(days[mine])
+    wanted = destinations or [d for d in HEADLINE_DESTINATIONS if any(k[1] == d for k in pooled)]
+    keys = [
+        (chain, dest)
+        for chain in _CHAIN_LABELS
+        for dest in (wanted or sorted({k[1] for k in pooled}))
+        if (chain, dest) in pooled
+    ]
+    data = [np.concatenate(pooled[k]) for k in keys]
+    labels = [
+        f"{_CHAIN_LABELS[chain]}\n→ {place_name(sc.network, dest)}\n(n={len(d):,})"
+        for (chain, dest), d in zip(keys, data, strict=True)
+    ]
     if data:
         ax.boxplot(
             data,
@@ -105,24 +134,46 @@ def transit_times(
             widths=0.5,
             medianprops={"color": "#CC0033"},
         )
+        ax.tick_params(axis="x", labelsize=7)
     ax.set_ylabel("door to door (days)")
+    pooled_over = f", {len(runs)} replications pooled" if len(runs) > 1 else ""
     ax.set_title(
-        f"{runs[0].scenario.name}: door-to-door time from Chongqing by chain "
-        "(box P25-P75, whiskers P5-P95)",
+        f"{sc.name}: door to door from Chongqing by chain and destination{pooled_over}\n"
+        "(box P25-P75, whiskers P5-P95, median in red)",
         fontsize=10,
     )
     ax.grid(True, axis="y", lw=0.3, alpha=0.6)
     return ax
 
 
-def border_queue(res: RunResult, post: str, ax: Axes | None = None) -> Axes:
-    """Vehicles waiting at a border post over time, with its closure windows shaded."""
+def border_queue(
+    results: RunResult | Sequence[RunResult], post: str, ax: Axes | None = None
+) -> Axes:
+    """Vehicles of the corridor waiting at a border post or lock, day by day, closures shaded.
+
+    Each day's most at once (steps) and its time-average (line); with several replications,
+    their means, the most at once with a band from the 10th to the 90th percentile of them.
+    """
+    runs = _as_list(results)
+    sc = runs[0].scenario
     ax = new_axes(ax, (9, 4))
-    trace = res.tables["queue_lengths"]
-    on = trace["node"] == post
-    t, n = trace["time_h"][on] / 24.0, trace["vehicles"][on]
-    ax.step(t, n, where="post", color="#0072B2", lw=1.0, label="vehicles waiting")
-    d = res.tables.get("disruptions", {})
+    days = math.ceil(sc.horizon.length_h / 24.0)
+    peaks, means = [], []
+    for res in runs:
+        trace = res.tables["queue_lengths"]
+        on = trace["node"] == post
+        peak, mean = _daily_queue(trace["time_h"][on], trace["vehicles"][on], days)
+        peaks.append(peak)
+        means.append(mean)
+    x = np.arange(days)
+    peak = np.mean(peaks, axis=0)
+    ax.step(x, peak, where="post", color="#0072B2", lw=1.0, label="most at once in the day")
+    if len(runs) > 1:
+        low, high = np.percentile(peaks, [10, 90], axis=0)
+        ax.fill_between(x, low, high, step="post", color="#0072B2", alpha=0.2, lw=0)
+    ax.plot(x + 0.5, np.mean(means, axis=0), color="#E69F00", lw=1.2, label="mean over the day")
+    d = runs[0].tables.get("disruptions", {})
+    closed = False
     for start, end, target, effect in zip(
         d.get("start_h", []),
         d.get("end_h", []),
@@ -132,23 +183,53 @@ def border_queue(res: RunResult, post: str, ax: Axes | None = None) -> Axes:
     ):
         if target == post and effect == "close":
             ax.axvspan(start / 24.0, end / 24.0, color="#CC0033", alpha=0.15, lw=0)
-    if len(d.get("target", [])) and post in set(d["target"].tolist()):
+            closed = True
+    if closed:
         ax.plot([], [], color="#CC0033", alpha=0.3, lw=8, label="closed")
-    ax.set_xlabel(f"days from {res.scenario.horizon.start}")
-    ax.set_ylabel("vehicles waiting (queue + held while shut)")
-    ax.set_title(f"{res.scenario.name}: queue at {post}", fontsize=10)
-    ax.set_xlim(0, res.scenario.horizon.length_h / 24.0)
+    month_ticks(ax, sc.horizon)
+    ax.set_ylabel("corridor vehicles waiting")
+    band = f"; band: P10-P90 of {len(runs)} replications" if len(runs) > 1 else ""
+    ax.set_title(
+        f"{sc.name}: vehicles waiting at {place_name(sc.network, post)}{band}", fontsize=10
+    )
     ax.set_ylim(bottom=0)
     ax.legend(fontsize=8, loc="upper right")
     ax.grid(True, lw=0.3, alpha=0.6)
     return ax
 
 
+def _daily_queue(times_h: np.ndarray, counts: np.ndarray, days: int) -> tuple[np.ndarray, ...]:
+    """Each day's most vehicles at once and time-average, from the steps of a queue's log."""
+    peak, mean = np.zeros(days), np.zeros(days)
+    if not len(times_h):
+        return peak, mean
+    day = np.minimum((times_h // 24.0).astype(np.int64), days - 1)
+    np.maximum.at(peak, day, counts)
+    edges = np.append(times_h, days * 24.0)
+    for d in range(days):  # the step function's integral over each day
+        lo, hi = d * 24.0, (d + 1) * 24.0
+        widths = np.clip(edges[1:], lo, hi) - np.clip(edges[:-1], lo, hi)
+        mean[d] = float((counts * widths).sum() / 24.0)
+    start = np.searchsorted(times_h, np.arange(days) * 24.0, side="right") - 1
+    carried = np.where(start >= 0, counts[np.maximum(start, 0)], 0)
+    return np.maximum(peak, carried), mean
+
+
 def comparison_forest(
-    comparison: Comparison, kpis: Sequence[str] | None = None, ax: Axes | None = None
+    comparison: Comparison,
+    kpis: Sequence[str] | None = None,
+    ax: Axes | None = None,
+    top: int = 20,
+    clip_pct: float = 100.0,
 ) -> Axes:
-    """The change of each KPI (alternative - base, % of base) with its 95% CI: a forest plot."""
+    """The change of each KPI (alternative - base, % of base) with its 95% CI: a forest plot.
+
+    The ``top`` KPIs that changed most (relative), named in words; only KPIs whose base is
+    clearly not 0 have a relative change. The axis stops at ``clip_pct`` either side: a change
+    beyond it is drawn at the edge with its value written beside it.
+    """
     from sim.comparisons import headline_kpis
+    from sim.results.labels import kpi_label
 
     every = {k for r in comparison.base.rows + comparison.alt.rows for k in r}
     rows = [
@@ -156,19 +237,40 @@ def comparison_forest(
         for r in comparison.rows(kpis or headline_kpis(every))
         if not math.isnan(r["rel_change"]) and (kpis or r["significant"])  # base clearly not 0
     ]
-    ax = new_axes(ax, (9, 0.35 * len(rows) + 1.8))
+    rows = sorted(rows, key=lambda r: -abs(r["rel_change"]))[:top]
+    ax = new_axes(ax, (9, 0.32 * len(rows) + 1.8))
     for y, r in enumerate(rows):
         base = abs(r["base_mean"])
         mid, low, high = (100 * r[k] / base for k in ("diff_mean", "diff_ci_low", "diff_ci_high"))
         colour = "#CC0033" if r["significant"] else "#777777"
-        ax.errorbar(mid, y, xerr=[[mid - low], [high - mid]], fmt="o", color=colour, capsize=3)
-    ax.set_yticks(range(len(rows)), [r["kpi"] for r in rows], fontsize=7)
+        shown = float(np.clip(mid, -clip_pct, clip_pct))
+        ax.errorbar(
+            shown,
+            y,
+            xerr=[[max(0.0, shown - max(low, -clip_pct))], [max(0.0, min(high, clip_pct) - shown)]],
+            fmt="o",
+            color=colour,
+            capsize=3,
+        )
+        if shown != mid:  # beyond the axis: the value beside the edge
+            ax.annotate(
+                f"{mid:+,.0f}%",
+                (shown, y),
+                xytext=(-6 if mid > 0 else 6, 6),
+                textcoords="offset points",
+                ha="right" if mid > 0 else "left",
+                fontsize=7,
+                color=colour,
+            )
+    scenario = comparison.alt.scenario
+    ax.set_yticks(range(len(rows)), [kpi_label(r["kpi"], scenario) for r in rows], fontsize=7)
     ax.invert_yaxis()
     ax.axvline(0, color="#444444", lw=0.8, ls="--")
+    ax.set_xlim(-clip_pct * 1.05, clip_pct * 1.05)
     ax.set_xlabel("change, alternative - base (% of the base mean), with 95% CI")
     ax.set_title(
-        f"{comparison.alt.scenario.name} against {comparison.base.scenario.name} "
-        f"({comparison.base.n} paired replications)",
+        f"{scenario.name} against {comparison.base.scenario.name}\n"
+        f"{comparison.base.n} paired replications; the {len(rows)} largest changes",
         fontsize=10,
     )
     ax.grid(True, axis="x", lw=0.3, alpha=0.6)
