@@ -14,6 +14,7 @@ points rounded to 0.01 degree, and writes GeoJSON with the country's name.
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 from pathlib import Path
@@ -24,16 +25,17 @@ BOX = (70.0, -15.0, 140.0, 50.0)  # west, south, east, north
 
 
 def main(folder: str) -> None:
+    """Convert the shapefile in ``folder`` (its ``naturalearth_lowres.*``) to the GeoJSON."""
     reader = shapefile.Reader(str(Path(folder) / "naturalearth_lowres"))
     features = []
     for record in reader.iterShapeRecords():
         west, south, east, north = record.shape.bbox
         if east < BOX[0] or west > BOX[2] or north < BOX[1] or south > BOX[3]:
             continue
-        parts = list(record.shape.parts) + [len(record.shape.points)]
+        parts = [*record.shape.parts, len(record.shape.points)]
         rings = [
             [[round(x, 2), round(y, 2)] for x, y in record.shape.points[a:b]]
-            for a, b in zip(parts[:-1], parts[1:], strict=True)
+            for a, b in itertools.pairwise(parts)
         ]
         features.append(
             {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from sim.plot.basemap import draw_land, sea_lane
 from sim.plot.common import MODE_COLOURS, new_axes
 
 if TYPE_CHECKING:
@@ -84,15 +85,18 @@ def _draw(ax: Axes, net: Network, link_width: dict[str, float] | None, scale: fl
     for link in net.links.values():
         a, b = net.nodes[link.from_id], net.nodes[link.to_id]
         width = (link_width or {}).get(link.id, 1.2)
-        style = ":" if link.mode == "sea" else "-"
+        line = [(a.lon, a.lat), (b.lon, b.lat)]
+        if link.mode == "sea":  # along the sea lanes, not across the land
+            line = list(sea_lane((a.lon, a.lat), (b.lon, b.lat)))
         ax.plot(
-            [a.lon, b.lon],
-            [a.lat, b.lat],
-            style,
+            [p[0] for p in line],
+            [p[1] for p in line],
+            "-",
             color=MODE_COLOURS[link.mode],
             lw=width,
             alpha=0.85,
             zorder=1,
+            solid_capstyle="round",
         )
     for kind, (marker, colour, size, _) in _KIND_STYLE.items():
         nodes = [n for n in net.nodes.values() if n.kind == kind]
@@ -160,6 +164,10 @@ def network_map(
 
     ax = new_axes(ax, (9, 10))
     _draw(ax, net, link_width, 1.0)
+    lons, lats = [n.lon for n in net.nodes.values()], [n.lat for n in net.nodes.values()]
+    ax.set_xlim(min(lons) - 2.0, max(lons) + 2.0)
+    ax.set_ylim(min(lats) - 2.0, max(lats) + 2.0)
+    draw_land(ax)
     in_box = [n for n in net.nodes.values() if inset and _inside(n, INSET_BOX)]
     if labels:
         outside = [n for n in net.nodes.values() if n not in in_box]
@@ -184,6 +192,7 @@ def network_map(
         _draw(sub, net, link_width, 1.3)
         sub.set_xlim(lon0, lon1)
         sub.set_ylim(lat0, lat1)
+        draw_land(sub)
         sub.set_aspect(aspect)
         sub.tick_params(labelsize=6)
         sub.xaxis.set_major_locator(MaxNLocator(4))
@@ -191,7 +200,7 @@ def network_map(
         if labels:
             _annotate(sub, _label_groups(in_box, 0.35), 6.5)
     handles = [
-        Line2D([], [], color=c, ls=":" if m == "sea" else "-", lw=2, label=m)
+        Line2D([], [], color=c, lw=2, label=m)
         for m, c in MODE_COLOURS.items()
         if m in net.count_links_by_mode()
     ]

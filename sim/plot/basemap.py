@@ -1,0 +1,113 @@
+"""Land, borders and sea lanes for the map, from data shipped with the package (works offline).
+
+The land is Natural Earth's 1:110m countries (public domain; ``data/countries_110m.geojson``,
+made by ``networks/basemap/make_basemap.py``). A sea link is drawn along the shortest chain of
+open-water waypoints that keeps off the land (tested on points along each leg), not as a straight
+line across Indochina.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+from importlib import resources
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.path import Path
+
+__all__ = ["SEA_WAYPOINTS", "draw_land", "sea_lane"]
+
+#: Points in open water that sea lanes may pass (lon, lat): the Gulf of Tonkin, around Hainan,
+#: along Vietnam, the Gulf of Thailand, the Singapore and Malacca straits, the Andaman and Java
+#: seas, the Taiwan Strait and the East China Sea.
+SEA_WAYPOINTS = (
+    (108.8, 20.4),
+    (107.6, 19.4),
+    (111.8, 18.2),
+    (110.0, 16.0),
+    (110.2, 12.5),
+    (108.2, 8.8),
+    (105.0, 7.2),
+    (102.5, 9.5),
+    (101.0, 11.8),
+    (104.7, 1.9),
+    (103.0, 2.0),
+    (102.6, 1.6),
+    (101.2, 2.6),
+    (100.2, 4.3),
+    (98.5, 5.0),
+    (97.2, 7.5),
+    (95.6, 13.8),
+    (96.9, 15.6),
+    (108.3, 3.0),
+    (105.8, 0.2),
+    (107.2, -4.0),
+    (115.5, 21.0),
+    (119.5, 23.5),
+    (122.8, 28.0),
+    (118.5, 15.5),
+)
+_LAND_FC, _LAND_EC, _SEA_FC = "#ECEBE4", "#B5B5AA", "#F2F7FB"
+
+
+@functools.cache
+def _land() -> tuple[Path, ...]:
+    """Every land polygon as a matplotlib Path."""
+    from matplotlib.path import Path
+
+    text = resources.files("sim.plot").joinpath("data/countries_110m.geojson").read_text("utf-8")
+    paths = []
+    for feature in json.loads(text)["features"]:
+        for polygon in feature["geometry"]["coordinates"]:
+            paths.append(Path(np.asarray(polygon[0], dtype=float)))
+    return tuple(paths)
+
+
+def draw_land(ax: Axes) -> None:
+    """Land and borders under what the axes show (its limits are kept)."""
+    from matplotlib.patches import PathPatch
+
+    xlim, ylim = ax.get_xlim(), ax.get_ylim()
+    ax.set_facecolor(_SEA_FC)
+    for path in _land():
+        ax.add_patch(PathPatch(path, fc=_LAND_FC, ec=_LAND_EC, lw=0.4, zorder=0))
+    ax.set_xlim(xlim)
+    ax.set_ylim(ylim)
+
+
+def _open_water(a: tuple[float, float], b: tuple[float, float], keep_off_deg: float = 0.6) -> bool:
+    """Whether the straight leg from ``a`` to ``b`` keeps off the land (its ends may touch it)."""
+    steps = max(8, int(math.dist(a, b) / 0.25))
+    t = np.linspace(0.0, 1.0, steps + 1)
+    points = np.column_stack([a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])])
+    far = (np.hypot(*(points - a).T) > keep_off_deg) & (np.hypot(*(points - b).T) > keep_off_deg)
+    points = points[far]
+    return not any(path.contains_points(points).any() for path in _land()) if len(points) else True
+
+
+@functools.cache
+def sea_lane(a: tuple[float, float], b: tuple[float, float]) -> tuple[tuple[float, float], ...]:
+    """The points a ship's line from port ``a`` to port ``b`` is drawn through (ends included).
+
+    The shortest chain through :data:`SEA_WAYPOINTS` whose legs keep off the land; the straight
+    line when there is none.
+    """
+    import networkx as nx
+
+    points = [a, b, *SEA_WAYPOINTS]
+    graph = nx.Graph()
+    for i, p in enumerate(points):
+        for j in range(i + 1, len(points)):
+            q = points[j]
+            if _open_water(p, q):
+                graph.add_edge(i, j, weight=math.dist(p, q))
+    try:
+        chain = nx.shortest_path(graph, 0, 1, weight="weight")
+    except (nx.NetworkXNoPath, nx.NodeNotFound):
+        return (a, b)
+    return tuple(points[i] for i in chain)
