@@ -135,3 +135,30 @@ def test_figures_and_report_of_replications_show_them_all(replications_dir):
     page = (replications_dir / "report.html").read_text(encoding="utf-8")
     assert "3 replications, 95% CI in brackets" in page and page.count("<img") == len(KINDS)
     assert re.search(r"rail-sea [0-9,]+ \[[0-9,]+, [0-9,]+\]", page)  # a mean with its CI
+
+
+def test_plot_narrows_its_time_axis_and_picks_the_trains(run_dir, tmp_path):
+    import datetime as dt
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from sim.cli.plot_cmd import figure
+    from sim.results.load import load_runs
+
+    runs = load_runs(run_dir)
+    window = (dt.date(2019, 2, 1), dt.date(2019, 3, 1))
+    ax = figure(runs, "marey", services=["rail_cq_qinzhou"], window=window)
+    assert ax.get_xlim() == (31.0, 59.0)  # days from 1 January
+    assert "Chongqing Tuanjiecun" in [t.get_text() for t in ax.get_yticklabels()]
+    out = tmp_path / "q.png"
+    ok = cli("plot", str(run_dir), "--kind", "queues", "--from", "2019-02-01", "--out", str(out))
+    assert ok.returncode == 0 and out.is_file(), ok.stderr
+    for bad, says in (
+        (["--kind", "marey", "--services", "nope"], "unknown service 'nope'"),
+        (["--kind", "queues", "--from", "2019-03-01", "--to", "2019-02-01"], "inside the run"),
+        (["--kind", "map", "--from", "2019-02-01"], "only for --kind"),
+        (["--kind", "queues", "--from", "1 Feb"], "must be a date"),
+    ):
+        res = cli("plot", str(run_dir), *bad, "--out", str(tmp_path / "x.png"))
+        assert res.returncode == 2 and says in res.stderr and "Traceback" not in res.stderr

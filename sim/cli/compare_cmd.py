@@ -77,6 +77,13 @@ def _compare(args: argparse.Namespace) -> int:
         print(format_comparison(data, title=f"\nKPIs ({which}), largest relative change first"))
     else:
         print(comparison_headline(result))
+    if args.plot:
+        from sim.cli.figures import save_figure
+        from sim.plot import comparison_forest
+
+        save_figure(comparison_forest(result, kpis=names if args.kpi else None), args.plot)
+        if not args.json:
+            print(f"\nwrote {args.plot}")
     if args.out and not args.json:
         print(f"\nwrote {args.out}/ (base/, alt/, independent/ runs, comparison.json)")
     return 0
@@ -111,5 +118,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         "--out",
         metavar="DIR",
         help="keep every finished replication here; running again into it resumes",
+    )
+    p.add_argument(
+        "--plot",
+        metavar="FILE",
+        help="draw the forest plot of the largest changes (of the --kpi ones, if given)",
     )
     p.set_defaults(handler=_compare)

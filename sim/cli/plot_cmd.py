@@ -35,15 +35,58 @@ def _busiest_post(res: Any) -> str:
 MANY_RUNS = ("throughput", "transit", "queues", "cumulative", "d2d-parts")
 
 
-def figure(runs: Any, kind: str, post: str | None = None, market: str | None = None) -> Any:
+#: Figures whose x axis is days from the horizon's start (``--from``/``--to`` narrow it).
+TIME_AXIS = ("throughput", "queues", "marey", "utilisation", "cumulative")
+
+
+def figure(
+    runs: Any,
+    kind: str,
+    post: str | None = None,
+    market: str | None = None,
+    services: list[str] | None = None,
+    window: tuple[Any, Any] | None = None,
+) -> Any:
     """The Axes of one figure kind (see :data:`KINDS`) for a run or a list of replications.
 
     The kinds in :data:`MANY_RUNS` draw every replication; the others draw the first, and say
-    so in their title when there are several.
+    so in their title when there are several. ``services`` are the trains of ``marey``;
+    ``window`` (first day, last day: dates) narrows the time axis of :data:`TIME_AXIS` kinds.
     """
+    many = list(runs) if isinstance(runs, list | tuple) else [runs]
+    days = _days(many[0].scenario, window) if window else None
+    if days is not None and kind not in TIME_AXIS:
+        raise SimError(f"--from/--to: only for --kind {', '.join(TIME_AXIS)}, not {kind}")
+    ax = _figure(many, kind, post, market, services, days)
+    if days is not None:
+        ax.set_xlim(*days)
+    return ax
+
+
+def _days(scenario: Any, window: tuple[Any, Any]) -> tuple[float, float]:
+    """Days from the horizon's start of a (first, last) pair of dates, checked."""
+    h = scenario.horizon
+    first = window[0] or h.start
+    last = window[1] or h.end
+    lo, hi = (h.hours(first) / 24.0, h.hours(last) / 24.0)
+    if not 0 <= lo < hi <= h.length_h / 24.0:
+        raise SimError(
+            f"--from/--to: must be a span inside the run's {h.start} to {h.end}, "
+            f"got {first} to {last}"
+        )
+    return lo, hi
+
+
+def _figure(
+    many: list[Any],
+    kind: str,
+    post: str | None,
+    market: str | None,
+    services: list[str] | None,
+    days: tuple[float, float] | None,
+) -> Any:
     from sim import plot
 
-    many = list(runs) if isinstance(runs, list | tuple) else [runs]
     if kind == "queues":
         post = post or _busiest_post(many[0])
         if post not in many[0].scenario.facilities:
@@ -57,23 +100,35 @@ def figure(runs: Any, kind: str, post: str | None = None, market: str | None = N
             "d2d-parts": plot.d2d_parts,
         }[kind]
         return drawer(many)
-    ax = _one_run_figure(many[0], kind, post, market)
+    ax = _one_run_figure(many[0], kind, post, market, services, days)
     if len(many) > 1:
         ax.set_title(f"{ax.get_title()}\n(replication 1 of {len(many)})", fontsize=9)
     return ax
 
 
-def _one_run_figure(res: Any, kind: str, post: str | None, market: str | None) -> Any:
+def _one_run_figure(
+    res: Any,
+    kind: str,
+    post: str | None,
+    market: str | None,
+    services: list[str] | None,
+    days: tuple[float, float] | None,
+) -> Any:
     from sim import plot
 
     if kind == "map":
         return plot.teu_map(res)
     if kind == "marey":
-        services = [s for s in _MAREY_SERVICES if s in res.scenario.services]
+        unknown = [s for s in services or [] if s not in res.scenario.services]
+        if unknown:
+            raise SimError(f"--services: unknown service {', '.join(map(repr, unknown))}")
+        services = services or [s for s in _MAREY_SERVICES if s in res.scenario.services]
         if not services:
             raise SimError(
                 "marey: the scenario has none of the services " + ", ".join(_MAREY_SERVICES)
             )
+        if days is not None:
+            return plot.marey(res, services, start_day=days[0], days=days[1] - days[0])
         return plot.marey(res, services)
     if kind == "utilisation":
         return plot.utilisation(res)
@@ -88,7 +143,9 @@ def _plot(args: argparse.Namespace) -> int:
 
     runs = load_runs(args.run_dir)
     out = args.out or str(Path(args.run_dir) / f"{args.kind}.png")
-    save_figure(figure(runs, args.kind, args.post, args.market), out)
+    window = (args.from_date, args.to_date) if args.from_date or args.to_date else None
+    services = args.services.split(",") if args.services else None
+    save_figure(figure(runs, args.kind, args.post, args.market, services, window), out)
     print(f"wrote {out}")
     return 0
 
@@ -106,6 +163,15 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _date(text: str) -> Any:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a date YYYY-MM-DD, got {text!r}") from None
+
+
 def add_parser(commands: argparse._SubParsersAction) -> None:
     """Add ``plot`` and ``report`` to the top-level parser."""
     p = commands.add_parser("plot", help="draw a figure of a run folder (corridor-sim run --out)")
@@ -113,6 +179,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--kind", choices=KINDS, default="throughput", help="which figure")
     p.add_argument("--post", help="border post for --kind queues (default: the busiest)")
     p.add_argument("--market", help="route-choice market for --kind chains (default: every flow)")
+    p.add_argument("--services", metavar="ID,ID", help="the trains of --kind marey, by service id")
+    p.add_argument("--from", dest="from_date", type=_date, metavar="YYYY-MM-DD", help="first day")
+    p.add_argument("--to", dest="to_date", type=_date, metavar="YYYY-MM-DD", help="last day")
     p.add_argument("--out", metavar="FILE", help="figure file, .png or .svg (default: in RUN_DIR)")
     p.set_defaults(handler=_plot)
     r = commands.add_parser("report", help="one self-contained HTML report of a run folder")

@@ -98,6 +98,14 @@ def _kpi_tables(stats: dict[str, dict[str, float]]) -> str:
     return "".join(blocks)
 
 
+def _target(target: dict[str, Any], key: str) -> str:
+    """A validation figure: growth as a signed percentage, counts as numbers."""
+    value = target.get(key)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    return f"{100 * value:+.0f}%" if target.get("growth") else _number(value)
+
+
 def _validation(folder: Path) -> str:
     vfile = folder / "validation.json"
     if not vfile.is_file():
@@ -105,8 +113,8 @@ def _validation(folder: Path) -> str:
     data = read_json(vfile, "delete it or write it again with corridor-sim validate --json")
     rows = "".join(
         f"<tr><td>{html.escape(str(t['id']))}</td>"
-        f"<td class='n'>{_number(t['band_low'])}–{_number(t['band_high'])}</td>"
-        f"<td class='n'>{_number(t['mean'])} [{_number(t['ci_low'])}, {_number(t['ci_high'])}]"
+        f"<td class='n'>{_target(t, 'band_low')} to {_target(t, 'band_high')}</td>"
+        f"<td class='n'>{_target(t, 'mean')} [{_target(t, 'ci_low')}, {_target(t, 'ci_high')}]"
         f"</td><td>{html.escape(str(t['status']))}</td></tr>"
         for t in data.get("targets", [])
         if t.get("mean") is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -80,26 +81,36 @@ def teu_map(res: RunResult, ax: Axes | None = None, max_width: float = 8.0) -> A
 
 
 def marey(
-    res: RunResult, services: Sequence[str], ax: Axes | None = None, days: float = 14.0
+    res: RunResult,
+    services: Sequence[str],
+    ax: Axes | None = None,
+    days: float = 30.0,
+    start_day: float = 0.0,
 ) -> Axes:
-    """Trains in time and space (a Marey diagram) over the first ``days`` days.
+    """Trains in time and space (a Marey diagram) for ``days`` days from ``start_day``.
 
     Distance along each service's path against time, one line per departure; waits at border
-    posts show as flat steps.
+    posts and terminals show as flat steps. The stations of the first service are named on the
+    distance axis.
     """
     ax = new_axes(ax, (10, 5))
     dep, visits = res.tables["departures"], res.tables["facility_visits"]
     net = res.scenario.network
     colours = list(FAMILY_COLOURS.values())
+    lo_h, hi_h = start_day * 24.0, (start_day + days) * 24.0
     for k, sid in enumerate(services):
         svc = res.scenario.services[sid]
         at_km = np.concatenate(
             [[0.0], np.cumsum([net.links[lid].distance_km for lid in svc.links])]
         )
         km_of = dict(zip(svc.path, at_km.tolist(), strict=True))
-        sel = (dep["service"] == sid) & (dep["cancelled"] == 0) & (dep["depart_h"] < days * 24)
-        for vid, start, end in zip(
-            dep["vehicle"][sel], dep["depart_h"][sel], dep["arrive_h"][sel], strict=True
+        if k == 0:
+            ax.set_yticks(at_km, [place_name(net, n) for n in svc.path], fontsize=7)
+        sel = (dep["service"] == sid) & (dep["cancelled"] == 0)
+        sel &= (dep["depart_h"] < hi_h) & ~(dep["arrive_h"] < lo_h)
+        label = f"{place_name(net, svc.origin)} → {place_name(net, svc.destination)} ({sid})"
+        for n, (vid, start, end) in enumerate(
+            zip(dep["vehicle"][sel], dep["depart_h"][sel], dep["arrive_h"][sel], strict=True)
         ):
             mine = visits["vehicle"] == vid
             pts = [(start, 0.0)]
@@ -108,20 +119,21 @@ def marey(
             ):
                 if node in km_of and node != svc.destination:
                     pts += [(a, km_of[node]), (b, km_of[node])]
-            pts.append((end if np.isfinite(end) else days * 24, at_km[-1]))
+            pts.append((end if np.isfinite(end) else hi_h, at_km[-1]))
             t, x = zip(*sorted(pts), strict=True)
             ax.plot(
                 np.array(t) / 24.0,
                 x,
                 color=colours[k % len(colours)],
                 lw=1.0,
-                label=sid if vid == dep["vehicle"][sel][0] else None,
+                label=label if n == 0 else None,
             )
-    ax.set_xlabel(f"days from {res.scenario.horizon.start}")
-    ax.set_ylabel("distance from the origin (km)")
-    ax.set_xlim(0, days)
+    first = res.scenario.horizon.start + dt.timedelta(days=start_day)
+    ax.set_xlabel(f"days from {res.scenario.horizon.start} (shown: {days:g} days from {first})")
+    ax.set_ylabel("along the line (stations at their km)")
+    ax.set_xlim(start_day, start_day + days)
     ax.set_title(f"{res.scenario.name}: trains in time and space", fontsize=10)
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(0.0, -0.14), frameon=False)
     ax.grid(True, lw=0.3, alpha=0.6)
     return ax
 
