@@ -296,7 +296,7 @@ def test_chain_table_and_figure(youyiguan_runs):
     matplotlib.use("Agg")
     ax = sim.plot.chain_teu(res, market="cq_hanoi")
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert "road cq hanoi hekou" in labels and "closure" in labels
+    assert "road via Hekou / Lao Cai" in labels and "closure" in labels  # route names
     assert ax.get_ylabel() == "TEU created per week"
     with pytest.raises(sim.SimError, match="unknown market"):
         sim.plot.chain_teu(res, market="nowhere")

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.plot.common import new_axes
+from sim.plot.common import month_ticks, new_axes
+from sim.results.routes import CHAIN_LABELS, route_of
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -48,14 +49,15 @@ def chain_teu(res: RunResult, ax: Axes | None = None, market: str | None = None)
         sel = np.ones(len(table["week"]), dtype=bool)
         groups, key, colours = list(_CHAIN_COLOURS), table["chain"], _CHAIN_COLOURS
     weeks = int(res.scenario.horizon.length_h // 168.0)
-    x = np.arange(1, weeks + 1)
+    x = (np.arange(weeks) + 0.5) * 7.0  # each week's middle, in days from the start
+    named = {fid: route_of(res.scenario, fid).name for fid in res.scenario.flows}
     stacks, labels, used = [], [], []
     for group in groups:
         on = sel & (key == group)
         values = np.bincount(table["week"][on] - 1, weights=table["teu"][on], minlength=weeks)
         if values.any():
             stacks.append(values)
-            labels.append(group.replace("_", " "))
+            labels.append(named[group] if market is not None else CHAIN_LABELS.get(group, group))
             used.append(colours[group])
     ax = new_axes(ax, (9, 4.5))
     if stacks:
@@ -70,16 +72,24 @@ def chain_teu(res: RunResult, ax: Axes | None = None, market: str | None = None)
     for start, end, effect in zip(
         d.get("start_h", []), d.get("end_h", []), d.get("effect", []), strict=True
     ):
-        if effect == "close":
-            ax.axvspan(start / 168.0 + 0.5, end / 168.0 + 0.5, color="#CC0033", alpha=0.12, lw=0)
+        if effect == "close":  # over the stacks, hatched, so that it shows through them
+            ax.axvspan(
+                start / 24.0,
+                end / 24.0,
+                fc="none",
+                ec="#CC0033",
+                hatch="//",
+                lw=0.8,
+                zorder=3,
+            )
             shaded = True
     if shaded:
-        ax.plot([], [], color="#CC0033", alpha=0.3, lw=8, label="closure")
+        ax.fill([], [], fc="none", ec="#CC0033", hatch="//", label="closure")
     what = f"market {market}" if market else "all flows"
     ax.set_title(f"{res.scenario.name}: TEU by chain taken ({what})", fontsize=10)
-    ax.set_xlabel(f"week of the horizon (from {res.scenario.horizon.start})")
+    month_ticks(ax, res.scenario.horizon)
     ax.set_ylabel("TEU created per week")
-    ax.set_xlim(0.5, weeks + 0.5)
+    ax.set_xlim(0.0, weeks * 7.0)
     ax.set_ylim(bottom=0)
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     ax.grid(True, lw=0.3, alpha=0.6)
