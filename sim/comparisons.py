@@ -69,17 +69,18 @@ class Comparison:
         """One KPI: both means, the paired difference with its 95% CI, the variance reduction.
 
         Replications where the KPI has no value on either side (an average with no
-        observation) are left out of the difference; ``n`` counts the pairs used, and every
-        figure is NaN (n/a) without one. The relative change is given only where the base is
-        clearly not zero (its own 95% CI excludes 0), and a change is ``significant`` (sure)
-        when the 95% CI of the paired difference excludes 0. The variance reduction is
+        observation) are left out, of both means and of the difference; ``n`` counts the pairs
+        used, and every figure is NaN (n/a) without one. The relative change is given only
+        where the base is clearly not zero (its own 95% CI excludes 0), and a change is
+        ``significant`` (sure) when the 95% CI of the paired difference excludes 0. The
+        variance reduction is
         var(independent differences) / var(paired differences): how many times more
         replications independent streams would need for the same interval (NaN when
         independent streams were not run).
         """
         b, a = self.base.values(kpi), self.alt.values(kpi)
-        pairs = ~np.isnan(a) & ~np.isnan(b)
-        diff, base = summarise((a - b)[pairs]), summarise(b)
+        pairs = ~np.isnan(a) & ~np.isnan(b)  # both means and the difference over these
+        diff, base = summarise((a - b)[pairs]), summarise(b[pairs])
         reduction = math.nan
         indep = self.independent.values(kpi) - b if self.independent is not None else b[:0]
         indep = indep[~np.isnan(indep)]
@@ -90,7 +91,7 @@ class Comparison:
         return {
             "kpi": kpi,
             "base_mean": base["mean"],
-            "alt_mean": summarise(a)["mean"],
+            "alt_mean": summarise(a[pairs])["mean"],
             "diff_mean": diff["mean"],
             "diff_ci_low": diff["ci_low"],
             "diff_ci_high": diff["ci_high"],
@@ -102,7 +103,9 @@ class Comparison:
 
     def rows(self, kpis: Iterable[str] | None = None) -> list[dict[str, Any]]:
         """One row per KPI (default: every KPI either side has)."""
-        names = kpis or sorted({k for r in self.base.rows + self.alt.rows for k in r})
+        names = (
+            sorted({k for r in self.base.rows + self.alt.rows for k in r}) if kpis is None else kpis
+        )
         return [self.row(k) for k in names]
 
     def table(self, kpis: Iterable[str] | None = None) -> Any:
@@ -164,7 +167,7 @@ def compare(
         kw.pop("address", None),
     )
     with executor_for(executor, jobs, address) as pool:  # one pool (or cluster) for all three
-        run_on = {"executor": pool or "serial", "jobs": jobs, **kw}
+        run_on = {"executor": pool or "serial", "jobs": jobs, "tables": False, **kw}
         folder = None if out is None else Path(out)
         base_reps = replicate(base, n=n, seed=seed, out=folder and folder / "base", **run_on)
         alt_reps = replicate(alt, n=n, seed=seed, out=folder and folder / "alt", **run_on)

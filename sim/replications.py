@@ -20,6 +20,7 @@ import numpy as np
 
 from sim.errors import SimError
 from sim.executors import RunStore, executor_for, run_tasks
+from sim.fileio import write_json_atomic
 from sim.results.kpis import missing_value
 from sim.scenario import Scenario
 
@@ -180,6 +181,7 @@ def replicate(
     until_halfwidth: Mapping[str, float] | None = None,
     out: str | Path | None = None,
     address: str | None = None,
+    tables: bool = True,
 ) -> Replications:
     """Run ``n`` independent replications of ``scenario`` (or fewer, until precise enough).
 
@@ -205,10 +207,14 @@ def replicate(
         in batches of ``jobs``, and replication ``i`` always has the same seed, so a longer run
         only adds replications.
     out : str or Path, optional
-        A folder that keeps every finished replication, its KPIs and its tables (load them with
-        :func:`sim.results.load.load_runs`); running again into it resumes.
+        A folder that keeps every finished replication, its KPIs and (``tables``) its tables
+        (load them with :func:`sim.results.load.load_runs`); running again into it resumes.
+        ``replications.json`` there says which replications the last call used.
     address : str, optional
         The Dask scheduler (``tcp://host:8786``) for ``executor="dask"``.
+    tables : bool
+        With ``out``, keep each replication's tables too (a few MB each; on a Dask cluster they
+        are written where the run ran).
 
     Returns
     -------
@@ -234,7 +240,7 @@ def replicate(
         raise SimError(f"replicate: seed must be a whole number >= 0, got {seed!r}")
     seeds = replication_seeds(seed, n)
     jobs = jobs or os.cpu_count() or 1
-    store = experiment_store(out, scenario, seed, {}, keep_tables=True) if out else None
+    store = experiment_store(out, scenario, seed, {}, keep_tables=tables) if out else None
     batch = n if until_halfwidth is None else max(jobs, 3)
     rows: list[dict[str, float]] = []
     with executor_for(executor if n > 1 else "serial", jobs, address) as pool:
@@ -260,6 +266,9 @@ def replicate(
                     rows = rows[:enough]
                     break
                 batch = max(jobs, 1)
+    if store is not None:  # which of the folder's replications this call used
+        used = {"n": len(rows), "seed": seed, "seeds": seeds[: len(rows)]}
+        write_json_atomic(store.folder / "replications.json", used)
     return Replications(scenario, seed, seeds[: len(rows)], rows)
 
 

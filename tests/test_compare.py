@@ -81,6 +81,8 @@ def test_compare_command_reads_like_a_summary(tmp_path):
         "border_wait_h.youyiguan.mean",
         "border_wait_h.youyiguan.p90",
     }
+    none = subprocess.run([*cmd, "--kpi", "nomatch*"], capture_output=True, text=True)
+    assert "no KPI matches" in none.stdout and "border_wait_h" not in none.stdout
     text = subprocess.run([*cmd, "--json"], capture_output=True, text=True).stdout
     data = json.loads(text, parse_constant=lambda c: pytest.fail(f"{c} is not JSON"))
     assert {"base", "alt", "replications", "seed", "changes", "kpis"} <= set(data)
@@ -135,6 +137,7 @@ def test_kpis_with_no_observation_are_not_zero():
     )
     w = c.row("w.mean")  # a mean: only the first replication has it on both sides
     assert w["n"] == 1 and w["diff_mean"] == 1.0 and not w["significant"]
+    assert (w["base_mean"], w["alt_mean"]) == (4.0, 5.0)  # both means over the same pairs
     assert c.base.summary("w.mean")["mean"] == 5.0 and c.base.summary("w.mean")["n"] == 2
     closed = c.row("closed_h.x")  # a total: 0 where a replication has none
     assert closed["base_mean"] == pytest.approx(5 / 3) and closed["n"] == 3

@@ -163,3 +163,12 @@ def test_a_sweep_cannot_vary_the_seed_and_unknown_kpis_are_refused(small):
     ]
     out = subprocess.run(cmd, capture_output=True, text=True)
     assert out.returncode == 2 and "--kpi: unknown KPI 'departures.nowhere'" in out.stderr
+
+
+def test_sweep_json_is_standard_json(tmp_path):
+    cmd = [sys.executable, "-m", "sim", "sweep", str(EXAMPLE), "--grid", "demand.scale=0.5"]
+    cmd += ["--replications", "1", "--jobs", "1", "--json"]
+    out = subprocess.run(cmd, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout, parse_constant=lambda c: pytest.fail(f"{c} is not JSON"))
+    assert any(v is None for v in data["rows"][0].values())  # an average with no observation

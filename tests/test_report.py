@@ -113,6 +113,18 @@ def test_a_replications_folder_keeps_each_replications_tables(replications_dir):
                 and (runs[1].tables[name][column] == values)[~np.isnan(values)].all()
             ), (name, column)
     assert load_run(replications_dir).seed == runs[0].seed
+    (replications_dir / "runs" / "r0009").mkdir()  # tables of a run cut short: no KPIs beside
+    assert len(load_runs(replications_dir)) == 3
+
+
+def test_a_second_call_with_fewer_replications_is_what_the_folder_shows(tmp_path):
+    from sim.results.load import load_runs
+
+    example = str(ROOT / "scenarios" / "example.toml")
+    for n in ("3", "2"):
+        res = cli("run", example, "--replications", n, "--jobs", "1", "--out", str(tmp_path))
+        assert res.returncode == 0, res.stderr
+    assert len(load_runs(tmp_path)) == 2  # as kpis.json: the replications of the last call
 
 
 def test_figures_and_report_of_replications_show_them_all(replications_dir):

@@ -108,7 +108,7 @@ def test_validate_command_json_and_exit_code(tmp_path):
     ]
     out = subprocess.run(cmd, capture_output=True, text=True)
     assert out.returncode == 1, out.stderr
-    data = json.loads(out.stdout)
+    data = json.loads(out.stdout, parse_constant=lambda c: pytest.fail(f"{c} is not JSON"))
     assert set(data) == {"scenario", "replications", "ok", "targets"}
     assert data["ok"] is False and data["replications"] == 2
     row = data["targets"][0]

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import math
 from typing import Any
 
 from sim.cli.argtypes import add_experiment_options, positive_at_most, where_to_run
 from sim.cli.textfmt import format_table
+from sim.fileio import json_text
 
 __all__ = ["add_parser", "format_fit"]
 
@@ -52,7 +52,7 @@ def _calibrate(args: argparse.Namespace) -> int:
     if args.write:
         data["written_to"] = str(write_calibrated(result))
     if args.json:
-        print(json.dumps(data, indent=2, ensure_ascii=False, default=float))
+        print(json_text(data))
         return 0
     tried = len(result.tried)
     print(

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 from sim.cli.textfmt import format_table
 from sim.errors import ScenarioError
+from sim.fileio import json_text
 from sim.scenario import Scenario, load_scenario
 
 __all__ = ["add_parser"]
@@ -28,7 +28,7 @@ def _shares(args: argparse.Namespace) -> int:
     given = observed_family_shares(scenario)
     if args.json:
         data = {"alternatives": rows, "chain_shares": families, "given_chain_shares": given}
-        print(json.dumps(data, indent=2))
+        print(json_text(data))
         return 0
     print(
         f"{scenario.name}: logit shares in an empty corridor (mean over a week of decision "
@@ -71,7 +71,7 @@ def _calibrate(args: argparse.Namespace) -> int:
             "iterations": cal.iterations,
             "max_error_pp": cal.max_error_pp,
         }
-        print(json.dumps(data, indent=2))
+        print(json_text(data))
         return 0
     print(
         f"Fitted in {cal.iterations} iterations; largest share gap {cal.max_error_pp:.4f} pp.\n"

@@ -80,23 +80,22 @@ def comparison_headline(comparison: Any, limit: int = 4) -> str:
         lines.append(f"Question: {alt_sc.description}")
     lines.append("Changes: " + "; ".join(_changes(comparison)))
     answered = len(lines)
+    h = alt_sc.horizon
+    days = (h.length_h - h.warmup_h) / 24.0
+    period = "a year" if 364 <= days <= 366 else f"in the {days:,.0f} days measured"
     if "teu.diverted" in sure:
-        div = rows["teu.diverted"]
         late = rows.get("diversion.extra_h.mean")
         tail = ""
         if late is not None and not math.isnan(late["alt_mean"]):
-            tail = f", {_n(late['alt_mean'])} h later than planned on average"
-        lines.append(
-            f"Diverted: {_n(div['alt_mean'])} TEU a year "
-            f"[{_n(div['diff_ci_low'])}, {_n(div['diff_ci_high'])}]{tail}"
-        )
+            tail = f"; {_n(late['alt_mean'])} h later than planned on average"
+        lines.append(f"Diverted, TEU {period}: {_change(rows['teu.diverted'])}{tail}")
     moved = sorted(
         (r for k, r in sure.items() if k.startswith("teu.route.")),
         key=lambda r: -abs(r["diff_mean"]),
     )
     if moved:
         named = {r.key: r.name for r in routes(alt_sc).values()}
-        lines.append("Where the freight went, TEU a year:")
+        lines.append(f"Where the freight went, TEU {period}:")
         for r in moved[:limit]:
             key = r["kpi"].removeprefix("teu.route.")
             lines.append(f"  {named.get(key, key)}: {_change(r)}")

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
 from sim.cli.textfmt import format_table
 from sim.errors import SimError
+from sim.fileio import json_text
 from sim.network import COST_ATTRIBUTES, LINK_MODES, Network, load_network, write_geojson
 
 __all__ = ["add_parser"]
 
 
 def _dump(obj: Any) -> None:
-    print(json.dumps(obj, indent=2, ensure_ascii=False))
+    print(json_text(obj))
 
 
 def _check(args: argparse.Namespace) -> int:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 import re
 from pathlib import Path
 from typing import Any
 
 from sim.cli.argtypes import add_experiment_options, positive_at_most, where_to_run
 from sim.cli.textfmt import format_table
+from sim.fileio import json_text
 from sim.scenario import load_scenario
 
 __all__ = ["add_parser", "figure_paths", "format_ranking"]
@@ -63,7 +63,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
         **where_to_run(args),
     )
     if args.json:
-        print(json.dumps(result.to_dict(), ensure_ascii=False))
+        print(json_text(result.to_dict(), indent=None))
     else:
         print("\n\n".join(format_ranking(result, k) for k in result.kpis))
     if args.plot:

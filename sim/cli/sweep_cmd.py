@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,7 @@ from typing import Any
 from sim.cli.argtypes import add_experiment_options, where_to_run
 from sim.cli.textfmt import format_table
 from sim.errors import Problem, ScenarioError, SimError
-from sim.fileio import write_text_atomic
+from sim.fileio import json_text, write_text_atomic
 from sim.scenario import load_scenario
 
 __all__ = ["add_parser", "parse_grid"]
@@ -79,7 +78,7 @@ def _sweep(args: argparse.Namespace) -> int:
         write_text_atomic(Path(args.out) / "sweep.csv", _csv(table))
     if args.json:
         print(
-            json.dumps(
+            json_text(
                 {
                     "scenario": scenario.name,
                     "grid": grid,
@@ -87,7 +86,7 @@ def _sweep(args: argparse.Namespace) -> int:
                     "seed": result.seed,
                     "rows": result.rows,
                 },
-                default=str,
+                indent=None,
             )
         )
         return 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import math
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 from sim.cli.argtypes import add_experiment_options, count, where_to_run
 from sim.cli.textfmt import format_table
 from sim.errors import SimError
+from sim.fileio import json_text
 from sim.scenario import load_scenario
 
 __all__ = ["add_parser", "default_targets", "format_elasticity", "format_report"]
@@ -120,7 +120,7 @@ def _validate(args: argparse.Namespace) -> int:
         n = args.elasticity_replications
         data["elasticity"] = elasticity(scenario, check, n=n, seed=args.seed, **kw).to_dict()
     if args.json:
-        print(json.dumps(data, indent=2, ensure_ascii=False, default=float))
+        print(json_text(data))
     else:
         print(format_report(data, str(targets)))
     if args.plot:

@@ -115,7 +115,17 @@ def load_runs(folder: str | Path, first_only: bool = False) -> list[RunResult]:
     scenario = _scenario(folder, experiment.get("files"), experiment.get("overrides"))
     from sim.replications import replication_seeds
 
-    kept = sorted(p for p in (folder / "runs").glob("r[0-9]*") if p.is_dir())
+    # The replications the last call used (older folders: every one kept), with their KPIs:
+    # a tables folder without its KPIs is a run cut short between the two.
+    kept = sorted(
+        p
+        for p in (folder / "runs").glob("r[0-9]*")
+        if p.is_dir() and p.with_suffix(".json").is_file()
+    )
+    used = folder / "replications.json"
+    if used.is_file():
+        n = read_json(used, "run the replications again").get("n", len(kept))
+        kept = [p for p in kept if int(p.name[1:]) < n]
     if first_only:
         kept = kept[:1]
     if not kept:
