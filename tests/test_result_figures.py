@@ -86,7 +86,7 @@ def test_comparison_forest_draws_each_moved_kpi(tmp_path):
     comparison = sim.compare(base, alt, n=4, seed=1, jobs=1, independent=False)
     ax = sim.plot.comparison_forest(comparison, kpis=["teu.created", "departures.road"])
     labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert sorted(labels) == ["departures, road", "teu.created"]
+    assert sorted(labels) == ["departures, road trucks", "teu.created"]
     assert "% of the base mean" in ax.get_xlabel()
     assert saved(ax, tmp_path, "forest") > 10_000
 

@@ -100,25 +100,10 @@ def _figure(
             "d2d-parts": plot.d2d_parts,
         }[kind]
         return drawer(many)
-    ax = _one_run_figure(many[0], kind, post, market, services, days)
-    if len(many) > 1:
-        ax.set_title(f"{ax.get_title()}\n(replication 1 of {len(many)})", fontsize=9)
-    return ax
-
-
-def _one_run_figure(
-    res: Any,
-    kind: str,
-    post: str | None,
-    market: str | None,
-    services: list[str] | None,
-    days: tuple[float, float] | None,
-) -> Any:
-    from sim import plot
-
+    res = many[0]  # the kinds below draw one run
     if kind == "map":
-        return plot.teu_map(res)
-    if kind == "marey":
+        ax = plot.teu_map(res)
+    elif kind == "marey":
         unknown = [s for s in services or [] if s not in res.scenario.services]
         if unknown:
             raise SimError(f"--services: unknown service {', '.join(map(repr, unknown))}")
@@ -127,14 +112,17 @@ def _one_run_figure(
             raise SimError(
                 "marey: the scenario has none of the services " + ", ".join(_MAREY_SERVICES)
             )
-        if days is not None:
-            return plot.marey(res, services, start_day=days[0], days=days[1] - days[0])
-        return plot.marey(res, services)
-    if kind == "utilisation":
-        return plot.utilisation(res)
-    if kind == "chains":
-        return plot.chain_teu(res, market=market)
-    raise SimError(f"--kind: must be one of {', '.join(KINDS)}, got {kind!r}")
+        start, span = (days[0], days[1] - days[0]) if days is not None else (0.0, 30.0)
+        ax = plot.marey(res, services, start_day=start, days=span)
+    elif kind == "utilisation":
+        ax = plot.utilisation(res)
+    elif kind == "chains":
+        ax = plot.chain_teu(res, market=market)
+    else:
+        raise SimError(f"--kind: must be one of {', '.join(KINDS)}, got {kind!r}")
+    if len(many) > 1:
+        ax.set_title(f"{ax.get_title()}\n(replication 1 of {len(many)})", fontsize=9)
+    return ax
 
 
 def _plot(args: argparse.Namespace) -> int:

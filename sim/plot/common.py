@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from sim.results.routes import FAMILY_LABELS
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
@@ -19,16 +21,6 @@ FAMILY_COLOURS = {
     "road": "#009E73",
     "sea": "#0072B2",
     "river": "#56B4E9",
-}
-
-
-#: How the service families read on a figure.
-FAMILY_LABELS = {
-    "rail_sea": "rail-sea trains",
-    "intl_rail": "Chongqing–Hanoi trains",
-    "road": "road trucks",
-    "sea": "ships",
-    "river": "barges",
 }
 
 

@@ -12,18 +12,11 @@ Examples
 
 from __future__ import annotations
 
-from sim.results.routes import CHAIN_LABELS, place_name, routes
+from sim.results.routes import CHAIN_LABELS, FAMILY_LABELS, place_name, routes
 from sim.scenario.schema import Scenario
 
 __all__ = ["kpi_label"]
 
-_FAMILIES = {
-    "rail_sea": "rail-sea",
-    "intl_rail": "Chongqing–Hanoi rail",
-    "road": "road",
-    "sea": "sea",
-    "river": "river",
-}
 _POST_KPIS = {
     "border_wait_h": ("wait at {p}", "h"),
     "border_queue_vehicles": ("vehicles waiting at {p}", ""),
@@ -59,9 +52,9 @@ def kpi_label(kpi: str, scenario: Scenario) -> str:
     if kpi.startswith("teu.post."):
         return f"TEU through {place_name(net, parts[2])}"
     if head in ("departures", "cancelled", "load_factor") and len(parts) == 2:
-        return f"{head.replace('_', ' ')}, {_FAMILIES.get(parts[1], parts[1])}"
+        return f"{head.replace('_', ' ')}, {FAMILY_LABELS.get(parts[1], parts[1])}"
     if kpi.startswith("teu.carried.") and len(parts) == 3:
-        return f"TEU carried, {_FAMILIES.get(parts[2], parts[2])}"
+        return f"TEU carried, {FAMILY_LABELS.get(parts[2], parts[2])}"
     if kpi.startswith(("teu.carried.service.", "departures.service.")) and len(parts) == 4:
         what = "TEU carried" if head == "teu" else "departures"
         return f"{what}, service {parts[3]}"

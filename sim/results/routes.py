@@ -20,7 +20,7 @@ from typing import NamedTuple
 from sim.network import Network
 from sim.scenario.schema import Scenario
 
-__all__ = ["CHAIN_LABELS", "Route", "place_name", "route_of", "routes"]
+__all__ = ["CHAIN_LABELS", "FAMILY_LABELS", "Route", "place_name", "route_of", "routes"]
 
 #: How the chain families read in a sentence.
 CHAIN_LABELS = {
@@ -28,6 +28,14 @@ CHAIN_LABELS = {
     "intl_rail": "international rail",
     "road": "road",
     "river_sea": "Yangtze and sea",
+}
+#: How the service families read: the vehicles they run.
+FAMILY_LABELS = {
+    "rail_sea": "rail-sea trains",
+    "intl_rail": "Chongqing–Hanoi trains",
+    "road": "road trucks",
+    "sea": "ships",
+    "river": "barges",
 }
 
 
