@@ -84,10 +84,8 @@ def comparison_headline(comparison: Any, limit: int = 4) -> str:
     days = (h.length_h - h.warmup_h) / 24.0
     period = "a year" if 364 <= days <= 366 else f"in the {days:,.0f} days measured"
     if "teu.diverted" in sure:
-        late = rows.get("diversion.extra_h.mean")
-        tail = ""
-        if late is not None and not math.isnan(late["alt_mean"]):
-            tail = f"; {_n(late['alt_mean'])} h later than planned on average"
+        late = comparison.alt.summary("diversion.extra_h.mean")["mean"]  # none in the base
+        tail = "" if math.isnan(late) else f"; {_n(late)} h later than planned on average"
         lines.append(f"Diverted, TEU {period}: {_change(rows['teu.diverted'])}{tail}")
     moved = sorted(
         (r for k, r in sure.items() if k.startswith("teu.route.")),

@@ -113,13 +113,26 @@ def _draw(ax: Axes, net: Network, link_width: dict[str, float] | None, scale: fl
             )
 
 
-def _annotate(ax: Axes, labels: list[tuple[float, float, str]], fontsize: float) -> None:
+def _annotate(
+    ax: Axes, labels: list[tuple[float, float, str]], fontsize: float, deg_per_char: float
+) -> None:
+    """Labels right of their place, or left of it when that would run into another place.
+
+    ``deg_per_char`` is about how many degrees of longitude a character takes on these axes
+    (0: every label right of its place).
+    """
     for lon, lat, text in labels:
+        reach = lon + deg_per_char * max(len(line) for line in text.splitlines())
+        crowded = any(
+            lon < other_lon <= reach + deg_per_char and abs(other_lat - lat) < 4 * deg_per_char
+            for other_lon, other_lat, _ in labels
+        )
         ax.annotate(
             text,
             (lon, lat),
-            xytext=(3, 3),
+            xytext=(-3, 3) if crowded else (3, 3),
             textcoords="offset points",
+            ha="right" if crowded else "left",
             fontsize=fontsize,
             zorder=4,
             annotation_clip=True,
@@ -171,7 +184,7 @@ def network_map(
     in_box = [n for n in net.nodes.values() if inset and _inside(n, INSET_BOX)]
     if labels:
         outside = [n for n in net.nodes.values() if n not in in_box]
-        _annotate(ax, _label_groups(outside, label_radius_deg), 7)
+        _annotate(ax, _label_groups(outside, label_radius_deg), 7, 0.26)
     mean_lat = sum(n.lat for n in net.nodes.values()) / len(net.nodes)
     aspect = 1 / math.cos(math.radians(mean_lat))
     if in_box:
@@ -198,7 +211,7 @@ def network_map(
         sub.xaxis.set_major_locator(MaxNLocator(4))
         sub.set_title("Beibu Gulf and the Vietnam border (dashed box)", fontsize=7)
         if labels:
-            _annotate(sub, _label_groups(in_box, 0.35), 6.5)
+            _annotate(sub, _label_groups(in_box, 0.35), 6.5, 0.0)  # laid out by hand: right
     handles = [
         Line2D([], [], color=c, lw=2, label=m)
         for m, c in MODE_COLOURS.items()

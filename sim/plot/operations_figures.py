@@ -76,7 +76,20 @@ def teu_map(res: RunResult, ax: Axes | None = None, max_width: float = 8.0) -> A
         lid: 0.4 + max_width * carried.get(lid, 0.0) / top for lid in res.scenario.network.links
     }
     ax = network_map(res.scenario.network, ax, link_width=widths)
-    ax.set_title(f"{res.scenario.name}: TEU carried by link (widest: {top:,.0f} TEU)", fontsize=10)
+    from matplotlib.lines import Line2D
+
+    ax.add_artist(ax.get_legend())  # the modes and kinds stay; the widths get a legend too
+    sizes = [Line2D([], [], color="#777777", lw=0.4 + max_width * f) for f in (0.1, 0.5, 1.0)]
+    ax.legend(
+        sizes,
+        [f"{f * top:,.0f}" for f in (0.1, 0.5, 1.0)],
+        title="TEU carried",
+        loc="upper right",
+        fontsize=7,
+        title_fontsize=8,
+        framealpha=0.9,
+    )
+    ax.set_title(f"{res.scenario.name}: TEU carried by link", fontsize=10)
     return ax
 
 

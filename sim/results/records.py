@@ -16,7 +16,8 @@ Tables (one row per observation, units in the column names):
     (the door-to-door hours expected on the planned chain, NaN under fixed chains) and
     ``rechosen`` (how many times it changed chain while waiting).
 ``departures``
-    One row per timetable slot or departure: ``service``, ``family``, ``vehicle``, ``depart_h``,
+    One row per timetable slot or departure: ``service``, ``family``, ``vehicle`` (its number,
+    0 for a cancelled slot), ``vehicle_kind`` (train, truck, ship or barge), ``depart_h``,
     ``arrive_h`` (NaN if cancelled), ``teu``, ``capacity_teu``, ``cancelled`` (0/1), ``extra``.
 ``facility_visits``
     One row per vehicle served at a border post, terminal, port or lock: ``node``, ``server``
@@ -86,6 +87,7 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
         "service",
         "family",
         "vehicle",
+        "vehicle_kind",
         "depart_h",
         "arrive_h",
         "teu",
@@ -120,6 +122,7 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 _TEXT_COLUMNS = {
+    "vehicle_kind",
     "flow",
     "market",
     "planned_flow",
