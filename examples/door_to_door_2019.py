@@ -18,67 +18,11 @@ from __future__ import annotations
 import argparse
 
 import sim
+from sim.results.published import published_transit
 
 DAY_H = 24.0
-#: (origin, destination, chain, label, published nominal days (low, high) or None, the source)
-CHAINS = [
-    (
-        "cq_tuanjiecun",
-        "singapore",
-        "rail_sea",
-        "Chongqing → Singapore, rail-sea",
-        (8.0, 8.0),
-        "2 days rail + 6 days sea (China Daily, 2018-03-22)",
-    ),
-    (
-        "singapore",
-        "cq_tuanjiecun",
-        "rail_sea",
-        "Singapore → Chongqing, rail-sea",
-        None,
-        "none for this direction (the 2 + 6 days are southbound)",
-    ),
-    (
-        "cq_guoyuan",
-        "singapore",
-        "river_sea",
-        "Chongqing → Singapore, Yangtze and sea",
-        None,
-        "over 14 days to the sea (iFeng 2017); rail-sea saves about 20 days (China Daily, 2018)",
-    ),
-    (
-        "cq_nanpeng",
-        "singapore",
-        "road",
-        "Chongqing → Singapore, road",
-        None,
-        "none found (the road distance is an estimate)",
-    ),
-    (
-        "cq_tuanjiecun",
-        "hanoi_gialam",
-        "intl_rail",
-        "Chongqing → Hanoi, rail",
-        (4.0, 5.0),
-        "4–5 days southbound (people.cn, 2022)",
-    ),
-    (
-        "hanoi_gialam",
-        "cq_tuanjiecun",
-        "intl_rail",
-        "Hanoi → Chongqing, rail",
-        (8.0, 8.0),
-        "8 days, the first northbound corridor train (people.cn, 2021)",
-    ),
-    (
-        "cq_nanpeng",
-        "hanoi",
-        "road",
-        "Chongqing → Hanoi, road",
-        (40 / DAY_H, 48 / DAY_H),
-        "about 40 h (first run, 2016); 48 h (2021)",
-    ),
-]
+#: The chains of the table, with their published times (seeds/published_transit.toml).
+CHAINS = published_transit("seeds/published_transit.toml")
 PARTS = ("waiting", "transfer_wait", "dwell", "moving", "handling", "border_queue", "inspection")
 NOMINAL = ("moving", "handling", "inspection")
 
@@ -93,7 +37,7 @@ def door_to_door_table(runs: sim.Replications) -> str:
     head = "| chain | mean | P90 | " + " | ".join(p.replace("_", " ") for p in PARTS)
     head += " | nominal | published | nominal vs published |"
     lines = [head, "|" + "---|" * (5 + len(PARTS) + 1)]
-    for origin, dest, chain, label, published, text in CHAINS:
+    for origin, dest, chain, label, published, text in CHAINS:  # published: (low, high) days
         key = f"{origin}.{dest}.{chain}"
         parts = {p: runs.summary(f"breakdown_h.{key}.{p}")["mean"] / DAY_H for p in PARTS}
         nominal = sum(parts[p] for p in NOMINAL)

@@ -158,3 +158,19 @@ def _sel(res):
         & (c["delivered_h"] == c["delivered_h"])
         & (c["created_h"] >= res.scenario.horizon.warmup_h)
     )
+
+
+def test_transit_times_marks_the_published_times(runs, tmp_path):
+    from sim.results.published import published_transit
+
+    published = published_transit(ROOT / "seeds" / "published_transit.toml")
+    ax = sim.plot.transit_times(runs, published=published)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["published, the trip only"]
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        '[chains.x]\norigin="a"\ndestination="b"\nchain="road"\nlabel="x"\n'
+        'source="s"\ndays=[5.0, 2.0]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(sim.SimError, match=r"chains.x.days: must be \[low, high\]"):
+        published_transit(bad)

@@ -92,10 +92,11 @@ def _figure(
         if post not in many[0].scenario.facilities:
             raise SimError(f"--post: unknown border post {post!r}")
         return plot.border_queue(many, post)
+    if kind == "transit":
+        return plot.transit_times(many, published=_published())
     if kind in MANY_RUNS:
         drawer = {
             "throughput": plot.throughput,
-            "transit": plot.transit_times,
             "cumulative": plot.cumulative_departures,
             "d2d-parts": plot.d2d_parts,
         }[kind]
@@ -123,6 +124,16 @@ def _figure(
     if len(many) > 1:
         ax.set_title(f"{ax.get_title()}\n(replication 1 of {len(many)})", fontsize=9)
     return ax
+
+
+#: Published times marked on ``transit``, when the command runs from the repository's root.
+PUBLISHED = Path("seeds/published_transit.toml")
+
+
+def _published() -> list[Any]:
+    from sim.results.published import published_transit
+
+    return published_transit(PUBLISHED) if PUBLISHED.is_file() else []
 
 
 def _plot(args: argparse.Namespace) -> int:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from sim.comparisons import Comparison
     from sim.results import RunResult
+    from sim.results.published import PublishedTime
 
 __all__ = ["border_queue", "comparison_forest", "throughput", "transit_times"]
 
@@ -90,13 +91,15 @@ def transit_times(
     ax: Axes | None = None,
     origin_prefix: str = "cq_",
     destinations: Sequence[str] | None = None,
+    published: Sequence[PublishedTime] = (),
 ) -> Axes:
     """Door-to-door time distributions (days) per chain and destination, from Chongqing.
 
     One box per chain and destination (default: Singapore and Hanoi, else every destination):
     the box spans P25-P75, whiskers P5-P95; the median is marked, and ``n`` counts the
     consignments pooled over the replications. ``origin_prefix`` picks the origins (``"cq_"``:
-    the Chongqing terminals).
+    the Chongqing terminals). ``published`` times (:mod:`sim.results.published`) of a chain are
+    marked beside its box: they count the trip only, without waits, queues or dwell.
     """
     from sim.results.kpis import HEADLINE_DESTINATIONS
 
@@ -135,6 +138,17 @@ def transit_times(
             medianprops={"color": "#CC0033"},
         )
         ax.tick_params(axis="x", labelsize=7)
+        marked = False
+        for x, (chain, dest) in enumerate(keys, start=1):
+            for p in published:
+                ours = (p.chain, p.destination) == (chain, dest)
+                if ours and p.days is not None and p.origin.startswith(origin_prefix):
+                    low, high = p.days
+                    ax.plot([x + 0.3] * 2, [low, max(high, low + 0.15)], color="#009E73", lw=5)
+                    marked = True
+        if marked:
+            ax.plot([], [], color="#009E73", lw=5, label="published, the trip only")
+            ax.legend(fontsize=8, loc="upper left")
     ax.set_ylabel("door to door (days)")
     pooled_over = f", {len(runs)} replications pooled" if len(runs) > 1 else ""
     ax.set_title(
