@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.plot.common import FAMILY_COLOURS, month_ticks, new_axes
+from sim.plot.common import FAMILY_COLOURS, FAMILY_LABELS, month_ticks, new_axes
 from sim.results.routes import place_name
 
 if TYPE_CHECKING:
@@ -172,13 +172,18 @@ def cumulative_departures(
             days,
             np.mean(curves, axis=0),
             color=colour,
-            label=f"{family.replace('_', ' ')} (published {target:,.0f})",
+            label=f"{FAMILY_LABELS[family]} (published {target:,.0f})",
         )
+        if len(runs) > 1:
+            low, high = np.min(curves, axis=0), np.max(curves, axis=0)
+            ax.fill_between(days, low, high, color=colour, alpha=0.2, lw=0)
     ax.axhline(1.0, color="#444444", ls="--", lw=0.8)
-    ax.set_xlabel(f"days from {runs[0].scenario.horizon.start}")
+    month_ticks(ax, runs[0].scenario.horizon)
     ax.set_ylabel("departures so far / published year count")
+    band = f"; band: range of {len(runs)} replications" if len(runs) > 1 else ""
     ax.set_title(
-        f"{runs[0].scenario.name}: cumulative departures against the published counts", fontsize=10
+        f"{runs[0].scenario.name}: departures so far against the published counts{band}",
+        fontsize=10,
     )
     ax.legend(fontsize=8, loc="upper left")
     ax.grid(True, lw=0.3, alpha=0.6)
