@@ -12,7 +12,7 @@ import functools
 import json
 import math
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -87,7 +87,37 @@ def _open_water(a: tuple[float, float], b: tuple[float, float], keep_off_deg: fl
     points = np.column_stack([a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])])
     far = (np.hypot(*(points - a).T) > keep_off_deg) & (np.hypot(*(points - b).T) > keep_off_deg)
     points = points[far]
-    return not any(path.contains_points(points).any() for path in _land()) if len(points) else True
+    if not len(points):
+        return True
+    low, high = points.min(axis=0), points.max(axis=0)
+    for path, (box_low, box_high) in zip(_land(), _boxes(), strict=True):
+        if (
+            (box_high >= low).all()
+            and (box_low <= high).all()
+            and path.contains_points(points).any()
+        ):
+            return False
+    return True
+
+
+@functools.cache
+def _boxes() -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+    """Each land polygon's bounding box (to skip the far ones)."""
+    return tuple((p.vertices.min(axis=0), p.vertices.max(axis=0)) for p in _land())
+
+
+@functools.cache
+def _sea_graph() -> Any:
+    """The waypoints joined wherever the leg between them keeps off the land."""
+    import networkx as nx
+
+    graph = nx.Graph()
+    for i, p in enumerate(SEA_WAYPOINTS):
+        for j in range(i + 1, len(SEA_WAYPOINTS)):
+            q = SEA_WAYPOINTS[j]
+            if _open_water(p, q):
+                graph.add_edge(p, q, weight=math.dist(p, q))
+    return graph
 
 
 @functools.cache
@@ -99,15 +129,14 @@ def sea_lane(a: tuple[float, float], b: tuple[float, float]) -> tuple[tuple[floa
     """
     import networkx as nx
 
-    points = [a, b, *SEA_WAYPOINTS]
-    graph = nx.Graph()
-    for i, p in enumerate(points):
-        for j in range(i + 1, len(points)):
-            q = points[j]
-            if _open_water(p, q):
-                graph.add_edge(i, j, weight=math.dist(p, q))
+    if _open_water(a, b):
+        return (a, b)
+    graph = _sea_graph().copy()
+    for port in (a, b):
+        for p in SEA_WAYPOINTS:
+            if _open_water(port, p):
+                graph.add_edge(port, p, weight=math.dist(port, p))
     try:
-        chain = nx.shortest_path(graph, 0, 1, weight="weight")
+        return tuple(nx.shortest_path(graph, a, b, weight="weight"))
     except (nx.NetworkXNoPath, nx.NodeNotFound):
         return (a, b)
-    return tuple(points[i] for i in chain)
