@@ -88,3 +88,23 @@ def where_to_run(args: argparse.Namespace) -> dict[str, object]:
         print(note, file=sys.stderr)
         jobs = cores
     return {"jobs": jobs, "executor": args.executor, "address": args.address}
+
+
+def add_answer_options(parser: argparse.ArgumentParser, what: str, every: str) -> None:
+    """Add ``--set`` (a key of ``what``), ``--all`` (``every``) and ``--kpi``.
+
+    The options of a command that answers first and gives its tables on request.
+    """
+    parser.add_argument(
+        "--set",
+        action="append",
+        metavar="KEY=VALUE",
+        help=f"override a key of {what} (value parsed as TOML); repeatable",
+    )
+    parser.add_argument("--all", action="store_true", help=every)
+    parser.add_argument(
+        "--kpi",
+        action="append",
+        metavar="PATTERN",
+        help="the KPIs matching a pattern (* and ?: 'border_wait_h.*'); repeatable",
+    )

@@ -7,7 +7,7 @@ import fnmatch
 import math
 from typing import Any
 
-from sim.cli.argtypes import add_experiment_options, where_to_run
+from sim.cli.argtypes import add_answer_options, add_experiment_options, where_to_run
 from sim.cli.textfmt import format_table
 from sim.scenario import load_scenario, parse_set_options
 
@@ -94,21 +94,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser("compare", help="paired replications of two scenarios, KPI by KPI")
     p.add_argument("base", metavar="BASE", help="base scenario TOML file")
     p.add_argument("alt", metavar="ALT", help="alternative scenario TOML file")
-    p.add_argument(
-        "--set",
-        action="append",
-        metavar="KEY=VALUE",
-        help="override a key of the alternative (value parsed as TOML); repeatable",
-    )
+    add_answer_options(p, "the alternative", "the table of every KPI, changed or not")
     add_experiment_options(p)
-    p.add_argument("--all", action="store_true", help="the table of every KPI, changed or not")
-    p.add_argument(
-        "--kpi",
-        action="append",
-        metavar="PATTERN",
-        help="the table of the KPIs matching a pattern (* and ?: 'border_wait_h.youyiguan.*'); "
-        "repeatable",
-    )
     p.add_argument(
         "--no-independent",
         action="store_true",

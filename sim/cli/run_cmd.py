@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sim.cli.argtypes import add_experiment_options, where_to_run
+from sim.cli.argtypes import add_answer_options, add_experiment_options, where_to_run
 from sim.cli.textfmt import format_table
 from sim.errors import SimError
 from sim.options import TABLE_FORMATS
@@ -196,12 +196,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     """Add ``run`` to the top-level parser."""
     p = commands.add_parser("run", help="simulate a scenario once and print the headline KPIs")
     p.add_argument("scenario", metavar="SCENARIO", help="scenario TOML file")
-    p.add_argument(
-        "--set",
-        action="append",
-        metavar="KEY=VALUE",
-        help="override a scenario key (value parsed as TOML); repeatable",
-    )
+    add_answer_options(p, "the scenario", "every table (with --replications: every KPI)")
     add_experiment_options(p, replications=1, json=False)  # more than 1: means with 95% CIs
     p.add_argument("--out", metavar="DIR", help="write kpis.json, tables, events and manifest here")
     p.add_argument(
@@ -210,13 +205,6 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         help="one run: replace a non-empty --out folder that is not an earlier single run's",
     )
     p.add_argument("--no-events", action="store_true", help="do not keep the per-consignment log")
-    p.add_argument("--all", action="store_true", help="every table (with --replications: KPI)")
-    p.add_argument(
-        "--kpi",
-        action="append",
-        metavar="PATTERN",
-        help="the KPIs matching a pattern (* and ?: 'border_wait_h.*'); repeatable",
-    )
     p.add_argument(
         "--table-format",
         choices=TABLE_FORMATS,
