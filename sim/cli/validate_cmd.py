@@ -60,6 +60,18 @@ def format_report(report: dict[str, Any], targets_file: str) -> str:
         ("Other published figures", lambda r: not r["primary"] and not r["growth"]),
     ]
     out = [f"{report['scenario']}: {report['replications']} replications against {targets_file}"]
+    verdict = "every primary target passes" if report["ok"] else "a primary target FAILS"
+    primary = [r for r in report["targets"] if r["primary"] and not r["growth"]]
+    failed = [r for r in primary if r["status"] != "pass"]
+    out.append(
+        f"Verdict: {verdict} ({len(primary) - len(failed)} of {len(primary)} pass"
+        + "".join(
+            f"; {r['id']}: {r['mean']:,.0f} against {r['relation'].replace('_', ' ')} "
+            f"{r['target']:,.0f}"
+            for r in failed
+        )
+        + ")"
+    )
     for title, keep in sections:
         rows = [r for r in report["targets"] if keep(r)]
         if rows:
@@ -73,7 +85,6 @@ def format_report(report: dict[str, Any], targets_file: str) -> str:
         out += ["", "Notes", *notes]
     if "elasticity" in report:
         out += ["", *format_elasticity(report["elasticity"])]
-    verdict = "every primary target passes" if report["ok"] else "a primary target FAILS"
     out += ["", f"Verdict: {verdict}."]
     return "\n".join(out)
 

@@ -42,7 +42,7 @@ BREAKDOWN_PARTS = {
 
 #: KPIs that average over observations (a mean, a percentile, a ratio, a part of door to door).
 _AVERAGE_SUFFIXES = (".mean", ".p50", ".p90", ".p95")
-_AVERAGE_PREFIXES = ("breakdown_h.", "load_factor.", "co2_kg_per_teu.")
+_AVERAGE_PREFIXES = ("breakdown_h.", "route_breakdown_h.", "load_factor.", "co2_kg_per_teu.")
 
 
 def missing_value(kpi: str) -> float:
@@ -138,10 +138,17 @@ def _routes(scenario: Scenario, tables: Tables, flows: FlowIndex, out: dict[str,
     d2d = np.bincount(
         route[done], weights=(cons["delivered_h"] - cons["created_h"])[done], minlength=len(keys)
     )
+    parts = {
+        part: np.bincount(route[done], weights=cons[column][done], minlength=len(keys))
+        for column, part in BREAKDOWN_PARTS.items()
+        if column in cons
+    }
     for key, i in index.items():
         out[f"teu.route.{key}"] = float(teu[i])
         if count[i]:
             out[f"route_door_to_door_h.{key}.mean"] = float(d2d[i] / count[i])
+            for part, sums in parts.items():
+                out[f"route_breakdown_h.{key}.{part}"] = float(sums[i] / count[i])
     posts = sorted({p for r in by_flow.values() for p in r.posts})
     crossing = {p: [i for i, n in enumerate(names) if p in by_flow[n].posts] for p in posts}
     teu_by_flow = np.bincount(
