@@ -80,3 +80,18 @@ def test_a_data_frame_round_trips_whatever_its_column_names(tmp_path, fmt):
     assert list(back) == ["node", "file", "arr_0"]
     assert back["node"].tolist() == ["youyiguan", "hekou"] and back["node"].dtype.kind == "U"
     assert back["file"].tolist() == [1, 2] and back["arr_0"].tolist() == [0.5, 1.5]
+
+
+def test_weekly_tables_of_one_run_and_of_replications(result):
+    from sim.results.weekly import weekly
+
+    one = result.weekly()
+    one = {k: np.asarray(one[k]) for k in one}
+    dep = result.tables["departures"]
+    ran = dep["cancelled"] == 0
+    whole = dep["depart_h"] < (result.scenario.horizon.length_h // 168) * 168
+    assert one["departures"].sum() == (ran & whole).sum()  # every departure of a whole week
+    assert one["teu"].sum() == pytest.approx(dep["teu"][ran & whole].sum())
+    assert str(one["week_start"][0]) == "2019-01-01" and (np.diff(one["week"]) >= 0).all()
+    many = weekly([result, result])
+    assert next(iter(many)) == "replication" and len(many["week"]) == 2 * len(one["week"])

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
 from sim.scenario.schema import SERVICE_FAMILIES, Scenario
 
-__all__ = ["weekly_departures"]
+__all__ = ["weekly", "weekly_departures"]
 
 WEEK_H = 168.0
 
@@ -48,3 +49,20 @@ def weekly_departures(
         "teu": teu[rows],
         "load_factor": teu[rows] / capacity[rows],
     }
+
+
+def weekly(runs: Sequence[Any]) -> dict[str, np.ndarray]:
+    """:func:`weekly_departures` of several runs (replications), one tidy table.
+
+    A ``replication`` column (0, 1, ...) comes first; give it the runs of a replications folder
+    (:func:`sim.results.load.load_runs`).
+    """
+    parts = [weekly_departures(r.scenario, r.tables) for r in runs]
+    out: dict[str, np.ndarray] = {
+        "replication": np.concatenate(
+            [np.full(len(p["week"]), i, dtype=np.int64) for i, p in enumerate(parts)]
+        )
+    }
+    for column in parts[0] if parts else ():
+        out[column] = np.concatenate([p[column] for p in parts])
+    return out
