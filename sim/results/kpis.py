@@ -16,7 +16,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from sim.results.records import BACKGROUND
-from sim.results.routes import route_of
+from sim.results.routes import route_kpis
 from sim.scenario.schema import CHAIN_FAMILIES, SERVICE_FAMILIES, Scenario
 
 __all__ = ["BREAKDOWN_PARTS", "HEADLINE_DESTINATIONS", "compute_kpis", "missing_value"]
@@ -117,45 +117,6 @@ def _door_to_door(
             out[f"{prefix}.p{q}"] = float(v)
         for part, sums in parts.items():
             out[f"breakdown_h.{name}.{part}"] = float(sums[k] / count[k])
-
-
-def _routes(scenario: Scenario, tables: Tables, flows: FlowIndex, out: dict[str, float]) -> None:
-    """TEU and door to door by route (:mod:`sim.results.routes`), and TEU by border post.
-
-    Every route and post of the scenario's flows has its TEU (0 when no freight took it), so a
-    diversion shows where freight went: ``teu.route.road:dongxing_mongcai``.
-    """
-    cons = tables["consignments"]
-    measured = cons["created_h"] >= scenario.horizon.warmup_h
-    by_flow = {fid: route_of(scenario, fid) for fid in scenario.flows}
-    keys = sorted({r.key for r in by_flow.values()})
-    index = {k: i for i, k in enumerate(keys)}
-    names, inverse = flows
-    route = np.array([index[by_flow[n].key] for n in names], dtype=np.int64)[inverse]
-    teu = np.bincount(route[measured], weights=cons["teu"][measured], minlength=len(keys))
-    done = measured & ~np.isnan(cons["delivered_h"])
-    count = np.bincount(route[done], minlength=len(keys))
-    d2d = np.bincount(
-        route[done], weights=(cons["delivered_h"] - cons["created_h"])[done], minlength=len(keys)
-    )
-    parts = {
-        part: np.bincount(route[done], weights=cons[column][done], minlength=len(keys))
-        for column, part in BREAKDOWN_PARTS.items()
-        if column in cons
-    }
-    for key, i in index.items():
-        out[f"teu.route.{key}"] = float(teu[i])
-        if count[i]:
-            out[f"route_door_to_door_h.{key}.mean"] = float(d2d[i] / count[i])
-            for part, sums in parts.items():
-                out[f"route_breakdown_h.{key}.{part}"] = float(sums[i] / count[i])
-    posts = sorted({p for r in by_flow.values() for p in r.posts})
-    crossing = {p: [i for i, n in enumerate(names) if p in by_flow[n].posts] for p in posts}
-    teu_by_flow = np.bincount(
-        inverse[measured], weights=cons["teu"][measured], minlength=len(names)
-    )
-    for post, members in crossing.items():
-        out[f"teu.post.{post}"] = float(teu_by_flow[members].sum())
 
 
 def _time_average(times: np.ndarray, values: np.ndarray, start: float, end: float) -> float:
@@ -344,7 +305,7 @@ def compute_kpis(scenario: Scenario, tables: Tables) -> dict[str, float]:
     _door_to_door(scenario, tables, flows, out)
     _facilities(scenario, tables, out)
     _chain_co2(scenario, tables, flows, out)
-    _routes(scenario, tables, flows, out)
+    route_kpis(scenario, tables, flows, out)
     _chains_and_diversions(scenario, tables, out)
     _closures(scenario, tables, out)
     _backlogs(scenario, tables, out)

@@ -1,4 +1,6 @@
-"""Routes as people name them: a chain family and where it crosses a border or changes mode.
+"""Routes as people name them, and their KPIs.
+
+A route is a chain family and where it crosses a border or changes mode.
 
 Flows that differ only in their origin or destination share a route: every road flow through
 Youyiguan is ``road:youyiguan``, "road via Youyiguan / Huu Nghi". A route's key is its chain
@@ -15,12 +17,23 @@ Route(key='road:dongxing_mongcai', name='road via Dongxing / Mong Cai', posts=('
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import NamedTuple
+
+import numpy as np
 
 from sim.network import Network
 from sim.scenario.schema import Scenario
 
-__all__ = ["CHAIN_LABELS", "FAMILY_LABELS", "Route", "place_name", "route_of", "routes"]
+__all__ = [
+    "CHAIN_LABELS",
+    "FAMILY_LABELS",
+    "Route",
+    "place_name",
+    "route_kpis",
+    "route_of",
+    "routes",
+]
 
 #: How the chain families read in a sentence.
 CHAIN_LABELS = {
@@ -86,3 +99,55 @@ def route_of(scenario: Scenario, flow_id: str) -> Route:
 def routes(scenario: Scenario) -> dict[str, Route]:
     """Every flow's route, by flow id."""
     return {fid: route_of(scenario, fid) for fid in scenario.flows}
+
+
+def route_kpis(
+    scenario: Scenario,
+    tables: Mapping[str, Mapping[str, np.ndarray]],
+    flows: tuple[list[str], np.ndarray],
+    out: dict[str, float],
+) -> None:
+    """Add to ``out`` the TEU and door to door by route, and the TEU by border post.
+
+    ``flows`` are the flows that made consignments and each consignment's index into them.
+
+    Every route and post of the scenario's flows has its TEU (0 when no freight took it), so a
+    diversion shows where freight went: ``teu.route.road:dongxing_mongcai``.
+    """
+    cons = tables["consignments"]
+    measured = cons["created_h"] >= scenario.horizon.warmup_h
+    by_flow = {fid: route_of(scenario, fid) for fid in scenario.flows}
+    keys = sorted({r.key for r in by_flow.values()})
+    index = {k: i for i, k in enumerate(keys)}
+    names, inverse = flows
+    route = np.array([index[by_flow[n].key] for n in names], dtype=np.int64)[inverse]
+    teu = np.bincount(route[measured], weights=cons["teu"][measured], minlength=len(keys))
+    done = measured & ~np.isnan(cons["delivered_h"])
+    count = np.bincount(route[done], minlength=len(keys))
+    d2d = np.bincount(
+        route[done], weights=(cons["delivered_h"] - cons["created_h"])[done], minlength=len(keys)
+    )
+    parts = {
+        part: np.bincount(route[done], weights=cons[column][done], minlength=len(keys))
+        for column, part in _breakdown_parts().items()
+        if column in cons
+    }
+    for key, i in index.items():
+        out[f"teu.route.{key}"] = float(teu[i])
+        if count[i]:
+            out[f"route_door_to_door_h.{key}.mean"] = float(d2d[i] / count[i])
+            for part, sums in parts.items():
+                out[f"route_breakdown_h.{key}.{part}"] = float(sums[i] / count[i])
+    posts = sorted({p for r in by_flow.values() for p in r.posts})
+    crossing = {p: [i for i, n in enumerate(names) if p in by_flow[n].posts] for p in posts}
+    teu_by_flow = np.bincount(
+        inverse[measured], weights=cons["teu"][measured], minlength=len(names)
+    )
+    for post, members in crossing.items():
+        out[f"teu.post.{post}"] = float(teu_by_flow[members].sum())
+
+
+def _breakdown_parts() -> dict[str, str]:
+    from sim.results.kpis import BREAKDOWN_PARTS  # the KPIs module imports this one
+
+    return BREAKDOWN_PARTS
