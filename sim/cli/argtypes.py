@@ -108,3 +108,8 @@ def add_answer_options(parser: argparse.ArgumentParser, what: str, every: str) -
         metavar="PATTERN",
         help="the KPIs matching a pattern (* and ?: 'border_wait_h.*'); repeatable",
     )
+
+
+def show_progress(args: argparse.Namespace) -> bool:
+    """Progress bars when someone watches: stderr is a terminal, and no ``--json`` was asked for."""
+    return sys.stderr.isatty() and not getattr(args, "json", False)

@@ -6,7 +6,7 @@ import argparse
 import math
 from typing import Any
 
-from sim.cli.argtypes import add_experiment_options, positive_at_most, where_to_run
+from sim.cli.argtypes import add_experiment_options, positive_at_most, show_progress, where_to_run
 from sim.cli.textfmt import format_table
 from sim.fileio import json_text
 
@@ -45,7 +45,7 @@ def _calibrate(args: argparse.Namespace) -> int:
         n=args.replications,
         seed=args.seed,
         out=args.out,
-        progress=not args.json,
+        progress=show_progress(args),
         **where_to_run(args),
     )
     data = result.to_dict()

@@ -7,7 +7,7 @@ import fnmatch
 import math
 from typing import Any
 
-from sim.cli.argtypes import add_answer_options, add_experiment_options, where_to_run
+from sim.cli.argtypes import add_answer_options, add_experiment_options, show_progress, where_to_run
 from sim.cli.textfmt import format_table
 from sim.scenario import load_scenario, parse_set_options
 
@@ -57,7 +57,7 @@ def _compare(args: argparse.Namespace) -> int:
         n=args.replications,
         seed=args.seed,
         independent=not args.no_independent,
-        progress=not args.json,
+        progress=show_progress(args),
         out=args.out,
         **where_to_run(args),
     )
@@ -85,7 +85,8 @@ def _compare(args: argparse.Namespace) -> int:
         if not args.json:
             print(f"\nwrote {args.plot}")
     if args.out and not args.json:
-        print(f"\nwrote {args.out}/ (base/, alt/, independent/ runs, comparison.json)")
+        sets = "base/ and alt/" if args.no_independent else "base/, alt/ and independent/"
+        print(f"\nwrote {args.out}/ ({sets} runs, comparison.json)")
     return 0
 
 

@@ -112,7 +112,10 @@ def comparison_headline(comparison: Any, limit: int = 4) -> str:
         (
             r
             for k, r in sure.items()
-            if k.startswith("door_to_door_h.") and k.endswith(".mean") and k.count(".") == 4
+            if k.startswith("door_to_door_h.")
+            and k.endswith(".mean")
+            and k.count(".") == 4
+            and abs(r["diff_mean"]) >= 1.2  # hours: a change that shows as 0.0 days is left out
         ),
         key=lambda r: -abs(r["rel_change"]) if not math.isnan(r["rel_change"]) else 0.0,
     )

@@ -22,11 +22,12 @@ __all__ = ["CAPTIONS", "report_html"]
 
 #: What each figure shows, for its caption (``{n}``: the replications drawn).
 CAPTIONS = {
-    "throughput": "TEU carried each week by service family, {n}. Compare the level and the "
-    "seasonal dips between families.",
-    "transit": "Door-to-door days from Chongqing by chain (box: P25–P75, whiskers P5–P95), {n}.",
-    "queues": "Vehicles of the corridor waiting at the busiest border post through the year, "
-    "closures shaded.",
+    "throughput": "TEU carried each month by service family (log scale), {n}. Compare the level "
+    "and the seasonal dips between families.",
+    "transit": "Door-to-door days from Chongqing by chain and destination (box: P25–P75, "
+    "whiskers P5–P95), {n}; the published trip times beside them in green.",
+    "queues": "Vehicles of the corridor waiting at the busiest border post, each day's most at "
+    "once and mean, {n}; closures shaded.",
     "map": "The corridor's links, drawn as wide as the TEU they carried.",
     "marey": "Trains in time and space: each line is a train from its origin to its end.",
     "utilisation": "Weekly busy share of the busiest lanes, tracks and berths (other traffic "
@@ -125,12 +126,15 @@ def _validation(folder: Path) -> str:
     )
 
 
+#: How a figure of several replications draws them.
+_DRAWN = {"transit": "{n} replications pooled", "d2d-parts": "mean of {n} replications"}
+
+
 def _caption(kind: str, n: int, many: bool) -> str:
     """What figure ``kind`` shows, and which of the ``n`` replications it draws."""
     if many:
-        return CAPTIONS[kind].format(
-            n=f"mean of {n} replications, the band over them" if n > 1 else "one run"
-        )
+        drawn = _DRAWN.get(kind, "mean of {n} replications, the band over them")
+        return CAPTIONS[kind].format(n=drawn.format(n=n) if n > 1 else "one run")
     return CAPTIONS[kind] + (f" Replication 1 of {n}." if n > 1 else "")
 
 

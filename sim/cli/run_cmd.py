@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sim.cli.argtypes import add_answer_options, add_experiment_options, where_to_run
+from sim.cli.argtypes import add_answer_options, add_experiment_options, show_progress, where_to_run
 from sim.cli.textfmt import format_table
 from sim.errors import SimError
 from sim.options import TABLE_FORMATS
@@ -138,7 +138,7 @@ def _replicated(args: argparse.Namespace, scenario: Any) -> int:
         n=args.replications,
         seed=args.seed,
         out=args.out,
-        progress=True,
+        progress=show_progress(args),
         **where_to_run(args),
     )
     summary = reps.kpis()

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from sim.cli.argtypes import add_experiment_options, positive_at_most, where_to_run
+from sim.cli.argtypes import add_experiment_options, positive_at_most, show_progress, where_to_run
 from sim.cli.textfmt import format_table
 from sim.fileio import json_text
 from sim.scenario import load_scenario
@@ -59,7 +59,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
         n=args.replications,
         seed=args.seed,
         out=args.out,
-        progress=not args.json,
+        progress=show_progress(args),
         **where_to_run(args),
     )
     if args.json:

@@ -8,7 +8,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from sim.cli.argtypes import add_experiment_options, where_to_run
+from sim.cli.argtypes import add_experiment_options, show_progress, where_to_run
 from sim.cli.textfmt import format_table
 from sim.errors import Problem, ScenarioError, SimError
 from sim.fileio import json_text, write_text_atomic
@@ -64,7 +64,7 @@ def _sweep(args: argparse.Namespace) -> int:
         n=args.replications,
         seed=args.seed,
         out=args.out,
-        progress=not args.json,
+        progress=show_progress(args),
         **where_to_run(args),
     )
     kpis = args.kpi or list(DEFAULT_KPIS)

@@ -7,7 +7,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from sim.cli.argtypes import add_experiment_options, count, where_to_run
+from sim.cli.argtypes import add_experiment_options, count, show_progress, where_to_run
 from sim.cli.textfmt import format_table
 from sim.errors import SimError
 from sim.fileio import json_text
@@ -123,7 +123,7 @@ def _validate(args: argparse.Namespace) -> int:
         raise SimError(f"{targets}: target file not found (give --targets FILE)")
     load_targets(targets)  # a broken target file fails now, not after the replications
     check = load_elasticity_check(targets)
-    kw = {**where_to_run(args), "progress": not args.json}
+    kw = {**where_to_run(args), "progress": show_progress(args)}
     reps = replicate(scenario, n=args.replications, seed=args.seed, **kw)
     report = validate(reps, targets, **kw)
     data = report.to_dict()

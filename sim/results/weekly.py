@@ -51,12 +51,14 @@ def weekly_departures(
     }
 
 
-def weekly(runs: Sequence[Any]) -> dict[str, np.ndarray]:
+def weekly(runs: Sequence[Any]) -> Any:
     """:func:`weekly_departures` of several runs (replications), one tidy table.
 
     A ``replication`` column (0, 1, ...) comes first; give it the runs of a replications folder
-    (:func:`sim.results.load.load_runs`).
+    (:func:`sim.results.load.load_runs`). A DataFrame with pandas, else a dict of numpy arrays.
     """
+    from sim.results.tables import frame_or_columns
+
     parts = [weekly_departures(r.scenario, r.tables) for r in runs]
     out: dict[str, np.ndarray] = {
         "replication": np.concatenate(
@@ -65,4 +67,4 @@ def weekly(runs: Sequence[Any]) -> dict[str, np.ndarray]:
     }
     for column in parts[0] if parts else ():
         out[column] = np.concatenate([p[column] for p in parts])
-    return out
+    return frame_or_columns(out)
