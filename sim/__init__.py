@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sim.errors import ModelError, NetworkError, ScenarioError, SimError
 
 if TYPE_CHECKING:  # the names below load on first use: ``import sim`` stays light
+    __version__: str
     from sim import choice, plot
     from sim.calibration import calibrate
     from sim.comparisons import Comparison, compare
@@ -55,6 +56,15 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":  # one version: the package's own, in pyproject.toml
+        from importlib import metadata
+
+        try:
+            version = metadata.version("corridor-sim")
+        except metadata.PackageNotFoundError:  # run from a source tree that is not installed
+            version = "0+unknown"
+        globals()[name] = version
+        return version
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'sim' has no attribute {name!r}")
@@ -68,8 +78,6 @@ def __getattr__(name: str) -> Any:
 def __dir__() -> list[str]:
     return sorted(__all__)
 
-
-__version__ = "0.1.0"
 
 __all__ = [
     "Comparison",

@@ -82,3 +82,15 @@ def test_every_public_name_resolves_even_after_every_module_is_loaded():
         assert isinstance(value, types.ModuleType) == (name in ("choice", "plot")), name
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         sim.nope  # noqa: B018
+
+
+def test_the_version_is_the_packages_own():
+    from importlib import metadata
+
+    import sim
+
+    assert sim.__version__ == metadata.version("corridor-sim")
+    out = subprocess.run(
+        [sys.executable, "-m", "sim", "--version"], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == f"corridor-sim {sim.__version__}"
