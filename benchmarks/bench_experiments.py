@@ -31,9 +31,9 @@ def main() -> None:
     sc = sim.load_scenario(args.scenario)
     n = args.replications
     sim.run(sc, seed=0)  # warm imports
-    serial, rows_serial = timed(sc, n, executor="serial")
-    pool, rows_pool = timed(sc, n, executor="process", jobs=args.jobs)
-    dask, rows_dask = timed(sc, n, executor="dask", jobs=args.jobs)
+    serial, rows_serial = timed(sc, n, workers=sim.Workers("serial"))
+    pool, rows_pool = timed(sc, n, workers=sim.Workers("process", jobs=args.jobs))
+    dask, rows_dask = timed(sc, n, workers=sim.Workers("dask", jobs=args.jobs))
     speedup = serial / pool
     overhead = dask / pool - 1
     print(f"{n} replications of {args.scenario}")

@@ -14,44 +14,46 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from sim.errors import ModelError, NetworkError, ScenarioError, SimError
+from sim.errors import ArgumentError, ModelError, NetworkError, ScenarioError, SimError
 
 if TYPE_CHECKING:  # the names below load on first use: ``import sim`` stays light
     __version__: str
     from sim import choice, plot
-    from sim.calibration import calibrate
-    from sim.comparisons import Comparison, compare
-    from sim.experiments import run
+    from sim.experiments.calibration import calibrate
+    from sim.experiments.comparisons import Comparison, compare
+    from sim.experiments.replications import Replications, replicate
+    from sim.experiments.sensitivity_analysis import SensitivityResult, sensitivity
+    from sim.experiments.single import run
+    from sim.experiments.sweeps import SweepResult, sweep
+    from sim.experiments.validation import ValidationReport, validate
+    from sim.experiments.workers import Workers
     from sim.network import Network, Route, load_network
-    from sim.replications import Replications, replicate
     from sim.results import RunResult
     from sim.scenario import Scenario, load_scenario
-    from sim.sensitivity_analysis import SensitivityResult, sensitivity
-    from sim.sweeps import SweepResult, sweep
-    from sim.validation import ValidationReport, validate
 
 #: Where each public name lives; its module is imported the first time the name is used.
 _LAZY = {
     "choice": "sim.choice",
     "plot": "sim.plot",
-    "calibrate": "sim.calibration",
-    "Comparison": "sim.comparisons",
-    "compare": "sim.comparisons",
-    "run": "sim.experiments",
+    "calibrate": "sim.experiments.calibration",
+    "Comparison": "sim.experiments.comparisons",
+    "compare": "sim.experiments.comparisons",
+    "run": "sim.experiments.single",
     "Network": "sim.network",
     "Route": "sim.network",
     "load_network": "sim.network",
-    "Replications": "sim.replications",
-    "replicate": "sim.replications",
+    "Replications": "sim.experiments.replications",
+    "replicate": "sim.experiments.replications",
     "RunResult": "sim.results",
     "Scenario": "sim.scenario",
     "load_scenario": "sim.scenario",
-    "SensitivityResult": "sim.sensitivity_analysis",
-    "sensitivity": "sim.sensitivity_analysis",
-    "SweepResult": "sim.sweeps",
-    "sweep": "sim.sweeps",
-    "ValidationReport": "sim.validation",
-    "validate": "sim.validation",
+    "SensitivityResult": "sim.experiments.sensitivity_analysis",
+    "sensitivity": "sim.experiments.sensitivity_analysis",
+    "SweepResult": "sim.experiments.sweeps",
+    "sweep": "sim.experiments.sweeps",
+    "ValidationReport": "sim.experiments.validation",
+    "validate": "sim.experiments.validation",
+    "Workers": "sim.experiments.workers",
 }
 
 
@@ -80,6 +82,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "ArgumentError",
     "Comparison",
     "ModelError",
     "Network",
@@ -93,6 +96,7 @@ __all__ = [
     "SimError",
     "SweepResult",
     "ValidationReport",
+    "Workers",
     "__version__",
     "calibrate",
     "choice",

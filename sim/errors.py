@@ -20,7 +20,15 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["ModelError", "NetworkError", "Problem", "ScenarioError", "SimError", "shown"]
+__all__ = [
+    "ArgumentError",
+    "ModelError",
+    "NetworkError",
+    "Problem",
+    "ScenarioError",
+    "SimError",
+    "shown",
+]
 
 
 @dataclass(frozen=True)
@@ -101,6 +109,14 @@ class NetworkError(SimError):
 
 class ScenarioError(SimError):
     """A scenario file or override breaks one or more rules."""
+
+
+class ArgumentError(SimError, ValueError):
+    """A function of the API was called with a bad argument (``n=0``, an unknown executor).
+
+    It is a :class:`SimError`, so the command line reports it as one message (exit 2), and a
+    :class:`ValueError`, as Python code expects of a bad argument.
+    """
 
 
 class ModelError(SimError):

@@ -182,10 +182,10 @@ def test_a_replications_folder_of_other_code_is_not_resumed(tmp_path, monkeypatc
     import sim.results.output as output
 
     sc = sim.load_scenario(EXAMPLE)
-    sim.replicate(sc, n=2, out=tmp_path / "reps", executor="serial")
+    sim.replicate(sc, n=2, out=tmp_path / "reps", workers=sim.Workers("serial"))
     monkeypatch.setattr(output, "code_hash", lambda: "an uncommitted edit")
     with pytest.raises(sim.SimError, match="holds a different experiment"):
-        sim.replicate(sc, n=2, out=tmp_path / "reps", executor="serial")
+        sim.replicate(sc, n=2, out=tmp_path / "reps", workers=sim.Workers("serial"))
 
 
 def test_errors_do_not_print_values_from_a_parent_outside_the_folder(tmp_path):

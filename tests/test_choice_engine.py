@@ -279,7 +279,7 @@ def test_choice_reproduces_the_2019_shares_in_the_simulation(youyiguan_runs):
 
 def test_chain_table_and_figure(youyiguan_runs):
     res = youyiguan_runs["youyiguan_closed_choice"]
-    table = res.table("chains")
+    table = res.table("chains").to_frame()
     k = res.kpis()
     weeks = int(res.scenario.horizon.length_h // 168)
     cons = res.tables["consignments"]

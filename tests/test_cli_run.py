@@ -56,7 +56,7 @@ def test_run_prints_headline_and_writes_the_folder(tmp_path):
 
 @pytest.mark.parametrize("fmt", ["csv", "npz", "parquet"])
 def test_every_table_format_loads_back_the_same_run(tmp_path, fmt):
-    from sim.experiments import run
+    from sim.experiments.single import run
     from sim.results.load import load_run
     from sim.scenario import load_scenario
 

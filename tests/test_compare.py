@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT
 
 import sim
-from sim.comparisons import headline_kpis
+from sim.experiments.comparisons import headline_kpis
 
 EXAMPLE = ROOT / "scenarios" / "example.toml"
 
@@ -19,7 +19,7 @@ EXAMPLE = ROOT / "scenarios" / "example.toml"
 def test_common_random_numbers_narrow_the_interval_of_a_difference():
     base = sim.load_scenario(EXAMPLE)
     alt = sim.load_scenario(EXAMPLE, overrides={"demand.scale": 1.1})
-    result = sim.compare(base, alt, n=12, seed=4, jobs=2)
+    result = sim.compare(base, alt, n=12, seed=4, workers=sim.Workers(jobs=2))
     for kpi in ("teu.created", "departures.road", "departures.rail_sea"):
         row = result.row(kpi)
         paired = result.alt.values(kpi) - result.base.values(kpi)
@@ -95,8 +95,8 @@ class _Named:
 
 
 def _comparison(base_rows, alt_rows):
-    from sim.comparisons import Comparison
-    from sim.replications import Replications
+    from sim.experiments.comparisons import Comparison
+    from sim.experiments.replications import Replications
 
     n = len(base_rows)
     return Comparison(

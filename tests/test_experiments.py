@@ -14,7 +14,7 @@ import pytest
 from conftest import ROOT, same_rows
 
 import sim
-from sim.replications import summarise
+from sim.experiments.replications import summarise
 
 EXAMPLE = ROOT / "scenarios" / "example.toml"
 
@@ -27,13 +27,13 @@ def small():
 def test_serial_process_and_dask_give_identical_results_in_the_same_order(small):
     pytest.importorskip("distributed")
     grid = {"services.rail_cq_qinzhou.per_day": [1, 2]}
-    serial = sim.sweep(small, grid, n=3, seed=8, executor="serial")
-    process = sim.sweep(small, grid, n=3, seed=8, executor="process", jobs=2)
-    dask = sim.sweep(small, grid, n=3, seed=8, executor="dask", jobs=2)
+    serial = sim.sweep(small, grid, n=3, seed=8, workers=sim.Workers("serial"))
+    process = sim.sweep(small, grid, n=3, seed=8, workers=sim.Workers("process", jobs=2))
+    dask = sim.sweep(small, grid, n=3, seed=8, workers=sim.Workers("dask", jobs=2))
     assert same_rows(serial.rows, process.rows, dask.rows)
     assert [r["point"] for r in serial.rows] == [0, 0, 0, 1, 1, 1]
     reps = [
-        sim.replicate(small, n=3, seed=8, executor=kind, jobs=2).rows
+        sim.replicate(small, n=3, seed=8, workers=sim.Workers(kind, jobs=2)).rows
         for kind in ("serial", "process", "dask")
     ]
     assert same_rows(*reps)
@@ -41,26 +41,28 @@ def test_serial_process_and_dask_give_identical_results_in_the_same_order(small)
 
 def test_until_halfwidth_stops_once_the_bound_is_met(small):
     bound = 0.06
-    reps = sim.replicate(small, n=60, seed=2, jobs=1, until_halfwidth={"departures.road": bound})
+    reps = sim.replicate(
+        small, n=60, seed=2, workers=sim.Workers(jobs=1), until_halfwidth={"departures.road": bound}
+    )
     x = reps.values("departures.road")
     s = summarise(x)
     assert (s["ci_high"] - s["ci_low"]) / 2 <= bound * s["mean"]
-    earlier = summarise(x[:-1])  # one batch (of 1, with jobs=1) fewer was not precise enough
+    earlier = summarise(x[:-1])  # one batch (of 1, with one job) fewer was not precise enough
     assert (earlier["ci_high"] - earlier["ci_low"]) / 2 > bound * earlier["mean"]
     assert 3 < reps.n < 60
 
 
 def test_a_folder_keeps_every_run_and_refuses_another_experiment(small, tmp_path):
     out = tmp_path / "exp"
-    first = sim.replicate(small, n=3, seed=5, jobs=1, out=out)
+    first = sim.replicate(small, n=3, seed=5, workers=sim.Workers(jobs=1), out=out)
     assert sorted(p.name for p in (out / "runs").iterdir()) == [
         *("r0000", "r0000.json", "r0001", "r0001.json", "r0002", "r0002.json")
     ]  # each replication's KPIs, and its tables in a folder
     (out / "runs" / "r0002.json").unlink()  # as if the run had been interrupted there
-    again = sim.replicate(small, n=3, seed=5, jobs=1, out=out)
+    again = sim.replicate(small, n=3, seed=5, workers=sim.Workers(jobs=1), out=out)
     assert same_rows(again.rows, first.rows)
     with pytest.raises(sim.SimError, match="holds a different experiment"):
-        sim.replicate(small, n=3, seed=6, jobs=1, out=out)
+        sim.replicate(small, n=3, seed=6, workers=sim.Workers(jobs=1), out=out)
 
 
 def _sweep_cmd(scenario: Path, out: Path) -> list[str]:
@@ -120,32 +122,46 @@ def test_a_sweep_killed_half_way_resumes_to_the_same_table(tmp_path):
 def test_until_halfwidth_gives_the_same_replications_whatever_the_workers(small):
     bound = {"departures.road": 0.10}
     runs = [
-        sim.replicate(small, n=20, seed=1, jobs=jobs, executor=kind, until_halfwidth=bound)
+        sim.replicate(
+            small, n=20, seed=1, workers=sim.Workers(kind, jobs=jobs), until_halfwidth=bound
+        )
         for jobs, kind in ((1, "serial"), (2, "serial"), (4, "serial"), (2, "process"))
     ]
     assert len({r.n for r in runs}) == 1
     assert all(same_rows(r.rows, runs[0].rows) for r in runs)
     with pytest.raises(sim.SimError, match=r"until_halfwidth: unknown KPI 'departures\.raod'"):
-        sim.replicate(small, n=5, seed=1, jobs=1, until_halfwidth={"departures.raod": 0.1})
+        sim.replicate(
+            small,
+            n=5,
+            seed=1,
+            workers=sim.Workers(jobs=1),
+            until_halfwidth={"departures.raod": 0.1},
+        )
 
 
 def test_run_folders_hold_dates_refuse_bad_places_and_name_broken_files(small, tmp_path):
     import datetime as dt
 
     dated = sim.load_scenario(EXAMPLE, overrides={"horizon.end": dt.date(2019, 2, 1)})
-    sim.replicate(dated, n=2, seed=1, jobs=1, out=tmp_path / "dated")  # a date in the manifest
-    sim.replicate(dated, n=2, seed=1, jobs=1, out=tmp_path / "dated")  # and resumed from it
+    sim.replicate(
+        dated, n=2, seed=1, workers=sim.Workers(jobs=1), out=tmp_path / "dated"
+    )  # a date in the manifest
+    sim.replicate(
+        dated, n=2, seed=1, workers=sim.Workers(jobs=1), out=tmp_path / "dated"
+    )  # and resumed from it
     (tmp_path / "afile").write_text("x")
     with pytest.raises(sim.SimError, match=r"cannot write there|is not a folder"):
-        sim.replicate(small, n=2, seed=1, jobs=1, out=tmp_path / "afile" / "sub")
+        sim.replicate(
+            small, n=2, seed=1, workers=sim.Workers(jobs=1), out=tmp_path / "afile" / "sub"
+        )
     (tmp_path / "dated" / "runs" / "r0001.json").write_text("{broken")
     with pytest.raises(sim.SimError, match=r"r0001\.json: cannot be read as JSON"):
-        sim.replicate(dated, n=2, seed=1, jobs=1, out=tmp_path / "dated")
+        sim.replicate(dated, n=2, seed=1, workers=sim.Workers(jobs=1), out=tmp_path / "dated")
 
 
 def test_a_sweep_cannot_vary_the_seed_and_unknown_kpis_are_refused(small):
     with pytest.raises(sim.SimError, match="grid seed: not a scenario setting"):
-        sim.sweep(small, {"seed": [1, 2]}, n=2, jobs=1)
+        sim.sweep(small, {"seed": [1, 2]}, n=2, workers=sim.Workers(jobs=1))
     cmd = [
         sys.executable,
         "-m",

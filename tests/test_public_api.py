@@ -6,6 +6,7 @@ import sys
 import sim
 
 EXPECTED = [
+    "ArgumentError",
     "Comparison",
     "ModelError",
     "Network",
@@ -19,6 +20,7 @@ EXPECTED = [
     "SimError",
     "SweepResult",
     "ValidationReport",
+    "Workers",
     "__version__",
     "calibrate",
     "choice",
@@ -51,3 +53,19 @@ def test_import_is_light():
     code = "import sys, sim; print(sorted(m for m in ('matplotlib', 'simpy') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_bad_arguments_are_value_errors_too():
+    import pytest
+
+    sc = sim.load_scenario("scenarios/example.toml")
+    for call in (
+        lambda: sim.replicate(sc, n=0),
+        lambda: sim.Workers("threads"),
+        lambda: sim.Workers(jobs=0),
+        lambda: sim.sweep(sc, {"seed": [1, 2]}),
+        lambda: sim.run(sc, seed=-1),
+    ):
+        with pytest.raises(ValueError) as info:
+            call()
+        assert isinstance(info.value, sim.SimError)

@@ -102,7 +102,7 @@ def test_a_replications_folder_keeps_each_replications_tables(replications_dir):
     from sim.results.load import load_run, load_runs
 
     runs = load_runs(replications_dir)
-    reps = sim.replicate(runs[0].scenario, n=3, jobs=1)
+    reps = sim.replicate(runs[0].scenario, n=3, workers=sim.Workers(jobs=1))
     assert [r.seed for r in runs] == reps.seeds
     assert same_rows([r.kpis() for r in runs], reps.rows)
     again = sim.run(runs[1].scenario, seed=runs[1].seed, log_events=False)

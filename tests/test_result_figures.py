@@ -83,7 +83,7 @@ def test_border_queue_with_replications_has_a_band(runs):
 def test_comparison_forest_draws_each_moved_kpi(tmp_path):
     base = sim.load_scenario(ROOT / "scenarios" / "example.toml")
     alt = sim.load_scenario(ROOT / "scenarios" / "example.toml", overrides={"demand.scale": 1.3})
-    comparison = sim.compare(base, alt, n=4, seed=1, jobs=1, independent=False)
+    comparison = sim.compare(base, alt, n=4, seed=1, workers=sim.Workers(jobs=1), independent=False)
     ax = sim.plot.comparison_forest(comparison, kpis=["teu.created", "departures.road"])
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert sorted(labels) == ["departures, road trucks", "teu.created"]

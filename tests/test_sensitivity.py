@@ -12,7 +12,7 @@ from conftest import ROOT
 
 import sim
 from sim.cli import main
-from sim.sensitivity_analysis import Factor, load_factors, sensitivity
+from sim.experiments.sensitivity_analysis import Factor, load_factors, sensitivity
 
 pytest.importorskip("SALib")
 
@@ -66,7 +66,9 @@ def factors_file(tmp_path_factory):
 @pytest.fixture(scope="module")
 def morris(small, factors_file):
     factors = load_factors(factors_file, small)
-    return sensitivity(small, factors, [KPI, D2D], samples=4, n=2, seed=7, jobs=1)
+    return sensitivity(
+        small, factors, [KPI, D2D], samples=4, n=2, seed=7, workers=sim.Workers(jobs=1)
+    )
 
 
 def test_a_factor_the_kpi_ignores_has_no_effect_and_the_one_that_matters_ranks_first(morris):
@@ -92,7 +94,7 @@ def test_a_factor_the_kpi_ignores_has_no_effect_and_the_one_that_matters_ranks_f
 
 
 def test_scaled_keys_are_multiplied_and_integer_keys_rounded(small):
-    from sim.sensitivity_analysis import _current, _overrides
+    from sim.experiments.sensitivity_analysis import _current, _overrides
 
     shared = {"mode": "scale", "reason": "assumption: test"}
     factors = [
@@ -110,32 +112,46 @@ def test_scaled_keys_are_multiplied_and_integer_keys_rounded(small):
         "facilities.qinzhou_port.tracks": 5,
     }
     assert isinstance(over["facilities.qinzhou_port.tracks"], int)
-    res = sensitivity(small, factors, KPI, samples=2, seed=3, jobs=1)
+    res = sensitivity(small, factors, KPI, samples=2, seed=3, workers=sim.Workers(jobs=1))
     assert all(0.5 <= r["ship"] <= 1.0 and 1.0 <= r["tracks"] <= 2.0 for r in res.rows)
 
 
 def test_sobol_ranks_by_total_index(small, factors_file):
-    res = sensitivity(small, factors_file, KPI, samples=4, method="sobol", seed=7, jobs=1)
+    res = sensitivity(
+        small, factors_file, KPI, samples=4, method="sobol", seed=7, workers=sim.Workers(jobs=1)
+    )
     ranking = res.ranking(KPI)
     assert ranking[0]["factor"] == "demand"
     assert set(ranking[0]) == {"factor", "label", "ST", "ST_conf", "S1", "S1_conf"}
     assert all(r["ST"] == 0.0 and r["S1"] == 0.0 for r in ranking[1:])
     assert len(res.rows) == 4 * (3 + 2)
     with pytest.raises(sim.SimError, match="power of 2"):
-        sensitivity(small, factors_file, KPI, samples=6, method="sobol", jobs=1)
+        sensitivity(
+            small, factors_file, KPI, samples=6, method="sobol", workers=sim.Workers(jobs=1)
+        )
 
 
 def test_the_same_seed_gives_the_same_result_to_the_last_digit(small, factors_file, morris):
-    again = sensitivity(small, factors_file, [KPI, D2D], samples=4, n=2, seed=7, jobs=1)
+    again = sensitivity(
+        small, factors_file, [KPI, D2D], samples=4, n=2, seed=7, workers=sim.Workers(jobs=1)
+    )
     assert again.to_dict() == morris.to_dict()
     assert (again.design == morris.design).all()
-    other = sensitivity(small, factors_file, [KPI, D2D], samples=4, n=2, seed=8, jobs=1)
+    other = sensitivity(
+        small, factors_file, [KPI, D2D], samples=4, n=2, seed=8, workers=sim.Workers(jobs=1)
+    )
     assert (other.design != morris.design).any()
 
 
 def test_serial_and_process_executors_give_identical_rows(small, factors_file, morris):
     process = sensitivity(
-        small, factors_file, [KPI, D2D], samples=4, n=2, seed=7, executor="process", jobs=2
+        small,
+        factors_file,
+        [KPI, D2D],
+        samples=4,
+        n=2,
+        seed=7,
+        workers=sim.Workers("process", jobs=2),
     )
     assert process.rows == morris.rows
     assert process.indices == morris.indices
@@ -146,19 +162,23 @@ def test_a_folder_resumes_without_rerunning_and_refuses_other_factors(
 ):
     out = tmp_path / "sens"
     factors = load_factors(factors_file, small)
-    first = sensitivity(small, factors, KPI, samples=2, n=2, seed=4, jobs=1, out=out)
+    first = sensitivity(
+        small, factors, KPI, samples=2, n=2, seed=4, workers=sim.Workers(jobs=1), out=out
+    )
     runs = sorted((out / "runs").glob("*.json"))
     assert len(runs) == len(first.rows) == 2 * 4 * 2
     stamps = {p.name: p.stat().st_mtime_ns for p in runs}
     runs[3].unlink()  # as if interrupted there
-    again = sensitivity(small, factors, KPI, samples=2, n=2, seed=4, jobs=1, out=out)
+    again = sensitivity(
+        small, factors, KPI, samples=2, n=2, seed=4, workers=sim.Workers(jobs=1), out=out
+    )
     assert again.to_dict() == first.to_dict()
     after = {p.name: p.stat().st_mtime_ns for p in (out / "runs").glob("*.json")}
     assert after.keys() == stamps.keys()
     assert [n for n in after if after[n] != stamps[n]] == [runs[3].name]  # only that one ran
     wider = [Factor(f.name, f.keys, f.low, f.high * 1.5, f.mode, f.reason) for f in factors]
     with pytest.raises(sim.SimError, match="holds a different experiment"):
-        sensitivity(small, wider, KPI, samples=2, n=2, seed=4, jobs=1, out=out)
+        sensitivity(small, wider, KPI, samples=2, n=2, seed=4, workers=sim.Workers(jobs=1), out=out)
 
 
 BAD = [
@@ -212,16 +232,18 @@ def test_every_problem_is_reported_at_once_and_bytes_that_are_not_utf8_are_refus
         load_factors(latin)
     with pytest.raises(sim.SimError, match="holds no number to scale"):
         scaled = Factor("d", ("demand.chain_scale.rail_sea",), 0.5, 2.0, "scale", "r", file="f")
-        sensitivity(small, [scaled], KPI, samples=2, jobs=1)
+        sensitivity(small, [scaled], KPI, samples=2, workers=sim.Workers(jobs=1))
 
 
 def test_unknown_kpis_and_missing_salib_are_clear_errors(small, factors_file, monkeypatch):
     with pytest.raises(sim.SimError, match=r"unknown KPI[\s\S]*did you mean 'departures.rail_sea'"):
-        sensitivity(small, factors_file, "departures.rail_se", samples=2, jobs=1)
+        sensitivity(
+            small, factors_file, "departures.rail_se", samples=2, workers=sim.Workers(jobs=1)
+        )
     for name in [m for m in sys.modules if m == "SALib" or m.startswith("SALib.")]:
         monkeypatch.setitem(sys.modules, name, None)
     with pytest.raises(sim.SimError, match=r'pip install -e "\.\[analysis\]"'):
-        sensitivity(small, factors_file, KPI, samples=2, jobs=1)
+        sensitivity(small, factors_file, KPI, samples=2, workers=sim.Workers(jobs=1))
 
 
 def test_import_sim_does_not_import_salib():
@@ -278,7 +300,9 @@ def test_the_figure_shows_the_factor_labels_most_important_on_top(morris, small,
     assert "(trains)" in ax.get_xlabel() and KPI in ax.get_title()
     ax.figure.canvas.draw()
     plt.close(ax.figure)
-    sobol = sensitivity(small, factors_file, D2D, samples=2, method="sobol", seed=1, jobs=1)
+    sobol = sensitivity(
+        small, factors_file, D2D, samples=2, method="sobol", seed=1, workers=sim.Workers(jobs=1)
+    )
     ax = sim.plot.sensitivity(sobol, D2D)
     assert "ST" in ax.get_xlabel()
     assert {t.get_text() for t in ax.get_yticklabels()} == set(labels)

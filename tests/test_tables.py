@@ -40,27 +40,32 @@ def test_table_files_must_be_csv_parquet_or_npz(tmp_path):
         write_table({"a": np.array([1])}, tmp_path / "t.xlsx")
 
 
-def test_run_table_is_a_dataframe_with_pandas(result):
+def test_a_table_is_the_same_type_whatever_is_installed_and_becomes_a_dataframe(result):
+    from sim.results.tables import Table
+
+    table = result.table("departures")
+    assert type(table) is Table and all(isinstance(v, np.ndarray) for v in table.values())
+    assert {"service", "family", "depart_h", "arrive_h", "teu", "capacity_teu"} <= set(table)
     pd = pytest.importorskip("pandas")
-    df = result.table("departures")
-    assert isinstance(df, pd.DataFrame)
-    assert {"service", "family", "depart_h", "arrive_h", "teu", "capacity_teu"} <= set(df.columns)
+    df = table.to_frame()
+    assert isinstance(df, pd.DataFrame) and list(df.columns) == table.columns
+    assert df["teu"].tolist() == table["teu"].tolist()
 
 
 def test_derived_and_experiment_tables_are_tidy_and_export(result, tmp_path):
     pd = pytest.importorskip("pandas")
-    util = result.table("utilisation")
+    util = result.table("utilisation").to_frame()
     assert list(util.columns) == ["node", "server", "servers", "week", "busy_share"]
     assert util["busy_share"].between(0, 1).all() and util["week"].min() == 1
     kpis = result.table("kpis")
     assert same_rows([dict(zip(kpis["kpi"], kpis["value"], strict=True))], [result.kpis()])
     sc = result.scenario
-    reps = sim.replicate(sc, n=2, seed=1, jobs=1)
-    table = reps.table()
+    reps = sim.replicate(sc, n=2, seed=1, workers=sim.Workers(jobs=1))
+    table = reps.table().to_frame()
     assert list(table["replication"]) == [0, 1] and list(table["seed"]) == reps.seeds
     assert table["departures.road"].tolist() == reps.values("departures.road").tolist()
-    comparison = sim.compare(sc, sc, n=2, seed=1, jobs=1, independent=False)
-    diffs = comparison.table(["teu.created", "departures.road"])
+    comparison = sim.compare(sc, sc, n=2, seed=1, workers=sim.Workers(jobs=1), independent=False)
+    diffs = comparison.table(["teu.created", "departures.road"]).to_frame()
     assert list(diffs["kpi"]) == ["teu.created", "departures.road"]
     assert (diffs["diff_mean"] == 0).all()  # the same scenario on the same seeds: no difference
     for frame, name in ((util, "util"), (table, "reps"), (diffs, "diffs")):

@@ -12,7 +12,7 @@ import pytest
 from conftest import ROOT, same_rows
 
 import sim
-from sim.validation import Target, _status, load_targets
+from sim.experiments.validation import Target, _status, load_targets
 
 EXAMPLE = ROOT / "scenarios" / "example.toml"
 
@@ -77,9 +77,9 @@ def test_bad_target_file_reports_every_problem(tmp_path):
 
 def test_replications_are_identical_whichever_executor_runs_them():
     sc = sim.load_scenario(EXAMPLE, overrides={"demand.scale": 0.3})
-    serial = sim.replicate(sc, n=3, seed=5, jobs=1)
-    pooled = sim.replicate(sc, n=3, seed=5, jobs=2)
-    threads = sim.replicate(sc, n=3, seed=5, executor=ThreadPoolExecutor(2))
+    serial = sim.replicate(sc, n=3, seed=5, workers=sim.Workers(jobs=1))
+    pooled = sim.replicate(sc, n=3, seed=5, workers=sim.Workers(jobs=2))
+    threads = sim.replicate(sc, n=3, seed=5, workers=sim.Workers(ThreadPoolExecutor(2)))
     assert same_rows(serial.rows, pooled.rows, threads.rows)
     assert serial.seeds == pooled.seeds and len(set(serial.seeds)) == 3
     s = serial.summary("departures.road")
@@ -140,7 +140,7 @@ def test_validation_figure_draws_every_checked_target(tmp_path):
         '[[targets]]\nid = "kinds"\nkpi = "x"\nvalue = 1.0\nrelation = "at_least"\n'
         'tolerance_rel = 0.0\nsource = "s"\nevidence = "not modelled"\n'
     )
-    report = sim.validate(sim.replicate(sc, n=2, seed=1, jobs=1), targets)
+    report = sim.validate(sim.replicate(sc, n=2, seed=1, workers=sim.Workers(jobs=1)), targets)
     ax = sim.plot.validation(report)
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Road: trucks (primary, 100)"]
     assert "simulated / published" in ax.get_xlabel()
@@ -152,7 +152,7 @@ def test_validation_figure_draws_every_checked_target(tmp_path):
 
 def test_unknown_kpi_and_bad_target_file_shapes_are_clear_errors(tmp_path):
     sc = sim.load_scenario(EXAMPLE, overrides={"demand.scale": 0.1})
-    reps = sim.replicate(sc, n=1, seed=1, jobs=1)
+    reps = sim.replicate(sc, n=1, seed=1, workers=sim.Workers(jobs=1))
     typo = tmp_path / "typo.toml"
     typo.write_text(
         '[[targets]]\nid = "t"\nkpi = "departures.raod"\nvalue = 1.0\n'
@@ -172,8 +172,8 @@ def test_replicate_sends_the_scenario_itself_so_overrides_of_any_type_survive():
     import datetime as dt
 
     sc = sim.load_scenario(EXAMPLE, overrides={"horizon.end": dt.date(2019, 2, 1)})
-    pooled = sim.replicate(sc, n=2, seed=3, jobs=2)
-    assert same_rows(pooled.rows, sim.replicate(sc, n=2, seed=3, jobs=1).rows)
+    pooled = sim.replicate(sc, n=2, seed=3, workers=sim.Workers(jobs=2))
+    assert same_rows(pooled.rows, sim.replicate(sc, n=2, seed=3, workers=sim.Workers(jobs=1)).rows)
     with pytest.raises(sim.SimError, match="n must be a whole number >= 1"):
         sim.replicate(sc, n=0)
 

@@ -15,9 +15,14 @@ from conftest import ROOT
 from tiny import EVERY_2H, write_scenario
 
 import sim
-from sim.calibration import CalibrationResult, calibrate, load_calibration, write_calibrated
 from sim.cli import main
-from sim.elasticity import ElasticityCheck, elasticity, load_elasticity_check
+from sim.experiments.calibration import (
+    CalibrationResult,
+    calibrate,
+    load_calibration,
+    write_calibrated,
+)
+from sim.experiments.elasticity import ElasticityCheck, elasticity, load_elasticity_check
 
 TRAIN = {"family": "rail_sea", "vehicle": "train", "path": ["a", "b", "c"], "capacity_teu": 10.0}
 RAIL_ONLY = ElasticityCheck(families=("rail_sea",), checked=("rail_sea",))
@@ -32,7 +37,7 @@ def test_a_train_that_leaves_only_when_full_follows_the_freight_exactly(tmp_path
     # Only full trains run: 10 TEU each whatever the volume, so trains = TEU / 10 at x0.5, x1, x2
     # and the log-log slope is exactly 1.
     sc = _scenario(tmp_path, dispatch="when_full", min_load_share=1.0, max_wait_h=1.0)
-    rep = elasticity(sc, RAIL_ONLY, n=2, jobs=1)
+    rep = elasticity(sc, RAIL_ONLY, n=2, workers=sim.Workers(jobs=1))
     (row,) = rep.rows
     assert row["teu_per_departure"] == [10.0, 10.0, 10.0]
     assert row["departures"] == [8.0, 16.0, 33.0]
@@ -45,7 +50,7 @@ def test_a_train_on_a_clock_does_not_follow_the_freight_and_fails(tmp_path):
     # train every 28 h at x0.5 (a box every 4 h), 25 h at x1, 24.5 h at x2 -- 12, 12 and 13 in
     # the two weeks (the last clock runs past the end), whatever they carry.
     sc = _scenario(tmp_path, dispatch="when_full", capacity_teu=1000.0, max_wait_h=24.0)
-    rep = elasticity(sc, RAIL_ONLY, n=2, jobs=1)
+    rep = elasticity(sc, RAIL_ONLY, n=2, workers=sim.Workers(jobs=1))
     (row,) = rep.rows
     assert row["departures"] == [12.0, 12.0, 13.0]
     assert row["slope"] < 0.1
@@ -92,7 +97,7 @@ def test_calibration_finds_the_minimum_load_that_gives_the_target_count(tmp_path
     # A train leaves 1 h after its first box once it holds ceil(10 x share) TEU, one box every
     # 2 h: 28 trains in 336 h take 6 TEU each, i.e. a share in (0.5, 0.6].
     spec = _calibration_files(tmp_path, trains=28.0)
-    result = calibrate(spec, points=5, rounds=4, n=1, jobs=1)
+    result = calibrate(spec, points=5, rounds=4, n=1, workers=sim.Workers(jobs=1))
     assert 0.5 < result.best["share"] <= 0.6
     assert result.objective == 0.0
     (row,) = result.fit

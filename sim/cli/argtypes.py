@@ -6,10 +6,15 @@ import argparse
 import os
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
+from sim.errors import SimError
 from sim.options import EXECUTORS
 
-__all__ = ["add_experiment_options", "count", "positive", "positive_at_most", "where_to_run"]
+if TYPE_CHECKING:
+    from sim.experiments.workers import Workers
+
+__all__ = ["add_experiment_options", "count", "positive", "positive_at_most", "workers_from"]
 
 
 def count(text: str) -> int:
@@ -76,18 +81,24 @@ def add_experiment_options(
         )
 
 
-def where_to_run(args: argparse.Namespace) -> dict[str, object]:
-    """The ``jobs``, ``executor`` and ``address`` options as keyword arguments of an experiment.
+def workers_from(args: argparse.Namespace) -> Workers:
+    """Where an experiment command's runs go: ``--jobs``, ``--executor``, ``--address``.
 
     Local workers beyond the cores only slow a run down: ``--jobs`` is capped at the cores, with
-    a note (a Dask scheduler elsewhere is given what was asked).
+    a note (a Dask scheduler elsewhere is given what was asked). Progress bars show when someone
+    watches: stderr is a terminal, and no ``--json`` was asked for.
     """
+    from sim.experiments.workers import Workers
+
+    if args.address and args.executor != "dask":
+        raise SimError(f"--address {args.address}: needs --executor dask")
     jobs, cores = args.jobs, os.cpu_count() or 1
     if jobs is not None and jobs > cores and args.address is None:
         note = f"note: --jobs {jobs} is more than the {cores} cores here; using {cores}"
         print(note, file=sys.stderr)
         jobs = cores
-    return {"jobs": jobs, "executor": args.executor, "address": args.address}
+    progress = sys.stderr.isatty() and not getattr(args, "json", False)
+    return Workers(args.executor or "process", jobs, args.address, progress)
 
 
 def add_answer_options(parser: argparse.ArgumentParser, what: str, every: str) -> None:
@@ -108,8 +119,3 @@ def add_answer_options(parser: argparse.ArgumentParser, what: str, every: str) -
         metavar="PATTERN",
         help="the KPIs matching a pattern (* and ?: 'border_wait_h.*'); repeatable",
     )
-
-
-def show_progress(args: argparse.Namespace) -> bool:
-    """Progress bars when someone watches: stderr is a terminal, and no ``--json`` was asked for."""
-    return sys.stderr.isatty() and not getattr(args, "json", False)

@@ -6,7 +6,7 @@ import argparse
 import math
 from typing import Any
 
-from sim.cli.argtypes import add_experiment_options, positive_at_most, show_progress, where_to_run
+from sim.cli.argtypes import add_experiment_options, positive_at_most, workers_from
 from sim.cli.textfmt import format_table
 from sim.fileio import json_text
 
@@ -35,7 +35,7 @@ def format_fit(data: dict[str, Any]) -> str:
 
 
 def _calibrate(args: argparse.Namespace) -> int:
-    from sim.calibration import calibrate, load_calibration, write_calibrated
+    from sim.experiments.calibration import calibrate, load_calibration, write_calibrated
 
     spec = load_calibration(args.file)
     result = calibrate(
@@ -45,8 +45,7 @@ def _calibrate(args: argparse.Namespace) -> int:
         n=args.replications,
         seed=args.seed,
         out=args.out,
-        progress=show_progress(args),
-        **where_to_run(args),
+        workers=workers_from(args),
     )
     data = result.to_dict()
     if args.write:

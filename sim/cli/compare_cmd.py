@@ -7,7 +7,7 @@ import fnmatch
 import math
 from typing import Any
 
-from sim.cli.argtypes import add_answer_options, add_experiment_options, show_progress, where_to_run
+from sim.cli.argtypes import add_answer_options, add_experiment_options, workers_from
 from sim.cli.textfmt import format_table
 from sim.scenario import load_scenario, parse_set_options
 
@@ -46,7 +46,7 @@ def format_comparison(data: dict[str, Any], title: str = "Every KPI") -> str:
 
 def _compare(args: argparse.Namespace) -> int:
     from sim.cli.compare_headline import comparison_headline
-    from sim.comparisons import compare
+    from sim.experiments.comparisons import compare
     from sim.fileio import json_text, write_json_atomic
 
     base = load_scenario(args.base)
@@ -57,9 +57,8 @@ def _compare(args: argparse.Namespace) -> int:
         n=args.replications,
         seed=args.seed,
         independent=not args.no_independent,
-        progress=show_progress(args),
         out=args.out,
-        **where_to_run(args),
+        workers=workers_from(args),
     )
     every = sorted({k for r in result.base.rows + result.alt.rows for k in r})
     if args.kpi:

@@ -64,7 +64,7 @@ def _d2d_name(comparison: Any, kpi: str) -> str:
 
 
 def comparison_headline(comparison: Any, limit: int = 4) -> str:
-    """A planner's answer to a comparison (:class:`sim.comparisons.Comparison`), in lines.
+    """A planner's answer to a comparison (:class:`~sim.experiments.comparisons.Comparison`).
 
     At most ``limit`` routes, ``limit // 2`` border posts and ``limit - 1`` door-to-door chains.
     """

@@ -58,7 +58,7 @@ def _png(ax: Any) -> str:
 
 def _stats(runs: list[Any]) -> dict[str, dict[str, float]]:
     """Each KPI's mean (and 95% CI over the replications when there are several)."""
-    from sim.replications import summarise
+    from sim.experiments.replications import summarise
     from sim.results.kpis import missing_value
 
     rows = [r.kpis() for r in runs]

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sim.cli.argtypes import add_answer_options, add_experiment_options, show_progress, where_to_run
+from sim.cli.argtypes import add_answer_options, add_experiment_options, workers_from
 from sim.cli.textfmt import format_table
 from sim.errors import SimError
 from sim.options import TABLE_FORMATS
@@ -130,16 +130,15 @@ def _kpi_table(stats: dict[str, dict[str, float]], patterns: list[str] | None) -
 
 def _replicated(args: argparse.Namespace, scenario: Any) -> int:
     from sim.cli.run_headline import run_answer
+    from sim.experiments.replications import replicate
     from sim.fileio import write_json_atomic
-    from sim.replications import replicate
 
     reps = replicate(
         scenario,
         n=args.replications,
         seed=args.seed,
         out=args.out,
-        progress=show_progress(args),
-        **where_to_run(args),
+        workers=workers_from(args),
     )
     summary = reps.kpis()
     heading = f"{scenario.name}: {reps.n} replications (seed {reps.seed}); mean [95% CI]"
@@ -154,7 +153,7 @@ def _replicated(args: argparse.Namespace, scenario: Any) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from sim.experiments import run
+    from sim.experiments.single import run
     from sim.results.output import check_run_folder, write_run
 
     overrides: dict[str, Any] = parse_set_options(args.set or [])

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from sim.cli.argtypes import add_experiment_options, positive_at_most, show_progress, where_to_run
+from sim.cli.argtypes import add_experiment_options, positive_at_most, workers_from
 from sim.cli.textfmt import format_table
 from sim.fileio import json_text
 from sim.scenario import load_scenario
@@ -29,7 +29,7 @@ def figure_paths(path: str, kpis: list[str]) -> dict[str, str]:
 
 def format_ranking(result: Any, kpi: str) -> str:
     """A one-line header (the KPI, method, model runs, seed), then the factors ranked."""
-    from sim.sensitivity_analysis import INDICES
+    from sim.experiments.sensitivity_analysis import INDICES
 
     names = INDICES[result.method]
     points = len(result.rows) // result.n
@@ -46,7 +46,7 @@ def format_ranking(result: Any, kpi: str) -> str:
 
 
 def _sensitivity(args: argparse.Namespace) -> int:
-    from sim.sensitivity_analysis import load_factors, sensitivity
+    from sim.experiments.sensitivity_analysis import load_factors, sensitivity
 
     scenario = load_scenario(args.scenario)
     factors = load_factors(args.factors, scenario)  # a broken file fails before any run
@@ -59,8 +59,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
         n=args.replications,
         seed=args.seed,
         out=args.out,
-        progress=show_progress(args),
-        **where_to_run(args),
+        workers=workers_from(args),
     )
     if args.json:
         print(json_text(result.to_dict(), indent=None))

@@ -8,7 +8,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from sim.cli.argtypes import add_experiment_options, show_progress, where_to_run
+from sim.cli.argtypes import add_experiment_options, workers_from
 from sim.cli.textfmt import format_table
 from sim.errors import Problem, ScenarioError, SimError
 from sim.fileio import json_text, write_text_atomic
@@ -54,7 +54,7 @@ def _csv(table: dict[str, list[Any]]) -> str:
 
 
 def _sweep(args: argparse.Namespace) -> int:
-    from sim.sweeps import sweep
+    from sim.experiments.sweeps import sweep
 
     scenario = load_scenario(args.scenario)
     grid = parse_grid(args.grid)
@@ -64,8 +64,7 @@ def _sweep(args: argparse.Namespace) -> int:
         n=args.replications,
         seed=args.seed,
         out=args.out,
-        progress=show_progress(args),
-        **where_to_run(args),
+        workers=workers_from(args),
     )
     kpis = args.kpi or list(DEFAULT_KPIS)
     known = {k for r in result.rows for k in r}

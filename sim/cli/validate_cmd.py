@@ -7,7 +7,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from sim.cli.argtypes import add_experiment_options, count, show_progress, where_to_run
+from sim.cli.argtypes import add_experiment_options, count, workers_from
 from sim.cli.textfmt import format_table
 from sim.errors import SimError
 from sim.fileio import json_text
@@ -113,9 +113,9 @@ def format_elasticity(el: dict[str, Any]) -> list[str]:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from sim.elasticity import elasticity, load_elasticity_check
-    from sim.replications import replicate
-    from sim.validation import load_targets, validate
+    from sim.experiments.elasticity import elasticity, load_elasticity_check
+    from sim.experiments.replications import replicate
+    from sim.experiments.validation import load_targets, validate
 
     scenario = load_scenario(args.scenario)
     targets = args.targets or default_targets(args.scenario, scenario.horizon.start.year)
@@ -123,13 +123,15 @@ def _validate(args: argparse.Namespace) -> int:
         raise SimError(f"{targets}: target file not found (give --targets FILE)")
     load_targets(targets)  # a broken target file fails now, not after the replications
     check = load_elasticity_check(targets)
-    kw = {**where_to_run(args), "progress": show_progress(args)}
-    reps = replicate(scenario, n=args.replications, seed=args.seed, **kw)
-    report = validate(reps, targets, **kw)
+    workers = workers_from(args)
+    reps = replicate(scenario, n=args.replications, seed=args.seed, workers=workers)
+    report = validate(reps, targets, workers=workers)
     data = report.to_dict()
     if check is not None and args.elasticity_replications > 0:
         n = args.elasticity_replications
-        data["elasticity"] = elasticity(scenario, check, n=n, seed=args.seed, **kw).to_dict()
+        data["elasticity"] = elasticity(
+            scenario, check, n=n, seed=args.seed, workers=workers
+        ).to_dict()
     if args.json:
         print(json_text(data))
     else:

@@ -11,6 +11,7 @@ import gc
 from dataclasses import dataclass
 
 import simpy
+from simpy.events import NORMAL
 
 from sim.choice import ChainCoster
 from sim.model.chooser import MarketRuntime
@@ -40,7 +41,7 @@ class Corridor:
 
     def __init__(self, scenario: Scenario, seed: int, log_events: bool | None = None) -> None:
         self.scenario, self.seed = scenario, int(seed)
-        self.env = simpy.Environment()
+        self.env = CountingEnvironment()
         self.streams = Streams(self.seed)
         keep_legs = scenario.log_events if log_events is None else log_events
         self.recorder = Recorder(legs=keep_legs)
@@ -50,7 +51,13 @@ class Corridor:
             for d in disruptions:
                 by_target.setdefault(d.target, []).append(d)
                 self.recorder.add(
-                    "disruptions", d.id, d.target, d.start_h, d.end_h, d.effect, random
+                    "disruptions",
+                    id=d.id,
+                    target=d.target,
+                    start_h=d.start_h,
+                    end_h=d.end_h,
+                    effect=d.effect,
+                    random=random,
                 )
         self._windows = {target: Windows(ds) for target, ds in by_target.items()}
         self._no_windows = Windows([])
@@ -111,19 +118,7 @@ class Corridor:
         """Log a departure now; return (vehicle id, row index for the arrival time)."""
         self._vehicles += 1
         row = len(self.recorder.columns["departures"]["service"])
-        self.recorder.add(
-            "departures",
-            service.id,
-            service.family,
-            self._vehicles,
-            service.vehicle,
-            self.env.now,
-            float("nan"),
-            teu,
-            service.capacity_teu,
-            0,
-            int(extra),
-        )
+        self._log_departure(service, self._vehicles, teu, cancelled=False, extra=extra)
         return self._vehicles, row
 
     def record_arrival(self, row: int, teu: float) -> None:
@@ -133,18 +128,24 @@ class Corridor:
 
     def record_cancelled(self, service: Service, teu: float) -> None:
         """Log a slot that did not run (too little load)."""
+        self._log_departure(service, 0, teu, cancelled=True, extra=False)
+
+    def _log_departure(
+        self, service: Service, vehicle: int, teu: float, cancelled: bool, extra: bool
+    ) -> None:
+        """A row of the departures table, leaving now (its arrival time is set on arrival)."""
         self.recorder.add(
             "departures",
-            service.id,
-            service.family,
-            0,
-            service.vehicle,
-            self.env.now,
-            float("nan"),
-            teu,
-            service.capacity_teu,
-            1,
-            0,
+            service=service.id,
+            family=service.family,
+            vehicle=vehicle,
+            vehicle_kind=service.vehicle,
+            depart_h=self.env.now,
+            arrive_h=float("nan"),
+            teu=teu,
+            capacity_teu=service.capacity_teu,
+            cancelled=int(cancelled),
+            extra=int(extra),
         )
 
     def hand_over(
@@ -161,19 +162,18 @@ class Corridor:
         """
         now, svc = self.env.now, runner.service
         if self.recorder.keep_legs:
-            add = self.recorder.add
             for c in load:
-                add(
+                self.recorder.add(
                     "legs",
-                    c.id,
-                    c.stage,
-                    svc.id,
-                    vehicle,
-                    svc.origin,
-                    svc.destination,
-                    c.ready_h,
-                    depart_h,
-                    now,
+                    consignment=c.id,
+                    stage=c.stage,
+                    service=svc.id,
+                    vehicle=vehicle,
+                    node_from=svc.origin,
+                    node_to=svc.destination,
+                    ready_h=c.ready_h,
+                    depart_h=depart_h,
+                    arrive_h=now,
                 )
         facility = self.scenario.facilities.get(svc.destination)
         mean_h = facility.dwell_for(svc.vehicle) if facility is not None else 0.0
@@ -235,7 +235,7 @@ class Corridor:
         queued = sum(r.queued_teu for r in self.services.values())
         check_invariants(self, tables, queued)
         return RunResult(
-            self.scenario, self.seed, tables, self.streams.names(), events=_events_processed(env)
+            self.scenario, self.seed, tables, self.streams.names(), events=env.scheduled
         )
 
     def release(self) -> None:
@@ -261,9 +261,17 @@ class Corridor:
         )
 
 
-def _events_processed(env: simpy.Environment) -> int:
-    """Number of events SimPy scheduled in this run (its event-id counter)."""
-    return next(env._eid)  # SimPy keeps this counter private
+class CountingEnvironment(simpy.Environment):
+    """A SimPy environment that counts the events scheduled in it (``scheduled``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scheduled = 0
+
+    def schedule(self, event: simpy.events.Event, priority: int = NORMAL, delay: float = 0) -> None:
+        """Schedule ``event`` as SimPy does, and count it."""
+        self.scheduled += 1
+        super().schedule(event, priority, delay)
 
 
 def run(

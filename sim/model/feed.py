@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.demand import arrival_times, booked_times
+from sim.model.demand import arrival_times, booked_times
 
 __all__ = ["ArrivalFeed"]
 

@@ -17,7 +17,7 @@ import zlib
 
 import numpy as np
 
-from sim.errors import SimError
+from sim.errors import ArgumentError
 
 __all__ = ["Stream", "Streams"]
 
@@ -76,7 +76,7 @@ class Streams:
 
     def __init__(self, seed: int) -> None:
         if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-            raise SimError(f"seed: must be a whole number >= 0, got {seed!r}")
+            raise ArgumentError(f"seed: must be a whole number >= 0, got {seed!r}")
         self.seed = int(seed)
         self._streams: dict[str, Stream] = {}
 

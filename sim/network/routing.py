@@ -120,8 +120,8 @@ def _cost_function(by: LinkCost) -> Callable[[Link], float | None]:
 def _graph(net: Network, modes: frozenset[str], by: LinkCost) -> nx.DiGraph:
     """Directed graph of the allowed links, each pair joined by its cheapest link (cached)."""
     key = (modes, by) if isinstance(by, str) else None
-    if key is not None and key in net._cache:
-        return net._cache[key]
+    if key is not None and key in net.graph_cache:
+        return net.graph_cache[key]
     cost_of = _cost_function(by)
     import networkx as nx
 
@@ -137,7 +137,7 @@ def _graph(net: Network, modes: frozenset[str], by: LinkCost) -> nx.DiGraph:
             if not graph.has_edge(u, v) or cost < graph.edges[u, v]["cost"]:
                 graph.add_edge(u, v, cost=float(cost), link=link)
     if key is not None:
-        net._cache[key] = graph
+        net.graph_cache[key] = graph
     return graph
 
 

@@ -144,7 +144,8 @@ class Network:
     links: Mapping[str, Link]
     modes: Mapping[str, ModeSpec]
     path: str = ""
-    _cache: dict = field(default_factory=dict, repr=False, compare=False)
+    #: Routing graphs built so far, by (modes, cost attribute): :mod:`sim.network.routing` fills it.
+    graph_cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "nodes", MappingProxyType(dict(self.nodes)))
@@ -156,7 +157,7 @@ class Network:
         state = {
             k: dict(v) if isinstance(v, MappingProxyType) else v for k, v in vars(self).items()
         }
-        state["_cache"] = {}
+        state["graph_cache"] = {}
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:

@@ -37,10 +37,10 @@ def chain_teu(res: RunResult, ax: Axes | None = None, market: str | None = None)
     table = weekly_chain_teu(res.scenario, res.tables)
     if market is not None:
         if market not in res.scenario.choice.markets:
-            from sim.errors import SimError
+            from sim.errors import ArgumentError
 
             known = ", ".join(res.scenario.choice.markets) or "none"
-            raise SimError(f"market: unknown market {market!r} (markets: {known})")
+            raise ArgumentError(f"market: unknown market {market!r} (markets: {known})")
         sel = table["market"] == market
         groups = list(res.scenario.choice.markets[market])
         key = table["flow"]

@@ -19,7 +19,7 @@ from sim.results.routes import place_name
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from sim.comparisons import Comparison
+    from sim.experiments.comparisons import Comparison
     from sim.results import RunResult
     from sim.results.published import PublishedTime
 
@@ -242,7 +242,7 @@ def comparison_forest(
     clearly not 0 have a relative change. The axis stops at ``clip_pct`` either side: a change
     beyond it is drawn at the edge with its value written beside it.
     """
-    from sim.comparisons import headline_kpis
+    from sim.experiments.comparisons import headline_kpis
     from sim.results.labels import kpi_label
 
     every = {k for r in comparison.base.rows + comparison.alt.rows for k in r}

@@ -11,7 +11,7 @@ from sim.plot.common import new_axes
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from sim.sensitivity_analysis import SensitivityResult
+    from sim.experiments.sensitivity_analysis import SensitivityResult
 
 __all__ = ["kpi_unit", "sensitivity"]
 
@@ -50,7 +50,7 @@ def sensitivity(result: SensitivityResult, kpi: str, ax: Axes | None = None) -> 
     Parameters
     ----------
     result : SensitivityResult
-        From :func:`sim.sensitivity_analysis.sensitivity`.
+        From :func:`sim.experiments.sensitivity_analysis.sensitivity`.
     kpi : str
         One of ``result.kpis``.
     ax : Axes, optional

@@ -9,7 +9,7 @@ from sim.plot.common import new_axes
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from sim.validation import ValidationReport
+    from sim.experiments.validation import ValidationReport
 
 __all__ = ["validation"]
 

@@ -113,7 +113,7 @@ def load_runs(folder: str | Path, first_only: bool = False) -> list[RunResult]:
     if not isinstance(experiment, dict) or experiment.get("grid") not in ({}, None):
         raise SimError(f"{folder}: holds a sweep or an analysis, not replications of one scenario")
     scenario = _scenario(folder, experiment.get("files"), experiment.get("overrides"))
-    from sim.replications import replication_seeds
+    from sim.experiments.replications import replication_seeds
 
     # The replications the last call used (older folders: every one kept), with their KPIs:
     # a tables folder without its KPIs is a run cut short between the two.

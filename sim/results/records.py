@@ -47,6 +47,8 @@ from typing import Any
 
 import numpy as np
 
+from sim.errors import ModelError
+
 __all__ = ["BACKGROUND", "BREAKDOWN_COLUMNS", "TABLE_COLUMNS", "Recorder", "column_dtype"]
 
 #: The service name of a facility's other traffic in ``facility_visits`` (corridor KPIs skip it).
@@ -165,16 +167,16 @@ class Recorder:
         }
         self.keep_legs = legs
         self._blocks: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLE_COLUMNS}
-        # Bound append methods of each table, in column order, for fast row appends.
-        self._appenders = {
-            name: tuple(self.columns[name][c].append for c in cols)
-            for name, cols in TABLE_COLUMNS.items()
-        }
 
-    def add(self, table: str, *row: Any) -> None:
-        """Append one row (values in the table's column order)."""
-        for append, value in zip(self._appenders[table], row, strict=True):
-            append(value)
+    def add(self, table: str, **row: Any) -> None:
+        """Append one row: every column of ``table`` by name, and no other."""
+        columns = self.columns[table]
+        if row.keys() != columns.keys():
+            raise ModelError(
+                f"{table}: a row needs the columns {', '.join(columns)}; got {', '.join(row)}"
+            )
+        for name, values in columns.items():
+            values.append(row[name])
 
     def extend(self, table: str, block: dict[str, Any]) -> None:
         """Append many rows at once: a sequence or array per column, all of one length."""

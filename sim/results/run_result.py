@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
-from typing import Any
 
 import numpy as np
 
-from sim.errors import SimError
+from sim.errors import ArgumentError
 from sim.results.kpis import compute_kpis
 from sim.results.records import TABLE_COLUMNS
+from sim.results.tables import Table
 from sim.scenario.schema import Scenario
 
 __all__ = ["RunResult"]
@@ -59,8 +59,8 @@ class RunResult:
         """Every KPI by its dotted name (a copy; the README lists the names)."""
         return dict(self._kpis)
 
-    def table(self, name: str) -> Any:
-        """A table as a pandas DataFrame when pandas is installed, else a dict of numpy arrays.
+    def table(self, name: str) -> Table:
+        """A table: a dict of numpy arrays, one a column (``.to_frame()`` makes it a DataFrame).
 
         ``name`` is one of the logged tables (``consignments``, ``departures``,
         ``facility_visits``, ``queue_lengths``, ``disruptions``, ``unserved``, ``legs`` -- the
@@ -70,21 +70,19 @@ class RunResult:
         or ``kpis`` (``kpi``, ``value``). Export any of them with
         :func:`sim.results.tables.write_table`.
         """
-        from sim.results.tables import frame_or_columns
-
         if name == "kpis":
             k = self.kpis()
-            return frame_or_columns({"kpi": list(k), "value": list(k.values())})
+            return Table.of({"kpi": list(k), "value": list(k.values())})
         if name == "weekly":
             return self.weekly()
         if name == "utilisation":
             from sim.results.utilisation import weekly_utilisation
 
-            return frame_or_columns(weekly_utilisation(self.scenario, self.tables))
+            return Table.of(weekly_utilisation(self.scenario, self.tables))
         if name == "chains":
             from sim.results.chain_teu import weekly_chain_teu
 
-            return frame_or_columns(weekly_chain_teu(self.scenario, self.tables))
+            return Table.of(weekly_chain_teu(self.scenario, self.tables))
         if name not in self.tables:
             known = ", ".join(
                 [
@@ -96,13 +94,13 @@ class RunResult:
                 ]
             )
             hint = " (run with the event log on)" if name == "legs" else ""
-            raise SimError(f"no table {name!r}{hint}; tables: {known}")
-        return frame_or_columns(dict(self.tables[name]))
+            raise ArgumentError(f"no table {name!r}{hint}; tables: {known}")
+        return Table.of(dict(self.tables[name]))
 
-    def weekly(self) -> Any:
+    def weekly(self) -> Table:
         """Week by week: departures, TEU carried and load factor per service family.
 
-        A tidy table (a DataFrame with pandas, else a dict of numpy arrays) with columns
+        A tidy table (``.to_frame()`` makes it a DataFrame) with columns
         ``week``, ``week_start`` (ISO date), ``family``, ``departures``, ``teu`` and
         ``load_factor``.
 
@@ -111,13 +109,12 @@ class RunResult:
         >>> import sim
         >>> res = sim.run(sim.load_scenario("scenarios/example.toml"), seed=1)
         >>> w = res.weekly()
-        >>> list(w["family"][:3]), str(w["week_start"][0])
+        >>> w["family"][:3].tolist(), str(w["week_start"][0])
         (['rail_sea', 'intl_rail', 'road'], '2019-01-01')
         """
-        from sim.results.tables import frame_or_columns
         from sim.results.weekly import weekly_departures
 
-        return frame_or_columns(weekly_departures(self.scenario, self.tables))
+        return Table.of(weekly_departures(self.scenario, self.tables))
 
     def describe(self) -> str:
         """The run's tables, each with its columns, one line each."""

@@ -26,7 +26,7 @@ from sim.errors import SimError
 from sim.fileio import write_bytes_atomic, write_text_atomic
 from sim.options import TABLE_FORMATS
 
-__all__ = ["as_columns", "fast_format", "frame_or_columns", "read_table", "write_table"]
+__all__ = ["Table", "as_columns", "fast_format", "read_table", "write_table"]
 
 
 def _format(path: Path) -> str:
@@ -127,11 +127,32 @@ def _from_arrow(values: np.ndarray) -> np.ndarray:
     return values.astype(str) if values.dtype == object else values
 
 
-def frame_or_columns(columns: dict[str, Any]) -> Any:
-    """A pandas DataFrame when pandas is installed, else the dict of numpy arrays."""
-    columns = as_columns(columns)
-    try:
-        import pandas as pd
-    except ImportError:
-        return columns
-    return pd.DataFrame(columns)
+class Table(dict[str, np.ndarray]):
+    """A table as it comes out of corridor-sim: a dict of equal-length numpy arrays, one a column.
+
+    The same type whatever is installed; :meth:`to_frame` gives a pandas DataFrame.
+
+    Examples
+    --------
+    >>> t = Table.of({"week": [1, 2], "teu": [10.0, 12.5]})
+    >>> float(t["teu"].sum()), t.columns
+    (22.5, ['week', 'teu'])
+    """
+
+    @classmethod
+    def of(cls, columns: dict[str, Any]) -> Table:
+        """The table of ``columns`` (lists, arrays, or a DataFrame), as numpy arrays."""
+        return cls(as_columns(columns))
+
+    @property
+    def columns(self) -> list[str]:
+        """The column names, in order."""
+        return list(self)
+
+    def to_frame(self) -> Any:
+        """The table as a pandas DataFrame (needs the ``analysis`` extra)."""
+        try:
+            import pandas as pd
+        except ImportError:
+            raise SimError("to_frame needs pandas: pip install 'corridor-sim[analysis]'") from None
+        return pd.DataFrame(dict(self))

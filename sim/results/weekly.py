@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.results.tables import Table
 from sim.scenario.schema import SERVICE_FAMILIES, Scenario
 
 __all__ = ["weekly", "weekly_departures"]
@@ -51,13 +52,13 @@ def weekly_departures(
     }
 
 
-def weekly(runs: Sequence[Any]) -> Any:
+def weekly(runs: Sequence[Any]) -> Table:
     """:func:`weekly_departures` of several runs (replications), one tidy table.
 
     A ``replication`` column (0, 1, ...) comes first; give it the runs of a replications folder
-    (:func:`sim.results.load.load_runs`). A DataFrame with pandas, else a dict of numpy arrays.
+    (:func:`sim.results.load.load_runs`). ``.to_frame()`` makes it a DataFrame.
     """
-    from sim.results.tables import frame_or_columns
+    from sim.results.tables import Table
 
     parts = [weekly_departures(r.scenario, r.tables) for r in runs]
     out: dict[str, np.ndarray] = {
@@ -67,4 +68,4 @@ def weekly(runs: Sequence[Any]) -> Any:
     }
     for column in parts[0] if parts else ():
         out[column] = np.concatenate([p[column] for p in parts])
-    return frame_or_columns(out)
+    return Table.of(out)

@@ -28,7 +28,9 @@ def check_size(
     arrivals of the facilities' other traffic and as many timetable slots (memory grows with
     each).
     """
-    from sim.demand import monthly_rate_breaks  # (sim.demand imports the scenario types)
+    from sim.model.demand import (
+        monthly_rate_breaks,  # (sim.model.demand imports the scenario types)
+    )
 
     made = sum(float(monthly_rate_breaks(f, horizon)[1][-1]) for f in flows.values())
     if made > sp.MAX_CONSIGNMENTS:

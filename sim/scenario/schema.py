@@ -161,7 +161,7 @@ class Flow:
     ``size_teu`` with probabilities ``size_p``; the expected TEU per year is ``teu_per_year``.
     ``"booked"`` arrivals are shippers who know the timetable of the chain's first service: the
     Poisson arrivals between two cut-offs are handed in during the last ``booking_h`` hours
-    before the second (:func:`sim.demand.booked_times`).
+    before the second (:func:`sim.model.demand.booked_times`).
     """
 
     id: str

@@ -17,8 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from sim.executors import executor_for
-from sim.replications import Replications, replicate, summarise
+from sim.experiments.replications import Replications, replicate, summarise
+from sim.experiments.workers import Workers
+from sim.results.tables import Table
 from sim.scenario import Scenario, scenario_diff
 
 __all__ = ["Comparison", "compare", "headline_kpis"]
@@ -108,12 +109,10 @@ class Comparison:
         )
         return [self.row(k) for k in names]
 
-    def table(self, kpis: Iterable[str] | None = None) -> Any:
-        """One row per KPI (see :meth:`row`): a DataFrame with pandas, else a dict of arrays."""
-        from sim.results.tables import frame_or_columns
-
+    def table(self, kpis: Iterable[str] | None = None) -> Table:
+        """One row per KPI (see :meth:`row`); ``.to_frame()`` makes it a DataFrame."""
         rows = self.rows(kpis)
-        return frame_or_columns({c: [r[c] for r in rows] for c in rows[0]} if rows else {})
+        return Table.of({c: [r[c] for r in rows] for c in rows[0]} if rows else {})
 
     def to_dict(self, kpis: Iterable[str] | None = None) -> dict[str, Any]:
         """The documented JSON form (``corridor-sim compare --json``)."""
@@ -132,9 +131,10 @@ def compare(
     alt: Scenario,
     n: int = 30,
     seed: int | None = None,
+    *,
+    workers: Workers | None = None,
     independent: bool = True,
     out: str | Path | None = None,
-    **kw: Any,
 ) -> Comparison:
     """Replicate ``base`` and ``alt`` on common random numbers and compare them KPI by KPI.
 
@@ -146,14 +146,13 @@ def compare(
         Paired replications.
     seed : int, optional
         The experiment's seed (default: the base scenario's).
+    workers : Workers, optional
+        Where the runs go (see :func:`sim.replicate`); one pool runs all three sets.
     independent : bool
         Also run ``alt`` on independent seeds to measure the variance reduction (n more runs).
     out : str or Path, optional
         A folder that keeps every finished replication (``base/``, ``alt/``, ``independent/``);
         running again into it resumes.
-    **kw
-        ``executor``, ``jobs``, ``address`` (one executor runs all three sets of replications)
-        and ``progress``, as for :func:`sim.replicate`.
 
     Returns
     -------
@@ -161,13 +160,10 @@ def compare(
         With the scenario changes (:func:`sim.scenario.scenario_diff`) and per-KPI differences.
     """
     seed = base.seed if seed is None else seed
-    executor, jobs, address = (
-        kw.pop("executor", None),
-        kw.pop("jobs", None),
-        kw.pop("address", None),
-    )
-    with executor_for(executor, jobs, address) as pool:  # one pool (or cluster) for all three
-        run_on = {"executor": pool or "serial", "jobs": jobs, "tables": False, **kw}
+    workers = Workers() if workers is None else workers
+    with workers.pool() as pool:  # one pool (or cluster) for all three
+        on_pool = Workers(pool or "serial", workers.jobs, progress=workers.progress)
+        run_on: dict[str, Any] = {"workers": on_pool, "tables": False}
         folder = None if out is None else Path(out)
         base_reps = replicate(base, n=n, seed=seed, out=folder and folder / "base", **run_on)
         alt_reps = replicate(alt, n=n, seed=seed, out=folder and folder / "alt", **run_on)

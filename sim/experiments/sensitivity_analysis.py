@@ -15,18 +15,19 @@ import json
 import math
 import tomllib
 from collections.abc import Mapping, Sequence
-from concurrent.futures import Executor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from sim.errors import Problem, ScenarioError, SimError
+from sim.errors import ArgumentError, Problem, ScenarioError, SimError
+from sim.experiments.sweeps import run_points
+from sim.experiments.workers import Workers
 from sim.results.kpis import missing_value
+from sim.results.tables import Table
 from sim.scenario import Scenario, load_scenario
 from sim.scenario.merge import did_you_mean
-from sim.sweeps import run_points
 from sim.textio import ID
 
 __all__ = ["INDICES", "Factor", "SensitivityResult", "load_factors", "sensitivity"]
@@ -77,7 +78,8 @@ def read_factor(
 ) -> Factor | None:
     """One ``[<table>.<name>]`` table as a :class:`Factor`; its problems go to ``problems``.
 
-    Calibrated parameters (:mod:`sim.calibration`) are factors of their own table, ``set`` mode.
+    Calibrated parameters (:mod:`sim.experiments.calibration`) are factors of their own table,
+    ``set`` mode.
     """
 
     def fail(key: str, rule: str, value: Any = None) -> None:
@@ -246,7 +248,7 @@ class SensitivityResult:
         confidence half-widths); a NaN index ranks last.
         """
         if kpi not in self.indices:
-            raise SimError(f"ranking: {kpi!r} is not one of the KPIs analysed: {self.kpis}")
+            raise ArgumentError(f"ranking: {kpi!r} is not one of the KPIs analysed: {self.kpis}")
         names, values = INDICES[self.method], self.indices[kpi]
         rows = [
             {"factor": f.name, "label": f.title, **{k: values[k][i] for k in names}}
@@ -254,12 +256,10 @@ class SensitivityResult:
         ]
         return sorted(rows, key=lambda r: (math.isnan(r[names[0]]), -r[names[0]]))
 
-    def table(self) -> Any:
-        """The tidy rows: a pandas DataFrame with pandas installed, else a dict of arrays."""
-        from sim.results.tables import frame_or_columns
-
+    def table(self) -> Table:
+        """The tidy rows; ``.to_frame()`` makes them a DataFrame."""
         columns = list(dict.fromkeys(k for r in self.rows for k in r))
-        return frame_or_columns({c: [r.get(c) for r in self.rows] for c in columns})
+        return Table.of({c: [r.get(c) for r in self.rows] for c in columns})
 
     def to_dict(self) -> dict[str, Any]:
         """Everything as plain JSON values (NaN as None); ``runs`` counts the model runs."""
@@ -296,7 +296,9 @@ def _check(method: str, samples: Any, n: Any, seed: Any, kpis: list, factors: li
         and bool(kpis and factors and not names & set(kpis)),
     }
     if not all(checks.values()):
-        raise SimError("sensitivity: " + "; ".join(rule for rule, ok in checks.items() if not ok))
+        raise ArgumentError(
+            "sensitivity: " + "; ".join(rule for rule, ok in checks.items() if not ok)
+        )
 
 
 def _salib(method: str, problem: dict, samples: int, seed: int) -> tuple[np.ndarray, Any]:
@@ -327,11 +329,9 @@ def sensitivity(
     method: str = "morris",
     n: int = 1,
     seed: int | None = None,
-    executor: str | Executor | None = None,
-    jobs: int | None = None,
+    *,
+    workers: Workers | None = None,
     out: str | Path | None = None,
-    address: str | None = None,
-    progress: bool | None = None,
 ) -> SensitivityResult:
     """Global sensitivity of ``kpis`` to ``factors``: Morris elementary effects or Sobol indices.
 
@@ -354,16 +354,17 @@ def sensitivity(
     seed : int, optional
         The experiment's seed (default: the scenario's); it also fixes SALib's design and
         bootstrap, so that a result is reproducible to the last digit.
-    executor, jobs, out, address, progress
+    workers, out
         As for :func:`sim.sweep`: where runs go; a folder keeping every run, that a second call
-        resumes from (a folder of another experiment is refused); a progress bar.
+        resumes from (a folder of another experiment is refused).
 
     Examples
     --------
     >>> import sim
     >>> sc = sim.load_scenario("scenarios/example.toml", overrides={"demand.scale": 0.1})
     >>> f = [Factor("demand", ("demand.scale",), 0.05, 0.2, "set", "assumption: a test range")]
-    >>> res = sensitivity(sc, f, "departures.rail_sea", samples=2, seed=1, jobs=1)
+    >>> res = sensitivity(sc, f, "departures.rail_sea", samples=2, seed=1,
+    ...                   workers=sim.Workers("serial"))
     >>> len(res.rows), res.ranking("departures.rail_sea")[0]["factor"]
     (4, 'demand')
     """
@@ -387,8 +388,9 @@ def sensitivity(
         "factors": [_factor_dict(f) for f in factors],
     }
     what["points_sha256"] = digest
-    kw = {"executor": executor, "jobs": jobs, "out": out, "address": address, "progress": progress}
-    runs = run_points(scenario, points, n, seed, what, **kw, label="sensitivity")
+    runs = run_points(
+        scenario, points, n, seed, what, workers=workers, out=out, label="sensitivity"
+    )
     known = {k for r in runs for k in r}
     unknown = "".join(f"\n  {k!r}{did_you_mean(k, known)}" for k in kpis if k not in known)
     if unknown:

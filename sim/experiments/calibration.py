@@ -20,20 +20,20 @@ import math
 import re
 import tomllib
 from collections.abc import Sequence
-from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from sim.errors import Problem, SimError
+from sim.errors import ArgumentError, Problem, SimError
+from sim.experiments.replications import summarise
+from sim.experiments.sensitivity_analysis import Factor, read_factor
+from sim.experiments.sweeps import run_points
+from sim.experiments.validation import Target, load_targets, target_values
+from sim.experiments.workers import Workers
 from sim.fileio import write_text_atomic
-from sim.replications import summarise
 from sim.scenario import load_scenario
-from sim.sensitivity_analysis import Factor, read_factor
-from sim.sweeps import run_points
-from sim.validation import Target, load_targets, target_values
 
 __all__ = [
     "CalibrationResult",
@@ -166,23 +166,23 @@ def calibrate(
     rounds: int = 3,
     n: int = 8,
     seed: int | None = None,
-    executor: str | Executor | None = None,
-    jobs: int | None = None,
+    *,
+    workers: Workers | None = None,
     out: str | Path | None = None,
-    address: str | None = None,
-    progress: bool | None = None,
 ) -> CalibrationResult:
     """Fit the parameters of ``spec`` to its cases' targets (see the module docstring).
 
     Round 1 tries ``points`` values of every parameter across its range (all combinations);
     each further round a grid as fine again, one step either side of the best point so far.
-    Every case runs ``n`` replications at every point on the same seeds, on the executor asked
-    for; with ``out`` each case and round keeps its runs in a folder below it, and a second call
-    resumes.
+    Every case runs ``n`` replications at every point on the same seeds, on ``workers``
+    (see :func:`sim.replicate`); with ``out`` each case and round keeps its runs in a folder
+    below it, and a second call resumes.
     """
     spec = spec if isinstance(spec, CalibrationSpec) else load_calibration(spec)
     if points < 2 or rounds < 1 or n < 1:
-        raise SimError(f"calibrate: points >= 2, rounds >= 1, n >= 1 (got {points}, {rounds}, {n})")
+        raise ArgumentError(
+            f"calibrate: points >= 2, rounds >= 1, n >= 1 (got {points}, {rounds}, {n})"
+        )
     scenarios = [load_scenario(c.scenario) for c in spec.cases]
     seed = scenarios[0].seed if seed is None else seed
     spans = {p.name: (p.low, p.high) for p in spec.parameters}
@@ -199,12 +199,9 @@ def calibrate(
                 n,
                 seed,
                 overrides,
-                executor,
-                jobs,
-                Path(out) / case.name / f"round{rnd + 1}" if out else None,
-                address,
-                progress,
-                f"calibration round {rnd + 1}",
+                workers=workers,
+                out=Path(out) / case.name / f"round{rnd + 1}" if out else None,
+                label=f"calibration round {rnd + 1}",
             )
             for case, sc in zip(spec.cases, scenarios, strict=True)
         ]

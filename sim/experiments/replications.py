@@ -10,18 +10,19 @@ them.
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Mapping, Sequence
-from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from sim.errors import SimError
-from sim.executors import RunStore, executor_for, run_tasks
+from sim.errors import ArgumentError
+from sim.experiments.executors import Task, run_tasks
+from sim.experiments.run_folder import experiment_store
+from sim.experiments.workers import Workers
 from sim.fileio import write_json_atomic
 from sim.results.kpis import missing_value
+from sim.results.tables import Table
 from sim.scenario import Scenario
 
 __all__ = ["Replications", "replicate", "replication_seeds", "summarise", "t_quantile_975"]
@@ -112,18 +113,16 @@ class Replications:
         """
         return summarise(self.values(kpi))
 
-    def table(self) -> Any:
+    def table(self) -> Table:
         """One row per replication: ``replication``, ``seed`` and every KPI.
 
-        A DataFrame with pandas, else a dict of numpy arrays; export it with
+        ``.to_frame()`` makes it a DataFrame; export it with
         :func:`sim.results.tables.write_table`.
         """
-        from sim.results.tables import frame_or_columns
-
         names = sorted({k for r in self.rows for k in r})
         columns: dict[str, Any] = {"replication": list(range(self.n)), "seed": list(self.seeds)}
         columns |= {k: [r.get(k, missing_value(k)) for r in self.rows] for k in names}
-        return frame_or_columns(columns)
+        return Table.of(columns)
 
     def kpis(self) -> dict[str, dict[str, float]]:
         """Every KPI's summary, by name (the form of ``kpis.json`` with replications)."""
@@ -168,19 +167,17 @@ def _precise_enough(rows: list[dict[str, float]], bounds: Mapping[str, float]) -
 def _check_kpis(names: Mapping[str, float], rows: list[dict[str, float]]) -> None:
     unknown = sorted(set(names) - {k for r in rows for k in r})
     if unknown:
-        raise SimError(f"until_halfwidth: unknown KPI {', '.join(map(repr, unknown))}")
+        raise ArgumentError(f"until_halfwidth: unknown KPI {', '.join(map(repr, unknown))}")
 
 
 def replicate(
     scenario: Scenario,
     n: int | None = None,
     seed: int | None = None,
-    executor: str | Executor | None = None,
-    jobs: int | None = None,
-    progress: bool | None = None,
+    *,
+    workers: Workers | None = None,
     until_halfwidth: Mapping[str, float] | None = None,
     out: str | Path | None = None,
-    address: str | None = None,
     tables: bool = True,
 ) -> Replications:
     """Run ``n`` independent replications of ``scenario`` (or fewer, until precise enough).
@@ -194,24 +191,18 @@ def replicate(
         most to run (default 100).
     seed : int, optional
         The experiment's seed (default: the scenario's ``seed``).
-    executor : str or concurrent.futures.Executor, optional
-        ``"serial"``, ``"process"`` (default: a pool of ``jobs`` workers, or in this process when
-        ``jobs`` is 1), ``"dask"`` (a cluster at ``address``, or a local one), or an executor.
-    jobs : int, optional
-        Workers (default: one per core).
-    progress : bool, optional
-        Show a progress bar (default: in an interactive session or a notebook; False hides it).
+    workers : Workers, optional
+        Where the replications run and whether a progress bar shows (default: a pool of one
+        worker process per core; ``Workers("serial")`` runs them here).
     until_halfwidth : mapping, optional
         KPI name -> relative bound: stop, after at least 3 replications, once the 95% confidence
         interval of every named KPI has a half-width within ``bound * |mean|``. Replications run
-        in batches of ``jobs``, and replication ``i`` always has the same seed, so a longer run
-        only adds replications.
+        in batches (one run per worker), and replication ``i`` always has the same seed, so a
+        longer run only adds replications.
     out : str or Path, optional
         A folder that keeps every finished replication, its KPIs and (``tables``) its tables
         (load them with :func:`sim.results.load.load_runs`); running again into it resumes.
         ``replications.json`` there says which replications the last call used.
-    address : str, optional
-        The Dask scheduler (``tcp://host:8786``) for ``executor="dask"``.
     tables : bool
         With ``out``, keep each replication's tables too (a few MB each; on a Dask cluster they
         are written where the run ran).
@@ -225,7 +216,7 @@ def replicate(
     --------
     >>> import sim
     >>> sc = sim.load_scenario("scenarios/example.toml", overrides={"demand.scale": 0.2})
-    >>> reps = sim.replicate(sc, n=20, seed=1, jobs=1,
+    >>> reps = sim.replicate(sc, n=20, seed=1, workers=sim.Workers("serial"),
     ...                      until_halfwidth={"departures.road": 0.10})
     >>> 3 <= reps.n < 20
     True
@@ -235,21 +226,22 @@ def replicate(
     n = scenario.replications if n is None else n
     seed = scenario.seed if seed is None else seed
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise SimError(f"replicate: n must be a whole number >= 1, got {n!r}")
+        raise ArgumentError(f"replicate: n must be a whole number >= 1, got {n!r}")
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise SimError(f"replicate: seed must be a whole number >= 0, got {seed!r}")
+        raise ArgumentError(f"replicate: seed must be a whole number >= 0, got {seed!r}")
     seeds = replication_seeds(seed, n)
-    jobs = jobs or os.cpu_count() or 1
+    workers = Workers() if workers is None else workers
     store = experiment_store(out, scenario, seed, {}, keep_tables=tables) if out else None
-    batch = n if until_halfwidth is None else max(jobs, 3)
+    batch = n if until_halfwidth is None else max(workers.count, 3)
     rows: list[dict[str, float]] = []
-    with executor_for(executor if n > 1 else "serial", jobs, address) as pool:
+    with workers.pool(n) as pool:
         while len(rows) < n:
             checked = len(rows)
             chunk = range(len(rows), min(n, len(rows) + batch))
-            tasks = [(f"r{i:04d}", scenario, seeds[i]) for i in chunk]
-            done = run_tasks(tasks, pool, store, progress, f"{scenario.name}: replications")
-            rows += [done[key] for key, _, _ in tasks]
+            tasks = [Task(f"r{i:04d}", scenario, seeds[i]) for i in chunk]
+            desc = f"{scenario.name}: replications"
+            done = run_tasks(tasks, pool, store, workers.progress, desc)
+            rows += [done[t.key] for t in tasks]
             if until_halfwidth is not None:
                 _check_kpis(until_halfwidth, rows)
                 # The first count (3 or more) that meets the bound, whatever the batch size: the
@@ -265,39 +257,8 @@ def replicate(
                 if enough is not None:
                     rows = rows[:enough]
                     break
-                batch = max(jobs, 1)
+                batch = workers.count
     if store is not None:  # which of the folder's replications this call used
         used = {"n": len(rows), "seed": seed, "seeds": seeds[: len(rows)]}
         write_json_atomic(store.folder / "replications.json", used)
     return Replications(scenario, seed, seeds[: len(rows)], rows)
-
-
-def experiment_store(
-    out: str | Path, scenario: Scenario, seed: int, grid: Any, keep_tables: bool = False
-) -> RunStore:
-    """The run folder of an experiment: what it is (inputs and code), and what ran it.
-
-    ``grid`` is what else tells this experiment from another on the same inputs: a sweep's grid,
-    a calibration's or sensitivity analysis's list of points (anything JSON can hold). With
-    ``keep_tables`` every run keeps its tables too (replications: for figures and reports).
-    """
-    from sim import __version__
-    from sim.results.output import code_hash, environment, file_hashes
-
-    env = environment()
-    net = Path(scenario.network.path)
-    identity = {
-        "scenario": scenario.name,
-        "files": file_hashes(scenario.files),
-        "network": file_hashes(sorted(str(p) for p in net.iterdir() if p.is_file())),
-        "overrides": dict(scenario.overrides),
-        "seed": seed,
-        "grid": dict(grid) if isinstance(grid, Mapping) else grid,
-        "corridor_sim": __version__,
-        "code_sha256": code_hash(),  # the package's source as it is, committed or not
-    }
-    seeding = (
-        "replication i runs with numpy SeedSequence(seed).spawn(n)[i].generate_state(1)[0]; "
-        "each random source of a run with SeedSequence(run seed, spawn_key=(crc32(name),))"
-    )
-    return RunStore(out, identity, {"seed_scheme": seeding, **env}, keep_tables)

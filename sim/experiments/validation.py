@@ -27,7 +27,8 @@ from typing import Any
 import numpy as np
 
 from sim.errors import Problem, SimError
-from sim.replications import Replications, replicate, summarise
+from sim.experiments.replications import Replications, replicate, summarise
+from sim.experiments.workers import Workers
 from sim.results.kpis import missing_value
 from sim.scenario import load_scenario
 
@@ -287,18 +288,22 @@ def _row(t: Target, s: dict[str, float]) -> dict[str, Any]:
 
 
 def validate(
-    replications: Replications, targets: str | Path, base: Replications | None = None, **kw: Any
+    replications: Replications,
+    targets: str | Path,
+    base: Replications | None = None,
+    *,
+    workers: Workers | None = None,
 ) -> ValidationReport:
     """Compare replications of a scenario with the targets in file ``targets``.
 
     Growth targets need the base scenario's replications on the same seeds: given as ``base``, or
-    run here from the target file's ``base_scenario`` (``kw`` goes to :func:`sim.replicate`).
+    run here, on ``workers``, from the target file's ``base_scenario``.
     """
     target_list, base_path = load_targets(targets)
     nan = {"mean": math.nan, "std": math.nan, "ci_low": math.nan, "ci_high": math.nan}
     if base is None and base_path is not None and any(t.growth for t in target_list):
         base_sc = load_scenario(base_path)
-        base = replicate(base_sc, n=replications.n, seed=replications.seed, **kw)
+        base = replicate(base_sc, n=replications.n, seed=replications.seed, workers=workers)
     known = {k for row in replications.rows for k in row}
     unknown = [
         Problem(str(targets), f"unknown KPI in target {t.id!r}", column="kpi", value=k)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import math
 import tomllib
-from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,10 +24,11 @@ from typing import Any
 import numpy as np
 
 from sim.errors import Problem, SimError
-from sim.replications import summarise
+from sim.experiments.replications import summarise
+from sim.experiments.sweeps import run_points
+from sim.experiments.workers import Workers
 from sim.scenario import Scenario
 from sim.scenario.schema import SERVICE_FAMILIES
-from sim.sweeps import run_points
 
 __all__ = ["ElasticityCheck", "ElasticityReport", "elasticity", "load_elasticity_check"]
 
@@ -133,19 +133,18 @@ def elasticity(
     check: ElasticityCheck | None = None,
     n: int = 10,
     seed: int | None = None,
-    executor: str | Executor | None = None,
-    jobs: int | None = None,
-    address: str | None = None,
-    progress: bool | None = None,
+    *,
+    workers: Workers | None = None,
 ) -> ElasticityReport:
     """Scale the whole demand by ``check.scales`` and report how each family's departures follow.
 
     Examples
     --------
     >>> import sim
-    >>> from sim.elasticity import ElasticityCheck, elasticity
+    >>> from sim.experiments.elasticity import ElasticityCheck, elasticity
     >>> sc = sim.load_scenario("scenarios/example.toml")
-    >>> rep = elasticity(sc, ElasticityCheck(families=("road",), checked=()), n=2, jobs=1)
+    >>> rep = elasticity(sc, ElasticityCheck(families=("road",), checked=()), n=2,
+    ...                  workers=sim.Workers("serial"))
     >>> round(rep.rows[0]["slope"], 1)  # a truck per truckload: trucks follow the freight
     1.0
     """
@@ -153,9 +152,7 @@ def elasticity(
     seed = scenario.seed if seed is None else seed
     base = float((scenario.data.get("demand") or {}).get("scale", 1.0))
     points = [{"demand.scale": base * s} for s in check.scales]
-    runs = run_points(
-        scenario, points, n, seed, points, executor, jobs, None, address, progress, "elasticity"
-    )
+    runs = run_points(scenario, points, n, seed, points, workers=workers, label="elasticity")
     report = ElasticityReport(scenario.name, check, n, seed)
     k = len(check.scales)
     ref = min(range(k), key=lambda i: abs(check.scales[i] - 1.0))

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
-from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from sim.errors import SimError
-from sim.executors import executor_for, run_tasks
-from sim.replications import experiment_store, replication_seeds, summarise
+from sim.errors import ArgumentError
+from sim.experiments.executors import Task, run_tasks
+from sim.experiments.replications import replication_seeds, summarise
+from sim.experiments.run_folder import experiment_store
+from sim.experiments.workers import Workers
 from sim.results.kpis import missing_value
+from sim.results.tables import Table
 from sim.scenario import Scenario, load_scenario
 
 __all__ = ["SweepResult", "run_points", "sweep"]
@@ -40,19 +42,19 @@ class SweepResult:
             out.append({"point": i, **point, **summarise(x)})
         return out
 
-    def table(self) -> Any:
-        """The tidy table: a pandas DataFrame with pandas installed, else a dict of arrays."""
-        from sim.results.tables import frame_or_columns
-
+    def table(self) -> Table:
+        """The tidy table; ``.to_frame()`` makes it a DataFrame."""
         columns = list(dict.fromkeys(k for r in self.rows for k in r))
-        return frame_or_columns({c: [r.get(c) for r in self.rows] for c in columns})
+        return Table.of({c: [r.get(c) for r in self.rows] for c in columns})
 
 
 def grid_points(grid: Mapping[str, Sequence[Any]]) -> list[dict[str, Any]]:
     """Every combination of the grid's values, the last key varying fastest."""
     for key, values in grid.items():
         if isinstance(values, str | bytes) or not isinstance(values, Sequence) or not values:
-            raise SimError(f"sweep: grid {key}: must be a non-empty list of values, got {values!r}")
+            raise ArgumentError(
+                f"sweep: grid {key}: must be a non-empty list of values, got {values!r}"
+            )
     keys = list(grid)
     return [dict(zip(keys, combo, strict=True)) for combo in itertools.product(*grid.values())]
 
@@ -62,37 +64,34 @@ def sweep(
     grid: Mapping[str, Sequence[Any]],
     n: int = 10,
     seed: int | None = None,
-    executor: str | Executor | None = None,
-    jobs: int | None = None,
+    *,
+    workers: Workers | None = None,
     out: str | Path | None = None,
-    address: str | None = None,
-    progress: bool | None = None,
 ) -> SweepResult:
     """Replicate ``scenario`` at every point of ``grid`` (dotted key -> values).
 
-    Every point runs replications on the same seeds (common random numbers across points), on the
-    executor asked for (see :func:`sim.replicate`). With ``out``, each finished run is kept in the
+    Every point runs replications on the same seeds (common random numbers across points), on
+    ``workers`` (see :func:`sim.replicate`). With ``out``, each finished run is kept in the
     folder and a second call resumes: finished runs are read back, missing ones run, none twice.
 
     Examples
     --------
     >>> import sim
     >>> sc = sim.load_scenario("scenarios/example.toml", overrides={"demand.scale": 0.2})
-    >>> res = sim.sweep(sc, {"services.rail_cq_qinzhou.per_day": [1, 2]}, n=2, seed=1, jobs=1)
+    >>> res = sim.sweep(sc, {"services.rail_cq_qinzhou.per_day": [1, 2]}, n=2, seed=1,
+    ...                workers=sim.Workers("serial"))
     >>> [(r["point"], r["services.rail_cq_qinzhou.per_day"], r["replication"]) for r in res.rows]
     [(0, 1, 0), (0, 1, 1), (1, 2, 0), (1, 2, 1)]
     """
     seed = scenario.seed if seed is None else seed
     reserved = sorted(set(grid) & {"seed", "replications", "point", "replication"})
     if reserved:
-        raise SimError(
+        raise ArgumentError(
             f"sweep: grid {', '.join(reserved)}: not a scenario setting a sweep can vary "
             "(replications and their seeds come from n and seed)"
         )
     points = grid_points(grid)
-    rows = run_points(
-        scenario, points, n, seed, grid, executor, jobs, out, address, progress, "sweep"
-    )
+    rows = run_points(scenario, points, n, seed, grid, workers=workers, out=out)
     return SweepResult(scenario, {k: list(v) for k, v in grid.items()}, seed, points, rows)
 
 
@@ -102,11 +101,9 @@ def run_points(
     n: int,
     seed: int,
     identity: Any,
-    executor: str | Executor | None = None,
-    jobs: int | None = None,
+    *,
+    workers: Workers | None = None,
     out: str | Path | None = None,
-    address: str | None = None,
-    progress: bool | None = None,
     label: str = "sweep",
 ) -> list[dict[str, Any]]:
     """Replicate ``scenario`` with each point's overrides on the same ``n`` seeds.
@@ -120,11 +117,12 @@ def run_points(
     source = scenario.files[-1]
     variants = [load_scenario(source, overrides={**scenario.overrides, **p}) for p in points]
     tasks = [
-        (f"p{i:03d}-r{r:04d}", sc, seeds[r]) for i, sc in enumerate(variants) for r in range(n)
+        Task(f"p{i:03d}-r{r:04d}", sc, seeds[r]) for i, sc in enumerate(variants) for r in range(n)
     ]
     store = experiment_store(out, scenario, seed, identity) if out else None
-    with executor_for(executor, jobs, address) as pool:
-        done = run_tasks(tasks, pool, store, progress, f"{scenario.name}: {label}")
+    workers = Workers() if workers is None else workers
+    with workers.pool(len(tasks)) as pool:
+        done = run_tasks(tasks, pool, store, workers.progress, f"{scenario.name}: {label}")
     return [
         {"point": i, **p, "replication": r, "seed": seeds[r], **done[f"p{i:03d}-r{r:04d}"]}
         for i, p in enumerate(points)

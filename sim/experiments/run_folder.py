@@ -1,0 +1,106 @@
+"""An experiment's run folder: what the experiment is, and every run it finished.
+
+:func:`experiment_store` opens (or makes) the folder of an experiment and checks that it holds
+this experiment and no other; :class:`RunStore` keeps each finished run there, so an interrupted
+experiment resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sim.errors import SimError
+from sim.fileio import nan_for_null, read_json, write_json_atomic
+
+if TYPE_CHECKING:
+    from sim.scenario import Scenario
+
+__all__ = ["RunStore", "experiment_store"]
+
+
+class RunStore:
+    """A folder holding one experiment: ``manifest.json`` and one JSON file per finished run.
+
+    The manifest says what the experiment is (scenario and network files with their hashes,
+    overrides, grid, seed, package version and git revision); opening a folder that holds another
+    experiment is refused rather than mixed. With ``keep_tables``, each run also keeps its tables
+    in ``runs/<key>/``, written before its KPIs: a run with KPIs has its tables.
+    """
+
+    def __init__(
+        self,
+        folder: str | Path,
+        identity: dict[str, Any],
+        manifest: dict[str, Any],
+        keep_tables: bool = False,
+    ):
+        self.folder = Path(folder)
+        self.keep_tables = keep_tables
+        identity = json.loads(json.dumps(identity, default=str))  # as the file will hold it
+        path = self.folder / "manifest.json"
+        try:
+            if self.folder.exists() and not self.folder.is_dir():
+                raise SimError(f"--out {folder}: exists and is not a folder")
+            self.folder.mkdir(parents=True, exist_ok=True)
+            if path.is_file():  # resuming: the first manifest stays, the experiment must match
+                if read_json(path, "delete it to run it again").get("experiment") != identity:
+                    raise SimError(
+                        f"{folder}: holds a different experiment (other inputs or code; "
+                        "see its manifest.json): give another --out"
+                    )
+            else:
+                write_json_atomic(path, {"experiment": identity, **manifest})
+        except OSError as exc:
+            raise SimError(f"--out {folder}: cannot write there ({exc.strerror})") from None
+
+    def _path(self, key: str) -> Path:
+        return self.folder / "runs" / f"{key}.json"
+
+    def tables_dir(self, key: str) -> str | None:
+        """Where run ``key`` keeps its tables (``runs/<key>/``), or None if the store keeps none."""
+        return str(self.folder / "runs" / key) if self.keep_tables else None
+
+    def get(self, key: str) -> dict[str, float] | None:
+        """The stored KPIs of run ``key``, or None."""
+        path = self._path(key)
+        if not path.is_file():
+            return None
+        return nan_for_null(read_json(path, "delete it to run it again"))
+
+    def put(self, key: str, kpis: dict[str, float]) -> None:
+        """Keep the KPIs of run ``key`` (atomically)."""
+        write_json_atomic(self._path(key), kpis)
+
+
+def experiment_store(
+    out: str | Path, scenario: Scenario, seed: int, grid: Any, keep_tables: bool = False
+) -> RunStore:
+    """The run folder of an experiment: what it is (inputs and code), and what ran it.
+
+    ``grid`` is what else tells this experiment from another on the same inputs: a sweep's grid,
+    a calibration's or sensitivity analysis's list of points (anything JSON can hold). With
+    ``keep_tables`` every run keeps its tables too (replications: for figures and reports).
+    """
+    from sim import __version__
+    from sim.results.output import code_hash, environment, file_hashes
+
+    env = environment()
+    net = Path(scenario.network.path)
+    identity = {
+        "scenario": scenario.name,
+        "files": file_hashes(scenario.files),
+        "network": file_hashes(sorted(str(p) for p in net.iterdir() if p.is_file())),
+        "overrides": dict(scenario.overrides),
+        "seed": seed,
+        "grid": dict(grid) if isinstance(grid, Mapping) else grid,
+        "corridor_sim": __version__,
+        "code_sha256": code_hash(),  # the package's source as it is, committed or not
+    }
+    seeding = (
+        "replication i runs with numpy SeedSequence(seed).spawn(n)[i].generate_state(1)[0]; "
+        "each random source of a run with SeedSequence(run seed, spawn_key=(crc32(name),))"
+    )
+    return RunStore(out, identity, {"seed_scheme": seeding, **env}, keep_tables)
