@@ -23,7 +23,7 @@ from sim.scenario.schema import (
     Scenario,
     Service,
 )
-from sim.scenario.spec import FACILITY_KINDS
+from sim.scenario.vocabulary import FACILITY_KINDS
 
 __all__ = [
     "ARRIVAL_PROCESSES",

@@ -1,66 +1,66 @@
 """How big a run would be, checked before it starts: consignments, other traffic, departures.
 
 Memory grows with each; a scenario that would make more than
-:data:`~sim.scenario.spec.MAX_CONSIGNMENTS` of any is refused with what to change.
+:data:`~sim.scenario.value_rules.MAX_CONSIGNMENTS` of any is refused with what to change.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sim.scenario import schema as sc
-from sim.scenario import spec as sp
 from sim.scenario.checker import Checker
+from sim.scenario.schema import Facility, Flow, Horizon, Service
+from sim.scenario.value_rules import MAX_CONSIGNMENTS
 
 __all__ = ["check_size", "peak_factor"]
 
 
 def check_size(
-    c: Checker,
-    horizon: sc.Horizon,
-    flows: Mapping[str, sc.Flow],
-    facilities: Mapping,
-    services: Mapping[str, sc.Service],
+    check: Checker,
+    horizon: Horizon,
+    flows: Mapping[str, Flow],
+    facilities: Mapping[str, Facility],
+    services: Mapping[str, Service],
 ) -> None:
     """Refuse, before it starts, a run too big for memory.
 
-    A run may make at most :data:`~sim.scenario.spec.MAX_CONSIGNMENTS` consignments, and as many
-    arrivals of the facilities' other traffic and as many timetable slots (memory grows with
-    each).
+    A run may make at most :data:`~sim.scenario.value_rules.MAX_CONSIGNMENTS` consignments,
+    and as many arrivals of the facilities' other traffic and as many timetable slots (memory
+    grows with each).
     """
     from sim.model.demand import (
         monthly_rate_breaks,  # (sim.model.demand imports the scenario types)
     )
 
     made = sum(float(monthly_rate_breaks(f, horizon)[1][-1]) for f in flows.values())
-    if made > sp.MAX_CONSIGNMENTS:
+    if made > MAX_CONSIGNMENTS:
         rule = (
             f"about {made:,.0f} consignments in the horizon, more than a run may make "
-            f"({sp.MAX_CONSIGNMENTS:,}): lower demand.scale, the flows' teu_per_year or the "
+            f"({MAX_CONSIGNMENTS:,}): lower demand.scale, the flows' teu_per_year or the "
             "horizon, or raise size_teu"
         )
-        c.fail("demand", rule)
+        check.fail("demand", rule)
     peak_per_day = sum(  # at the busiest month's rate: an upper bound
         f.background_per_day / f.background_batch * peak_factor(f.background_seasonality)
         for f in facilities.values()
     )
     other = horizon.length_h / 24.0 * peak_per_day
-    if other > sp.MAX_CONSIGNMENTS:
+    if other > MAX_CONSIGNMENTS:
         rule = (
             f"about {other:,.0f} arrivals of other traffic in the horizon, more than a run may "
-            f"make ({sp.MAX_CONSIGNMENTS:,}): raise background_batch or lower background_per_day"
+            f"make ({MAX_CONSIGNMENTS:,}): raise background_batch or lower background_per_day"
         )
-        c.fail("facilities", rule)
+        check.fail("facilities", rule)
     days = horizon.length_h / 24.0
     slots = days * sum(
         len(s.days) / 7 * len(s.times_h) for s in services.values() if s.dispatch == "timetable"
     )
-    if slots > sp.MAX_CONSIGNMENTS:
+    if slots > MAX_CONSIGNMENTS:
         rule = (
             f"about {slots:,.0f} timetable departures in the horizon, more than a run may make "
-            f"({sp.MAX_CONSIGNMENTS:,}): fewer times or per_day, or a shorter horizon"
+            f"({MAX_CONSIGNMENTS:,}): fewer times or per_day, or a shorter horizon"
         )
-        c.fail("services", rule)
+        check.fail("services", rule)
 
 
 def peak_factor(season: tuple[float, ...]) -> float:

@@ -5,30 +5,27 @@ merged over its parent (tables merge key by key, scalars and arrays replace), an
 (``--set key=value`` or the ``overrides`` mapping of :func:`sim.load_scenario`) are applied last.
 For every dotted key the file that last wrote it is remembered, so that a problem is reported
 against the file that holds the bad value; overrides are reported as file ``--set``. The typed
-readers at the end (:func:`is_kind`, rules) are what :mod:`sim.scenario.io` checks keys with.
+reading of the merged table is :mod:`sim.scenario.checker`'s.
 """
 
 from __future__ import annotations
 
 import copy
 import dataclasses
-import datetime as dt
 import difflib
 import itertools
-import numbers
 import os
 import tomllib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sim.errors import Problem, ScenarioError
-from sim.textio import clock_hours, read_text
+from sim.textio import read_text
 
-__all__ = ["OVERRIDE_SOURCE", "REQUIRED", "RawScenario", "Rule", "apply_overrides", "at_least"]
-__all__ += ["clock_hours", "did_you_mean", "diff_tables", "flatten", "is_kind", "load_chain"]
-__all__ += ["lookup", "merge", "one_of", "parse_set_options"]
+__all__ = ["OVERRIDE_SOURCE", "RawScenario", "apply_overrides", "did_you_mean", "diff_tables"]
+__all__ += ["flatten", "load_chain", "lookup", "merge", "parse_set_options"]
 
 #: The "file" that problems in overrides are reported against.
 OVERRIDE_SOURCE = "--set"
@@ -76,13 +73,18 @@ def did_you_mean(name: object, known: Iterable[str]) -> str:
 
 def lookup(table: Mapping[str, Any], key: str) -> dict[str, Any]:
     """The table at dotted ``key`` inside ``table``, or an empty dict if there is none."""
+    found: Any = table
     for part in key.split("."):
-        table = table.get(part) if isinstance(table, Mapping) else None
-    return table if isinstance(table, dict) else {}
+        found = found.get(part) if isinstance(found, Mapping) else None
+    return found if isinstance(found, dict) else {}
 
 
 def _merge_into(
-    target: dict[str, Any], child: Mapping[str, Any], prefix: str, origin: dict, file: str
+    target: dict[str, Any],
+    child: Mapping[str, Any],
+    prefix: str,
+    origin: dict[str, str],
+    file: str,
 ) -> None:
     for key, value in child.items():
         dotted, is_table = f"{prefix}{key}", isinstance(value, Mapping)
@@ -111,9 +113,9 @@ def merge(base: Mapping[str, Any], child: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _read_toml(path: Path, label: str, referrer: tuple[str, str] | None) -> dict[str, Any]:
-    if not path.is_file() and referrer is None:
-        raise ScenarioError([Problem(label, "scenario file not found")])
     if not path.is_file():
+        if referrer is None:
+            raise ScenarioError([Problem(label, "scenario file not found")])
         rule = f"parent scenario file not found: {label}"
         raise ScenarioError([Problem(referrer[0], rule, column="extends", value=referrer[1])])
     problems: list[Problem] = []
@@ -132,14 +134,15 @@ def load_chain(path: str | Path) -> RawScenario:
     A missing or invalid file, or a cycle in the chain, raises :class:`ScenarioError`.
     """
     chain: list[tuple[Path, str, dict[str, Any]]] = []
-    current, referrer = Path(path), None
+    current = Path(path)
+    referrer: tuple[str, str] | None = None  # (the file, its extends) that named the current one
     while True:
         label = os.path.normpath(current)
         resolved = current.resolve()
-        if any(resolved == seen for seen, _, _ in chain):
+        if referrer is not None and any(resolved == seen for seen, _, _ in chain):
             names = " -> ".join([lbl for _, lbl, _ in chain] + [label])
             rule = f"extends makes a cycle: {names}"
-            raise ScenarioError([Problem(chain[-1][1], rule, column="extends", value=referrer[1])])
+            raise ScenarioError([Problem(referrer[0], rule, column="extends", value=referrer[1])])
         table = _read_toml(current, label, referrer)
         chain.append((resolved, label, table))
         parent = table.pop("extends", None)
@@ -157,9 +160,14 @@ def load_chain(path: str | Path) -> RawScenario:
     return RawScenario(data, origin, files, tuple(label for _, label, _ in reversed(chain)))
 
 
-def _override_problem(key: str, parts: list[str], value: Any, data: dict) -> Problem | None:
+def _override_problem(
+    key: str, parts: list[str], value: Any, data: dict[str, Any]
+) -> Problem | None:
     """Why the override ``key`` cannot be applied, or None if it can."""
-    fail = lambda rule: Problem(OVERRIDE_SOURCE, rule, column=key, value=value)  # noqa: E731
+
+    def fail(rule: str) -> Problem:
+        return Problem(OVERRIDE_SOURCE, rule, column=key, value=value)
+
     if not all(parts):
         return fail("must be a dotted key such as services.<id>.capacity_teu")
     for prefix, noun in _COLLECTIONS.items():
@@ -260,44 +268,3 @@ def diff_tables(base: Mapping[str, Any], alt: Mapping[str, Any]) -> list[tuple[s
         for key in keys
         if key not in flat_base or key not in flat_alt or flat_base[key] != flat_alt[key]
     ]
-
-
-# Typed reading of raw values, used by sim.scenario.io to check each key against its spec.
-#: The default that marks a key as required in a key spec.
-REQUIRED: Any = object()
-Rule = tuple[Callable[[Any], Any], str]
-WHAT = {"str": "a string", "int": "an integer", "float": "a number", "bool": "true or false"}
-WHAT |= {"date": "a date (YYYY-MM-DD)", "when": "a date or a local date-time"}
-WHAT |= {"strs": "a list of strings", "floats": "a list of numbers", "table": "a table"}
-WHAT |= {"ints": "a list of integers"}
-
-
-def is_kind(kind: str, v: Any) -> bool:
-    """Whether ``v`` is of ``kind`` (a bool is never a number, a float never an int)."""
-    if kind in ("strs", "floats", "ints"):
-        return isinstance(v, list | tuple) and all(is_kind(kind[:-1], x) for x in v)
-    if kind == "table":
-        return isinstance(v, dict)
-    if kind in ("str", "bool"):
-        return isinstance(v, str if kind == "str" else bool)
-    if kind in ("int", "float"):
-        number = isinstance(v, numbers.Integral if kind == "int" else numbers.Real)
-        return number and not isinstance(v, bool) and (kind == "int" or -1e308 < v < 1e308)
-    is_date = isinstance(v, dt.date) and not isinstance(v, dt.datetime)
-    return is_date or (kind == "when" and isinstance(v, dt.datetime) and v.tzinfo is None)
-
-
-def at_least(low: float, strict: bool = False) -> Rule:
-    """Rule ``x >= low`` (``x > low`` if strict)."""
-    return (lambda x: x > low if strict else x >= low), f"must be {'>' if strict else '>='} {low:g}"
-
-
-def within(low: float, high: float, strict_low: bool = False, unit: str = "") -> Rule:
-    """Rule ``low <= x <= high`` (``low < x`` if strict): a range with its bounds in words."""
-    text = f"must be in {'(' if strict_low else '['}{low:g}, {high:g}]{unit}"
-    return (lambda x: (x > low if strict_low else x >= low) and x <= high), text
-
-
-def one_of(*choices: str) -> Rule:
-    """Rule ``x in choices``."""
-    return (lambda x: isinstance(x, str) and x in choices), f"must be one of {', '.join(choices)}"

@@ -10,11 +10,49 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from types import MappingProxyType
 from typing import Any
 
 from sim.network import Network
+from sim.scenario.checker import file_key, one_of, record, within
+from sim.scenario.operations import Disruption, Facility, RandomDisruption
+from sim.scenario.value_rules import (
+    DAYS,
+    FULL,
+    HOURS,
+    MONTHS,
+    NONNEG,
+    ONE,
+    PART,
+    PATH,
+    POS,
+    POS_HOURS,
+    POS_TEU,
+    SIZES,
+    TEU,
+)
+from sim.scenario.vocabulary import (
+    ARRIVAL_PROCESSES,
+    CHAIN_FAMILIES,
+    CHOICE_MODELS,
+    CLEARING_KINDS,
+    DIRECTIONS,
+    DISPATCH_RULES,
+    LINER_VEHICLES,
+    PORT_KINDS,
+    SERVER_OF_VEHICLE,
+    SERVICE_FAMILIES,
+    VEHICLE_MODES,
+    WEEKDAYS,
+    ArrivalProcess,
+    ChainFamily,
+    ChoiceModel,
+    Direction,
+    Dispatch,
+    ServiceFamily,
+    Vehicle,
+)
 
 __all__ = [
     "ARRIVAL_PROCESSES",
@@ -37,36 +75,14 @@ __all__ = [
     "Service",
 ]
 
-#: Service families: departures are counted per family.
-SERVICE_FAMILIES = ("rail_sea", "intl_rail", "road", "sea", "river")
-#: Chains a flow can follow door to door (door-to-door KPIs are grouped by chain).
-CHAIN_FAMILIES = ("rail_sea", "road", "intl_rail", "river_sea")
-#: The network mode each kind of vehicle runs on.
-VEHICLE_MODES = {"train": "rail", "truck": "road", "ship": "sea", "barge": "river"}
-#: Which server a vehicle uses at a facility (a lock's lines are its ``lanes``, for every vehicle).
-SERVER_OF_VEHICLE = {"train": "tracks", "truck": "lanes", "ship": "berths", "barge": "berths"}
-#: Facilities that clear vehicles (clearance and inspection) rather than handle their load.
-CLEARING_KINDS = ("border_post", "lock")
-#: Facilities where a ship or barge on its way calls (a liner loop's ports).
-PORT_KINDS = ("seaport", "river_port")
-#: Vehicles that call at the ports on their path.
-LINER_VEHICLES = ("ship", "barge")
-#: How a service decides to depart.
-DISPATCH_RULES = ("timetable", "when_full")
-#: How consignments choose their chain: each flow keeps its own, or a logit over a market's flows.
-CHOICE_MODELS = ("fixed", "logit")
-#: How consignments of a flow arrive: a Poisson process, evenly spaced in expected arrivals, or
-#: a Poisson process handed in for the departures of the chain's first (timetabled) service.
-ARRIVAL_PROCESSES = ("poisson", "regular", "booked")
 
-
-@dataclass(frozen=True)
+@record
 class Horizon:
     """Simulated period ``[start, end)`` with a warm-up excluded from the KPIs."""
 
-    start: dt.date
-    end: dt.date
-    warmup_days: float = 0.0
+    start: dt.date = file_key("date")
+    end: dt.date = file_key("date")
+    warmup_days: float = file_key("float", NONNEG, default=0.0)
 
     @property
     def length_h(self) -> float:
@@ -85,7 +101,7 @@ class Horizon:
         return (when - dt.datetime.combine(self.start, dt.time())).total_seconds() / 3600.0
 
 
-@dataclass(frozen=True)
+@record
 class Service:
     """A named service running vehicles along a path of nodes, with a dispatch rule.
 
@@ -104,20 +120,22 @@ class Service:
     """
 
     id: str
-    family: str
-    vehicle: str
-    path: tuple[str, ...]
+    family: ServiceFamily = file_key("str", one_of(*SERVICE_FAMILIES))
+    vehicle: Vehicle = file_key("str", one_of(*VEHICLE_MODES))
+    path: tuple[str, ...] = file_key("strs", PATH)
     links: tuple[str, ...]
-    capacity_teu: float
-    dispatch: str = "timetable"
-    days: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 6)
+    capacity_teu: float = file_key("float", POS_TEU)
+    dispatch: Dispatch = file_key("str", one_of(*DISPATCH_RULES), default="timetable")
+    days: tuple[int, ...] = file_key(
+        "strs", DAYS, file_default=WEEKDAYS, default=(0, 1, 2, 3, 4, 5, 6)
+    )
     times_h: tuple[float, ...] = (12.0,)
-    min_load_teu: float = 0.0
-    max_wait_h: float = 168.0
-    cutoff_h: float = 0.0
-    extra_when_full: bool = False
-    tariff_cny_per_teu: float | None = None
-    corridor_share: float = 1.0
+    min_load_teu: float = file_key("float", TEU, default=0.0)
+    max_wait_h: float = file_key("float", POS_HOURS, default=168.0)
+    cutoff_h: float = file_key("float", HOURS, default=0.0)
+    extra_when_full: bool = file_key("bool", default=False)
+    tariff_cny_per_teu: float | None = file_key("float", NONNEG, default=None)
+    corridor_share: float = file_key("float", PART, default=1.0)
 
     def slots_h(self, horizon: Horizon, beyond_days: int = 0) -> list[float]:
         """Timetable departure times (hours from the start), in order, within the horizon.
@@ -150,7 +168,7 @@ class Service:
         return self.path[-1]
 
 
-@dataclass(frozen=True)
+@record
 class Flow:
     """Demand from an origin to a destination along a chain of services.
 
@@ -165,18 +183,18 @@ class Flow:
     """
 
     id: str
-    origin: str
-    destination: str
-    direction: str
-    teu_per_year: float
-    chain: tuple[str, ...]
-    chain_family: str
-    commodity: str = "general"
-    seasonality: tuple[float, ...] = (1.0,) * 12
-    size_teu: tuple[float, ...] = (1.0,)
-    size_p: tuple[float, ...] = (1.0,)
-    arrivals: str = "poisson"
-    booking_h: float = 24.0
+    origin: str = file_key("str")
+    destination: str = file_key("str")
+    direction: Direction = file_key("str", one_of(*DIRECTIONS))
+    teu_per_year: float = file_key("float", within(0, 1e8, unit=" TEU"))
+    chain: tuple[str, ...] = file_key("strs", FULL)
+    chain_family: ChainFamily = file_key("str", one_of(*CHAIN_FAMILIES))
+    commodity: str = file_key("str", FULL, default="general")
+    seasonality: tuple[float, ...] = file_key("floats", MONTHS, default=(1.0,) * 12)
+    size_teu: tuple[float, ...] = file_key("floats", SIZES, default=(1.0,))
+    size_p: tuple[float, ...] = file_key("floats", FULL, default=(1.0,))
+    arrivals: ArrivalProcess = file_key("str", one_of(*ARRIVAL_PROCESSES), default="poisson")
+    booking_h: float = file_key("float", POS_HOURS, default=24.0)
 
     @property
     def mean_size_teu(self) -> float:
@@ -184,84 +202,7 @@ class Flow:
         return sum(s * p for s, p in zip(self.size_teu, self.size_p, strict=True))
 
 
-@dataclass(frozen=True)
-class Facility:
-    """Operating parameters of a node for this run: the network's values with scenario overrides.
-
-    ``lanes`` serve trucks (and ships passing a lock), ``tracks`` trains, ``berths`` ships and
-    barges; ``None`` where the node has none. ``clearance_dist`` is ``lognormal``, ``exponential``
-    or ``deterministic``. ``transfer_h`` is the time each truck's load spends changing to a
-    truck of the other side after clearance, off the lanes (0: trucks drive through).
-    ``release_h`` is the time every vehicle of the corridor spends after its time on a server,
-    off the servers, before it moves on: a truck's customs release after its lane check, a
-    ship's passage through a lock's remaining steps after it has left the first chamber.
-    ``dwell_h`` (mean, lognormal with ``dwell_cv``) is the time the boxes a vehicle brings here
-    spend in the yard and in customs before they can leave on the next service or reach the
-    consignee: one draw per vehicle load. ``dwell_by_vehicle_h`` overrides it for the boxes a
-    kind of vehicle brings (at a port: import clearance for a ship's boxes, export clearance for a
-    train's), as ``(vehicle, hours)`` pairs. ``background_per_day`` other vehicles a day (Poisson,
-    monthly ``background_seasonality``) compete for the facility's servers: trucks at a border
-    post, ships at a lock or port, trains at a rail terminal; each modelled arrival stands for
-    ``background_batch`` vehicles and holds a server for that many service times.
-    """
-
-    id: str
-    kind: str
-    lanes: int | None = None
-    tracks: int | None = None
-    berths: int | None = None
-    handling_h: float = 0.0
-    clearance_h: float = 0.0
-    clearance_cv: float = 0.0
-    clearance_dist: str = "lognormal"
-    inspection_share: float = 0.0
-    inspection_h: float = 0.0
-    opening_hours: tuple[float, float] | None = None
-    transfer_h: float = 0.0
-    release_h: float = 0.0
-    dwell_h: float = 0.0
-    dwell_cv: float = 0.0
-    dwell_by_vehicle_h: tuple[tuple[str, float], ...] = ()
-    background_per_day: float = 0.0
-    background_batch: int = 1
-    background_seasonality: tuple[float, ...] = (1.0,) * 12
-
-    def dwell_for(self, vehicle: str) -> float:
-        """Mean dwell (hours) of the boxes a ``vehicle`` (train, truck, ship, barge) brings here."""
-        return dict(self.dwell_by_vehicle_h).get(vehicle, self.dwell_h)
-
-
-@dataclass(frozen=True)
-class Disruption:
-    """A window ``[start_h, end_h)`` in which a node or link is closed or slowed by ``factor``."""
-
-    id: str
-    target: str
-    start_h: float
-    end_h: float
-    effect: str = "close"
-    factor: float = 1.0
-
-
-@dataclass(frozen=True)
-class RandomDisruption:
-    """Disruptions drawn anew in every replication (a typhoon season, say).
-
-    On average ``events_per_year`` events, each starting at a uniformly random time within the
-    ``months`` of the horizon and lasting a uniform ``days_min`` to ``days_max`` days.
-    """
-
-    id: str
-    target: str
-    months: tuple[int, ...]
-    events_per_year: float
-    days_min: float
-    days_max: float
-    effect: str = "close"
-    factor: float = 1.0
-
-
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class Choice:
     """How consignments choose their chain (see :mod:`sim.choice`).
 
@@ -277,23 +218,23 @@ class Choice:
     delivery has slipped by more than ``rechoose_delay_h``.
     """
 
-    model: str = "fixed"
-    markets: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    scale_per_cny: float = 1e-3
-    value_of_time_cny_per_teu_h: dict[str, float] = field(default_factory=dict)
-    reliability_ratio: float = 1.0
-    asc_cny_per_teu: dict[str, float] = field(default_factory=dict)
-    rechoose_delay_h: float = 48.0
-    review_h: float = 24.0
-    notice_h: float = 0.0
-    calibrated_to: str = ""
+    model: ChoiceModel = file_key("str", one_of(*CHOICE_MODELS), default="fixed")
+    markets: dict[str, tuple[str, ...]] = file_key("table", default_factory=dict)
+    scale_per_cny: float = file_key("float", POS, default=1e-3)
+    value_of_time_cny_per_teu_h: dict[str, float] = file_key("table", default_factory=dict)
+    reliability_ratio: float = file_key("float", NONNEG, default=1.0)
+    asc_cny_per_teu: dict[str, float] = file_key("table", default_factory=dict)
+    rechoose_delay_h: float = file_key("float", POS_HOURS, default=48.0)
+    review_h: float = file_key("float", within(1, 8760, unit=" h"), default=24.0)
+    notice_h: float = file_key("float", HOURS, default=0.0)
+    calibrated_to: str = file_key("str", default="")
 
     def market_of(self) -> dict[str, str]:
         """Flow id -> the market it belongs to."""
         return {f: m for m, flows in self.markets.items() for f in flows}
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class Scenario:
     """A checked scenario: everything one run needs, plus where it came from.
 
@@ -301,7 +242,7 @@ class Scenario:
     ``overrides`` the overrides applied last; ``data`` is the merged raw table, for diffs.
     """
 
-    name: str
+    name: str = file_key("str", FULL)
     network: Network
     horizon: Horizon
     services: Mapping[str, Service]
@@ -309,11 +250,11 @@ class Scenario:
     facilities: Mapping[str, Facility]
     disruptions: tuple[Disruption, ...] = ()
     random_disruptions: tuple[RandomDisruption, ...] = ()
-    description: str = ""
-    seed: int = 0
-    replications: int = 1
+    description: str = file_key("str", default="")
+    seed: int = file_key("int", NONNEG, default=0)
+    replications: int = file_key("int", ONE, default=1)
     log_events: bool = True
-    gauge_change_h: float = 0.0
+    gauge_change_h: float = file_key("float", HOURS, default=0.0)
     choice: Choice = field(default_factory=Choice)
     files: tuple[str, ...] = ()
     overrides: Mapping[str, Any] = field(default_factory=dict)
