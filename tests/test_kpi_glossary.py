@@ -1,9 +1,10 @@
-"""Every KPI a run makes is in the README's glossary, and every glossary entry is made."""
+"""Every KPI a run makes is in the glossary (docs/kpis.md), and every glossary entry is made."""
 
 from __future__ import annotations
 
 import re
 
+import mdtables
 import pytest
 from conftest import ROOT
 
@@ -12,11 +13,8 @@ import sim
 
 def _patterns() -> dict[str, re.Pattern[str]]:
     """The glossary's KPI names as regular expressions (``<x>`` one name part, ``{a,b}`` one of)."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    table = text.split("| KPI | what it counts |")[1].split("\n\n")[0]
-    names = [
-        n for line in table.splitlines()[2:] for n in re.findall(r"`([^`]+)`", line.split(" | ")[0])
-    ]
+    rows = mdtables.table(mdtables.section(mdtables.read("kpis.md"), "Every KPI"))
+    names = [n for row in rows for n in mdtables.code(row["KPI"])]
     out = {}
     for name in names:
         pattern = re.escape(name)
@@ -40,9 +38,17 @@ def kpis() -> set[str]:
 def test_every_kpi_is_in_the_glossary(kpis):
     patterns = _patterns()
     missing = sorted(k for k in kpis if not any(p.match(k) for p in patterns.values()))
-    assert not missing, f"KPIs the README's glossary lacks: {missing[:10]}"
+    assert not missing, (
+        f"KPIs a run makes that docs/kpis.md does not document: {missing[:10]}; "
+        "add a row to its table 'Every KPI'"
+    )
 
 
 def test_every_glossary_entry_is_a_kpi(kpis):
     unused = [name for name, p in _patterns().items() if not any(p.match(k) for k in kpis)]
-    assert not unused, f"glossary entries no run makes: {unused}"
+    assert not unused, f"docs/kpis.md documents KPIs no run makes: {unused}"
+
+
+def test_every_row_has_a_unit():
+    rows = mdtables.table(mdtables.section(mdtables.read("kpis.md"), "Every KPI"))
+    assert all(row["unit"] for row in rows)

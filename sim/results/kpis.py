@@ -1,7 +1,7 @@
 """KPIs as pure functions of a run's tables (see :mod:`sim.results.records`).
 
-Names are dotted and stable, with the unit in the last part where there is one (the README's
-list of KPIs). An average with no observation (a border's mean wait when no vehicle crossed) is
+Names are dotted and stable, with the unit in the name where there is one (``docs/kpis.md``
+lists them). An average with no observation (a border's mean wait when no vehicle crossed) is
 NaN, not 0: see :func:`missing_value`. Counts and sums cover the measured period (after the
 warm-up): ``teu.created`` = ``teu.delivered`` + ``teu.in_system`` (what was created after the
 warm-up and is still in the system at the end); ``teu.in_system.from_warmup`` is the rest of the

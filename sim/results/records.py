@@ -1,6 +1,7 @@
 """The run's log: flat records kept as columns (plain lists while running, numpy arrays after).
 
-Tables (one row per observation, units in the column names):
+Tables (one row per observation, units in the column names; ``docs/tables.md`` gives each
+column's type, unit and meaning):
 
 ``consignments``
     One row per consignment: ``consignment``, ``flow``, ``origin``, ``destination``,

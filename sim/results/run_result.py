@@ -56,7 +56,7 @@ class RunResult:
         return compute_kpis(self.scenario, self.tables)
 
     def kpis(self) -> dict[str, float]:
-        """Every KPI by its dotted name (a copy; the README lists the names)."""
+        """Every KPI by its dotted name (a copy; ``docs/kpis.md`` lists the names)."""
         return dict(self._kpis)
 
     def table(self, name: str) -> Table:
