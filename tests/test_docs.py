@@ -191,7 +191,7 @@ _EXTRA = {"Top level": {"extends": ("str", None, None)}}
 
 def _default(cell: str) -> Any:
     """A default as the page writes it: ``required``, ``—`` (unset), ``12 × `1.0```, or TOML."""
-    from sim.scenario.merge import REQUIRED
+    from sim.scenario.checker import REQUIRED
 
     if cell == "required":
         return REQUIRED
@@ -210,14 +210,14 @@ def _plain(value: Any) -> Any:
 
 
 def test_every_key_specification_of_the_loader_has_a_section():
-    from sim.scenario import merge as mg
     from sim.scenario import spec as sp
+    from sim.scenario.checker import WHAT
 
     def is_spec(v: Any) -> bool:
         return (
             isinstance(v, dict)
             and bool(v)
-            and all(isinstance(x, tuple) and len(x) == 3 and x[0] in mg.WHAT for x in v.values())
+            and all(isinstance(x, tuple) and len(x) == 3 and x[0] in WHAT for x in v.values())
         )
 
     specs = {id(v) for v in vars(sp).values() if is_spec(v)}
@@ -249,7 +249,7 @@ def test_each_scenario_table_matches_the_key_specification(title):
 
 
 def test_the_scenario_page_names_the_chain_families_of_the_constants():
-    from sim.scenario.schema import CHAIN_FAMILIES
+    from sim.scenario.vocabulary import CHAIN_FAMILIES
 
     text = read("scenario-format.md")
     assert keys(text, "[choice.asc_cny_per_teu]") == list(CHAIN_FAMILIES)
@@ -273,8 +273,8 @@ def _seed(name: str) -> dict[str, Any]:
 
 
 def test_the_targets_file_keys_are_those_of_the_reader():
-    from sim import validation as v
-    from sim.elasticity import ElasticityCheck
+    from sim.experiments import validation as v
+    from sim.experiments.elasticity import ElasticityCheck
 
     text = section(read("targets-format.md"), "Targets file")
     top = _literal_after(v.load_targets, r"data\.keys\(\) - (\{[^}]*\})")
@@ -304,7 +304,7 @@ def test_the_targets_file_keys_are_those_of_the_reader():
 
 
 def test_the_calibration_factors_and_published_files_have_the_documented_keys():
-    from sim.sensitivity_analysis import _RULES
+    from sim.experiments.sensitivity_analysis import _RULES
 
     page = read("targets-format.md")
     calibration, factors = _seed("calibration.toml"), _seed("sensitivity_2019.toml")

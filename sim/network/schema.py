@@ -145,7 +145,7 @@ class Network:
     modes: Mapping[str, ModeSpec]
     path: str = ""
     #: Routing graphs built so far, by (modes, cost attribute): :mod:`sim.network.routing` fills it.
-    graph_cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+    graph_cache: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "nodes", MappingProxyType(dict(self.nodes)))

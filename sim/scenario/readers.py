@@ -14,12 +14,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from sim.scenario import spec
-from sim.scenario.checker import Checker
+from sim.scenario.checker import Checker, Key, Spec
 from sim.scenario.merge import OVERRIDE_SOURCE
 from sim.scenario.rules import BACKGROUND_VEHICLE, server_for
 from sim.scenario.schema import Disruption, Facility, Flow, Horizon, RandomDisruption, Service
 from sim.scenario.value_rules import MAX_HORIZON_DAYS, MAX_HORIZON_YEARS
-from sim.scenario.vocabulary import FACILITY_KINDS, VEHICLE_MODES, WEEKDAYS
+from sim.scenario.vocabulary import FACILITY_KINDS, SERVICE_FAMILIES, VEHICLE_MODES, WEEKDAYS
 from sim.textio import clock_hours
 
 __all__ = ["read_disruption", "read_facilities", "read_flow", "read_horizon"]
@@ -47,7 +47,8 @@ def _path_links(check: Checker, key: str, path: Any, vehicle: str | None) -> tup
 def read_service_defaults(check: Checker, table: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """``[service_defaults.<family>]``: checked values every service of that family starts from."""
     out = {}
-    for family, given in check.read("service_defaults", table, spec.SERVICE_DEFAULTS).items():
+    families: Spec = {family: Key("table", {}) for family in SERVICE_FAMILIES}
+    for family, given in check.read("service_defaults", table, families).items():
         given = given or {}
         values = check.read(f"service_defaults.{family}", given, spec.DEFAULTABLE)
         out[family] = {k: given[k] for k, value in values.items() if value is not None}

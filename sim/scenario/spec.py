@@ -22,7 +22,7 @@ from sim.scenario.schema import (
     Service,
 )
 from sim.scenario.value_rules import FULL, HOURS, SCALE, SHARE, TIMES
-from sim.scenario.vocabulary import CHAIN_FAMILIES, SERVICE_FAMILIES, VEHICLE_MODES
+from sim.scenario.vocabulary import CHAIN_FAMILIES, VEHICLE_MODES
 
 __all__ = ["CHAIN_SCALE", "CHOICE", "DEFAULTABLE", "DEMAND", "DISRUPTION", "DWELL_BY_VEHICLE"]
 __all__ += [
@@ -32,7 +32,6 @@ __all__ += [
     "LOG",
     "RANDOM_DISRUPTION",
     "SERVICE",
-    "SERVICE_DEFAULTS",
 ]
 __all__ += ["TOP"]
 
@@ -64,7 +63,6 @@ DEFAULTABLE: Spec = {
     for name, k in SERVICE.items()
     if name not in ("family", "vehicle", "path")
 }
-SERVICE_DEFAULTS: Spec = _tables(*SERVICE_FAMILIES)
 FLOW: Spec = spec_of(Flow)
 #: ``[facilities.<node>]``: every key defaults to the network's value for the node.
 FACILITY: Spec = spec_of(Facility, defaults=False)
