@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
-__all__ = ["EXECUTORS", "TABLE_FORMATS", "ExecutorName", "TableFormat"]
+__all__ = [
+    "EXECUTORS",
+    "SENSITIVITY_METHODS",
+    "TABLE_FORMATS",
+    "ExecutorName",
+    "SensitivityMethod",
+    "TableFormat",
+]
 
 #: Where the runs of an experiment go: this process, a process pool, or a Dask cluster.
 ExecutorName = Literal["serial", "process", "dask"]
@@ -18,3 +25,7 @@ EXECUTORS: tuple[str, ...] = get_args(ExecutorName)
 #: compressed numpy (``npz``) to load back fast.
 TableFormat = Literal["csv", "parquet", "npz"]
 TABLE_FORMATS: tuple[str, ...] = get_args(TableFormat)
+
+#: Global sensitivity methods: Morris elementary effects, or Sobol indices (both from SALib).
+SensitivityMethod = Literal["morris", "sobol"]
+SENSITIVITY_METHODS: tuple[str, ...] = get_args(SensitivityMethod)

@@ -12,8 +12,8 @@ from tiny import FLOW, RAIL, choice_tables, write_scenario
 import sim
 from sim.choice import ChainCoster, probabilities
 from sim.model import run
+from sim.model.consignment import Consignment
 from sim.model.corridor import Corridor
-from sim.model.services import Consignment
 from sim.scenario import load_scenario
 
 

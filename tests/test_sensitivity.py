@@ -94,19 +94,19 @@ def test_a_factor_the_kpi_ignores_has_no_effect_and_the_one_that_matters_ranks_f
 
 
 def test_scaled_keys_are_multiplied_and_integer_keys_rounded(small):
-    from sim.experiments.sensitivity_analysis import _current, _overrides
+    from sim.experiments.factors import current_value, point_overrides
 
     shared = {"mode": "scale", "reason": "assumption: test"}
     factors = [
         Factor("ship", ("services.ship_qinzhou_singapore.capacity_teu",), 0.5, 1.0, **shared),
         Factor("tracks", ("facilities.qinzhou_port.tracks",), 1.0, 2.0, **shared),  # network's
     ]
-    bases = {k: _current(small, k) for f in factors for k in f.keys}
+    bases = {k: current_value(small, k) for f in factors for k in f.keys}
     assert bases == {
         "services.ship_qinzhou_singapore.capacity_teu": 1200.0,
         "facilities.qinzhou_port.tracks": 4,
     }
-    over = _overrides(factors, bases, [0.5, 4 / 3])
+    over = point_overrides(factors, bases, [0.5, 4 / 3])
     assert over == {
         "services.ship_qinzhou_singapore.capacity_teu": 600.0,
         "facilities.qinzhou_port.tracks": 5,

@@ -7,8 +7,9 @@ scenario's markets and :func:`calibrate_asc` fits the constants to the shares it
 The model (:mod:`sim.model.chooser`) uses the same functions while it runs.
 """
 
-from sim.choice.costs import ChainCoster, LiveState, full_loads_ahead, nominal_rates_teu_h
+from sim.choice.costs import ChainCoster
 from sim.choice.logit import (
+    Alternative,
     Calibration,
     alternatives_table,
     base_costs,
@@ -18,8 +19,10 @@ from sim.choice.logit import (
     pick,
     probabilities,
 )
+from sim.choice.queues import LiveState, full_loads_ahead, nominal_rates_teu_h
 
 __all__ = [
+    "Alternative",
     "Calibration",
     "ChainCoster",
     "LiveState",

@@ -5,7 +5,8 @@ The expected time walks the chain as a vehicle would: wait for the next departur
 full), travel each link at its mean time, queue and clear at each border post or lock on the way,
 respect opening hours, and be handled at the terminal. Closures count only once they are known
 (``notice_h`` before they start). The state of the run (vehicles queueing at a border, TEU already
-waiting for a vehicle) enters through a :class:`LiveState`; without one the corridor is empty.
+waiting for a vehicle) enters through a :class:`~sim.choice.queues.LiveState`; without one the
+corridor is empty.
 
 Everything here is plain arithmetic on the scenario: the model calls it at run time and
 :mod:`sim.choice.logit` calls it to compute shares and fit constants.
@@ -16,69 +17,22 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Protocol
 
-from sim.scenario.rules import gauge_changes, next_open_h, off_server_h, stops
-from sim.scenario.schema import CLEARING_KINDS, Disruption, Flow, Scenario, Service
+from sim.choice.queues import LiveState, nominal_rates_teu_h
+from sim.choice.service_stops import Stop, chain_spread_h, service_stops
+from sim.scenario.rules import next_open_h
+from sim.scenario.schema import Disruption, Flow, Scenario, Service
 
-__all__ = ["ChainCoster", "LiveState", "full_loads_ahead", "nominal_rates_teu_h"]
+__all__ = ["ChainCoster", "Closures"]
 
 _BEYOND_DAYS = 60  # timetables are looked up this far past the horizon (for late decisions)
 
-
-class LiveState(Protocol):
-    """What a run knows now that the empty corridor does not."""
-
-    def first_wait_h(
-        self, service: Service, t: float, teu: float, ready_h: float, ahead_teu: float | None
-    ) -> float:
-        """Expected hours from ``t`` until a consignment of ``teu`` leaves on ``service``.
-
-        ``ready_h < t`` means the consignment has been in the queue since ``ready_h`` with
-        ``ahead_teu`` in front of it; ``ahead_teu=None`` means it joins the queue now.
-        """
-
-    def queue_h(self, node: str, vehicle: str) -> float:
-        """Expected hours a vehicle arriving now at ``node`` queues before its clearance."""
-
-
-@dataclass(frozen=True)
-class _Stop:
-    """One leg of a service: a link, then maybe a facility at its far end."""
-
-    link: str
-    travel_h: float
-    gauge_change_h: float
-    node: str | None  # a clearing facility (border post, lock) or the final terminal
-    service_h: float  # expected clearance + inspection + transfer, or handling at the terminal
-    opening: tuple[float, float] | None
-    queues: bool  # a border post or lock: its queue counts when the state is live
+#: Closures by node or link: (known from, start, end) hours of each, in the order drawn.
+Closures = dict[str, list[tuple[float, float, float]]]
 
 
 def _as_is(t: float) -> float:
     return t
-
-
-def full_loads_ahead(ahead_teu: float, teu: float, capacity_teu: float) -> int:
-    """Full vehicle loads that leave before a consignment with ``ahead_teu`` in front of it.
-
-    Examples
-    --------
-    >>> full_loads_ahead(4.0, 1.0, 5.0), full_loads_ahead(5.0, 1.0, 5.0), full_loads_ahead(0, 2, 5)
-    (0, 1, 0)
-
-    """
-    return int((ahead_teu + teu - 1e-9) // capacity_teu)
-
-
-def nominal_rates_teu_h(scenario: Scenario) -> dict[str, float]:
-    """Expected TEU per hour boarding each service, from the flows' own demand (fixed chains)."""
-    rates = dict.fromkeys(scenario.services, 0.0)
-    for flow in scenario.flows.values():
-        for sid in flow.chain:
-            rates[sid] += flow.teu_per_year / 8760.0
-    return rates
 
 
 class ChainCoster:
@@ -98,17 +52,19 @@ class ChainCoster:
         self.rates = nominal_rates_teu_h(scenario)
         notice = scenario.choice.notice_h
         self.closures = [d for d in disruptions if d.effect == "close"]
-        self._closures: dict[str, list[tuple[float, float, float]]] = {}
+        self._closures: Closures = {}
         for d in self.closures:
             self._closures.setdefault(d.target, []).append((d.start_h - notice, d.start_h, d.end_h))
-        self._stops = {sid: self._service_stops(svc) for sid, svc in scenario.services.items()}
+        self._stops = {sid: service_stops(scenario, svc) for sid, svc in scenario.services.items()}
         #: Timetable departures of each timetabled service (hours), past the horizon's end too.
         self.slots_h = {
             sid: svc.slots_h(scenario.horizon, _BEYOND_DAYS)
             for sid, svc in scenario.services.items()
             if svc.dispatch == "timetable"
         }
-        self.spread_h = {fid: self._spread_h(f) for fid, f in scenario.flows.items()}
+        self.spread_h = {
+            fid: chain_spread_h(scenario, f, self._stops) for fid, f in scenario.flows.items()
+        }
         self.tariff_cny = {fid: scenario.chain_tariff_cny(fid) for fid in scenario.flows}
         self._cost_terms = {fid: self._terms(f) for fid, f in scenario.flows.items()}
         #: When each closure becomes known, in order (to tell what a consignment knew).
@@ -124,65 +80,13 @@ class ChainCoster:
         #: leg, departure, TEU, closures known).
         self._after: dict[tuple[str, int, float, float, int], tuple[float, bool]] = {}
 
-    # -- static structure --------------------------------------------------------------------
-    def _service_stops(self, svc: Service) -> list[_Stop]:
-        """The legs of ``svc`` as a vehicle runs them (:mod:`sim.scenario.rules`), expected."""
-        net, facilities = self.scenario.network, self.scenario.facilities
-        links = [net.links[lid] for lid in svc.links]
-        changes = gauge_changes(svc, links)
-        out = []
-        for i, (link, fac, change) in enumerate(
-            zip(links, stops(svc, facilities), changes, strict=True)
-        ):
-            service_h, opening, queues = 0.0, None, False
-            if fac is not None:  # it stops: clearance at a post or lock, else handling
-                queues = fac.kind in CLEARING_KINDS
-                work_h = (
-                    fac.clearance_h + fac.inspection_share * fac.inspection_h
-                    if queues
-                    else fac.handling_h
-                )
-                service_h, opening = work_h + off_server_h(fac, svc.vehicle), fac.opening_hours
-            end = facilities.get(svc.path[-1]) if i == len(links) - 1 else None
-            dwell_h = end.dwell_for(svc.vehicle) if end is not None else 0.0
-            service_h += dwell_h  # at the end, the boxes sit in the yard and customs
-            stop_at = fac if fac is not None else end if dwell_h > 0 else None
-            out.append(
-                _Stop(
-                    link.id,
-                    link.time_from(svc.path[i]),
-                    self.scenario.gauge_change_h if change else 0.0,
-                    stop_at.id if stop_at is not None else None,
-                    service_h,
-                    opening,
-                    queues,
-                )
-            )
-        return out
-
-    def _spread_h(self, flow: Flow) -> float:
-        """Standard deviation of the moving and clearance time of a chain (hours)."""
-        var = 0.0
-        for sid in flow.chain:
-            for stop in self._stops[sid]:
-                link = self.scenario.network.links[stop.link]
-                var += (stop.travel_h * link.time_cv) ** 2
-                fac = self.scenario.facilities.get(stop.node) if stop.queues else None
-                if fac is not None:
-                    var += (fac.clearance_h * fac.clearance_cv) ** 2
-                    p = fac.inspection_share
-                    var += p * (1 - p) * fac.inspection_h**2
-            svc = self.scenario.services[sid]
-            end = self.scenario.facilities.get(svc.destination)
-            if end is not None:
-                var += (end.dwell_for(svc.vehicle) * end.dwell_cv) ** 2
-        return math.sqrt(var)
-
     # -- expected times ----------------------------------------------------------------------
     def _reopen_h(self, target: str, at_h: float, now_h: float) -> float:
         """The earliest time >= ``at_h`` outside every closure of ``target`` known at ``now_h``."""
         windows = self._closures.get(target)
-        moved = windows is not None
+        if windows is None:
+            return at_h
+        moved = True
         while moved:
             moved = False
             for known_h, start, end in windows:
@@ -262,7 +166,7 @@ class ChainCoster:
         """
         chain = self.scenario.flows[flow_id].chain
         known = disruptions and now_h >= self._first_known_h
-        closures = self._closures if known else {}
+        closures: Closures = self._closures if known else {}
         first = self.scenario.services[chain[0]]
         if live is not None:
             ready = now_h if ready_h is None else ready_h
@@ -286,7 +190,7 @@ class ChainCoster:
         t: float,
         now_h: float,
         teu: float,
-        closures: dict,
+        closures: Closures,
         epoch: int,
     ) -> tuple[float, bool]:
         """(delivery time, delayed by a closure) of a load ready at ``t`` for leg ``k``.
@@ -309,7 +213,7 @@ class ChainCoster:
         depart_h: float,
         now_h: float,
         teu: float,
-        closures: dict,
+        closures: Closures,
         epoch: int,
     ) -> tuple[float, bool]:
         """(delivery time, delayed by a closure) of a load leaving on leg ``k`` at ``depart_h``.
@@ -329,7 +233,7 @@ class ChainCoster:
         return t, hit or later_hit
 
     def _ride(
-        self, sid: str, t: float, now_h: float, live: LiveState | None, closures: dict
+        self, sid: str, t: float, now_h: float, live: LiveState | None, closures: Closures
     ) -> tuple[float, bool]:
         """(hand-over time at the end of ``sid``, delayed by a closure), leaving at ``t``.
 
@@ -357,7 +261,7 @@ class ChainCoster:
             t += stop.service_h
         return t, hit
 
-    def _open_h(self, stop: _Stop, at_h: float, now_h: float, disruptions: bool) -> float:
+    def _open_h(self, stop: Stop, at_h: float, now_h: float, disruptions: bool) -> float:
         """The earliest time >= ``at_h`` the stop's facility is open (and, maybe, not closed)."""
         node = stop.node
         assert node is not None  # only stops at a facility have opening hours or closures

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypedDict
 
 import numpy as np
 
@@ -20,6 +21,7 @@ from sim.errors import ScenarioError
 from sim.scenario.schema import Scenario
 
 __all__ = [
+    "Alternative",
     "Calibration",
     "alternatives_table",
     "base_costs",
@@ -88,7 +90,8 @@ def _mean_probabilities(costs: np.ndarray, scale_per_cny: float) -> np.ndarray:
     """Logit probability of each row of ``costs`` (chains x times), averaged over the times."""
     costs = np.where(np.isfinite(costs), costs, np.inf)
     w = np.exp(-scale_per_cny * (costs - costs.min(axis=0, keepdims=True)))
-    return (w / w.sum(axis=0, keepdims=True)).mean(axis=1)
+    shares: np.ndarray = (w / w.sum(axis=0, keepdims=True)).mean(axis=1)
+    return shares
 
 
 def base_costs(scenario: Scenario, times_h: np.ndarray = WEEK_GRID_H) -> dict[str, np.ndarray]:
@@ -127,16 +130,29 @@ def _shares(
     return {f: v / total for f, v in teu.items()}
 
 
-def alternatives_table(scenario: Scenario) -> list[dict[str, object]]:
-    """One row per market and chain: what the logit sees, and the share it gives.
+class Alternative(TypedDict):
+    """One chain of a market as the logit sees it (a row of :func:`alternatives_table`).
 
-    Keys: ``market``, ``flow``, ``chain``, ``expected_h`` (door-to-door, mean over a week of
-    decision times in an empty corridor), ``spread_h``, ``tariff_cny``, ``cost_cny`` (mean
-    generalised cost with the constant), ``share`` (expected share of the market's TEU) and
-    ``given_share`` (the share of the flow's own demand in the scenario).
+    ``expected_h`` is door to door, the mean over a week of decision times in an empty corridor;
+    ``cost_cny`` the mean generalised cost with the constant; ``share`` the expected share of the
+    market's TEU; ``given_share`` the share of the flow's own demand in the scenario.
     """
+
+    market: str
+    flow: str
+    chain: str
+    expected_h: float
+    spread_h: float
+    tariff_cny: float
+    cost_cny: float
+    share: float
+    given_share: float
+
+
+def alternatives_table(scenario: Scenario) -> list[Alternative]:
+    """One row per market and chain: what the logit sees, and the share it gives."""
     coster = ChainCoster(scenario, scenario.disruptions)
-    rows = []
+    rows: list[Alternative] = []
     for market, members in scenario.choice.markets.items():
         hours = _expected_hours(coster, scenario, members, WEEK_GRID_H)
         costs = np.array(

@@ -82,7 +82,7 @@ def _calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``calibrate`` to the top-level parser."""
     p = commands.add_parser(
         "calibrate", help="fit the calibrated parameters to the targets of 2018 and 2019 at once"

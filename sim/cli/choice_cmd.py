@@ -81,7 +81,7 @@ def _calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``choice shares`` and ``choice calibrate`` to the top-level parser."""
     p = commands.add_parser("choice", help="route and mode choice: shares and fitted constants")
     sub = p.add_subparsers(dest="choice_command", metavar="ACTION", required=True)

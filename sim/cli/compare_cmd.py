@@ -89,7 +89,7 @@ def _compare(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``compare`` to the top-level parser."""
     p = commands.add_parser("compare", help="paired replications of two scenarios, KPI by KPI")
     p.add_argument("base", metavar="BASE", help="base scenario TOML file")

@@ -116,7 +116,7 @@ def _route(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``network`` and its subcommands to the top-level parser."""
     network = commands.add_parser("network", help="check, show, export or route over a network")
     sub = network.add_subparsers(dest="network_command", metavar="ACTION", required=True)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 from sim.errors import SimError
 
-__all__ = ["KINDS", "MANY_RUNS", "add_parser", "figure"]
+__all__ = ["KINDS", "MANY_RUNS", "PlotKind", "add_parser", "figure"]
 
-KINDS = (
+#: The figures ``corridor-sim plot --kind`` draws.
+PlotKind = Literal[
     "throughput",
     "transit",
     "queues",
@@ -20,7 +22,8 @@ KINDS = (
     "cumulative",
     "chains",
     "d2d-parts",
-)
+]
+KINDS: tuple[PlotKind, ...] = get_args(PlotKind)
 _MAREY_SERVICES = ("rail_tuanjiecun_qz", "rail_cq_hanoi", "rail_cq_qinzhou")
 
 
@@ -28,7 +31,7 @@ def _busiest_post(res: Any) -> str:
     visits = res.tables["facility_visits"]
     posts = [f for f, spec in res.scenario.facilities.items() if spec.kind == "border_post"]
     counts = {p: int((visits["node"] == p).sum()) for p in posts}
-    return max(counts, key=counts.get) if counts else ""
+    return max(counts, key=counts.__getitem__) if counts else ""
 
 
 #: Figures that draw every replication (a band, or pooled values); the others draw the first.
@@ -41,7 +44,7 @@ TIME_AXIS = ("throughput", "queues", "marey", "utilisation", "cumulative")
 
 def figure(
     runs: Any,
-    kind: str,
+    kind: PlotKind,
     post: str | None = None,
     market: str | None = None,
     services: list[str] | None = None,
@@ -79,7 +82,7 @@ def _days(scenario: Any, window: tuple[Any, Any]) -> tuple[float, float]:
 
 def _figure(
     many: list[Any],
-    kind: str,
+    kind: PlotKind,
     post: str | None,
     market: str | None,
     services: list[str] | None,
@@ -95,12 +98,12 @@ def _figure(
     if kind == "transit":
         return plot.transit_times(many, published=_published())
     if kind in MANY_RUNS:
-        drawer = {
+        drawers: dict[str, Callable[[list[Any]], Any]] = {
             "throughput": plot.throughput,
             "cumulative": plot.cumulative_departures,
             "d2d-parts": plot.d2d_parts,
-        }[kind]
-        return drawer(many)
+        }
+        return drawers[kind](many)
     res = many[0]  # the kinds below draw one run
     if kind == "map":
         ax = plot.teu_map(res)
@@ -171,7 +174,7 @@ def _date(text: str) -> Any:
         raise argparse.ArgumentTypeError(f"must be a date YYYY-MM-DD, got {text!r}") from None
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``plot`` and ``report`` to the top-level parser."""
     p = commands.add_parser("plot", help="draw a figure of a run folder (corridor-sim run --out)")
     p.add_argument("run_dir", metavar="RUN_DIR", help="run folder")

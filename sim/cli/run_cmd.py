@@ -191,7 +191,7 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``run`` to the top-level parser."""
     p = commands.add_parser("run", help="simulate a scenario once and print the headline KPIs")
     p.add_argument("scenario", metavar="SCENARIO", help="scenario TOML file")

@@ -10,6 +10,7 @@ from typing import Any
 from sim.cli.argtypes import add_experiment_options, positive_at_most, workers_from
 from sim.cli.textfmt import format_table
 from sim.fileio import json_text
+from sim.options import SENSITIVITY_METHODS
 from sim.scenario import load_scenario
 
 __all__ = ["add_parser", "figure_paths", "format_ranking"]
@@ -76,7 +77,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``sensitivity`` to the top-level parser."""
     p = commands.add_parser(
         "sensitivity", help="global sensitivity (Morris or Sobol) of KPIs to scenario inputs"
@@ -94,7 +95,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         help="Morris: trajectories (N x (factors + 1) points); Sobol: N x (factors + 2), N a "
         "power of 2",
     )
-    p.add_argument("--method", choices=("morris", "sobol"), default="morris", help="(morris)")
+    p.add_argument("--method", choices=SENSITIVITY_METHODS, default="morris", help="(morris)")
     add_experiment_options(p, replications=1)
     p.add_argument("--plot", metavar="FIG", help="write the figure (one per KPI, suffixed)")
     p.add_argument("--out", metavar="DIR", help="keep every run here; run again to resume")

@@ -72,8 +72,8 @@ def _sweep(args: argparse.Namespace) -> int:
     if unknown:
         raise SimError(f"--kpi: unknown KPI {', '.join(map(repr, unknown))}")
     if args.out:
-        rows = result.rows
-        table = {c: [r.get(c) for r in rows] for c in dict.fromkeys(k for r in rows for k in r)}
+        runs = result.rows
+        table = {c: [r.get(c) for r in runs] for c in dict.fromkeys(k for r in runs for k in r)}
         write_text_atomic(Path(args.out) / "sweep.csv", _csv(table))
     if args.json:
         print(
@@ -91,7 +91,7 @@ def _sweep(args: argparse.Namespace) -> int:
         return 0
     summaries = {k: result.summary(k) for k in kpis}
     headers = [*grid, *(f"{k} [95% CI]" for k in kpis)]
-    rows = []
+    rows: list[list[str]] = []
     for i, point in enumerate(result.points):
         cells = [
             f"{s[i]['mean']:,.2f} [{s[i]['ci_low']:,.2f}, {s[i]['ci_high']:,.2f}]"
@@ -108,7 +108,7 @@ def _sweep(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``sweep`` to the top-level parser."""
     p = commands.add_parser("sweep", help="replicate a scenario at every point of a grid")
     p.add_argument("scenario", metavar="SCENARIO", help="scenario TOML file")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,7 @@ def _rows(rows: list[dict[str, Any]]) -> list[list[Any]]:
 def format_report(report: dict[str, Any], targets_file: str) -> str:
     """The validation report as text: primary, growth and secondary tables, then the notes."""
     headers = ["target", "relation", "band", "mean [95% CI]", "error", "status", "evidence"]
-    sections = [
+    sections: list[tuple[str, Callable[[dict[str, Any]], bool]]] = [
         ("Primary targets", lambda r: r["primary"]),
         (
             "Growth, 2019 over 2018 (paired replications)",
@@ -146,7 +147,7 @@ def _validate(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``validate`` to the top-level parser."""
     p = commands.add_parser("validate", help="replicate a scenario and check it against targets")
     p.add_argument("scenario", metavar="SCENARIO", help="scenario TOML file")

@@ -7,9 +7,10 @@
 - :mod:`~sim.experiments.replications`, :mod:`~sim.experiments.comparisons`,
   :mod:`~sim.experiments.sweeps`: replications of a scenario, a paired comparison of two, a grid
   of overrides;
-- :mod:`~sim.experiments.validation`, :mod:`~sim.experiments.elasticity`,
-  :mod:`~sim.experiments.calibration`, :mod:`~sim.experiments.sensitivity_analysis`: the checks
-  against published figures, and the analyses of the model's assumptions.
+- :mod:`~sim.experiments.targets`, :mod:`~sim.experiments.validation`,
+  :mod:`~sim.experiments.elasticity`: the published figures and the checks against them;
+- :mod:`~sim.experiments.factors`, :mod:`~sim.experiments.calibration`,
+  :mod:`~sim.experiments.sensitivity_analysis`: the analyses of the model's assumptions.
 
 The public names are in :mod:`sim` (``sim.replicate``, ``sim.Workers``, ...). This package imports
 nothing itself, so that a single run does not load the executors.

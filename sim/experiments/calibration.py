@@ -27,10 +27,10 @@ from typing import Any
 import numpy as np
 
 from sim.errors import ArgumentError, Problem, SimError
+from sim.experiments.factors import Factor, read_factor
 from sim.experiments.replications import summarise
-from sim.experiments.sensitivity_analysis import Factor, read_factor
 from sim.experiments.sweeps import run_points
-from sim.experiments.validation import Target, load_targets, target_values
+from sim.experiments.targets import Target, load_targets, target_values
 from sim.experiments.workers import Workers
 from sim.fileio import write_text_atomic
 from sim.scenario import load_scenario

@@ -52,20 +52,26 @@ def load_elasticity_check(path: str | Path) -> ElasticityCheck | None:
     raw = tomllib.loads(file.read_text(encoding="utf-8")).get("elasticity")
     if raw is None:
         return None
-    problems = []
+    problems: list[Problem] = []
     known = ElasticityCheck.__dataclass_fields__
     for key in raw.keys() - known.keys():
         problems.append(Problem(str(file), "unknown key", column=f"elasticity.{key}"))
+    given: dict[str, Any] = {
+        k: tuple(v) if isinstance(v, list) else v for k, v in raw.items() if k in known
+    }
     try:
-        check = ElasticityCheck(
-            **{k: tuple(v) if isinstance(v, list) else v for k, v in raw.items() if k in known}
-        )
+        check = ElasticityCheck(**given)
     except TypeError as exc:
         raise SimError([Problem(str(file), f"elasticity: {exc}")]) from None
     scales = check.scales
     if len(scales) < 2 or any(not isinstance(s, int | float) or s <= 0 for s in scales):
         problems.append(
-            Problem(str(file), "must be two or more factors > 0", "elasticity.scales", scales)
+            Problem(
+                str(file),
+                "must be two or more factors > 0",
+                column="elasticity.scales",
+                value=scales,
+            )
         )
     unknown = sorted(set(check.families) - set(SERVICE_FAMILIES))
     if unknown:
@@ -73,19 +79,27 @@ def load_elasticity_check(path: str | Path) -> ElasticityCheck | None:
             Problem(
                 str(file),
                 f"must be among {', '.join(SERVICE_FAMILIES)}",
-                "elasticity.families",
-                unknown,
+                column="elasticity.families",
+                value=unknown,
             )
         )
     if not set(check.checked) <= set(check.families):
         problems.append(
             Problem(
-                str(file), "must be among the families", "elasticity.checked", list(check.checked)
+                str(file),
+                "must be among the families",
+                column="elasticity.checked",
+                value=list(check.checked),
             )
         )
     if not check.slope_low < check.slope_high:
         problems.append(
-            Problem(str(file), "slope_low must be below slope_high", "elasticity", check.slope_low)
+            Problem(
+                str(file),
+                "slope_low must be below slope_high",
+                column="elasticity",
+                value=check.slope_low,
+            )
         )
     if problems:
         raise SimError(problems)

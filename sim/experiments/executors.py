@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from concurrent.futures import BrokenExecutor, Executor, as_completed
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tqdm import tqdm
 
@@ -52,7 +52,7 @@ def interactive() -> bool:
     return "ipykernel" in sys.modules or hasattr(sys, "ps1") or bool(sys.flags.interactive)
 
 
-def _progress_bar() -> type[tqdm]:
+def _progress_bar() -> type[tqdm[Any]]:
     """A notebook's progress widget where there is one (ipywidgets installed), else text."""
     if "ipykernel" in sys.modules:
         try:
@@ -109,7 +109,9 @@ def run_tasks(
     return done
 
 
-def _finish(store: RunStore | None, key: str, row: dict[str, float], bar: tqdm) -> dict[str, float]:
+def _finish(
+    store: RunStore | None, key: str, row: dict[str, float], bar: tqdm[Any]
+) -> dict[str, float]:
     if store is not None:
         store.put(key, row)
     bar.update()

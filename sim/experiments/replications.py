@@ -85,7 +85,7 @@ class Replications:
     """KPIs of ``n`` replications of one scenario, with their mean and 95% confidence interval."""
 
     def __init__(
-        self, scenario: Scenario, seed: int, seeds: Sequence[int], rows: list[dict]
+        self, scenario: Scenario, seed: int, seeds: Sequence[int], rows: list[dict[str, float]]
     ) -> None:
         self.scenario, self.seed, self.seeds, self.rows = scenario, seed, list(seeds), rows
 
@@ -143,13 +143,13 @@ def summarise(x: np.ndarray | Sequence[float]) -> dict[str, float]:
     >>> s["n"], s["mean"], round(s["ci_high"] - s["mean"], 3)  # t(0.975, 2) * 1 / sqrt(3)
     (3, 2.0, 2.484)
     """
-    x = np.asarray(x, dtype=float)
-    x = x[~np.isnan(x)]
-    n = len(x)
+    v = np.asarray(x, dtype=float)
+    v = v[~np.isnan(v)]
+    n = len(v)
     if n == 0:
         return {"mean": math.nan, "std": math.nan, "ci_low": math.nan, "ci_high": math.nan, "n": 0}
-    mean = float(x.mean())
-    std = float(x.std(ddof=1)) if n > 1 else 0.0
+    mean = float(v.mean())
+    std = float(v.std(ddof=1)) if n > 1 else 0.0
     half = t_quantile_975(n - 1) * std / math.sqrt(n) if n > 1 else math.inf
     return {"mean": mean, "std": std, "ci_low": mean - half, "ci_high": mean + half, "n": n}
 

@@ -1,9 +1,8 @@
 """Global sensitivity analysis (SALib): which inputs of a scenario move which KPIs.
 
-A factors file holds ``[factors.<name>]`` tables: ``keys`` (dotted scenario keys, moved together),
-``low`` < ``high``, ``mode`` (``"set"``: each key takes the sample; ``"scale"``: each key's value in
-the scenario times the sample), ``reason`` (why this range) and an optional ``label``; a key whose
-value is an integer gets the sample rounded. :func:`sensitivity` draws a Morris or Sobol design,
+The inputs are :class:`~sim.experiments.factors.Factor` s, each a range of one or more scenario
+keys (read from a factors file by :func:`~sim.experiments.factors.load_factors`).
+:func:`sensitivity` draws a Morris or Sobol design,
 runs every point's replications on the same seeds (common random numbers) like :func:`sim.sweep`,
 and analyses the replication-mean KPI of each point.
 """
@@ -13,212 +12,36 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 
-from sim.errors import ArgumentError, Problem, ScenarioError, SimError
+from sim.errors import ArgumentError, SimError
+from sim.experiments.factors import (
+    Factor,
+    check_factors,
+    current_value,
+    load_factors,
+    point_overrides,
+)
 from sim.experiments.sweeps import run_points
 from sim.experiments.workers import Workers
+from sim.options import SensitivityMethod
 from sim.results.kpis import missing_value
 from sim.results.tables import Table
-from sim.scenario import Scenario, load_scenario
+from sim.scenario import Scenario
 from sim.scenario.merge import did_you_mean
-from sim.textio import ID
 
 __all__ = ["INDICES", "Factor", "SensitivityResult", "load_factors", "sensitivity"]
 
 #: Per method: the ranking index, its 95% confidence half-width, then the other indices.
-INDICES = {
+INDICES: dict[SensitivityMethod, tuple[str, ...]] = {
     "morris": ("mu_star", "mu_star_conf", "sigma"),
     "sobol": ("ST", "ST_conf", "S1", "S1_conf"),
 }
-MODES = ("set", "scale")
-_RESERVED = ("point", "replication", "seed")
-_LIST = "must be a list of different dotted scenario keys"
-_RULES = {  # key of a factor table -> (test, rule); every key but label is required
-    "keys": (lambda v: isinstance(v, list) and v and len(set(map(str, v))) == len(v), _LIST),
-    "low": (lambda v: _finite(v), "must be a finite number"),
-    "high": (lambda v: _finite(v), "must be a finite number"),
-    "mode": (lambda v: v in MODES, f"must be one of {', '.join(MODES)}"),
-    "reason": (lambda v: isinstance(v, str) and v.strip(), "must say why: a source or assumption"),
-    "label": (lambda v: isinstance(v, str), "must be a string"),
-}
-
-
-@dataclass(frozen=True)
-class Factor:
-    """One input: scenario keys moved together over ``[low, high]`` (``mode`` set or scale)."""
-
-    name: str
-    keys: tuple[str, ...]
-    low: float
-    high: float
-    mode: str
-    reason: str
-    label: str = ""
-    file: str = ""
-
-    @property
-    def title(self) -> str:
-        """The label of figures and tables: ``label``, or the name."""
-        return self.label or self.name
-
-
-def _finite(v: Any) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
-
-
-def read_factor(
-    file: str, name: str, raw: Any, problems: list[Problem], table: str = "factors"
-) -> Factor | None:
-    """One ``[<table>.<name>]`` table as a :class:`Factor`; its problems go to ``problems``.
-
-    Calibrated parameters (:mod:`sim.experiments.calibration`) are factors of their own table,
-    ``set`` mode.
-    """
-
-    def fail(key: str, rule: str, value: Any = None) -> None:
-        problems.append(Problem(file, rule, column=f"{table}.{name}{key}", value=value))
-
-    if not isinstance(raw, dict):
-        fail("", "must be a table ([factors.<name>])", raw)
-        return None
-    before = len(problems)
-    if not ID.match(name) or name in _RESERVED:
-        fail("", "name must match [a-z][a-z0-9_]* and not be point, replication or seed", name)
-    for key in sorted(raw.keys() - _RULES.keys()):
-        fail(f".{key}", "unknown key" + did_you_mean(key, _RULES), raw[key])
-    for key, (ok, rule) in _RULES.items():
-        if key not in raw and key != "label":
-            fail(f".{key}", "is required")
-        elif key in raw and not ok(raw[key]):
-            fail(f".{key}", rule, raw[key])
-    if not all(isinstance(k, str) and k for k in raw.get("keys") or ()):
-        fail(".keys", _LIST, raw["keys"])
-    if _finite(raw.get("low")) and _finite(raw.get("high")) and raw["low"] >= raw["high"]:
-        fail(".high", f"must be > low ({raw['low']:g})", raw["high"])
-    if len(problems) > before:
-        return None
-    low, high, label = float(raw["low"]), float(raw["high"]), raw.get("label", "")
-    return Factor(name, tuple(raw["keys"]), low, high, raw["mode"], raw["reason"], label, file)
-
-
-def load_factors(path: str | Path, scenario: Scenario | None = None) -> list[Factor]:
-    """Read a factors file, in its order; with ``scenario``, check the keys against it too.
-
-    Parameters
-    ----------
-    path : str or Path
-        A TOML file of ``[factors.<name>]`` tables (see the module's documentation).
-    scenario : Scenario, optional
-        Also check that each scaled key holds a number in it, and that it loads with every
-        factor at its low and at its high value (unknown keys, broken rules).
-
-    Raises
-    ------
-    SimError
-        With every problem found, each naming the file, the factor, the rule and the value.
-    """
-    file = str(path)
-    try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SimError([Problem(file, "factors file not found")]) from None
-    except UnicodeDecodeError as exc:
-        raise SimError([Problem(file, f"is not UTF-8 text (byte {exc.start})")]) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise SimError([Problem(file, f"is not valid TOML ({exc})")]) from None
-    problems = [Problem(file, "unknown key", column=k) for k in sorted(data.keys() - {"factors"})]
-    table = data.get("factors")
-    if not isinstance(table, dict) or not table:
-        problems.append(
-            Problem(file, "needs one or more [factors.<name>] tables", column="factors")
-        )
-        table = {}
-    factors = [f for name, raw in table.items() if (f := read_factor(file, name, raw, problems))]
-    seen: dict[str, str] = {}
-    for f in factors:
-        for key in f.keys:
-            if seen.setdefault(key, f.name) != f.name:
-                rule = f"moves a key that factor {seen[key]!r} moves too"
-                problems.append(Problem(file, rule, column=f"factors.{f.name}.keys", value=key))
-    if scenario is not None:  # the keys of every factor read without a problem
-        problems += _check_factors(scenario, factors)
-    if problems:
-        raise SimError(problems)
-    return factors
-
-
-def _current(scenario: Scenario, key: str) -> Any:
-    """The value of dotted ``key`` in the merged scenario (services and facilities: as loaded)."""
-    node: Any = scenario.data
-    for part in key.split("."):
-        if not isinstance(node, Mapping) or part not in node:
-            break
-        node = node[part]
-    else:
-        return node
-    table, entry, name = [*key.split("."), "", ""][:3]
-    if table in ("services", "facilities") and key.count(".") == 2:
-        return getattr(getattr(scenario, table).get(entry), name, None)
-    return None
-
-
-def _overrides(factors: Sequence[Factor], bases: Mapping[str, Any], x: Sequence[float]) -> dict:
-    """The overrides of one design point (sampled values ``x``, one per factor)."""
-    out = {}
-    for f, v in zip(factors, x, strict=True):
-        for key in f.keys:
-            value = bases[key] * v if f.mode == "scale" else float(v)
-            whole = isinstance(bases[key], int) and not isinstance(bases[key], bool)
-            out[key] = round(value) if whole else float(value)
-    return out
-
-
-def _check_factors(scenario: Scenario, factors: Sequence[Factor]) -> list[Problem]:
-    """The scenario loads with every factor at its low and its high; scaled keys hold numbers."""
-    problems, name = [], scenario.name
-    bases = {k: _current(scenario, k) for f in factors for k in f.keys}
-    bad = {k for f in factors for k in f.keys if f.mode == "scale" and not _finite(bases[k])}
-    bad |= {k for k in bases if bases[k] == 0}
-    probe = {k: 1.0 if k in bad else v for k, v in bases.items()}  # to find unknown keys too
-    for end in ("low", "high") if factors else ():
-        over = _overrides(factors, probe, [getattr(f, end) for f in factors])
-        try:
-            load_scenario(scenario.files[-1], overrides={**scenario.overrides, **over})
-        except ScenarioError as exc:
-            problems += [_blame(p, factors, name, end) for p in exc.problems]
-    unknown = {p.value for p in problems if p.rule.startswith("unknown")}
-    for f in factors:
-        for key in (k for k in f.keys if k in bad and k not in unknown and f.mode == "scale"):
-            rule = f"{key} holds no number to scale in scenario {name} (mode = 'set'?)"
-            problems.append(
-                Problem(f.file, rule, column=f"factors.{f.name}.keys", value=bases[key])
-            )
-    return list({str(p): p for p in problems}.values())
-
-
-def _blame(p: Problem, factors: Sequence[Factor], name: str, end: str) -> Problem:
-    """A problem of the scenario with every factor at ``end``, told against its factors."""
-    col = p.column or "?"
-    exact = [(f, k) for f in factors for k in f.keys if k == col]
-    if exact and p.rule.startswith("unknown"):
-        f, key = exact[0]
-        return Problem(
-            f.file, f"{p.rule} in scenario {name}", column=f"factors.{f.name}.keys", value=key
-        )
-    beside = exact or [  # a rule between two keys of one table
-        (f, k) for f in factors for k in f.keys if k.rpartition(".")[0] == col.rpartition(".")[0]
-    ]
-    names = ", ".join(dict.fromkeys(f"factors.{f.name}" for f, _ in beside)) or None
-    at = f"at its {end}" if len(beside) == 1 else f"with every factor at its {end}"
-    rule = f"{at}, scenario {name} refuses {col}: {p.rule}"
-    return Problem(factors[0].file, rule, column=names, value=p.value)
 
 
 @dataclass
@@ -233,7 +56,7 @@ class SensitivityResult:
     scenario: Scenario
     factors: list[Factor]
     kpis: list[str]
-    method: str
+    method: SensitivityMethod
     samples: int
     seed: int
     n: int
@@ -264,12 +87,13 @@ class SensitivityResult:
     def to_dict(self) -> dict[str, Any]:
         """Everything as plain JSON values (NaN as None); ``runs`` counts the model runs."""
         names = ("method", "samples", "seed", "kpis", "rows")
-        return _plain(
+        plain: dict[str, Any] = _plain(
             {"scenario": self.scenario.name, "replications": self.n, "runs": len(self.rows)}
             | {k: getattr(self, k) for k in names}
             | {"factors": [_factor_dict(f) for f in self.factors]}
             | {"ranking": {k: self.ranking(k) for k in self.kpis}}
         )
+        return plain
 
 
 def _factor_dict(f: Factor) -> dict[str, Any]:
@@ -284,13 +108,18 @@ def _plain(x: Any) -> Any:
     return None if isinstance(x, float) and not math.isfinite(x) else x
 
 
-def _check(method: str, samples: Any, n: Any, seed: Any, kpis: list, factors: list) -> None:
-    whole = lambda v, low: isinstance(v, int) and not isinstance(v, bool) and v >= low  # noqa: E731
+def _check(
+    method: str, samples: object, n: object, seed: object, kpis: list[str], factors: list[Factor]
+) -> None:
+    def whole(v: object, low: int) -> bool:
+        return isinstance(v, int) and not isinstance(v, bool) and v >= low
+
+    power_of_2 = isinstance(samples, int) and not samples & (samples - 1)
     names = {f.name for f in factors if isinstance(f, Factor)}
     checks = {
         f"method must be one of {', '.join(INDICES)}": method in INDICES,
         "samples must be a whole number >= 2 (a power of 2 for sobol)": whole(samples, 2)
-        and (method != "sobol" or not samples & (samples - 1)),
+        and (method != "sobol" or power_of_2),
         "n must be a whole number >= 1 and seed one >= 0": whole(n, 1) and whole(seed, 0),
         "give KPIs, and Factors of unique names that are not KPIs": len(names) == len(factors)
         and bool(kpis and factors and not names & set(kpis)),
@@ -301,7 +130,21 @@ def _check(method: str, samples: Any, n: Any, seed: Any, kpis: list, factors: li
         )
 
 
-def _salib(method: str, problem: dict, samples: int, seed: int) -> tuple[np.ndarray, Any]:
+class SALibProblem(TypedDict):
+    """The inputs of a design as SALib takes them."""
+
+    num_vars: int
+    names: list[str]
+    bounds: list[list[float]]
+
+
+#: SALib's analysis of the outputs on a design: each index, one value per factor.
+Analyse = Callable[[np.ndarray], Mapping[str, Any]]
+
+
+def _salib(
+    method: SensitivityMethod, problem: SALibProblem, samples: int, seed: int
+) -> tuple[np.ndarray, Analyse]:
     """The design of ``method`` and the function that analyses the outputs on it."""
     try:
         from SALib.analyze import morris as morris_a
@@ -326,7 +169,7 @@ def sensitivity(
     factors: Sequence[Factor] | str | Path,
     kpis: str | Sequence[str],
     samples: int = 16,
-    method: str = "morris",
+    method: SensitivityMethod = "morris",
     n: int = 1,
     seed: int | None = None,
     *,
@@ -373,16 +216,20 @@ def sensitivity(
     factors, kpis = list(factors), [kpis] if isinstance(kpis, str) else list(kpis)
     seed = scenario.seed if seed is None else seed
     _check(method, samples, n, seed, kpis, factors)
-    problems = _check_factors(scenario, factors)
+    problems = check_factors(scenario, factors)
     if problems:
         raise SimError(problems)
     bounds = [[f.low, f.high] for f in factors]
-    problem = {"num_vars": len(factors), "names": [f.name for f in factors], "bounds": bounds}
+    problem: SALibProblem = {
+        "num_vars": len(factors),
+        "names": [f.name for f in factors],
+        "bounds": bounds,
+    }
     design, analyse = _salib(method, problem, samples, seed)
-    bases = {k: _current(scenario, k) for f in factors for k in f.keys}
-    points = [_overrides(factors, bases, x) for x in design]
+    bases = {k: current_value(scenario, k) for f in factors for k in f.keys}
+    points = [point_overrides(factors, bases, x) for x in design]
     digest = hashlib.sha256(json.dumps(points).encode()).hexdigest()  # the folder's experiment
-    what = {
+    what: dict[str, Any] = {
         "sensitivity": method,
         "samples": samples,
         "factors": [_factor_dict(f) for f in factors],
@@ -402,12 +249,14 @@ def sensitivity(
         | {k: float(r.get(k, missing_value(k))) for k in kpis}
         for r in runs
     ]
-    indices = {}
+    indices: dict[str, dict[str, list[float]]] = {}
     for k in kpis:
         y = np.array([r[k] for r in rows], dtype=float).reshape(len(design), n).mean(axis=1)
         with np.errstate(divide="ignore", invalid="ignore"):
             si = analyse(y)
-        filled = {i: np.ma.filled(np.ma.asarray(si[i], float), np.nan) for i in INDICES[method]}
+        filled: dict[str, np.ndarray] = {
+            i: np.ma.filled(np.ma.asarray(si[i], float), np.nan) for i in INDICES[method]
+        }
         indices[k] = {i: [float(v) for v in x] for i, x in filled.items()}
     return SensitivityResult(
         scenario, factors, kpis, method, samples, seed, n, design, rows, indices

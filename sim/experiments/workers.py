@@ -93,8 +93,8 @@ class Workers:
                 pool.shutdown(cancel_futures=True)
                 gc.unfreeze()
         else:
-            with _dask_executor(self.count, self.address) as pool:
-                yield pool
+            with _dask_executor(self.count, self.address) as dask_pool:
+                yield dask_pool
 
 
 def _exit_with_parent() -> None:

@@ -20,9 +20,12 @@ import math
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
+from simpy.events import Event
+
 from sim.choice import ChainCoster, full_loads_ahead, pick, probabilities
+from sim.model.consignment import Consignment
 from sim.model.feed import ArrivalFeed
-from sim.model.services import Consignment
+from sim.model.services import FlowRuntime, ServiceRunner
 from sim.scenario.schema import Service
 
 if TYPE_CHECKING:
@@ -49,7 +52,7 @@ class CorridorState:
         runner = self.corridor.services[service.id]
         runner.sync()
         joining = ahead_teu is None
-        ahead = runner.queued_teu if joining else ahead_teu
+        ahead = runner.queued_teu if ahead_teu is None else ahead_teu
         cap = service.capacity_teu
         if service.dispatch == "timetable":
             loads = full_loads_ahead(ahead, teu, cap)
@@ -89,10 +92,12 @@ class CorridorState:
 class MarketRuntime:
     """The consignments of one market: arrivals, choices, reviews and re-choices."""
 
-    def __init__(self, corridor: Corridor, name: str, alternatives: list[Any]) -> None:
+    def __init__(
+        self, corridor: Corridor, coster: ChainCoster, name: str, alternatives: list[FlowRuntime]
+    ) -> None:
         self.corridor, self.name, self.alternatives = corridor, name, alternatives
         self.env = corridor.env
-        self.coster: ChainCoster = corridor.coster
+        self.coster = coster
         self.state = CorridorState(corridor, self.coster)
         self.choice = corridor.scenario.choice
         self.stream = corridor.streams[f"choice:{name}"]
@@ -101,13 +106,16 @@ class MarketRuntime:
     # -- choosing ----------------------------------------------------------------------------
     def _price(
         self, c: Consignment, disruptions: bool = True, ahead_teu: float | None = None
-    ) -> tuple[list, list, list]:
+    ) -> tuple[list[float], list[float], list[bool]]:
         """(costs, expected hours, delayed by a known closure) of every chain for ``c``.
 
         Chains that start with the service ``c`` is queueing for already (if any) are priced
         from its place in that queue, ``ahead_teu`` behind the front.
         """
-        now, coster, costs, hours, hits = self.env.now, self.coster, [], [], []
+        now, coster = self.env.now, self.coster
+        costs: list[float] = []
+        hours: list[float] = []
+        hits: list[bool] = []
         queueing_for = c.flow.chain[0] if c.flow is not None else None
         for alt in self.alternatives:
             mine = alt.chain[0] is queueing_for
@@ -145,7 +153,7 @@ class MarketRuntime:
         c.expected_at_h, c.chose_h = now + hours[i], now
         return i
 
-    def arrivals(self) -> Generator[Any, Any, None]:
+    def arrivals(self) -> Generator[Event, Any, None]:
         """SimPy process: each arrival of the market's flows chooses and joins its first queue."""
         env, corridor = self.env, self.corridor
         end_h = corridor.scenario.horizon.length_h
@@ -165,7 +173,7 @@ class MarketRuntime:
         horizon_h = self.corridor.scenario.horizon.length_h
         step = self.choice.review_h
         times = {k * step for k in range(1, math.ceil(horizon_h / step))}
-        targets = set()
+        targets: set[str] = set()
         services = self.corridor.scenario.services
         for alt in self.alternatives:
             for sid in alt.spec.chain:
@@ -175,7 +183,7 @@ class MarketRuntime:
                 times.add(max(0.0, d.start_h - self.choice.notice_h))
         return sorted(t for t in times if t < horizon_h)
 
-    def reviews(self) -> Generator[Any, Any, None]:
+    def reviews(self) -> Generator[Event, Any, None]:
         """SimPy process: look at the waiting consignments at each review time."""
         for t in self.review_times_h():
             yield self.env.timeout(t - self.env.now)
@@ -218,7 +226,7 @@ class MarketRuntime:
                         continue  # it left this queue
                 ahead += c.teu
 
-    def _move(self, c: Consignment, runner: Any, new: Any) -> bool:
+    def _move(self, c: Consignment, runner: ServiceRunner, new: FlowRuntime) -> bool:
         """``c`` takes chain ``new``; True if that made it leave ``runner``'s queue."""
         c.flow = new
         c.rechosen += 1

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 from itertools import chain
 from operator import attrgetter
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
 from sim.errors import ModelError
-from sim.model.services import Consignment, LegParts
+from sim.model.consignment import Consignment, LegParts
+
+if TYPE_CHECKING:
+    from sim.model.chooser import MarketRuntime
+    from sim.model.services import FlowRuntime
 
 __all__ = ["LegRecord", "consignment_table"]
 
@@ -44,7 +48,10 @@ class LegRecord(NamedTuple):
 
 
 def consignment_table(
-    consignments: list[Consignment], flows: list[Any], markets: list[Any], legs: list[LegRecord]
+    consignments: list[Consignment],
+    flows: list[FlowRuntime],
+    markets: list[MarketRuntime],
+    legs: list[LegRecord],
 ) -> dict[str, np.ndarray]:
     """Columns of the ``consignments`` table (see :mod:`sim.results.records`).
 

@@ -8,32 +8,25 @@ runs the horizon, checks the invariants and hands the log to a :class:`~sim.resu
 from __future__ import annotations
 
 import gc
-from dataclasses import dataclass
 
 import simpy
-from simpy.events import NORMAL
+from simpy.events import NORMAL, EventPriority
 
 from sim.choice import ChainCoster
 from sim.model.chooser import MarketRuntime
+from sim.model.consignment import Consignment, LegParts
 from sim.model.consignment_table import LegRecord, consignment_table
 from sim.model.facilities import FacilityRuntime, Windows
 from sim.model.feed import ArrivalFeed
 from sim.model.invariants import check_invariants
 from sim.model.random_disruptions import draw_random_disruptions
-from sim.model.services import Consignment, LegParts, ServiceRunner
+from sim.model.services import FlowRuntime, ServiceRunner
 from sim.model.streams import Streams
 from sim.results.records import Recorder
 from sim.results.run_result import RunResult
-from sim.scenario.schema import Flow, Scenario, Service
+from sim.scenario.schema import Disruption, Scenario, Service
 
 __all__ = ["Corridor", "run"]
-
-
-@dataclass(eq=False)
-class _FlowRuntime:
-    spec: Flow
-    chain: list[ServiceRunner]
-    market: str = ""  # the market whose consignments may choose this flow's chain
 
 
 class Corridor:
@@ -45,7 +38,7 @@ class Corridor:
         self.streams = Streams(self.seed)
         keep_legs = scenario.log_events if log_events is None else log_events
         self.recorder = Recorder(legs=keep_legs)
-        by_target: dict[str, list] = {}
+        by_target: dict[str, list[Disruption]] = {}
         drawn = draw_random_disruptions(scenario, self.streams)
         for random, disruptions in ((0, scenario.disruptions), (1, drawn)):
             for d in disruptions:
@@ -77,13 +70,13 @@ class Corridor:
             for sid, svc in scenario.services.items()
         }
         self.flows = [
-            _FlowRuntime(f, [self.services[s] for s in f.chain]) for f in scenario.flows.values()
+            FlowRuntime(f, [self.services[s] for s in f.chain]) for f in scenario.flows.values()
         ]
         self.consignments: list[Consignment] = []
         self.leg_log: list[LegRecord] = []
         self._next_id = 0
         self.markets = self._markets([*scenario.disruptions, *drawn])
-        first_of: dict[str, list[_FlowRuntime]] = {}
+        first_of: dict[str, list[FlowRuntime]] = {}
         for flow in self.flows:
             if not flow.market:  # a market's arrivals come through its chooser
                 first_of.setdefault(flow.chain[0].service.id, []).append(flow)
@@ -93,20 +86,20 @@ class Corridor:
         self.dwelling_teu = 0.0  # in a yard or customs between two services
         self._vehicles = 0
 
-    def _markets(self, disruptions: list) -> list[MarketRuntime]:
+    def _markets(self, disruptions: list[Disruption]) -> list[MarketRuntime]:
         """Under a logit choice, one chooser per market (none under fixed chains)."""
         choice = self.scenario.choice
         self.coster: ChainCoster | None = None
         if choice.model != "logit":
             return []
-        self.coster = ChainCoster(self.scenario, disruptions)
+        self.coster = coster = ChainCoster(self.scenario, disruptions)
         by_id = {f.spec.id: f for f in self.flows}
         markets = []
         for name, members in choice.markets.items():
             alternatives = [by_id[fid] for fid in members]
             for alt in alternatives:
                 alt.market = name
-            markets.append(MarketRuntime(self, name, alternatives))
+            markets.append(MarketRuntime(self, coster, name, alternatives))
         return markets
 
     def windows(self, target: str) -> Windows:
@@ -177,9 +170,9 @@ class Corridor:
                 )
         facility = self.scenario.facilities.get(svc.destination)
         mean_h = facility.dwell_for(svc.vehicle) if facility is not None else 0.0
-        dwells = mean_h > 0 and bool(load)
+        dwells = mean_h > 0 and bool(load)  # only at a facility
         dwell_h = 0.0
-        if dwells:  # yard and customs, one draw a load (a draw may round to 0 h: still a wait)
+        if dwells and facility is not None:  # yard, customs: a draw a load (0 h is still a wait)
             dwell_h = self.streams[f"dwell:{svc.destination}"].positive(mean_h, facility.dwell_cv)
             teu = sum(c.teu for c in load)
             self.dwelling_teu += teu
@@ -251,7 +244,7 @@ class Corridor:
             runner.queue.clear()
             runner.feed = None
         for market in self.markets:
-            market.feed = None
+            market.feed = ArrivalFeed([])
         self.facilities = {}
 
     def _write_consignments(self) -> None:
@@ -268,7 +261,9 @@ class CountingEnvironment(simpy.Environment):
         super().__init__()
         self.scheduled = 0
 
-    def schedule(self, event: simpy.events.Event, priority: int = NORMAL, delay: float = 0) -> None:
+    def schedule(
+        self, event: simpy.events.Event, priority: EventPriority = NORMAL, delay: float = 0
+    ) -> None:
         """Schedule ``event`` as SimPy does, and count it."""
         self.scheduled += 1
         super().schedule(event, priority, delay)

@@ -12,21 +12,29 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.model.demand import arrival_times, booked_times
 
+if TYPE_CHECKING:
+    from sim.model.services import FlowRuntime
+    from sim.model.streams import Streams
+    from sim.scenario.schema import Flow, Horizon, Service
+
 __all__ = ["ArrivalFeed"]
 
 _EPS_H = 1e-9  # arrivals this close after "now" count as now (floating-point clock)
+
+#: A flow's arrivals a chunk at a time: (arrival times in hours, consignment sizes in TEU).
+Chunks = Iterator[tuple["np.ndarray", "np.ndarray"]]
 
 
 class _Source:
     """One flow's arrivals: (times, sizes) chunks and a read position."""
 
-    def __init__(self, flow: Any, chunks: Iterator[tuple[np.ndarray, np.ndarray]]) -> None:
+    def __init__(self, flow: FlowRuntime, chunks: Chunks) -> None:
         self.flow, self.chunks = flow, chunks
         self.times, self.sizes, self.pos = np.empty(0), np.empty(0), 0
         self.done = False
@@ -45,15 +53,15 @@ class _Source:
 class ArrivalFeed:
     """The merged, time-ordered external arrivals of the flows that start with one service."""
 
-    def __init__(self, sources: list[tuple[Any, Iterator[tuple[np.ndarray, np.ndarray]]]]) -> None:
+    def __init__(self, sources: list[tuple[FlowRuntime, Chunks]]) -> None:
         self._sources = [_Source(flow, chunks) for flow, chunks in sources]
         self.times: list[float] = []
         self.teu: list[float] = []
-        self.flows: list[Any] = []
+        self.flows: list[FlowRuntime] = []
         self._next = 0  # first pending index
 
     @classmethod
-    def for_flows(cls, flows: list[Any], horizon: Any, streams: Any) -> ArrivalFeed:
+    def for_flows(cls, flows: list[FlowRuntime], horizon: Horizon, streams: Streams) -> ArrivalFeed:
         """Build the feed of ``flows`` (runtime flows: ``.spec``, ``.chain``) from their streams.
 
         Booked arrivals are handed in for the departures of each flow's own first service, in a
@@ -91,9 +99,9 @@ class ArrivalFeed:
                 return math.inf
         return self.times[self._next]
 
-    def take_until(self, now: float) -> list[tuple[float, float, Any]]:
+    def take_until(self, now: float) -> list[tuple[float, float, FlowRuntime]]:
         """Every pending arrival up to ``now``, as (time, TEU, flow), in time order."""
-        out = []
+        out: list[tuple[float, float, FlowRuntime]] = []
         while self.next_time() <= now + _EPS_H:
             start, end = self._next, len(self.times)
             cut = start
@@ -121,9 +129,7 @@ class ArrivalFeed:
             i += 1
 
 
-def _chunks(
-    flow: Any, horizon: Any, streams: Any, first: Any
-) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+def _chunks(flow: Flow, horizon: Horizon, streams: Streams, first: Service) -> Chunks:
     """The flow's arrival times with their consignment sizes, a chunk at a time."""
     cutoffs = None
     if flow.arrivals == "booked":

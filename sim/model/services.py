@@ -10,65 +10,31 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Generator
-from typing import TYPE_CHECKING, Any, NamedTuple
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
+from simpy.events import Event
+
+from sim.model.consignment import Consignment, LegParts
 from sim.model.facilities import FacilityRuntime, VisitTimes
 from sim.model.feed import ArrivalFeed
 from sim.network import Link
 from sim.scenario.rules import gauge_changes, stops
-from sim.scenario.schema import Service
+from sim.scenario.schema import Flow, Service
 
 if TYPE_CHECKING:
     from sim.model.corridor import Corridor
 
-__all__ = ["Consignment", "LegParts", "ServiceRunner"]
+__all__ = ["FlowRuntime", "ServiceRunner"]
 
 
-class Consignment:
-    """One consignment: its flow, size, timestamps and the waits it lives through (hours).
+@dataclass(eq=False)
+class FlowRuntime:
+    """A demand flow at run time: its spec and the runners of its chain's services, in order."""
 
-    The rest of its door-to-door breakdown comes from the log of the vehicle legs it rode
-    (:meth:`~sim.model.corridor.Corridor.hand_over`), spread over their loads when the run ends.
-    """
-
-    __slots__ = (
-        "chose_h",
-        "created_h",
-        "delivered_h",
-        "expected_at_h",
-        "flow",
-        "id",
-        "missed",
-        "planned",
-        "planned_h",
-        "ready_h",
-        "rechosen",
-        "rolled",
-        "stage",
-        "teu",
-        "transfer_wait_h",
-        "waiting_h",
-    )
-
-    def __init__(self, cid: int, flow: Any, teu: float, now: float) -> None:
-        self.id, self.flow, self.teu = cid, flow, teu
-        self.created_h = self.ready_h = now
-        self.delivered_h = math.nan
-        self.stage = self.missed = self.rolled = 0
-        self.waiting_h = self.transfer_wait_h = 0.0
-        self.planned = -1  # route choice: the chain it would take on an undisturbed corridor
-        self.planned_h = self.expected_at_h = self.chose_h = math.nan
-        self.rechosen = 0
-
-
-class LegParts(NamedTuple):
-    """The hours every consignment on one vehicle leg spends in each part of the trip."""
-
-    stall_h: float  # held at a closed origin or link: a wait for the departure
-    moving_h: float
-    border_queue_h: float
-    inspection_h: float
-    handling_h: float
+    spec: Flow
+    chain: list[ServiceRunner]
+    market: str = ""  # the market whose consignments may choose this flow's chain
 
 
 class ServiceRunner:
@@ -215,7 +181,7 @@ class ServiceRunner:
         self.queued_teu -= teu
         return load
 
-    def timetable(self) -> Generator[Any, Any, None]:
+    def timetable(self) -> Generator[Event, Any, None]:
         """SimPy process: at each slot, board what made the cut-off, run or cancel the slot."""
         env, svc = self.env, self.service
         for slot in svc.slots_h(self.corridor.scenario.horizon):
@@ -249,7 +215,7 @@ class ServiceRunner:
         self.corridor.in_transit_teu += teu
         self.env.process(self.trip(load, teu, extra))
 
-    def trip(self, load: list[Consignment], teu: float, extra: bool) -> Generator[Any, Any, None]:
+    def trip(self, load: list[Consignment], teu: float, extra: bool) -> Generator[Event, Any, None]:
         """SimPy process: one vehicle from origin to destination, then hand over its load.
 
         The vehicle's own clock ``t`` runs ahead of the model's over links, closures and gauge
@@ -295,7 +261,7 @@ class ServiceRunner:
             load, self, vid, depart_h, LegParts(stall, moving, queue_h, inspection, handling)
         )
 
-    def _reach(self, t: float) -> Generator[Any, Any, float]:
+    def _reach(self, t: float) -> Generator[Event, Any, float]:
         """Let the model's clock catch up with a vehicle's clock ``t``; return the time then."""
         if t > self.env.now:
             yield self.env.timeout(t - self.env.now)

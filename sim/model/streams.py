@@ -31,7 +31,9 @@ class Stream:
 
     def __init__(self, rng: np.random.Generator) -> None:
         self.rng = rng
-        self._exp = self._norm = self._unif = np.empty(0)
+        self._exp: list[float] = []
+        self._norm: list[float] = []
+        self._unif: list[float] = []
         self._exp_i = self._norm_i = self._unif_i = 0
 
     def exponential(self) -> float:

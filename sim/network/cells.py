@@ -8,12 +8,12 @@ import math
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from sim.errors import Problem
 from sim.textio import ID, clock_hours, read_text
 
-__all__ = ["COUNTRY", "GAUGES", "ID", "UNREADABLE", "Cells", "read_rows"]
+__all__ = ["COUNTRY", "GAUGES", "ID", "UNREADABLE", "Cells", "NumberRule", "read_rows"]
 
 #: How the problems that leave a file unread begin (checks across the files are then skipped).
 UNREADABLE = (
@@ -29,6 +29,14 @@ COUNTRY = re.compile(r"^[A-Z]{2}(-[A-Z]{2})?$")
 GAUGES = ("1435", "1000", "1435/1000")
 
 
+class NumberRule(TypedDict, total=False):
+    """Keyword arguments of :meth:`Cells.number` shared by several columns."""
+
+    check: Callable[[float], bool]
+    rule: str
+    required: bool
+
+
 class Cells:
     """Parses the cells of one CSV row, recording a Problem for each bad cell."""
 
@@ -38,7 +46,9 @@ class Cells:
     def _fail(self, column: str, rule: str, value: object) -> None:
         self.problems.append(Problem(self.file, rule, self.line, column, value))
 
-    def text(self, column: str, required: bool = True, pattern: re.Pattern | None = None) -> str:
+    def text(
+        self, column: str, required: bool = True, pattern: re.Pattern[str] | None = None
+    ) -> str:
         """The stripped text of ``column`` ("" when empty), checked against ``pattern``."""
         value = (self.row.get(column) or "").strip()
         if not value:
@@ -64,7 +74,11 @@ class Cells:
         required: bool = True,
         integer: bool = False,
     ) -> Any:
-        """The number in ``column`` (None when empty or broken), checked by ``check``."""
+        """The number in ``column`` (None when empty or broken), checked by ``check``.
+
+        Typed ``Any``: the row's record takes it as a number, and a None it may hold is never
+        used, since a broken cell's Problem refuses the whole file.
+        """
         raw = (self.row.get(column) or "").strip()
         if not raw:
             if required:
@@ -95,7 +109,7 @@ class Cells:
         raw = self.text("opening_hours", required=False)
         if not raw:
             return None
-        hours = clock_hours(raw, span=True)
+        hours: tuple[float, float] | None = clock_hours(raw, span=True)
         if hours is None:
             rule = "must be HH:MM-HH:MM, closing after opening and by 24:00"
             self._fail("opening_hours", rule, raw)

@@ -101,10 +101,10 @@ def _check_reachable(
         return
     if hub is None or hub not in neighbours:  # the largest group of joined nodes stands in
         seen: set[str] = set()
-        groups = []
-        for node in neighbours:
-            if node not in seen:
-                groups.append(_component(neighbours, node))
+        groups: list[set[str]] = []
+        for nid in neighbours:
+            if nid not in seen:
+                groups.append(_component(neighbours, nid))
                 seen |= groups[-1]
         largest = max(groups, key=len)
         hub = next(n for n in neighbours if n in largest)  # the first in the file

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import NetworkError, Problem
-from sim.network.cells import COUNTRY, GAUGES, ID, UNREADABLE, Cells, read_rows
+from sim.network.cells import COUNTRY, GAUGES, ID, UNREADABLE, Cells, NumberRule, read_rows
 from sim.network.checks import check_network
 from sim.network.schema import LINK_MODES, NODE_KINDS, Link, ModeSpec, Network, Node
 from sim.textio import read_text
@@ -54,12 +54,23 @@ _LINK_OPTIONAL = ("reverse_time_h",)
 
 def _read_nodes(path: Path, problems: list[Problem]) -> list[tuple[int, Node]]:
     nodes = []
-    hours = {"check": lambda x: 0 <= x <= 8760, "rule": "must be in [0, 8760] h", "required": False}
-    positive_hours = {**hours, "check": lambda x: 0 < x <= 8760, "rule": "must be in (0, 8760] h"}
+    hours: NumberRule = {
+        "check": lambda x: 0 <= x <= 8760,
+        "rule": "must be in [0, 8760] h",
+        "required": False,
+    }
+    positive_hours: NumberRule = {
+        **hours,
+        "check": lambda x: 0 < x <= 8760,
+        "rule": "must be in (0, 8760] h",
+    }
     for line, row in read_rows(path, _NODE_COLUMNS, problems):
         c = Cells(str(path), line, row, problems)
-        count = {"check": lambda x: 1 <= x <= 10_000, "rule": "must be in [1, 10000]"}
-        count |= {"required": False}
+        count: NumberRule = {
+            "check": lambda x: 1 <= x <= 10_000,
+            "rule": "must be in [1, 10000]",
+            "required": False,
+        }
         node = Node(
             id=c.text("id", pattern=ID),
             name=c.text("name"),

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import islice, pairwise
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from sim.errors import NetworkError, Problem
 from sim.network.schema import LINK_MODES, Link, Network
@@ -20,14 +20,15 @@ from sim.network.schema import LINK_MODES, Link, Network
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["COST_ATTRIBUTES", "Leg", "Route", "k_cheapest_routes"]
+__all__ = ["COST_ATTRIBUTES", "CostAttribute", "Leg", "Route", "k_cheapest_routes"]
 
 #: Link attributes that can be summed along a route (and used as a routing cost).
-COST_ATTRIBUTES = ("distance_km", "time_h", "cost_cny_per_teu", "co2_kg_per_teu")
+CostAttribute = Literal["distance_km", "time_h", "cost_cny_per_teu", "co2_kg_per_teu"]
+COST_ATTRIBUTES: tuple[CostAttribute, ...] = get_args(CostAttribute)
 #: The most routes one query may ask for (each is a shortest-path search).
 MAX_ROUTES = 100
 
-LinkCost = str | Callable[[Link], float | None]
+LinkCost = CostAttribute | Callable[[Link], float | None]
 
 
 @dataclass(frozen=True)
@@ -86,14 +87,15 @@ class Route:
         """Mode of each leg, in order (``("rail", "sea")``)."""
         return tuple(leg.mode for leg in self.legs)
 
-    def total(self, attribute: str) -> float:
+    def total(self, attribute: CostAttribute) -> float:
         """Sum of a link attribute (one of :data:`COST_ATTRIBUTES`) over the route.
 
         ``time_h`` is taken in the route's direction of travel (``reverse_time_h``).
         """
         if attribute == "time_h":
             return sum(lk.time_from(n) for lk, n in zip(self.links, self.nodes, strict=False))
-        return sum(getattr(lk, attribute) for lk in self.links)
+        total: float = sum(getattr(lk, attribute) for lk in self.links)
+        return total
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON form of a route."""
@@ -117,7 +119,7 @@ def _cost_function(by: LinkCost) -> Callable[[Link], float | None]:
     return lambda link: getattr(link, by)
 
 
-def _graph(net: Network, modes: frozenset[str], by: LinkCost) -> nx.DiGraph:
+def _graph(net: Network, modes: frozenset[str], by: LinkCost) -> nx.DiGraph[str]:
     """Directed graph of the allowed links, each pair joined by its cheapest link (cached)."""
     key = (modes, by) if isinstance(by, str) else None
     if key is not None and key in net.graph_cache:
@@ -125,7 +127,7 @@ def _graph(net: Network, modes: frozenset[str], by: LinkCost) -> nx.DiGraph:
     cost_of = _cost_function(by)
     import networkx as nx
 
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_nodes_from(net.nodes)
     for link in net.links.values():
         if link.mode not in modes:

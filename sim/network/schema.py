@@ -9,7 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from sim.network.routing import Route
 
 __all__ = ["LINK_MODES", "NODE_KINDS", "Link", "ModeSpec", "Network", "Node"]
 
@@ -145,7 +150,9 @@ class Network:
     modes: Mapping[str, ModeSpec]
     path: str = ""
     #: Routing graphs built so far, by (modes, cost attribute): :mod:`sim.network.routing` fills it.
-    graph_cache: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    graph_cache: dict[tuple[frozenset[str], str], nx.DiGraph[str]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "nodes", MappingProxyType(dict(self.nodes)))
@@ -184,7 +191,7 @@ class Network:
             "links": [lk.to_dict() for lk in self.links.values()],
         }
 
-    def routes(self, origin: str, destination: str, **kwargs: Any) -> list:
+    def routes(self, origin: str, destination: str, **kwargs: Any) -> list[Route]:
         """The k cheapest routes; see :func:`sim.network.routing.k_cheapest_routes`."""
         from sim.network.routing import k_cheapest_routes
 

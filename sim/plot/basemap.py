@@ -103,7 +103,9 @@ def _open_water(a: tuple[float, float], b: tuple[float, float], keep_off_deg: fl
 @functools.cache
 def _boxes() -> tuple[tuple[np.ndarray, np.ndarray], ...]:
     """Each land polygon's bounding box (to skip the far ones)."""
-    return tuple((p.vertices.min(axis=0), p.vertices.max(axis=0)) for p in _land())
+    return tuple(
+        (np.asarray(p.vertices).min(axis=0), np.asarray(p.vertices).max(axis=0)) for p in _land()
+    )
 
 
 @functools.cache
@@ -111,7 +113,7 @@ def _sea_graph() -> Any:
     """The waypoints joined wherever the leg between them keeps off the land."""
     import networkx as nx
 
-    graph = nx.Graph()
+    graph: nx.Graph[tuple[float, float]] = nx.Graph()
     for i, p in enumerate(SEA_WAYPOINTS):
         for j in range(i + 1, len(SEA_WAYPOINTS)):
             q = SEA_WAYPOINTS[j]

@@ -11,7 +11,7 @@ from sim.plot.common import MODE_COLOURS, new_axes
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from sim.network import Network
+    from sim.network import Network, Node
 
 __all__ = ["INSET_BOX", "network_map"]
 
@@ -76,7 +76,7 @@ def _label_groups(nodes: list[Any], radius_deg: float) -> list[tuple[float, floa
     return labels
 
 
-def _inside(node: Any, box: tuple[float, float, float, float]) -> bool:
+def _inside(node: Node, box: tuple[float, float, float, float]) -> bool:
     return box[0] <= node.lon <= box[1] and box[2] <= node.lat <= box[3]
 
 

@@ -78,7 +78,9 @@ def teu_map(res: RunResult, ax: Axes | None = None, max_width: float = 8.0) -> A
     ax = network_map(res.scenario.network, ax, link_width=widths)
     from matplotlib.lines import Line2D
 
-    ax.add_artist(ax.get_legend())  # the modes and kinds stay; the widths get a legend too
+    legend = ax.get_legend()  # the modes and kinds stay; the widths get a legend too
+    if legend is not None:
+        ax.add_artist(legend)
     sizes = [Line2D([], [], color="#777777", lw=0.4 + max_width * f) for f in (0.1, 0.5, 1.0)]
     ax.legend(
         sizes,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import numpy as np
 
@@ -22,6 +22,14 @@ _SIGMA = "σ: spread of the effects (interactions, non-linearity)"
 _UNITS = {"teu": "TEU", "load_factor": "share of capacity", "utilisation": "share of time"}
 _UNITS |= {"co2_kg_per_teu": "kg CO2 per TEU", "border_queue_teu": "TEU"}
 _UNITS |= {"border_queue_vehicles": "vehicles", "border_crossings": "vehicles"}
+
+
+class _ErrorBars(TypedDict):
+    """How the bars' 95% confidence intervals are drawn (keywords of ``Axes.barh``)."""
+
+    ecolor: str
+    capsize: float
+    error_kw: dict[str, Any]
 
 
 def kpi_unit(kpi: str) -> str:
@@ -61,8 +69,11 @@ def sensitivity(result: SensitivityResult, kpi: str, ax: Axes | None = None) -> 
     rows = result.ranking(kpi)[::-1]  # barh draws from the bottom: the first factor on top
     y = np.arange(len(rows))
     ax = new_axes(ax, (8, 0.42 * len(rows) + 1.9))
-    value = lambda name: np.array([np.nan if r[name] is None else r[name] for r in rows])  # noqa: E731
-    errors = dict(ecolor="#333333", capsize=3, error_kw={"lw": 0.9})
+
+    def value(name: str) -> np.ndarray:
+        return np.array([np.nan if r[name] is None else r[name] for r in rows])
+
+    errors: _ErrorBars = {"ecolor": "#333333", "capsize": 3, "error_kw": {"lw": 0.9}}
     if result.method == "morris":
         ax.barh(y, value("mu_star"), 0.6, xerr=value("mu_star_conf"), color="#0072B2", **errors)
         ax.plot(value("sigma"), y, "D", color="#E69F00", mec="#333333", ms=6, zorder=3)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -15,6 +15,8 @@ from sim.results.run_result import RunResult
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+
+    from sim.network import Node
 
 __all__ = ["PART_LABELS", "d2d_parts"]
 
@@ -37,11 +39,11 @@ _CHAINS = {
 }
 
 
-def _short(nodes: dict, node: str) -> str:
+def _short(nodes: Mapping[str, Node], node: str) -> str:
     """A place name short enough for a bar label: "Chongqing Tuanjiecun (...)" -> "Tuanjiecun"."""
     if node not in nodes:
         return node
-    name = nodes[node].name.split(" (")[0].split(" / ")[0]
+    name: str = nodes[node].name.split(" (")[0].split(" / ")[0]
     return name.removeprefix("Chongqing ").split(" ")[0] if name.startswith("Chongqing ") else name
 
 

@@ -11,11 +11,11 @@ stock at the end.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 
 import numpy as np
 
-from sim.results.records import BACKGROUND
+from sim.results.disruption_kpis import backlog_kpis, closure_kpis
+from sim.results.records import BACKGROUND, Tables
 from sim.results.routes import route_kpis
 from sim.scenario.schema import CHAIN_FAMILIES, SERVICE_FAMILIES, Scenario
 
@@ -25,7 +25,6 @@ __all__ = ["BREAKDOWN_PARTS", "HEADLINE_DESTINATIONS", "compute_kpis", "missing_
 #: ``corridor-sim run`` and ``sim.plot.d2d_parts`` break into its parts.
 HEADLINE_DESTINATIONS = ("singapore", "hanoi", "hanoi_gialam")
 
-Tables = Mapping[str, Mapping[str, np.ndarray]]
 #: The flows that made consignments, and each consignment's index into them.
 FlowIndex = tuple[list[str], np.ndarray]
 #: Door-to-door time split: consignment column -> KPI suffix.
@@ -209,75 +208,6 @@ def _chains_and_diversions(scenario: Scenario, tables: Tables, out: dict[str, fl
     out["diversion.extra_h.mean"] = float(late.mean()) if len(late) else math.nan
 
 
-def _closures(scenario: Scenario, tables: Tables, out: dict[str, float]) -> None:
-    """Hours each node or link was closed after the warm-up (overlapping windows counted once)."""
-    d = tables.get("disruptions")
-    if d is None:
-        return
-    w, end = scenario.horizon.warmup_h, scenario.horizon.length_h
-    closed = d["effect"] == "close"
-    for target in sorted(set(d["target"][closed].tolist())):
-        sel = closed & (d["target"] == target)
-        spans = sorted(
-            zip(np.clip(d["start_h"][sel], w, end), np.clip(d["end_h"][sel], w, end), strict=True)
-        )
-        total, reach = 0.0, w
-        for a, b in spans:
-            a = max(a, reach)
-            if b > a:
-                total, reach = total + (b - a), b
-        out[f"closed_h.{target}"] = float(total)
-
-
-def _backlogs(scenario: Scenario, tables: Tables, out: dict[str, float]) -> None:
-    """What each closure or slow-down of a facility in the scenario leaves behind when it ends.
-
-    For each of the scenario's own disruptions (not the random ones, whose ids change from run
-    to run): ``backlog.<id>.vehicles``, the vehicles waiting at the node as the window ends, the
-    corridor's and the other traffic's; ``backlog.<id>.cleared_h``, the hours from the end of
-    the window until the last of them is served (0 with no backlog); ``backlog.<id>.wait_h.mean``,
-    the mean wait for a server of the vehicles that arrived during the window;
-    ``backlog.<id>.sent_d2d_h.mean``, door to door of the corridor's consignments handed in
-    during the window on a chain through the node. ``cleared_h`` and ``wait_h.mean`` are left
-    out when some of those vehicles were still waiting when the run ended, and the last two when
-    nothing came or nothing sent was delivered.
-    """
-    visits, cons = tables["facility_visits"], tables["consignments"]
-    empty = {"node": np.array([], dtype=str), "arrive_h": np.array([]), "service": np.array([])}
-    unserved = tables.get("unserved", empty)
-    for d in scenario.disruptions:
-        fac = scenario.facilities.get(d.target)
-        if fac is None:
-            continue
-        batch = fac.background_batch
-        at = visits["node"] == d.target
-        weight = np.where(visits["service"] == BACKGROUND, batch, 1)
-        left = (unserved["node"] == d.target) & (unserved["arrive_h"] < d.end_h)
-        left_weight = np.where(unserved["service"][left] == BACKGROUND, batch, 1)
-        caught = at & (visits["arrive_h"] < d.end_h) & (visits["start_h"] >= d.end_h)
-        out[f"backlog.{d.id}.vehicles"] = float(weight[caught].sum() + left_weight.sum())
-        if not left.any():
-            start, end = visits["start_h"][caught], visits["end_h"][caught]
-            last = start + (end - start) * (weight[caught] - 1) / weight[caught]  # in a batch
-            out[f"backlog.{d.id}.cleared_h"] = float(last.max(initial=d.end_h) - d.end_h)
-        came = at & (visits["arrive_h"] >= d.start_h) & (visits["arrive_h"] < d.end_h)
-        if came.any() and not (left & (unserved["arrive_h"] >= d.start_h)).any():
-            waits = (visits["start_h"] - visits["arrive_h"])[came]
-            out[f"backlog.{d.id}.wait_h.mean"] = float(np.average(waits, weights=weight[came]))
-        through = [fid for fid in scenario.flows if _passes(scenario, fid, d.target)]
-        sent = np.isin(cons["flow"], through)
-        sent &= (cons["created_h"] >= d.start_h) & (cons["created_h"] < d.end_h)
-        d2d = (cons["delivered_h"] - cons["created_h"])[sent]
-        d2d = d2d[~np.isnan(d2d)]
-        if len(d2d):
-            out[f"backlog.{d.id}.sent_d2d_h.mean"] = float(d2d.mean())
-
-
-def _passes(scenario: Scenario, flow_id: str, node: str) -> bool:
-    """Whether a flow's chain runs through ``node``."""
-    return any(node in scenario.services[sid].path for sid in scenario.flows[flow_id].chain)
-
-
 def compute_kpis(scenario: Scenario, tables: Tables) -> dict[str, float]:
     """Every KPI of one run, by name, sorted.
 
@@ -307,6 +237,6 @@ def compute_kpis(scenario: Scenario, tables: Tables) -> dict[str, float]:
     _chain_co2(scenario, tables, flows, out)
     route_kpis(scenario, tables, flows, out)
     _chains_and_diversions(scenario, tables, out)
-    _closures(scenario, tables, out)
-    _backlogs(scenario, tables, out)
+    closure_kpis(scenario, tables, out)
+    backlog_kpis(scenario, tables, out)
     return dict(sorted(out.items()))

@@ -25,6 +25,7 @@ import numpy as np
 
 from sim.errors import SimError
 from sim.fileio import write_json_atomic
+from sim.options import TableFormat
 from sim.results.run_result import RunResult
 from sim.results.tables import write_table
 
@@ -165,7 +166,7 @@ def write_run(
     res: RunResult,
     out: str | Path,
     wall_s: float | None = None,
-    fmt: str = "npz",
+    fmt: TableFormat = "npz",
     force: bool = False,
 ) -> Path:
     """Write one run into folder ``out``; return the folder.
@@ -203,7 +204,7 @@ def write_run(
     return folder
 
 
-def write_tables(res: RunResult, out: str | Path, fmt: str | None = None) -> Path:
+def write_tables(res: RunResult, out: str | Path, fmt: TableFormat | None = None) -> Path:
     """Write a run's tables into folder ``out`` (new, or replaced whole); return the folder.
 
     ``fmt`` defaults to the fast format here (:func:`sim.results.tables.fast_format`). The

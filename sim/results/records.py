@@ -44,13 +44,24 @@ column's type, unit and meaning):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
 from sim.errors import ModelError
 
-__all__ = ["BACKGROUND", "BREAKDOWN_COLUMNS", "TABLE_COLUMNS", "Recorder", "column_dtype"]
+__all__ = [
+    "BACKGROUND",
+    "BREAKDOWN_COLUMNS",
+    "TABLE_COLUMNS",
+    "Recorder",
+    "Tables",
+    "column_dtype",
+]
+
+#: A run's tables, as :meth:`Recorder.tables` makes them: table -> column -> array.
+Tables = Mapping[str, Mapping[str, np.ndarray]]
 
 #: The service name of a facility's other traffic in ``facility_visits`` (corridor KPIs skip it).
 BACKGROUND = "background"
@@ -163,7 +174,7 @@ class Recorder:
     """Collects rows into per-table column lists; :meth:`tables` turns them into arrays."""
 
     def __init__(self, legs: bool = True) -> None:
-        self.columns: dict[str, dict[str, list]] = {
+        self.columns: dict[str, dict[str, list[Any]]] = {
             name: {col: [] for col in cols} for name, cols in TABLE_COLUMNS.items()
         }
         self.keep_legs = legs

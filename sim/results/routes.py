@@ -17,12 +17,12 @@ Route(key='road:dongxing_mongcai', name='road via Dongxing / Mong Cai', posts=('
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import NamedTuple
 
 import numpy as np
 
 from sim.network import Network
+from sim.results.records import Tables
 from sim.scenario.schema import Scenario
 
 __all__ = [
@@ -103,7 +103,7 @@ def routes(scenario: Scenario) -> dict[str, Route]:
 
 def route_kpis(
     scenario: Scenario,
-    tables: Mapping[str, Mapping[str, np.ndarray]],
+    tables: Tables,
     flows: tuple[list[str], np.ndarray],
     out: dict[str, float],
 ) -> None:

@@ -24,7 +24,7 @@ import numpy as np
 
 from sim.errors import SimError
 from sim.fileio import write_bytes_atomic, write_text_atomic
-from sim.options import TABLE_FORMATS
+from sim.options import TABLE_FORMATS, TableFormat
 
 __all__ = ["Table", "as_columns", "fast_format", "read_table", "write_table"]
 
@@ -36,7 +36,7 @@ def _format(path: Path) -> str:
     return fmt
 
 
-def fast_format() -> str:
+def fast_format() -> TableFormat:
     """The format that loads back fast here: ``parquet`` with pyarrow installed, else ``npz``."""
     try:
         import pyarrow  # noqa: F401
