@@ -21,7 +21,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, is_typeddict
 
 DOCS = Path(__file__).resolve().parent
 #: The command that rewrites the generated parts (what a failing test tells you to run).
@@ -109,7 +109,10 @@ def _entry(qualname: str, obj: Any) -> list[str]:
         lines += [f"Module. {_prose(obj.__doc__)}", ""]
         for name in obj.__all__:
             value = getattr(obj, name)
-            if inspect.isclass(value) or callable(value):
+            if is_typeddict(value):
+                keys = ", ".join(f"`{k}`" for k in value.__annotations__)
+                lines.append(f"- `{qualname}.{name}` (typed dict: {keys}): {_prose(value.__doc__)}")
+            elif inspect.isclass(value) or callable(value):
                 kind = "class" if inspect.isclass(value) else "function"
                 sig = signature(value)
                 lines.append(f"- `{qualname}.{name}{sig}` ({kind}): {_prose(value.__doc__)}")

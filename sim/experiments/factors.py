@@ -22,6 +22,7 @@ from sim.scenario.merge import did_you_mean
 from sim.textio import ID
 
 __all__ = [
+    "FACTOR_KEYS",
     "MODES",
     "Factor",
     "FactorMode",
@@ -38,7 +39,7 @@ MODES: tuple[FactorMode, ...] = get_args(FactorMode)
 _RESERVED = ("point", "replication", "seed")
 _LIST = "must be a list of different dotted scenario keys"
 #: Key of a factor table -> (test, rule); every key but label is required.
-_RULES: dict[str, tuple[Callable[[Any], object], str]] = {
+FACTOR_KEYS: dict[str, tuple[Callable[[Any], object], str]] = {
     "keys": (lambda v: isinstance(v, list) and v and len(set(map(str, v))) == len(v), _LIST),
     "low": (lambda v: _finite(v), "must be a finite number"),
     "high": (lambda v: _finite(v), "must be a finite number"),
@@ -89,9 +90,9 @@ def read_factor(
     before = len(problems)
     if not ID.match(name) or name in _RESERVED:
         fail("", "name must match [a-z][a-z0-9_]* and not be point, replication or seed", name)
-    for key in sorted(raw.keys() - _RULES.keys()):
-        fail(f".{key}", "unknown key" + did_you_mean(key, _RULES), raw[key])
-    for key, (ok, rule) in _RULES.items():
+    for key in sorted(raw.keys() - FACTOR_KEYS.keys()):
+        fail(f".{key}", "unknown key" + did_you_mean(key, FACTOR_KEYS), raw[key])
+    for key, (ok, rule) in FACTOR_KEYS.items():
         if key not in raw and key != "label":
             fail(f".{key}", "is required")
         elif key in raw and not ok(raw[key]):

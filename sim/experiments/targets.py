@@ -29,6 +29,9 @@ from sim.results.kpis import missing_value
 __all__ = [
     "EVIDENCE",
     "RELATIONS",
+    "REQUIRED_TARGET_KEYS",
+    "TARGETS_FILE_KEYS",
+    "TARGET_KEYS",
     "Evidence",
     "Relation",
     "Target",
@@ -84,7 +87,8 @@ class Target:
 
 
 #: Each key of a target: the types its value may have.
-_FIELDS: dict[str, type | tuple[type, ...]] = {
+#: The keys of a ``[[targets]]`` entry and the types their values may have.
+TARGET_KEYS: dict[str, type | tuple[type, ...]] = {
     "id": str,
     "kpi": (str, list),
     "value": (int, float),
@@ -103,7 +107,10 @@ _FIELDS: dict[str, type | tuple[type, ...]] = {
     "per": (str, list),
     "tolerance_abs": (int, float),
 }
-_REQUIRED = ("id", "kpi", "value", "relation", "tolerance_rel", "source")
+#: The keys every target must give.
+REQUIRED_TARGET_KEYS = ("id", "kpi", "value", "relation", "tolerance_rel", "source")
+#: The keys of the top of a targets file.
+TARGETS_FILE_KEYS = {"year", "description", "base_scenario", "targets", "elasticity"}
 
 
 def _number(v: object) -> TypeGuard[int | float]:
@@ -113,12 +120,12 @@ def _number(v: object) -> TypeGuard[int | float]:
 def _target(file: str, i: int, raw: dict[str, Any], problems: list[Problem]) -> Target | None:
     key = f"targets[{i}]"
     before = len(problems)
-    for name in raw.keys() - _FIELDS.keys():
+    for name in raw.keys() - TARGET_KEYS.keys():
         problems.append(Problem(file, "unknown key", column=f"{key}.{name}", value=raw[name]))
-    for name in _REQUIRED:
+    for name in REQUIRED_TARGET_KEYS:
         if name not in raw:
             problems.append(Problem(file, "is required", column=f"{key}.{name}"))
-    for name, kind in _FIELDS.items():
+    for name, kind in TARGET_KEYS.items():
         v = raw.get(name)
         wrong = not isinstance(v, kind) or (kind is not bool and isinstance(v, bool))
         if v is not None and wrong:
@@ -168,7 +175,7 @@ def load_targets(path: str | Path) -> tuple[list[Target], Path | None]:
     except tomllib.TOMLDecodeError as exc:
         raise SimError([Problem(str(file), f"is not valid TOML ({exc})")]) from None
     problems: list[Problem] = []
-    for name in data.keys() - {"year", "description", "base_scenario", "targets", "elasticity"}:
+    for name in data.keys() - TARGETS_FILE_KEYS:
         problems.append(Problem(str(file), "unknown key", column=name))
     raw_targets = data.get("targets", [])
     if not isinstance(raw_targets, list) or not all(isinstance(t, dict) for t in raw_targets):
