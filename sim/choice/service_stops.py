@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sim.scenario.rules import gauge_changes, off_server_h, stops
-from sim.scenario.schema import CLEARING_KINDS, Flow, Scenario, Service
+from sim.scenario.schema import Flow, Scenario, Service
+from sim.scenario.vocabulary import CLEARING_KINDS
 
 __all__ = ["Stop", "chain_spread_h", "service_stops"]
 

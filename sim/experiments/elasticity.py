@@ -28,7 +28,7 @@ from sim.experiments.replications import summarise
 from sim.experiments.sweeps import run_points
 from sim.experiments.workers import Workers
 from sim.scenario import Scenario
-from sim.scenario.schema import SERVICE_FAMILIES
+from sim.scenario.vocabulary import SERVICE_FAMILIES
 
 __all__ = ["ElasticityCheck", "ElasticityReport", "elasticity", "load_elasticity_check"]
 

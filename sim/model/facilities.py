@@ -27,7 +27,8 @@ from sim.model.background import BackgroundTraffic
 from sim.model.streams import Stream
 from sim.results.records import BACKGROUND
 from sim.scenario.rules import BACKGROUND_VEHICLE, next_open_h, server_for, transfer_h
-from sim.scenario.schema import CLEARING_KINDS, Disruption, Facility, Horizon
+from sim.scenario.schema import Disruption, Facility, Horizon
+from sim.scenario.vocabulary import CLEARING_KINDS
 
 __all__ = ["FacilityRuntime", "Servers", "VisitTimes", "Windows"]
 

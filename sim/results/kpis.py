@@ -17,7 +17,8 @@ import numpy as np
 from sim.results.disruption_kpis import backlog_kpis, closure_kpis
 from sim.results.records import BACKGROUND, Tables
 from sim.results.routes import route_kpis
-from sim.scenario.schema import CHAIN_FAMILIES, SERVICE_FAMILIES, Scenario
+from sim.scenario.schema import Scenario
+from sim.scenario.vocabulary import CHAIN_FAMILIES, SERVICE_FAMILIES
 
 __all__ = ["BREAKDOWN_PARTS", "HEADLINE_DESTINATIONS", "compute_kpis", "missing_value"]
 

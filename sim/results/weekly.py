@@ -9,7 +9,8 @@ from typing import Any
 import numpy as np
 
 from sim.results.tables import Table
-from sim.scenario.schema import SERVICE_FAMILIES, Scenario
+from sim.scenario.schema import Scenario
+from sim.scenario.vocabulary import SERVICE_FAMILIES
 
 __all__ = ["weekly", "weekly_departures"]
 

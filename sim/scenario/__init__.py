@@ -8,12 +8,6 @@ and checks every rule; :func:`parse_set_options` turns ``--set key=value`` optio
 from sim.scenario.io import load_scenario, scenario_diff
 from sim.scenario.merge import parse_set_options
 from sim.scenario.schema import (
-    ARRIVAL_PROCESSES,
-    CHAIN_FAMILIES,
-    CHOICE_MODELS,
-    DISPATCH_RULES,
-    SERVICE_FAMILIES,
-    VEHICLE_MODES,
     Choice,
     Disruption,
     Facility,
@@ -23,7 +17,15 @@ from sim.scenario.schema import (
     Scenario,
     Service,
 )
-from sim.scenario.vocabulary import FACILITY_KINDS
+from sim.scenario.vocabulary import (
+    ARRIVAL_PROCESSES,
+    CHAIN_FAMILIES,
+    CHOICE_MODELS,
+    DISPATCH_RULES,
+    FACILITY_KINDS,
+    SERVICE_FAMILIES,
+    VEHICLE_MODES,
+)
 
 __all__ = [
     "ARRIVAL_PROCESSES",

@@ -11,14 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from sim.network import Link
-from sim.scenario.schema import (
-    CLEARING_KINDS,
-    LINER_VEHICLES,
-    PORT_KINDS,
-    SERVER_OF_VEHICLE,
-    Facility,
-    Service,
-)
+from sim.scenario.schema import Facility, Service
+from sim.scenario.vocabulary import CLEARING_KINDS, LINER_VEHICLES, PORT_KINDS, SERVER_OF_VEHICLE
 
 __all__ = [
     "BACKGROUND_VEHICLE",
