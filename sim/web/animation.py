@@ -23,6 +23,10 @@ import numpy as np
 __all__ = ["animation_data", "link_teu", "map_data"]
 
 
+#: One letter per kind of vehicle in the animation's data.
+_KIND = {"train": "t", "truck": "r", "ship": "s", "barge": "b"}
+
+
 def _r(x: float, digits: int = 2) -> float:
     return round(float(x), digits)
 
@@ -136,7 +140,7 @@ def animation_data(scenario: Any, tables: Any) -> dict[str, Any]:
                 if share >= keys[-1][1]:
                     keys += [(arr, share), (min(max(end, arr), a), share)]
         keys.append((a, 1.0))
-        vehicles.append([index[sid], str(kind)[0], [_r(v, 3) for k in keys for v in k]])
+        vehicles.append([index[sid], _KIND[str(kind)], [_r(v, 3) for k in keys for v in k]])
     queues: dict[str, list[float]] = defaultdict(list)
     q = tables["queue_lengths"]
     for node, t, v in zip(q["node"], q["time_h"], q["vehicles"], strict=True):

@@ -19,11 +19,21 @@ __all__ = ["comparison_view"]
 
 @functools.lru_cache(maxsize=4)
 def _load(folder: str, scenarios: tuple[str, str], n: int, seed: int) -> Any:
+    """The comparison from the KPIs its run folders keep (nothing is run again)."""
     import sim
+    from sim.experiments.comparisons import Comparison
+    from sim.experiments.replications import Replications, replication_seeds
+    from sim.fileio import nan_for_null, read_json
+    from sim.scenario import scenario_diff
 
     base, alt = (sim.load_scenario(p) for p in scenarios)
-    serial = sim.Workers("serial", progress=False)  # every run is in the folders already
-    return sim.compare(base, alt, n=n, seed=seed, workers=serial, independent=False, out=folder)
+    seeds = replication_seeds(seed, n)
+    sides = []
+    for scenario, side in ((base, "base"), (alt, "alt")):
+        runs = Path(folder) / side / "runs"
+        rows = [nan_for_null(read_json(runs / f"r{i:04d}.json")) for i in range(n)]
+        sides.append(Replications(scenario, seed, seeds, rows))
+    return Comparison(sides[0], sides[1], None, scenario_diff(base, alt))
 
 
 def _forest(comparison: Any, top: int = 20) -> list[dict[str, Any]]:

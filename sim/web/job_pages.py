@@ -7,7 +7,6 @@ A run's form is checked with the command line's own rules (``--replications``, `
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import tempfile
 from pathlib import Path
@@ -149,15 +148,6 @@ async def job_action(request: Request) -> Response:
     return RedirectResponse(f"/jobs/{job.id}", 303)
 
 
-@functools.lru_cache(maxsize=8)
-def _figures(folder: str, stamp: float) -> dict[str, Any]:
-    from sim.results.load import load_run
-    from sim.web.results import figures
-
-    res = load_run(folder)
-    return figures(res.scenario, res.tables)
-
-
 async def job_page(request: Request) -> Response:
     """A job: progress while it runs; its results once done."""
     from sim import load_scenario
@@ -173,9 +163,7 @@ async def job_page(request: Request) -> Response:
             "headline": results.headline(scenario, stats, job.n, job.seed),
             "routes": results.route_rows(scenario, stats),
             "posts": results.post_rows(scenario, stats),
-            "figures": json.dumps(
-                _figures(str(folder), (folder / "kpis.json").stat().st_mtime), separators=(",", ":")
-            ),
+            "figures": results.cached(folder, "figures.json").decode(),
             "tables": [
                 "consignments",
                 "departures",
@@ -282,19 +270,12 @@ async def animation_page(request: Request) -> Response:
 
 
 async def animation_json(request: Request) -> Response:
-    """The animation's data (cached in the job folder once made)."""
-    from sim.fileio import write_text_atomic
-    from sim.results.load import load_run
-    from sim.web.animation import animation_data
+    """The animation's data (kept in the run folder once made)."""
+    from sim.web.results import cached
 
     wb, job = _wb(request), _job(request)
-    folder = job.folders(wb.jobs.root)[-1]
-    cached = folder / "animation.json"
-    if not cached.is_file():
-        res = load_run(folder)
-        text = json.dumps(animation_data(res.scenario, res.tables), separators=(",", ":"))
-        write_text_atomic(cached, text)
-    return Response(cached.read_bytes(), media_type="application/json")
+    data = cached(job.folders(wb.jobs.root)[-1], "animation.json")
+    return Response(data, media_type="application/json")
 
 
 async def compare_page(request: Request) -> Response:

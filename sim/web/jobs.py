@@ -89,6 +89,10 @@ def run_job(job: Job, root: Path, cancelled: Callable[[], bool]) -> bool:
             done = min(job.n, done + workers.count)
             reps = sim.replicate(scenario, done, job.seed, workers=workers, out=folder)
         write_json_atomic(folder / "kpis.json", reps.kpis())
+    if job.kind == "run":
+        from sim.web.results import prepare
+
+        prepare(folders[0])  # figures and animation data: the results page comes at once
     if job.kind == "compare":
         serial = sim.Workers("serial", progress=False)  # every run is in the folders already
         comparison = sim.compare(

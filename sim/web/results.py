@@ -17,7 +17,16 @@ from typing import Any
 
 from sim.fileio import nan_for_null, read_json
 
-__all__ = ["figures", "headline", "kpi_csv", "post_rows", "route_rows", "zip_folder"]
+__all__ = [
+    "cached",
+    "figures",
+    "headline",
+    "kpi_csv",
+    "post_rows",
+    "prepare",
+    "route_rows",
+    "zip_folder",
+]
 
 Stats = Mapping[str, Mapping[str, float]]
 
@@ -144,3 +153,29 @@ def zip_folder(folder: Path) -> bytes:
             if path.is_file():
                 zf.write(path, path.relative_to(folder.parent).as_posix())
     return buffer.getvalue()
+
+
+def cached(folder: Path, name: str) -> bytes:
+    """``figures.json`` or ``animation.json`` of a run folder (its first replication), made once.
+
+    Made from the tables when first asked for, then kept in the folder.
+    """
+    from sim.fileio import write_text_atomic
+    from sim.results.load import load_run
+
+    path = folder / name
+    if not path.is_file():
+        import json
+
+        from sim.web.animation import animation_data
+
+        res = load_run(folder)
+        make = figures if name == "figures.json" else animation_data
+        write_text_atomic(path, json.dumps(make(res.scenario, res.tables), separators=(",", ":")))
+    return path.read_bytes()
+
+
+def prepare(folder: Path) -> None:
+    """Make a finished run folder's figures and animation data now, so its pages come at once."""
+    for name in ("figures.json", "animation.json"):
+        cached(folder, name)
