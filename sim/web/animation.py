@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["animation_data", "link_teu", "map_data"]
+__all__ = ["animation_data", "diversion_teu", "map_data"]
 
 
 #: One letter per kind of vehicle in the animation's data.
@@ -163,14 +163,32 @@ def animation_data(scenario: Any, tables: Any) -> dict[str, Any]:
     }
 
 
-def link_teu(scenario: Any, runs: list[Any]) -> dict[str, float]:
-    """TEU carried over each link, mean over the replications ``runs`` (their tables)."""
-    services = scenario.services
+def diversion_teu(scenario: Any, runs: list[Any]) -> dict[str, float]:
+    """Per link, the TEU that diverted freight moved onto it (+) or off it (-).
+
+    Mean over the replications ``runs`` (their tables): each consignment that took another chain
+    than planned (``diverted``) adds its TEU to the links of its chosen chain and takes it from
+    those of the planned one.
+    """
+    services, flows = scenario.services, scenario.flows
+
+    def links(flow: str) -> list[str]:
+        return [lid for sid in flows[flow].chain for lid in services[sid].links]
+
     total: dict[str, float] = defaultdict(float)
     for tables in runs:
-        dep = tables["departures"]
-        for sid, teu, cancelled in zip(dep["service"], dep["teu"], dep["cancelled"], strict=True):
-            if not cancelled and sid in services:
-                for lid in services[sid].links:
-                    total[lid] += float(teu) / len(runs)
-    return dict(total)
+        cons = tables["consignments"]
+        if "diverted" not in cons:
+            continue
+        moved: dict[tuple[str, str], float] = defaultdict(float)
+        for took, planned, teu, diverted in zip(
+            cons["flow"], cons["planned_flow"], cons["teu"], cons["diverted"], strict=True
+        ):
+            if diverted:
+                moved[str(took), str(planned)] += float(teu)
+        for (took, planned), teu in moved.items():
+            for lid in links(took):
+                total[lid] += teu / len(runs)
+            for lid in links(planned):
+                total[lid] -= teu / len(runs)
+    return {k: round(v, 1) for k, v in total.items() if abs(v) >= 0.05}

@@ -119,7 +119,6 @@ async def builder_page(request: Request) -> Response:
         services=sorted(sc.services),
         chains=CHAINS,
         rows=range(1, DISRUPTION_ROWS + 1),
-        status_code=422 if errors else 200,
     )
 
 

@@ -3,7 +3,7 @@
 The answer is ``corridor-sim compare``'s (:func:`sim.cli.compare_headline.comparison_headline`);
 the forest plot shows the KPIs that changed (the selection of :func:`sim.plot.comparison_forest`),
 each as its change in % of the base with the 95% CI; the map shows where the freight went: the
-change of TEU carried over each link, mean over the paired replications.
+TEU that diverted freight moved onto each link or off it, mean over the replications.
 """
 
 from __future__ import annotations
@@ -64,15 +64,13 @@ def _forest(comparison: Any, top: int = 20) -> list[dict[str, Any]]:
     return out
 
 
-def _link_changes(root: Path, comparison: Any) -> dict[str, Any]:
+def _diversions(root: Path, comparison: Any) -> dict[str, Any]:
     from sim.results.load import load_runs
-    from sim.web.animation import link_teu, map_data
+    from sim.web.animation import diversion_teu, map_data
 
     alt_sc = comparison.alt.scenario
-    base = link_teu(comparison.base.scenario, [r.tables for r in load_runs(root / "base")])
-    alt = link_teu(alt_sc, [r.tables for r in load_runs(root / "alt")])
-    change = {k: round(alt.get(k, 0.0) - base.get(k, 0.0), 1) for k in set(base) | set(alt)}
-    return {**map_data(alt_sc), "change": {k: v for k, v in change.items() if v}}
+    change = diversion_teu(alt_sc, [r.tables for r in load_runs(root / "alt")])
+    return {**map_data(alt_sc), "change": change}
 
 
 def comparison_view(root: Path, job: Any) -> dict[str, Any]:
@@ -85,7 +83,7 @@ def comparison_view(root: Path, job: Any) -> dict[str, Any]:
     if not cached.is_file():
         from sim.fileio import write_text_atomic
 
-        data = _link_changes(root, comparison)
+        data = _diversions(root, comparison)
         write_text_atomic(cached, json.dumps(data, separators=(",", ":")))
     return {
         "compare_lines": lines,

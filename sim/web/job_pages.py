@@ -106,7 +106,6 @@ async def run_page(request: Request) -> Response:
         errors=errors,
         saved=request.query_params.get("saved"),
         executors=EXECUTORS,
-        status_code=422 if errors and request.method == "POST" else 200,
     )
 
 
@@ -317,7 +316,6 @@ async def compare_page(request: Request) -> Response:
         form=form,
         errors=errors,
         executors=EXECUTORS,
-        status_code=422 if errors else 200,
     )
 
 

@@ -38,7 +38,8 @@
       customdata: rows.map(r => [r.base, r.alt]),
       hovertemplate: "%{y}<br>%{x:.1f}% (base %{customdata[0]:,.1f} → %{customdata[1]:,.1f})<extra></extra>",
     };
-    const lay = { margin: { l: 330, r: 30, t: 20, b: 40 }, height: 120 + 26 * rows.length,
+    const lay = { margin: { l: 20, r: 30, t: 20, b: 40 }, height: 120 + 26 * rows.length,
+      yaxis: { automargin: true },
       xaxis: { title: { text: "change, % of the base" }, zeroline: true, zerolinecolor: "#333" } };
     if (rows.length) Plotly.newPlot("fig-forest", [trace], lay, { responsive: true, displaylogo: false });
     else document.getElementById("fig-forest").textContent = "No KPI changed beyond its noise.";
