@@ -8,6 +8,8 @@
   const ctx = canvas.getContext("2d");
   const slider = document.getElementById("slider"), play = document.getElementById("play");
   const speed = document.getElementById("speed"), clock = document.getElementById("clock");
+  const view = document.getElementById("view");
+  const VIEWS = { border: [104.0, 20.4, 110.0, 23.6], north: [103.0, 20.3, 111.0, 30.6] };
   const COLOUR = { t: "#c0392b", r: "#e67e22", s: "#1f5fa8", b: "#16a085" };  // train tRuck ship barge
   let d, map, base, t = 0, playing = false, last = null, frames = 0;
 
@@ -57,7 +59,9 @@
       if (!v || !n) continue;
       const [x, y] = map.project(n.lon, n.lat), r = 4 + 3 * Math.sqrt(v);
       ctx.beginPath(); ctx.arc(x, y, r, 0, 2 * Math.PI); ctx.fill(); ctx.stroke();
-      ctx.fillStyle = "#4a235a"; ctx.fillText(String(v), x + r + 2, y); ctx.fillStyle = "rgba(142, 68, 173, 0.45)";
+      const text = `${v} waiting`, w = ctx.measureText(text).width;
+      ctx.fillStyle = "rgba(255, 255, 255, 0.85)"; ctx.fillRect(x + r + 2, y + 2, w + 6, 15);
+      ctx.fillStyle = "#4a235a"; ctx.fillText(text, x + r + 5, y + 10); ctx.fillStyle = "rgba(142, 68, 173, 0.45)";
     }
     let moving = 0;
     for (const [si, kind, keys] of d.vehicles) {
@@ -86,10 +90,14 @@
     if (playing) { if (t >= d.horizon_h) t = 0; requestAnimationFrame(tick); }
   });
   slider.addEventListener("input", () => { t = Number(slider.value); draw(); });
-  fetch(`/jobs/${box.dataset.job}/animation.json`).then(r => r.json()).then(data => {
-    d = data; map = window.CorridorMap(canvas, d);
+  function setView() {  // the map of the chosen box, drawn once into an image of its own
+    map = window.CorridorMap(canvas, { ...d, box: VIEWS[view.value] || d.box });
     base = document.createElement("canvas"); base.width = canvas.width; base.height = canvas.height;
     map.drawBase(base.getContext("2d"), { labels: true });
+  }
+  view.addEventListener("change", () => { setView(); draw(); });
+  fetch(`/jobs/${box.dataset.job}/animation.json`).then(r => r.json()).then(data => {
+    d = data; setView();
     slider.max = String(d.horizon_h); slider.step = "1";
     draw(); box.dataset.ready = "1";
   });

@@ -30,14 +30,15 @@
       ctx.setLineDash([]);
       ctx.font = "11px system-ui, sans-serif"; ctx.textBaseline = "middle";
       const placed = [];  // labels drawn so far: a label too near one of them is left out
-      for (const n of data.nodes) {
+      const RANK = { border_post: 0, seaport: 1, lock: 2, river_port: 3, city: 4 };
+      const order = [...data.nodes].sort((a, b) => (RANK[a.kind] ?? 5) - (RANK[b.kind] ?? 5));
+      for (const n of order) {
         const [x, y] = project(n.lon, n.lat);
         const big = n.kind === "border_post" || n.kind === "seaport" || n.kind === "lock";
         ctx.fillStyle = n.kind === "border_post" ? "#6c3483" : "#34495e";
         ctx.beginPath(); ctx.arc(x, y, big ? 3.2 : 2.2, 0, 2 * Math.PI); ctx.fill();
-        if (opts.labels && (big || n.kind === "city" || n.id === "cq_tuanjiecun")
-            && !placed.some(([px, py]) => Math.abs(px - x) < 60 && Math.abs(py - y) < 13)) {
-          ctx.fillStyle = "#2c3e50"; ctx.fillText(n.name.split(" (")[0].split(" / ")[0], x + 5, y);
+        if (opts.labels && !placed.some(([px, py]) => Math.abs(px - x) < 70 && Math.abs(py - y) < 13)) {
+          ctx.fillStyle = "#2c3e50"; ctx.fillText(n.name.split(" (")[0].split(" / ")[0], x + 6, y - 8);
           placed.push([x, y]);
         }
       }
