@@ -20,6 +20,7 @@ from sim.cli import (
     plot_cmd,
     run_cmd,
     sensitivity_cmd,
+    serve_cmd,
     sweep_cmd,
     validate_cmd,
 )
@@ -47,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     choice_cmd.add_parser(commands)
     plot_cmd.add_parser(commands)
     network_cmd.add_parser(commands)
+    serve_cmd.add_parser(commands)
     return parser
 
 

@@ -1,0 +1,75 @@
+"""``corridor-sim serve``: the planner's workbench in the browser (the ``web`` extra).
+
+The web libraries are imported inside the handler only, so ``corridor-sim --help`` stays light.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from sim.cli.argtypes import positive
+from sim.errors import SimError
+from sim.options import EXECUTORS
+
+__all__ = ["add_parser"]
+
+
+def _serve(args: argparse.Namespace) -> int:
+    try:
+        import uvicorn
+
+        from sim.web.app import create_app
+    except ImportError as exc:
+        raise SimError(
+            f"serve: needs the web extra (pip install 'corridor-sim[web]'): {exc.name} is missing"
+        ) from None
+    if args.address and args.executor != "dask":
+        raise SimError(f"--address {args.address}: needs --executor dask")
+    if args.port > 65535:
+        raise SimError(f"--port: must be <= 65535, got {args.port}")
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(
+            f"warning: serving on {args.host}: anyone who reaches this machine can run "
+            "experiments and read the workspace (the workbench has no login)",
+            file=sys.stderr,
+        )
+    app = create_app(args.workspace, args.scenarios, args.executor, args.address)
+    print(f"corridor-sim workbench on http://{args.host}:{args.port}/ (workspace {args.workspace})")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    """Add ``serve`` to the top-level parser."""
+    p = commands.add_parser(
+        "serve", help="the planner's workbench in the browser: build, run, watch, compare"
+    )
+    p.add_argument(
+        "--workspace",
+        metavar="DIR",
+        default="workspace",
+        help="where built scenarios and runs are kept (workspace)",
+    )
+    p.add_argument(
+        "--scenarios",
+        metavar="DIR",
+        default="scenarios",
+        help="the scenario library to start from (scenarios)",
+    )
+    p.add_argument("--port", type=positive, default=8000, help="port (8000)")
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (127.0.0.1: this machine only; another one warns)",
+    )
+    p.add_argument(
+        "--executor",
+        choices=EXECUTORS,
+        default="process",
+        help="where runs go by default (process: a pool on this machine)",
+    )
+    p.add_argument(
+        "--address", metavar="URL", help="Dask scheduler, tcp://host:8786 (with --executor dask)"
+    )
+    p.set_defaults(handler=_serve)

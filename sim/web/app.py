@@ -1,0 +1,181 @@
+"""The workbench's ASGI application: the library and builder pages, and the app itself.
+
+:func:`create_app` makes a Starlette application over a workspace folder: ``scenarios/`` (what
+the builder wrote) and ``runs/`` (one folder per job). The run, results, animation and compare
+pages are in :mod:`sim.web.job_pages`. Every script and style is served from the package (and
+plotly.js from the ``plotly`` package), so the app works with no internet access.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from sim.errors import SimError
+from sim.web import job_pages
+from sim.web.builder import CHAINS, DISRUPTION_ROWS, build_scenario
+from sim.web.jobs import JobQueue
+from sim.web.library import Library
+
+__all__ = ["Workbench", "create_app"]
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+#: Node kinds a planner closes or slows in the builder, in the order the list shows them.
+TARGET_KINDS = ("border_post", "seaport", "river_port", "lock", "rail_terminal", "road_terminal")
+
+
+@dataclass
+class Workbench:
+    """What the pages share: the workspace, the scenario library, the job queue and defaults."""
+
+    workspace: Path
+    library: Library
+    jobs: JobQueue
+    executor: str = "process"
+    address: str | None = None
+
+
+def page(request: Request, name: str, **context: Any) -> Response:
+    """Render template ``name`` with the workbench and ``context``."""
+    context.setdefault("status_code", 200)
+    status = context.pop("status_code")
+    return templates.TemplateResponse(
+        request, name, {"wb": request.app.state.wb, **context}, status_code=status
+    )
+
+
+async def library_page(request: Request) -> Response:
+    """Every scenario: its question, what it changes from its parent and its last results."""
+    wb: Workbench = request.app.state.wb
+    done = [j for j in wb.jobs.all() if j.state == "done" and j.kind == "run"]
+    last = {}
+    for job in reversed(done):  # oldest first: the newest wins
+        last[Path(job.scenarios[0]).stem] = job
+    rows = []
+    for entry in wb.library.entries():
+        job = last.get(entry.key)
+        stats = job_pages.job_stats(wb, job) if job else {}
+        rows.append((entry, wb.library.diff(entry), job, stats))
+    return page(request, "library.html", rows=rows)
+
+
+def _targets(scenario: Any) -> list[tuple[str, list[tuple[str, str]]]]:
+    """What the builder can close or slow, grouped: facilities by kind, then links."""
+    nodes = scenario.network.nodes.values()
+    groups = [
+        (kind.replace("_", " "), [(n.id, f"{n.id} ({n.name})") for n in nodes if n.kind == kind])
+        for kind in TARGET_KINDS
+    ]
+    links = [(link.id, link.id) for link in scenario.network.links.values()]
+    return [g for g in groups if g[1]] + [("links", links)]
+
+
+async def builder_page(request: Request) -> Response:
+    """The what-if builder: GET shows the form, POST saves the scenario or shows its problems."""
+    wb: Workbench = request.app.state.wb
+    entries = [e for e in wb.library.entries() if e.scenario is not None]
+    form: dict[str, str] = {}
+    errors: dict[str, list[str]] = {}
+    text = ""
+    if request.method == "POST":
+        form = {k: str(v) for k, v in (await request.form()).items()}
+        parent = wb.library.get(form.get("parent", ""))
+        if parent is None:
+            errors[""] = [f"parent: no scenario {form.get('parent', '')!r} in the library"]
+        else:
+            built = build_scenario(
+                form, wb.workspace / "scenarios", parent.path, wb.library.names()
+            )
+            if built.ok:
+                return RedirectResponse(f"/run?scenario={built.path.stem}&saved=1", 303)
+            errors, text = built.errors, built.text
+    key = form.get("parent") or request.query_params.get("parent") or "baseline_2019_choice"
+    parent = wb.library.get(key) or (entries[0] if entries else None)
+    if parent is None or parent.scenario is None:
+        return page(request, "message.html", title="No scenario", message="No scenario loads.")
+    form.setdefault("parent", parent.key)
+    sc = parent.scenario
+    return page(
+        request,
+        "builder.html",
+        entries=entries,
+        parent=parent,
+        form=form,
+        errors=errors,
+        text=text,
+        targets=_targets(sc),
+        services=sorted(sc.services),
+        chains=CHAINS,
+        rows=range(1, DISRUPTION_ROWS + 1),
+    )
+
+
+async def plotly_js(request: Request) -> Response:
+    """plotly.js as the ``plotly`` Python package ships it (no CDN)."""
+    import plotly
+
+    path = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    return FileResponse(
+        path, media_type="text/javascript", headers={"Cache-Control": "max-age=86400"}
+    )
+
+
+def create_app(
+    workspace: str | Path,
+    scenarios: str | Path | None = "scenarios",
+    executor: str = "process",
+    address: str | None = None,
+    start_jobs: bool = True,
+) -> Starlette:
+    """The workbench over ``workspace`` (made if missing), with the library of ``scenarios``.
+
+    ``executor`` and ``address`` are where runs go by default (a process pool; ``"dask"`` with a
+    scheduler address). With ``start_jobs``, the job thread starts with the app and resumes the
+    jobs a stopped server left unfinished.
+    """
+    workspace = Path(workspace).resolve()
+    (workspace / "scenarios").mkdir(parents=True, exist_ok=True)
+    shipped = Path(scenarios).resolve() if scenarios else None
+    wb = Workbench(
+        workspace,
+        Library(shipped, workspace / "scenarios"),
+        JobQueue(workspace / "runs"),
+        executor,
+        address,
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if start_jobs:
+            wb.jobs.start()
+        # Load the library once in the background: the first page then comes at once.
+        threading.Thread(target=wb.library.entries, name="library-warm-up", daemon=True).start()
+        yield
+        wb.jobs.stop()
+
+    routes = [
+        Route("/", library_page),
+        Route("/builder", builder_page, methods=["GET", "POST"]),
+        Route("/static/plotly.min.js", plotly_js),
+        Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
+        *job_pages.routes,
+    ]
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        return page(request, "message.html", title="Not found", message=str(exc), status_code=404)
+
+    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={SimError: not_found})
+    app.state.wb = wb
+    return app

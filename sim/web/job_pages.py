@@ -1,0 +1,340 @@
+"""The pages of runs: start one, watch it, read its results, download them, animate, compare.
+
+A run's form is checked with the command line's own rules (``--replications``, ``--seed``,
+``--jobs``, ``--address``: :mod:`sim.cli.argtypes`); a job starts only when every field passes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from sim.cli.argtypes import MAX_REPLICATIONS, count, positive, positive_at_most
+from sim.errors import SimError
+from sim.options import EXECUTORS
+from sim.web.jobs import Job
+
+__all__ = ["job_stats", "routes"]
+
+
+def _wb(request: Request) -> Any:
+    return request.app.state.wb
+
+
+def _page(request: Request, name: str, **context: Any) -> Response:
+    from sim.web.app import page
+
+    return page(request, name, **context)
+
+
+def job_stats(wb: Any, job: Job, which: int = -1) -> dict[str, dict[str, float]]:
+    """The KPIs (mean, 95% CI) of a finished job's scenario (a comparison's: ``which``)."""
+    from sim.web.results import load_stats
+
+    folder = job.folders(wb.jobs.root)[which]
+    return load_stats(folder) if (folder / "kpis.json").is_file() else {}
+
+
+def _check_where(form: dict[str, str], errors: dict[str, str]) -> dict[str, Any]:
+    """Replications, seed and workers from a form, by the command line's rules."""
+    out: dict[str, Any] = {}
+    checks = {
+        "replications": ("--replications", positive_at_most(MAX_REPLICATIONS)),
+        "seed": ("--seed", count),
+        "jobs": ("--jobs", positive),
+    }
+    for name, (option, parse) in checks.items():
+        text = form.get(name, "").strip()
+        if not text and name != "replications":
+            out[name] = None
+            continue
+        try:
+            out[name] = parse(text)
+        except argparse.ArgumentTypeError as exc:
+            errors[name] = f"argument {option}: {exc}"
+    executor = form.get("executor", "process")
+    if executor not in EXECUTORS:
+        errors["executor"] = f"argument --executor: invalid choice: {executor!r}"
+    address = form.get("address", "").strip() or None
+    if address and executor != "dask":
+        errors["address"] = f"--address {address}: needs --executor dask"
+    out["executor"], out["address"] = executor, address
+    return out
+
+
+async def run_page(request: Request) -> Response:
+    """Start replications of a scenario: GET shows the form, POST queues the job."""
+    wb = _wb(request)
+    form = (
+        {k: str(v) for k, v in (await request.form()).items()} if request.method == "POST" else {}
+    )
+    key = form.get("scenario") or request.query_params.get("scenario", "")
+    entry = wb.library.get(key)
+    errors: dict[str, str] = {}
+    if entry is None or entry.scenario is None:
+        errors["scenario"] = f"scenario: no scenario {key!r} that loads in the library"
+    if request.method == "POST":
+        where = _check_where(form, errors)
+        if not errors:
+            seed = entry.scenario.seed if where["seed"] is None else where["seed"]
+            job = wb.jobs.submit(
+                "run",
+                [str(entry.path)],
+                where["replications"],
+                seed,
+                executor=where["executor"],
+                jobs=where["jobs"],
+                address=where["address"],
+            )
+            return RedirectResponse(f"/jobs/{job.id}", 303)
+    form.setdefault("replications", "3")
+    form.setdefault("executor", wb.executor)
+    form.setdefault("address", wb.address or "")
+    return _page(
+        request,
+        "run.html",
+        entry=entry,
+        entries=wb.library.entries(),
+        form=form,
+        errors=errors,
+        saved=request.query_params.get("saved"),
+        executors=EXECUTORS,
+    )
+
+
+async def jobs_page(request: Request) -> Response:
+    """Every job with its state and progress."""
+    wb = _wb(request)
+    return _page(
+        request, "jobs.html", jobs=[(j, j.finished_runs(wb.jobs.root)) for j in wb.jobs.all()]
+    )
+
+
+def _job(request: Request) -> Job:
+    job = _wb(request).jobs.get(request.path_params["job"])
+    if job is None:
+        raise SimError(f"no job {request.path_params['job']!r}")
+    return job
+
+
+async def job_status(request: Request) -> Response:
+    """A job's state and progress, as JSON (the page polls it)."""
+    wb, job = _wb(request), _job(request)
+    return JSONResponse(
+        {
+            "state": job.state,
+            "done": job.finished_runs(wb.jobs.root),
+            "total": job.total_runs,
+            "error": job.error,
+        }
+    )
+
+
+async def job_action(request: Request) -> Response:
+    """Cancel or resume a job."""
+    wb, job = _wb(request), _job(request)
+    if request.path_params["action"] == "cancel":
+        wb.jobs.cancel(job.id)
+    else:
+        wb.jobs.resume(job.id)
+    return RedirectResponse(f"/jobs/{job.id}", 303)
+
+
+async def job_page(request: Request) -> Response:
+    """A job: progress while it runs; its results once done."""
+    from sim import load_scenario
+    from sim.web import results
+
+    wb, job = _wb(request), _job(request)
+    context: dict[str, Any] = {"job": job, "done": job.finished_runs(wb.jobs.root)}
+    if job.state == "done" and job.kind == "run":
+        folder = job.folders(wb.jobs.root)[0]
+        scenario = load_scenario(job.scenarios[0])
+        stats = job_stats(wb, job)
+        context |= {
+            "headline": results.headline(scenario, stats, job.n, job.seed),
+            "routes": results.route_rows(scenario, stats),
+            "posts": results.post_rows(scenario, stats),
+            "figures": results.cached(folder, "figures.json").decode(),
+            "tables": [
+                "consignments",
+                "departures",
+                "facility_visits",
+                "queue_lengths",
+                "disruptions",
+                "unserved",
+            ],
+            "parquet": _has_parquet(),
+            "scenario": scenario,
+        }
+    elif job.state == "done":
+        context |= _comparison_context(wb, job)
+    return _page(request, "job.html", **context)
+
+
+def _has_parquet() -> bool:
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+async def download(request: Request) -> Response:
+    """A finished run's files: the folder as zip, the HTML report, the scenario, KPIs as CSV."""
+    from sim.web import results
+
+    wb, job = _wb(request), _job(request)
+    what = request.path_params["what"]
+    here = wb.jobs.root / job.id
+    folder = job.folders(wb.jobs.root)[-1]
+    if what == "run.zip":
+        return Response(
+            results.zip_folder(here),
+            media_type="application/zip",
+            headers=_attachment(f"{job.id}.zip"),
+        )
+    if what == "scenario.toml":
+        return Response(
+            _portable_toml(Path(job.scenarios[-1])),
+            media_type="application/toml",
+            headers=_attachment(Path(job.scenarios[-1]).name),
+        )
+    if what == "kpis.csv":
+        return Response(
+            results.kpi_csv(job_stats(wb, job)),
+            media_type="text/csv",
+            headers=_attachment(f"{job.id}-kpis.csv"),
+        )
+    if what == "report.html":
+        from sim.cli.report_page import report_html
+        from sim.results.load import load_runs
+
+        return Response(
+            report_html(folder, load_runs(folder)),
+            media_type="text/html",
+            headers=_attachment(f"{job.id}-report.html"),
+        )
+    return Response("no such download", status_code=404)
+
+
+def _attachment(name: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{name}"'}
+
+
+def _portable_toml(path: Path) -> str:
+    """The scenario file with its ``extends`` made absolute, so that it runs from any folder."""
+    import re
+
+    text = path.read_text(encoding="utf-8")
+
+    def absolute(m: re.Match[str]) -> str:
+        return (
+            f"extends = {json.dumps((path.parent / json.loads(m.group(1))).resolve().as_posix())}"
+        )
+
+    return re.sub(r'^extends = ("(?:[^"\\]|\\.)*")', absolute, text, count=1, flags=re.M)
+
+
+async def table_download(request: Request) -> Response:
+    """A table of the first replication as CSV or Parquet."""
+    from sim.results.load import load_run
+    from sim.results.tables import write_table
+
+    wb, job = _wb(request), _job(request)
+    name, fmt = request.path_params["name"], request.path_params["fmt"]
+    res = load_run(job.folders(wb.jobs.root)[-1])
+    if name not in res.tables or fmt not in ("csv", "parquet"):
+        return Response("no such table", status_code=404)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_table(res.tables[name], Path(tmp) / f"{name}.{fmt}")
+        data = path.read_bytes()
+    return Response(
+        data,
+        media_type="text/csv" if fmt == "csv" else "application/octet-stream",
+        headers=_attachment(f"{job.id}-{name}.{fmt}"),
+    )
+
+
+async def animation_page(request: Request) -> Response:
+    """The corridor moving: one replication on the map."""
+    return _page(request, "animation.html", job=_job(request))
+
+
+async def animation_json(request: Request) -> Response:
+    """The animation's data (kept in the run folder once made)."""
+    from sim.web.results import cached
+
+    wb, job = _wb(request), _job(request)
+    data = cached(job.folders(wb.jobs.root)[-1], "animation.json")
+    return Response(data, media_type="application/json")
+
+
+async def compare_page(request: Request) -> Response:
+    """Pick two scenarios (or a scenario and its parent) and queue their paired replications."""
+    wb = _wb(request)
+    form = (
+        {k: str(v) for k, v in (await request.form()).items()} if request.method == "POST" else {}
+    )
+    errors: dict[str, str] = {}
+    alt = wb.library.get(form.get("alt") or request.query_params.get("alt", ""))
+    base_key = form.get("base") or request.query_params.get("base", "")
+    if request.method == "POST":
+        if alt is None or alt.scenario is None:
+            errors["alt"] = f"alt: no scenario {form.get('alt', '')!r} that loads in the library"
+        base = wb.library.get(base_key or (alt.parent if alt else "") or "")
+        if base is None or base.scenario is None:
+            errors["base"] = "base: pick a scenario (the alternative has no parent)"
+        where = _check_where(form, errors)
+        if not errors:
+            seed = base.scenario.seed if where["seed"] is None else where["seed"]
+            job = wb.jobs.submit(
+                "compare",
+                [str(base.path), str(alt.path)],
+                where["replications"],
+                seed,
+                executor=where["executor"],
+                jobs=where["jobs"],
+                address=where["address"],
+            )
+            return RedirectResponse(f"/jobs/{job.id}", 303)
+    form.setdefault("replications", "5")
+    form.setdefault("executor", wb.executor)
+    form.setdefault("alt", alt.key if alt else "")
+    form.setdefault("base", base_key)
+    return _page(
+        request,
+        "compare.html",
+        entries=wb.library.entries(),
+        form=form,
+        errors=errors,
+        executors=EXECUTORS,
+    )
+
+
+def _comparison_context(wb: Any, job: Job) -> dict[str, Any]:
+    """A finished comparison: the answer, the forest plot's rows, the change of TEU per link."""
+    from sim.web.compare_view import comparison_view
+
+    return comparison_view(wb.jobs.root / job.id, job)
+
+
+routes = [
+    Route("/run", run_page, methods=["GET", "POST"]),
+    Route("/jobs", jobs_page),
+    Route("/jobs/{job}", job_page),
+    Route("/jobs/{job}/status", job_status),
+    Route("/jobs/{job}/{action:str}", job_action, methods=["POST"]),
+    Route("/jobs/{job}/download/{what}", download),
+    Route("/jobs/{job}/tables/{name}.{fmt}", table_download),
+    Route("/jobs/{job}/animation", animation_page),
+    Route("/jobs/{job}/animation.json", animation_json),
+    Route("/compare", compare_page, methods=["GET", "POST"]),
+]

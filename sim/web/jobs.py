@@ -1,0 +1,214 @@
+"""The workbench's job queue: experiments run one after another on a background thread.
+
+Each job is a folder ``<workspace>/runs/<id>/`` holding ``job.json`` (what to run and its state,
+written atomically) and the run folders of :func:`sim.replicate` (``reps/``; a comparison has
+``base/`` and ``alt/``), which keep every finished replication as it finishes. Replications run in
+batches of one per worker, so a cancelled job stops after its current batch; a job that was queued
+or running when the server stopped is queued again when it starts, and resumes where its run
+folders stopped (they resume by design).
+"""
+
+from __future__ import annotations
+
+import datetime
+import queue
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sim.fileio import read_json, write_json_atomic
+
+__all__ = ["Job", "JobQueue", "run_job"]
+
+#: A job's states: waiting, running, finished, stopped by the user, or stopped by an error.
+STATES = ("queued", "running", "done", "cancelled", "failed")
+
+
+@dataclass
+class Job:
+    """One experiment: replications of ``scenario``, or a comparison of ``base`` and ``alt``."""
+
+    id: str
+    kind: str  # "run" or "compare"
+    scenarios: list[str]  # absolute paths: [scenario] or [base, alt]
+    n: int
+    seed: int
+    executor: str = "process"
+    jobs: int | None = None
+    address: str | None = None
+    state: str = "queued"
+    error: str = ""
+    created: str = field(default_factory=lambda: _now())
+    finished: str = ""
+
+    @property
+    def name(self) -> str:
+        """The scenario's file name (a comparison: ``alt vs base``)."""
+        stems = [Path(p).stem for p in self.scenarios]
+        return stems[0] if self.kind == "run" else f"{stems[1]} vs {stems[0]}"
+
+    def folders(self, root: Path) -> list[Path]:
+        """The run folders of the job (one per scenario)."""
+        here = root / self.id
+        return [here / "reps"] if self.kind == "run" else [here / "base", here / "alt"]
+
+    def finished_runs(self, root: Path) -> int:
+        """Replications finished so far, over all its scenarios (files in the run folders)."""
+        return sum(len(list((f / "runs").glob("r*.json"))) for f in self.folders(root))
+
+    @property
+    def total_runs(self) -> int:
+        """Replications the job runs in all."""
+        return self.n * len(self.scenarios)
+
+
+def _now() -> str:
+    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def run_job(job: Job, root: Path, cancelled: Callable[[], bool]) -> bool:
+    """Run ``job`` into ``root/<id>/`` batch by batch; False if it was cancelled before the end.
+
+    Writes ``kpis.json`` (per KPI its mean and 95% CI, as ``corridor-sim run --replications
+    --out``) into each run folder, and a comparison's ``comparison.json``.
+    """
+    import sim
+    from sim.fileio import json_text, write_text_atomic
+
+    workers = sim.Workers(job.executor, job.jobs, job.address, progress=False)  # type: ignore[arg-type]
+    scenarios = [sim.load_scenario(p) for p in job.scenarios]
+    folders = job.folders(root)
+    for scenario, folder in zip(scenarios, folders, strict=True):
+        done = 0
+        while done < job.n:
+            if cancelled():
+                return False
+            done = min(job.n, done + workers.count)
+            reps = sim.replicate(scenario, done, job.seed, workers=workers, out=folder)
+        write_json_atomic(folder / "kpis.json", reps.kpis())
+    if job.kind == "run":
+        from sim.web.results import prepare
+
+        prepare(folders[0])  # figures and animation data: the results page comes at once
+    if job.kind == "compare":
+        serial = sim.Workers("serial", progress=False)  # every run is in the folders already
+        comparison = sim.compare(
+            *scenarios, n=job.n, seed=job.seed, workers=serial, independent=False, out=root / job.id
+        )
+        write_text_atomic(root / job.id / "comparison.json", json_text(comparison.to_dict()))
+    return True
+
+
+class JobQueue:
+    """Jobs on disk under ``root``, run one at a time by a background thread.
+
+    ``runner`` runs one job (default :func:`run_job`); tests give a slower or failing one.
+    """
+
+    def __init__(self, root: Path, runner: Callable[..., bool] = run_job) -> None:
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.runner = runner
+        self._queue: queue.Queue[str | None] = queue.Queue()
+        self._cancel: set[str] = set()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    # -- the jobs on disk ------------------------------------------------------------------------
+
+    def _path(self, job_id: str) -> Path:
+        return self.root / job_id / "job.json"
+
+    def get(self, job_id: str) -> Job | None:
+        """The job ``job_id``, or None if there is none."""
+        if not re.fullmatch(r"j\d{4}-[a-z0-9_-]+", job_id) or not self._path(job_id).is_file():
+            return None
+        return Job(**read_json(self._path(job_id)))
+
+    def all(self) -> list[Job]:
+        """Every job, newest first."""
+        jobs = [self.get(p.parent.name) for p in self.root.glob("j*/job.json")]
+        return sorted((j for j in jobs if j), key=lambda j: j.id, reverse=True)
+
+    def save(self, job: Job) -> None:
+        """Write the job's state (atomically)."""
+        with self._lock:
+            write_json_atomic(self._path(job.id), asdict(job))
+
+    def submit(self, kind: str, scenarios: list[str], n: int, seed: int, **where: Any) -> Job:
+        """Queue a new job and return it."""
+        with self._lock:
+            numbers = [int(p.name[1:5]) for p in self.root.glob("j[0-9][0-9][0-9][0-9]-*")]
+            stem = re.sub(r"[^a-z0-9_]", "_", Path(scenarios[-1]).stem.lower())[:40]
+            job_id = f"j{max(numbers, default=0) + 1:04d}-{stem}"
+            (self.root / job_id).mkdir(parents=True)
+        job = Job(job_id, kind, [str(Path(p).resolve()) for p in scenarios], n, seed, **where)
+        self.save(job)
+        self._queue.put(job.id)
+        return job
+
+    def cancel(self, job_id: str) -> None:
+        """Stop a job after its current batch (a queued job does not start)."""
+        job = self.get(job_id)
+        if job is None or job.state not in ("queued", "running"):
+            return
+        self._cancel.add(job_id)
+        if job.state == "queued":
+            job.state = "cancelled"
+            self.save(job)
+
+    def resume(self, job_id: str) -> None:
+        """Queue a cancelled or failed job again: it goes on from its finished replications."""
+        job = self.get(job_id)
+        if job is None or job.state not in ("cancelled", "failed"):
+            return
+        self._cancel.discard(job_id)
+        job.state, job.error = "queued", ""
+        self.save(job)
+        self._queue.put(job.id)
+
+    # -- the worker thread -----------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Queue again the jobs a stopped server left queued or running, and start the thread."""
+        for job in sorted(self.all(), key=lambda j: j.id):
+            if job.state in ("queued", "running"):
+                job.state = "queued"
+                self.save(job)
+                self._queue.put(job.id)
+        self._thread = threading.Thread(target=self._work, name="corridor-sim-jobs", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Ask the thread to stop after its current batch; the running job stays "running"."""
+        self._cancel.add("*")
+        self._queue.put(None)
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def idle(self) -> bool:
+        """Whether no job is queued or running."""
+        return all(j.state not in ("queued", "running") for j in self.all())
+
+    def _work(self) -> None:
+        while (job_id := self._queue.get()) is not None:
+            job = self.get(job_id)
+            if job is None or job.state != "queued" or job_id in self._cancel:
+                self._cancel.discard(job_id)
+                continue
+            job.state = "running"
+            self.save(job)
+            try:
+                finished = self.runner(job, self.root, lambda: bool({job_id, "*"} & self._cancel))
+            except Exception as exc:  # shown on the job page; the queue goes on
+                job.state, job.error = "failed", f"{type(exc).__name__}: {exc}"
+            else:
+                if "*" in self._cancel and not finished:
+                    return  # the server is stopping: the job resumes at the next start
+                job.state = "done" if finished else "cancelled"
+            self._cancel.discard(job_id)
+            job.finished = _now()
+            self.save(job)

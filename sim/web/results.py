@@ -1,0 +1,181 @@
+"""What the results page shows of a finished run folder: the answer, tables, figures, downloads.
+
+The answer is ``corridor-sim run``'s (:func:`sim.cli.run_headline.run_answer`) on the folder's
+``kpis.json``; the route and border-post tables are read from the same KPIs (``teu.route.*``,
+``border_*``; :mod:`sim.results.routes` names the routes); the figures' data come from the first
+replication's tables.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from sim.fileio import nan_for_null, read_json
+
+__all__ = [
+    "cached",
+    "figures",
+    "headline",
+    "kpi_csv",
+    "post_rows",
+    "prepare",
+    "route_rows",
+    "zip_folder",
+]
+
+Stats = Mapping[str, Mapping[str, float]]
+
+
+def load_stats(folder: Path) -> dict[str, dict[str, float]]:
+    """Per KPI its mean and 95% CI, from the run folder's ``kpis.json``."""
+    raw = read_json(folder / "kpis.json", "run it again")
+    return {k: nan_for_null(v) for k, v in raw.items()}
+
+
+def headline(scenario: Any, stats: Stats, n: int, seed: int) -> list[str]:
+    """The lines of ``corridor-sim run``'s answer, without its hint at command-line options."""
+    from sim.cli.run_headline import run_answer
+
+    heading = f"{scenario.name}: {n} replications (seed {seed}); mean [95% CI]"
+    return [line for line in run_answer(scenario, stats, heading).splitlines() if line][:-1]
+
+
+def _mean_ci(s: Mapping[str, float] | None, scale: float = 1.0, digits: int = 0) -> str:
+    if s is None or math.isnan(s["mean"]):
+        return "n/a"
+    text = f"{s['mean'] / scale:,.{digits}f}"
+    if math.isfinite(s.get("ci_low", math.nan)) and math.isfinite(s.get("ci_high", math.nan)):
+        text += f" [{s['ci_low'] / scale:,.{digits}f}, {s['ci_high'] / scale:,.{digits}f}]"
+    return text
+
+
+def route_rows(scenario: Any, stats: Stats) -> list[list[str]]:
+    """Per route: its name, TEU and door to door in days (mean [95% CI])."""
+    from sim.results.routes import routes
+
+    names = {r.key: r.name for r in routes(scenario).values()}
+    keys = sorted(
+        (k.removeprefix("teu.route.") for k in stats if k.startswith("teu.route.")),
+        key=lambda k: -stats[f"teu.route.{k}"]["mean"],
+    )
+    return [
+        [
+            names.get(k, k),
+            _mean_ci(stats[f"teu.route.{k}"]),
+            _mean_ci(stats.get(f"route_door_to_door_h.{k}.mean"), 24, 1),
+        ]
+        for k in keys
+    ]
+
+
+def post_rows(scenario: Any, stats: Stats) -> list[list[str]]:
+    """Per border post crossed: crossings, TEU, wait (mean, p90, hours), queue (mean, longest)."""
+    from sim.results.routes import place_name
+
+    posts = sorted(k.split(".")[1] for k in stats if k.startswith("border_crossings."))
+    return [
+        [
+            place_name(scenario.network, p),
+            _mean_ci(stats[f"border_crossings.{p}"]),
+            _mean_ci(stats.get(f"teu.post.{p}")),
+            _mean_ci(stats.get(f"border_wait_h.{p}.mean"), digits=1),
+            _mean_ci(stats.get(f"border_wait_h.{p}.p90"), digits=1),
+            _mean_ci(stats.get(f"border_queue_vehicles.{p}.mean"), digits=1),
+            _mean_ci(stats.get(f"border_queue_vehicles.{p}.max")),
+        ]
+        for p in posts
+    ]
+
+
+def figures(scenario: Any, tables: Any) -> dict[str, Any]:
+    """Data of the interactive figures (plotly traces): border-post queues and weekly TEU."""
+    import datetime
+
+    from sim.results.routes import place_name
+    from sim.results.weekly import weekly_departures
+
+    start = datetime.datetime.combine(scenario.horizon.start, datetime.time())
+    posts = [n.id for n in scenario.network.nodes.values() if n.kind == "border_post"]
+    q = tables["queue_lengths"]
+    queue = []
+    for post in posts:
+        mask = q["node"] == post
+        if mask.any() and q["vehicles"][mask].max() > 0:
+            hours = q["time_h"][mask]
+            queue.append(
+                {
+                    "name": place_name(scenario.network, post),
+                    "x": [(start + datetime.timedelta(hours=float(h))).isoformat() for h in hours],
+                    "y": q["vehicles"][mask].tolist(),
+                    "type": "scatter",
+                    "mode": "lines",
+                    "line": {"shape": "hv", "width": 1.5},
+                }
+            )
+    weekly = weekly_departures(scenario, tables)
+    traces = []
+    for family in dict.fromkeys(weekly["family"].tolist()):
+        mask = weekly["family"] == family
+        traces.append(
+            {
+                "name": str(family),
+                "x": [str(d) for d in weekly["week_start"][mask]],
+                "y": [round(float(v), 1) for v in weekly["teu"][mask]],
+                "type": "scatter",
+                "mode": "lines+markers",
+            }
+        )
+    return {"queue": queue, "weekly": traces}
+
+
+def kpi_csv(stats: Stats) -> str:
+    """Every KPI's mean and 95% CI as CSV (``kpi,mean,ci_low,ci_high,n``)."""
+    from sim.results.tables import _float_text
+
+    lines = ["kpi,mean,ci_low,ci_high,n"]
+    for k in sorted(stats):
+        s = stats[k]
+        cells = [_float_text(s.get(c, math.nan)) for c in ("mean", "ci_low", "ci_high")]
+        lines.append(",".join([k, *cells, str(int(s.get("n", 0)))]))
+    return "\n".join(lines) + "\n"
+
+
+def zip_folder(folder: Path) -> bytes:
+    """The folder as a zip file (paths relative to the folder's parent)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                zf.write(path, path.relative_to(folder.parent).as_posix())
+    return buffer.getvalue()
+
+
+def cached(folder: Path, name: str) -> bytes:
+    """``figures.json`` or ``animation.json`` of a run folder (its first replication), made once.
+
+    Made from the tables when first asked for, then kept in the folder.
+    """
+    from sim.fileio import write_text_atomic
+    from sim.results.load import load_run
+
+    path = folder / name
+    if not path.is_file():
+        import json
+
+        from sim.web.animation import animation_data
+
+        res = load_run(folder)
+        make = figures if name == "figures.json" else animation_data
+        write_text_atomic(path, json.dumps(make(res.scenario, res.tables), separators=(",", ":")))
+    return path.read_bytes()
+
+
+def prepare(folder: Path) -> None:
+    """Make a finished run folder's figures and animation data now, so its pages come at once."""
+    for name in ("figures.json", "animation.json"):
+        cached(folder, name)
