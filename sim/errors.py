@@ -112,7 +112,7 @@ class ScenarioError(SimError):
 
 
 class ArgumentError(SimError, ValueError):
-    """A function of the API was called with a bad argument (``n=0``, an unknown executor).
+    """A function of the API was called with a bad argument (``n=0``, an unknown kind of workers).
 
     It is a :class:`SimError`, so the command line reports it as one message (exit 2), and a
     :class:`ValueError`, as Python code expects of a bad argument.

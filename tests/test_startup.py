@@ -11,7 +11,7 @@ import pytest
 #: Libraries a run may need but that ``import sim`` and the CLI's help must not load.
 HEAVY = ("numpy", "networkx", "tqdm", "simpy", "matplotlib", "pandas", "dask", "SALib", "scipy")
 #: The experiment machinery (process pools, Dask clients) loads only for an experiment.
-EXPERIMENT_MODULES = ("sim.experiments.executors", "concurrent.futures.process", "multiprocessing")
+EXPERIMENT_MODULES = ("sim.experiments.tasks", "concurrent.futures.process", "multiprocessing")
 
 _PROBE = """
 import contextlib, io, json, sys
@@ -63,7 +63,13 @@ def test_the_lazy_names_load_on_first_use():
     )
     assert "sim.model.corridor" in modules and "simpy" in modules
     assert "networkx" not in modules  # a run never asks for a route
-    assert "tqdm" not in modules and "sim.experiments.executors" not in modules
+    assert "tqdm" not in modules and "sim.experiments.tasks" not in modules
+
+
+def test_loading_a_scenario_loads_no_engine():
+    modules = _modules_after("import sim\nsim.load_scenario('scenarios/example.toml')")
+    assert "simpy" not in modules and "sim.model.corridor" not in modules
+    assert "networkx" not in modules and "matplotlib" not in modules
 
 
 def test_every_public_name_resolves_even_after_every_module_is_loaded():

@@ -40,7 +40,7 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``serve`` to the top-level parser."""
     p = commands.add_parser(
         "serve", help="the planner's workbench in the browser: build, run, watch, compare"

@@ -2,7 +2,7 @@
 
 - :mod:`~sim.experiments.single`: :func:`run`, one replication;
 - :mod:`~sim.experiments.workers`: :class:`Workers`, where an experiment's runs go;
-- :mod:`~sim.experiments.executors` and :mod:`~sim.experiments.run_folder`: running the tasks of
+- :mod:`~sim.experiments.tasks` and :mod:`~sim.experiments.run_folder`: running the tasks of
   an experiment and keeping each finished run in its folder (resumable);
 - :mod:`~sim.experiments.replications`, :mod:`~sim.experiments.comparisons`,
   :mod:`~sim.experiments.sweeps`: replications of a scenario, a paired comparison of two, a grid

@@ -160,7 +160,7 @@ def compare(
         With the scenario changes (:func:`sim.scenario.scenario_diff`) and per-KPI differences.
     """
     seed = base.seed if seed is None else seed
-    workers = Workers() if workers is None else workers
+    workers = Workers.given(workers)
     with workers.pool() as pool:  # one pool (or cluster) for all three
         on_pool = Workers(pool or "serial", workers.jobs, progress=workers.progress)
         run_on: dict[str, Any] = {"workers": on_pool, "tables": False}

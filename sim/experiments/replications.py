@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 
 from sim.errors import ArgumentError
-from sim.experiments.executors import Task, run_tasks
 from sim.experiments.run_folder import experiment_store
+from sim.experiments.tasks import Task, run_tasks
 from sim.experiments.workers import Workers
 from sim.fileio import write_json_atomic
 from sim.results.kpis import missing_value
@@ -230,7 +230,7 @@ def replicate(
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ArgumentError(f"replicate: seed must be a whole number >= 0, got {seed!r}")
     seeds = replication_seeds(seed, n)
-    workers = Workers() if workers is None else workers
+    workers = Workers.given(workers)
     store = experiment_store(out, scenario, seed, {}, keep_tables=tables) if out else None
     batch = n if until_halfwidth is None else max(workers.count, 3)
     rows: list[dict[str, float]] = []

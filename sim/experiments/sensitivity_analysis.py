@@ -241,7 +241,9 @@ def sensitivity(
     known = {k for r in runs for k in r}
     unknown = "".join(f"\n  {k!r}{did_you_mean(k, known)}" for k in kpis if k not in known)
     if unknown:
-        raise SimError(f"sensitivity: unknown KPI (see sorted(sim.run(scenario).kpis())):{unknown}")
+        raise ArgumentError(
+            f"sensitivity: unknown KPI (see sorted(sim.run(scenario).kpis())):{unknown}"
+        )
     values = dict(zip([f.name for f in factors], design.T.tolist(), strict=True))
     rows = [
         {"point": r["point"], **{f: v[r["point"]] for f, v in values.items()}}

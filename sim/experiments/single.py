@@ -37,6 +37,6 @@ def run(
     >>> res.kpis()["departures.road"] > 0
     True
     """
-    from sim.model import run as run_model
+    from sim.model.corridor import run as run_model
 
     return run_model(scenario, seed, log_events=log_events)

@@ -11,9 +11,9 @@ from typing import Any
 import numpy as np
 
 from sim.errors import ArgumentError
-from sim.experiments.executors import Task, run_tasks
 from sim.experiments.replications import replication_seeds, summarise
 from sim.experiments.run_folder import experiment_store
+from sim.experiments.tasks import Task, run_tasks
 from sim.experiments.workers import Workers
 from sim.results.kpis import missing_value
 from sim.results.tables import Table
@@ -120,7 +120,7 @@ def run_points(
         Task(f"p{i:03d}-r{r:04d}", sc, seeds[r]) for i, sc in enumerate(variants) for r in range(n)
     ]
     store = experiment_store(out, scenario, seed, identity) if out else None
-    workers = Workers() if workers is None else workers
+    workers = Workers.given(workers)
     with workers.pool(len(tasks)) as pool:
         done = run_tasks(tasks, pool, store, workers.progress, f"{scenario.name}: {label}")
     return [

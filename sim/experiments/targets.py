@@ -86,7 +86,6 @@ class Target:
         return (min(low, high), max(low, high))
 
 
-#: Each key of a target: the types its value may have.
 #: The keys of a ``[[targets]]`` entry and the types their values may have.
 TARGET_KEYS: dict[str, type | tuple[type, ...]] = {
     "id": str,

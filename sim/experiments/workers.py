@@ -63,6 +63,28 @@ class Workers:
             raise ArgumentError(f"workers: jobs must be a whole number >= 1, got {jobs!r}")
         if self.address and self.kind != "dask":
             raise ArgumentError(f"workers: address {self.address} needs kind 'dask'")
+        if self.progress is not None and not isinstance(self.progress, bool):
+            raise ArgumentError(
+                f"workers: progress must be True, False or None, got {self.progress!r}"
+            )
+
+    @classmethod
+    def given(cls, workers: Workers | None) -> Workers:
+        """``workers`` checked, or the default (a process pool) for None.
+
+        >>> Workers.given("serial")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        sim.errors.ArgumentError: workers: must be a sim.Workers, e.g. sim.Workers('serial'), ...
+        """
+        if workers is None:
+            return cls()
+        if not isinstance(workers, Workers):
+            example = workers if isinstance(workers, str) else "serial"
+            raise ArgumentError(
+                f"workers: must be a sim.Workers, e.g. sim.Workers({example!r}), got {workers!r}"
+            )
+        return workers
 
     @property
     def count(self) -> int:
@@ -73,13 +95,14 @@ class Workers:
     def pool(self, runs: int | None = None) -> Iterator[Executor | None]:
         """The executor for ``runs`` runs (None: run them in this process), shut down afterwards.
 
-        One run, one job or ``kind="serial"`` run in this process: a pool would only add its
-        start-up.
+        ``kind="serial"``, and one run or one job of a process pool, run in this process: a pool
+        would only add its start-up. A Dask cluster is always used when asked for (its address
+        is checked, and a run may need its memory).
         """
         kind = self.kind
         if isinstance(kind, Executor):
             yield kind
-        elif kind == "serial" or runs == 1 or (kind == "process" and self.count == 1):
+        elif kind == "serial" or (kind == "process" and (runs == 1 or self.count == 1)):
             yield None
         elif kind == "process":
             # Workers are forked from this process: freezing its objects first keeps their garbage

@@ -183,15 +183,13 @@ class Recorder:
     def add(self, table: str, **row: Any) -> None:
         """Append one row: every column of ``table`` by name, and no other."""
         columns = self.columns[table]
-        if row.keys() != columns.keys():
-            raise ModelError(
-                f"{table}: a row needs the columns {', '.join(columns)}; got {', '.join(row)}"
-            )
+        _same_columns(table, columns, row)
         for name, values in columns.items():
             values.append(row[name])
 
     def extend(self, table: str, block: dict[str, Any]) -> None:
         """Append many rows at once: a sequence or array per column, all of one length."""
+        _same_columns(table, self.columns[table], block)
         self._blocks[table].append(block)
 
     def tables(self) -> dict[str, dict[str, np.ndarray]]:
@@ -208,6 +206,14 @@ class Recorder:
                 parts = [values, *(block[col] for block in self._blocks[name])]
                 out[name][col] = _column(col, parts)
         return out
+
+
+def _same_columns(table: str, columns: Mapping[str, Any], row: Mapping[str, Any]) -> None:
+    """Refuse a row or block of ``table`` that does not give exactly its columns (a model bug)."""
+    if row.keys() != columns.keys():
+        raise ModelError(
+            f"{table}: a row needs the columns {', '.join(columns)}; got {', '.join(row)}"
+        )
 
 
 def column_dtype(name: str) -> Any:

@@ -59,8 +59,6 @@ def weekly(runs: Sequence[Any]) -> Table:
     A ``replication`` column (0, 1, ...) comes first; give it the runs of a replications folder
     (:func:`sim.results.load.load_runs`). ``.to_frame()`` makes it a DataFrame.
     """
-    from sim.results.tables import Table
-
     parts = [weekly_departures(r.scenario, r.tables) for r in runs]
     out: dict[str, np.ndarray] = {
         "replication": np.concatenate(

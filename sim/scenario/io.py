@@ -61,10 +61,9 @@ def _services(check: Checker, top: dict[str, Any]) -> dict[str, Service]:
 
 
 def _flows(
-    check: Checker, table: dict[str, Any], services: Mapping[str, Service]
+    check: Checker, demand: dict[str, Any], services: Mapping[str, Service]
 ) -> dict[str, Flow]:
-    """``[demand]``: every flow, its demand scaled by ``scale`` and its family's ``chain_scale``."""
-    demand = check.read("demand", table, spec.DEMAND)
+    """``[demand]`` (read): every flow, its demand scaled by ``scale`` and ``chain_scale``."""
     by_family = check.read("demand.chain_scale", demand["chain_scale"] or {}, spec.CHAIN_SCALE)
     scale = demand["scale"] or 1.0
     return {
@@ -116,8 +115,9 @@ def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) 
     check.network = _network(check, raw, top.pop("network"))
     horizon = read_horizon(check, top.pop("horizon") or {})
     log = check.read("log", top.pop("log") or {}, spec.LOG)
+    demand = check.read("demand", top.pop("demand") or {}, spec.DEMAND)
     services = _services(check, top)
-    flows = _flows(check, top.pop("demand") or {}, services)
+    flows = _flows(check, demand, services)
     choice = read_choice(check, top.pop("choice") or {}, flows, services)
     facilities = read_facilities(check, top.pop("facilities") or {})
     entries = check.entries("disruptions", top.pop("disruptions") or {}, spec.DISRUPTION)

@@ -41,8 +41,13 @@ def _tables(*names: str) -> Spec:
     return {name: Key("table", {}) for name in names}
 
 
+def _first(spec: Spec, *keys: str) -> Spec:
+    """``spec`` with ``keys`` first (problems are reported in this order, as a file reads)."""
+    return {**{key: spec[key] for key in keys}, **spec}
+
+
 #: The top of a scenario file.
-TOP: Spec = {"network": Key("str", REQUIRED, FULL), **spec_of(Scenario)}
+TOP: Spec = _first({**spec_of(Scenario), "network": Key("str", REQUIRED, FULL)}, "name", "network")
 TOP |= _tables("horizon", "log", "demand", "services", "facilities", "disruptions")
 TOP |= _tables("service_defaults", "random_disruptions", "choice")
 HORIZON: Spec = spec_of(Horizon)
@@ -69,12 +74,13 @@ FACILITY: Spec = spec_of(Facility, defaults=False)
 #: ``[facilities.<node>.dwell_by_vehicle_h]``: the dwell of the boxes each kind of vehicle brings.
 DWELL_BY_VEHICLE: Spec = {v: Key("float", None, HOURS) for v in VEHICLE_MODES}
 #: ``[disruptions.<id>]``: the window as dates or date-times, and its length or end.
-DISRUPTION: Spec = spec_of(Disruption)
-DISRUPTION |= {
+DISRUPTION: Spec = {
+    **spec_of(Disruption),
     "start": Key("when", REQUIRED),
     "end": Key("when", None),
     "days": Key("float", None, within(0, 366 * 50, True)),
 }
+DISRUPTION = _first(DISRUPTION, "target", "start", "end", "days")
 RANDOM_DISRUPTION: Spec = spec_of(RandomDisruption)
 #: The ``[choice]`` table: how consignments choose their chain (:class:`~sim.scenario.Choice`).
 CHOICE: Spec = spec_of(Choice)

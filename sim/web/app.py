@@ -25,7 +25,7 @@ from starlette.templating import Jinja2Templates
 from sim.errors import SimError
 from sim.web import job_pages
 from sim.web.builder import CHAINS, DISRUPTION_ROWS, build_scenario
-from sim.web.jobs import JobQueue
+from sim.web.jobs import Job, JobQueue
 from sim.web.library import Library
 
 __all__ = ["Workbench", "create_app"]
@@ -60,9 +60,9 @@ async def library_page(request: Request) -> Response:
     """Every scenario: its question, what it changes from its parent and its last results."""
     wb: Workbench = request.app.state.wb
     done = [j for j in wb.jobs.all() if j.state == "done" and j.kind == "run"]
-    last = {}
-    for job in reversed(done):  # oldest first: the newest wins
-        last[Path(job.scenarios[0]).stem] = job
+    last: dict[str, Job] = {}
+    for finished in reversed(done):  # oldest first: the newest wins
+        last[Path(finished.scenarios[0]).stem] = finished
     rows = []
     for entry in wb.library.entries():
         job = last.get(entry.key)
@@ -98,7 +98,7 @@ async def builder_page(request: Request) -> Response:
             built = build_scenario(
                 form, wb.workspace / "scenarios", parent.path, wb.library.names()
             )
-            if built.ok:
+            if built.ok and built.path is not None:
                 return RedirectResponse(f"/run?scenario={built.path.stem}&saved=1", 303)
             errors, text = built.errors, built.text
     key = form.get("parent") or request.query_params.get("parent") or "baseline_2019_choice"

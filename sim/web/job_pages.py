@@ -7,9 +7,6 @@ A run's form is checked with the command line's own rules (``--replications``, `
 from __future__ import annotations
 
 import argparse
-import json
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
@@ -19,12 +16,15 @@ from starlette.routing import Route
 from sim.cli.argtypes import MAX_REPLICATIONS, count, positive, positive_at_most
 from sim.errors import SimError
 from sim.options import EXECUTORS
+from sim.results.tables import fast_format
+from sim.web.downloads import download, table_download
 from sim.web.jobs import Job
 
-__all__ = ["job_stats", "routes"]
+__all__ = ["job_of", "job_stats", "routes", "workbench"]
 
 
-def _wb(request: Request) -> Any:
+def workbench(request: Request) -> Any:
+    """The app's workbench: its workspace, library and job queue."""
     return request.app.state.wb
 
 
@@ -71,7 +71,7 @@ def _check_where(form: dict[str, str], errors: dict[str, str]) -> dict[str, Any]
 
 async def run_page(request: Request) -> Response:
     """Start replications of a scenario: GET shows the form, POST queues the job."""
-    wb = _wb(request)
+    wb = workbench(request)
     form = (
         {k: str(v) for k, v in (await request.form()).items()} if request.method == "POST" else {}
     )
@@ -111,14 +111,15 @@ async def run_page(request: Request) -> Response:
 
 async def jobs_page(request: Request) -> Response:
     """Every job with its state and progress."""
-    wb = _wb(request)
+    wb = workbench(request)
     return _page(
         request, "jobs.html", jobs=[(j, j.finished_runs(wb.jobs.root)) for j in wb.jobs.all()]
     )
 
 
-def _job(request: Request) -> Job:
-    job = _wb(request).jobs.get(request.path_params["job"])
+def job_of(request: Request) -> Job:
+    """The job the request's path names; a SimError if there is none."""
+    job: Job | None = workbench(request).jobs.get(request.path_params["job"])
     if job is None:
         raise SimError(f"no job {request.path_params['job']!r}")
     return job
@@ -126,7 +127,7 @@ def _job(request: Request) -> Job:
 
 async def job_status(request: Request) -> Response:
     """A job's state and progress, as JSON (the page polls it)."""
-    wb, job = _wb(request), _job(request)
+    wb, job = workbench(request), job_of(request)
     return JSONResponse(
         {
             "state": job.state,
@@ -139,7 +140,7 @@ async def job_status(request: Request) -> Response:
 
 async def job_action(request: Request) -> Response:
     """Cancel or resume a job."""
-    wb, job = _wb(request), _job(request)
+    wb, job = workbench(request), job_of(request)
     if request.path_params["action"] == "cancel":
         wb.jobs.cancel(job.id)
     else:
@@ -152,7 +153,7 @@ async def job_page(request: Request) -> Response:
     from sim import load_scenario
     from sim.web import results
 
-    wb, job = _wb(request), _job(request)
+    wb, job = workbench(request), job_of(request)
     context: dict[str, Any] = {"job": job, "done": job.finished_runs(wb.jobs.root)}
     if job.state == "done" and job.kind == "run":
         folder = job.folders(wb.jobs.root)[0]
@@ -171,7 +172,7 @@ async def job_page(request: Request) -> Response:
                 "disruptions",
                 "unserved",
             ],
-            "parquet": _has_parquet(),
+            "parquet": fast_format() == "parquet",
             "scenario": scenario,
         }
     elif job.state == "done":
@@ -179,107 +180,23 @@ async def job_page(request: Request) -> Response:
     return _page(request, "job.html", **context)
 
 
-def _has_parquet() -> bool:
-    try:
-        import pyarrow  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-async def download(request: Request) -> Response:
-    """A finished run's files: the folder as zip, the HTML report, the scenario, KPIs as CSV."""
-    from sim.web import results
-
-    wb, job = _wb(request), _job(request)
-    what = request.path_params["what"]
-    here = wb.jobs.root / job.id
-    folder = job.folders(wb.jobs.root)[-1]
-    if what == "run.zip":
-        return Response(
-            results.zip_folder(here),
-            media_type="application/zip",
-            headers=_attachment(f"{job.id}.zip"),
-        )
-    if what == "scenario.toml":
-        return Response(
-            _portable_toml(Path(job.scenarios[-1])),
-            media_type="application/toml",
-            headers=_attachment(Path(job.scenarios[-1]).name),
-        )
-    if what == "kpis.csv":
-        return Response(
-            results.kpi_csv(job_stats(wb, job)),
-            media_type="text/csv",
-            headers=_attachment(f"{job.id}-kpis.csv"),
-        )
-    if what == "report.html":
-        from sim.cli.report_page import report_html
-        from sim.results.load import load_runs
-
-        return Response(
-            report_html(folder, load_runs(folder)),
-            media_type="text/html",
-            headers=_attachment(f"{job.id}-report.html"),
-        )
-    return Response("no such download", status_code=404)
-
-
-def _attachment(name: str) -> dict[str, str]:
-    return {"Content-Disposition": f'attachment; filename="{name}"'}
-
-
-def _portable_toml(path: Path) -> str:
-    """The scenario file with its ``extends`` made absolute, so that it runs from any folder."""
-    import re
-
-    text = path.read_text(encoding="utf-8")
-
-    def absolute(m: re.Match[str]) -> str:
-        return (
-            f"extends = {json.dumps((path.parent / json.loads(m.group(1))).resolve().as_posix())}"
-        )
-
-    return re.sub(r'^extends = ("(?:[^"\\]|\\.)*")', absolute, text, count=1, flags=re.M)
-
-
-async def table_download(request: Request) -> Response:
-    """A table of the first replication as CSV or Parquet."""
-    from sim.results.load import load_run
-    from sim.results.tables import write_table
-
-    wb, job = _wb(request), _job(request)
-    name, fmt = request.path_params["name"], request.path_params["fmt"]
-    res = load_run(job.folders(wb.jobs.root)[-1])
-    if name not in res.tables or fmt not in ("csv", "parquet"):
-        return Response("no such table", status_code=404)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = write_table(res.tables[name], Path(tmp) / f"{name}.{fmt}")
-        data = path.read_bytes()
-    return Response(
-        data,
-        media_type="text/csv" if fmt == "csv" else "application/octet-stream",
-        headers=_attachment(f"{job.id}-{name}.{fmt}"),
-    )
-
-
 async def animation_page(request: Request) -> Response:
     """The corridor moving: one replication on the map."""
-    return _page(request, "animation.html", job=_job(request))
+    return _page(request, "animation.html", job=job_of(request))
 
 
 async def animation_json(request: Request) -> Response:
     """The animation's data (kept in the run folder once made)."""
     from sim.web.results import cached
 
-    wb, job = _wb(request), _job(request)
+    wb, job = workbench(request), job_of(request)
     data = cached(job.folders(wb.jobs.root)[-1], "animation.json")
     return Response(data, media_type="application/json")
 
 
 async def compare_page(request: Request) -> Response:
     """Pick two scenarios (or a scenario and its parent) and queue their paired replications."""
-    wb = _wb(request)
+    wb = workbench(request)
     form = (
         {k: str(v) for k, v in (await request.form()).items()} if request.method == "POST" else {}
     )

@@ -95,8 +95,9 @@ def run_job(job: Job, root: Path, cancelled: Callable[[], bool]) -> bool:
         prepare(folders[0])  # figures and animation data: the results page comes at once
     if job.kind == "compare":
         serial = sim.Workers("serial", progress=False)  # every run is in the folders already
+        base, alt = scenarios
         comparison = sim.compare(
-            *scenarios, n=job.n, seed=job.seed, workers=serial, independent=False, out=root / job.id
+            base, alt, n=job.n, seed=job.seed, workers=serial, independent=False, out=root / job.id
         )
         write_text_atomic(root / job.id / "comparison.json", json_text(comparison.to_dict()))
     return True

@@ -1,0 +1,94 @@
+"""Downloads of a finished run: the folder as zip, the HTML report, the scenario, tables, KPIs.
+
+The scenario comes with its ``extends`` made absolute, so that ``corridor-sim run`` reproduces
+the run from any folder.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+__all__ = ["download", "table_download"]
+
+
+async def download(request: Request) -> Response:
+    """A finished run's files: the folder as zip, the HTML report, the scenario, KPIs as CSV."""
+    from sim.web import results
+    from sim.web.job_pages import job_of, job_stats, workbench
+
+    wb, job = workbench(request), job_of(request)
+    what = request.path_params["what"]
+    here = wb.jobs.root / job.id
+    folder = job.folders(wb.jobs.root)[-1]
+    if what == "run.zip":
+        return Response(
+            results.zip_folder(here),
+            media_type="application/zip",
+            headers=_attachment(f"{job.id}.zip"),
+        )
+    if what == "scenario.toml":
+        return Response(
+            _portable_toml(Path(job.scenarios[-1])),
+            media_type="application/toml",
+            headers=_attachment(Path(job.scenarios[-1]).name),
+        )
+    if what == "kpis.csv":
+        return Response(
+            results.kpi_csv(job_stats(wb, job)),
+            media_type="text/csv",
+            headers=_attachment(f"{job.id}-kpis.csv"),
+        )
+    if what == "report.html":
+        from sim.cli.report_page import report_html
+        from sim.results.load import load_runs
+
+        return Response(
+            report_html(folder, load_runs(folder)),
+            media_type="text/html",
+            headers=_attachment(f"{job.id}-report.html"),
+        )
+    return Response("no such download", status_code=404)
+
+
+def _attachment(name: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{name}"'}
+
+
+def _portable_toml(path: Path) -> str:
+    """The scenario file with its ``extends`` made absolute, so that it runs from any folder."""
+    import re
+
+    text = path.read_text(encoding="utf-8")
+
+    def absolute(m: re.Match[str]) -> str:
+        return (
+            f"extends = {json.dumps((path.parent / json.loads(m.group(1))).resolve().as_posix())}"
+        )
+
+    return re.sub(r'^extends = ("(?:[^"\\]|\\.)*")', absolute, text, count=1, flags=re.M)
+
+
+async def table_download(request: Request) -> Response:
+    """A table of the first replication as CSV or Parquet."""
+    from sim.results.load import load_run
+    from sim.results.tables import write_table
+    from sim.web.job_pages import job_of, workbench
+
+    wb, job = workbench(request), job_of(request)
+    name, fmt = request.path_params["name"], request.path_params["fmt"]
+    res = load_run(job.folders(wb.jobs.root)[-1])
+    if name not in res.tables or fmt not in ("csv", "parquet"):
+        return Response("no such table", status_code=404)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_table(res.tables[name], Path(tmp) / f"{name}.{fmt}")
+        data = path.read_bytes()
+    return Response(
+        data,
+        media_type="text/csv" if fmt == "csv" else "application/octet-stream",
+        headers=_attachment(f"{job.id}-{name}.{fmt}"),
+    )
