@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -44,25 +42,14 @@ def test_headline_kpis_leave_out_per_service_counts_and_breakdowns():
     assert headline_kpis(names) == ["departures.rail_sea", "door_to_door_h.a.b.road.mean"]
 
 
-def test_compare_command_reads_like_a_summary(tmp_path):
+def test_compare_command_reads_like_a_summary(cli, tmp_path):
     alt = tmp_path / "alt.toml"
     alt.write_text(
         f'extends = "{EXAMPLE.as_posix()}"\nname = "road_shut"\n'
         '[disruptions.shut]\ntarget = "youyiguan"\nstart = 2019-02-01\ndays = 20.0\n'
     )
-    cmd = [
-        sys.executable,
-        "-m",
-        "sim",
-        "compare",
-        str(EXAMPLE),
-        str(alt),
-        "--replications",
-        "4",
-        "--jobs",
-        "2",
-    ]
-    out = subprocess.run([*cmd, "--out", str(tmp_path / "cmp")], capture_output=True, text=True)
+    cmd = ["compare", EXAMPLE, alt, "--replications", "4", "--jobs", "2"]
+    out = cli(*cmd, "--out", tmp_path / "cmp")
     assert out.returncode == 0, out.stderr
     lines = out.stdout.strip().splitlines()
     assert len(lines) <= 15, out.stdout  # the answer first, in a dozen lines
@@ -70,20 +57,18 @@ def test_compare_command_reads_like_a_summary(tmp_path):
     wait = next(line for line in lines if line.startswith("Youyiguan / Huu Nghi: mean wait"))
     assert "→" in wait and "[" in wait
     # Resumed from the folder: nothing runs again, the same answer comes back.
-    again = subprocess.run([*cmd, "--out", str(tmp_path / "cmp")], capture_output=True, text=True)
+    again = cli(*cmd, "--out", tmp_path / "cmp")
     assert again.stdout.splitlines()[:-1] == out.stdout.splitlines()[:-1]
     assert json.loads((tmp_path / "cmp" / "comparison.json").read_text())["replications"] == 4
-    table = subprocess.run(
-        [*cmd, "--kpi", "border_wait_h.youyiguan.*"], capture_output=True, text=True
-    )
+    table = cli(*cmd, "--kpi", "border_wait_h.youyiguan.*")
     rows = [r for r in table.stdout.splitlines() if r.startswith("border_wait_h.")]
     assert {r.split()[0] for r in rows} == {
         "border_wait_h.youyiguan.mean",
         "border_wait_h.youyiguan.p90",
     }
-    none = subprocess.run([*cmd, "--kpi", "nomatch*"], capture_output=True, text=True)
+    none = cli(*cmd, "--kpi", "nomatch*")
     assert "no KPI matches" in none.stdout and "border_wait_h" not in none.stdout
-    text = subprocess.run([*cmd, "--json"], capture_output=True, text=True).stdout
+    text = cli(*cmd, "--json").stdout
     data = json.loads(text, parse_constant=lambda c: pytest.fail(f"{c} is not JSON"))
     assert {"base", "alt", "replications", "seed", "changes", "kpis"} <= set(data)
     wait = next(r for r in data["kpis"] if r["kpi"] == "border_wait_h.youyiguan.mean")

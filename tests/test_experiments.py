@@ -63,12 +63,9 @@ def test_a_folder_keeps_every_run_and_refuses_another_experiment(small, tmp_path
         sim.replicate(small, n=3, seed=6, jobs=1, out=out)
 
 
-def _sweep_cmd(scenario: Path, out: Path) -> list[str]:
+def _sweep_args(scenario: Path, out: Path) -> list[str]:
     grid = "service_defaults.rail_sea.max_wait_h=60,95,130"
     return [
-        sys.executable,
-        "-m",
-        "sim",
         "sweep",
         str(scenario),
         "--grid",
@@ -82,13 +79,13 @@ def _sweep_cmd(scenario: Path, out: Path) -> list[str]:
     ]
 
 
-def test_a_sweep_killed_half_way_resumes_to_the_same_table(tmp_path):
+def test_a_sweep_killed_half_way_resumes_to_the_same_table(cli, tmp_path):
     scenario = tmp_path / "quarter.toml"  # the 2019 corridor, three months: a few runs a second
     base = (ROOT / "scenarios" / "baseline_2019.toml").as_posix()
     scenario.write_text(f'extends = "{base}"\nname = "quarter"\n[horizon]\nend = 2019-04-01\n')
     killed, whole = tmp_path / "killed", tmp_path / "whole"
-    proc = subprocess.Popen(
-        _sweep_cmd(scenario, killed),
+    proc = subprocess.Popen(  # a process of its own: Ctrl-C is what is tested
+        [sys.executable, "-m", "sim", *_sweep_args(scenario, killed)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -106,9 +103,9 @@ def test_a_sweep_killed_half_way_resumes_to_the_same_table(tmp_path):
     kept = len(list((killed / "runs").glob("*.json")))
     assert 1 <= kept < 48  # interrupted half-way, and no half-written file
     assert not list(killed.rglob("*.tmp"))
-    resumed = subprocess.run(_sweep_cmd(scenario, killed), capture_output=True, text=True)
+    resumed = cli(*_sweep_args(scenario, killed))
     assert resumed.returncode == 0, resumed.stderr
-    subprocess.run(_sweep_cmd(scenario, whole), capture_output=True, text=True, check=True)
+    assert cli(*_sweep_args(scenario, whole)).returncode == 0
     a = (killed / "sweep.csv").read_text().splitlines()
     b = (whole / "sweep.csv").read_text().splitlines()
     assert a == b and len(a) == 1 + 48  # header + 3 points x 16 replications, none lost or doubled
@@ -143,32 +140,19 @@ def test_run_folders_hold_dates_refuse_bad_places_and_name_broken_files(small, t
         sim.replicate(dated, n=2, seed=1, jobs=1, out=tmp_path / "dated")
 
 
-def test_a_sweep_cannot_vary_the_seed_and_unknown_kpis_are_refused(small):
+def test_a_sweep_cannot_vary_the_seed_and_unknown_kpis_are_refused(cli, small):
     with pytest.raises(sim.SimError, match="grid seed: not a scenario setting"):
         sim.sweep(small, {"seed": [1, 2]}, n=2, jobs=1)
-    cmd = [
-        sys.executable,
-        "-m",
-        "sim",
-        "sweep",
-        str(EXAMPLE),
-        "--grid",
-        "demand.scale=0.2,0.3",
-        "--replications",
-        "2",
-        "--jobs",
-        "1",
-        "--kpi",
-        "departures.nowhere",
-    ]
-    out = subprocess.run(cmd, capture_output=True, text=True)
+    out = cli(
+        *("sweep", EXAMPLE, "--grid", "demand.scale=0.2,0.3", "--replications", "2"),
+        *("--jobs", "1", "--kpi", "departures.nowhere"),
+    )
     assert out.returncode == 2 and "--kpi: unknown KPI 'departures.nowhere'" in out.stderr
 
 
-def test_sweep_json_is_standard_json(tmp_path):
-    cmd = [sys.executable, "-m", "sim", "sweep", str(EXAMPLE), "--grid", "demand.scale=0.5"]
-    cmd += ["--replications", "1", "--jobs", "1", "--json"]
-    out = subprocess.run(cmd, capture_output=True, text=True)
+def test_sweep_json_is_standard_json(cli):
+    grid = ("--grid", "demand.scale=0.5")
+    out = cli("sweep", EXAMPLE, *grid, "--replications", "1", "--jobs", "1", "--json")
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout, parse_constant=lambda c: pytest.fail(f"{c} is not JSON"))
     assert any(v is None for v in data["rows"][0].values())  # an average with no observation

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -86,27 +84,16 @@ def test_replications_are_identical_whichever_executor_runs_them():
     assert s["ci_low"] <= s["mean"] <= s["ci_high"]
 
 
-def test_validate_command_json_and_exit_code(tmp_path):
+def test_validate_command_json_and_exit_code(cli, tmp_path):
     targets = tmp_path / "targets.toml"
     targets.write_text(
         '[[targets]]\nid = "trucks"\nkpi = "departures.road"\nvalue = 1.0e6\nrelation = "about"\n'
         'tolerance_rel = 0.05\nprimary = true\nsource = "made up to fail"\n'
     )
-    cmd = [
-        sys.executable,
-        "-m",
-        "sim",
-        "validate",
-        str(EXAMPLE),
-        "--targets",
-        str(targets),
-        "--replications",
-        "2",
-        "--jobs",
-        "1",
+    out = cli(
+        *("validate", EXAMPLE, "--targets", targets, "--replications", "2", "--jobs", "1"),
         "--json",
-    ]
-    out = subprocess.run(cmd, capture_output=True, text=True)
+    )
     assert out.returncode == 1, out.stderr
     data = json.loads(out.stdout, parse_constant=lambda c: pytest.fail(f"{c} is not JSON"))
     assert set(data) == {"scenario", "replications", "ok", "targets"}
@@ -186,6 +173,6 @@ def test_replicate_sends_the_scenario_itself_so_overrides_of_any_type_survive():
         (["validate", str(EXAMPLE), "--jobs", "-1"], "--jobs: must be >= 0"),
     ],
 )
-def test_bad_numbers_on_the_command_line_exit_2(args, message):
-    out = subprocess.run([sys.executable, "-m", "sim", *args], capture_output=True, text=True)
+def test_bad_numbers_on_the_command_line_exit_2(cli, args, message):
+    out = cli(*args)
     assert out.returncode == 2 and message in out.stderr and "Traceback" not in out.stderr
