@@ -60,6 +60,20 @@ def test_route_with_unknown_node_exits_2_without_traceback(cli):
     assert "to: unknown node, got 'atlantis'" in out.stderr and "Traceback" not in out.stderr
 
 
+def test_no_route_says_so_and_exits_1(cli):
+    by_river = ("network", "route", NET, "cq_nanpeng", "singapore", "--modes", "river")
+    out = cli(*by_river)
+    assert out.returncode == 1
+    assert out.stdout == "no route from cq_nanpeng to singapore with modes river\n"
+    data = json.loads(cli(*by_river, "--json").stdout)
+    assert data == {"from": "cq_nanpeng", "to": "singapore", "by": "time_h", "routes": []}
+
+
+def test_export_asks_for_a_file_to_write(cli):
+    out = cli("network", "export", NET)
+    assert out.returncode == 2 and "give --geojson FILE and/or --map FILE" in out.stderr
+
+
 def test_console_script_and_module_are_the_same_program(cli):
     # The only tests of the installed entry points as processes: the script and ``python -m sim``.
     import shutil

@@ -117,3 +117,35 @@ def test_bad_scenario_exits_2_naming_every_problem(cli, tmp_path):
 def test_set_without_equals_is_a_clear_error(cli):
     res = cli("run", EXAMPLE, "--set", "seed")
     assert res.returncode == 2 and "--set" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_kpi_patterns_pick_the_kpis_of_a_run_and_of_replications(cli, tmp_path):
+    one = cli("run", EXAMPLE, "--kpi", "departures.r*", "--kpi", "teu.created")
+    assert one.returncode == 0, one.stderr
+    rows = one.stdout.split("\n\n", 1)[1].splitlines()
+    assert rows[0].split() == ["kpi", "value"]
+    assert [r.split()[0] for r in rows[2:]] == [
+        *("departures.rail_sea", "departures.river", "departures.road", "teu.created")
+    ]
+    none = cli("run", EXAMPLE, "--kpi", "nomatch*")
+    assert none.stdout.rstrip().endswith("no KPI matches nomatch*")
+    out = tmp_path / "reps"
+    reps = cli("run", EXAMPLE, "--replications", "2", "--jobs", "1", "--kpi", "departures.road")
+    heading, table = reps.stdout.split("\n\n")
+    assert heading == "example: 2 replications (seed 1); mean [95% CI]"
+    name, mean, low, high = table.splitlines()[2].split()
+    assert name == "departures.road" and float(low) <= float(mean) <= float(high)
+    every = cli("run", EXAMPLE, "--replications", "2", "--jobs", "1", "--all", "--out", out)
+    assert every.returncode == 0, every.stderr
+    assert every.stdout.count("\n") > 100  # every KPI, one a line
+    assert f"wrote {out}/ (kpis.json with mean and 95% CI" in every.stdout
+    summary = json.loads((out / "kpis.json").read_text(encoding="utf-8"))
+    assert summary["departures.road"]["mean"] == pytest.approx(float(mean))
+
+
+def test_out_that_is_a_file_is_refused_before_the_run(cli, tmp_path):
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("keep me", encoding="utf-8")
+    res = cli("run", EXAMPLE, "--out", a_file)
+    assert res.returncode == 2 and f"--out {a_file}: exists and is not a folder" in res.stderr
+    assert a_file.read_text(encoding="utf-8") == "keep me" and res.stdout == ""
