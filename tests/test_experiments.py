@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import signal
 import subprocess
@@ -156,3 +157,39 @@ def test_sweep_json_is_standard_json(cli):
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout, parse_constant=lambda c: pytest.fail(f"{c} is not JSON"))
     assert any(v is None for v in data["rows"][0].values())  # an average with no observation
+
+
+def test_sweep_command_prints_a_row_per_point_and_writes_every_run(cli, tmp_path):
+    out = tmp_path / "sweep"
+    grid = ("--grid", "demand.scale=0.5,1", "--grid", "choice.model=fixed")  # text kept as text
+    res = cli(
+        *("sweep", EXAMPLE, *grid, "--replications", "2", "--jobs", "1", "--out", out),
+        *("--kpi", "departures.road"),
+    )
+    assert res.returncode == 0, res.stderr
+    lines = res.stdout.splitlines()
+    assert lines[0] == "example: 2 points x 2 replications (the same seeds at every point, seed 1)"
+    assert lines[2].split() == ["demand.scale", "choice.model", "departures.road", "[95%", "CI]"]
+    half, whole = (float(line.split()[2]) for line in lines[4:6])
+    assert [line.split()[:2] for line in lines[4:6]] == [["0.5", "fixed"], ["1", "fixed"]]
+    assert 0.35 < half / whole < 0.65  # half the trucks for half the freight
+    assert lines[-1] == f"wrote {out}/sweep.csv (one row per point and replication, every KPI)"
+    with (out / "sweep.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [(r["point"], r["demand.scale"], r["replication"]) for r in rows] == [
+        *(("0", "0.5", "0"), ("0", "0.5", "1"), ("1", "1", "0"), ("1", "1", "1"))
+    ]
+    assert [r["seed"] for r in rows[:2]] == [r["seed"] for r in rows[2:]]
+
+
+def test_sweep_grid_mistakes_are_named_together(cli):
+    res = cli(
+        *("sweep", EXAMPLE, "--grid", "demand.scale", "--grid", "x=1"),
+        *("--grid", "x=2,3", "--grid", "=1"),
+    )
+    assert res.returncode == 2
+    assert res.stderr.splitlines()[1:] == [
+        "--grid: must be KEY=V1,V2,..., got 'demand.scale'",
+        "--grid: x: the same key twice",
+        "--grid: must be KEY=V1,V2,..., got '=1'",
+    ]

@@ -49,6 +49,26 @@ def test_report_is_one_self_contained_file(cli, run_dir):
     assert page.count("<figcaption>") == len(KINDS) and "departures.rail_sea" in page
 
 
+def test_report_shows_the_validation_beside_the_run(cli, run_dir, tmp_path):
+    folder = tmp_path / "run"
+    shutil.copytree(run_dir, folder)
+    targets = tmp_path / "targets.toml"
+    targets.write_text(
+        '[[targets]]\nid = "barges"\nkpi = "departures.river"\nvalue = 83.0\n'
+        'relation = "about"\ntolerance_rel = 0.05\nprimary = true\nsource = "made up"\n',
+        encoding="utf-8",
+    )
+    example = ROOT / "scenarios" / "example.toml"
+    validation = cli("validate", example, "--targets", targets, "--replications", "2", "--json")
+    (folder / "validation.json").write_text(validation.stdout, encoding="utf-8")
+    res = cli("report", folder, "--out", tmp_path / "brief.html")
+    assert res.returncode == 0 and res.stdout == f"wrote {tmp_path / 'brief.html'}\n"
+    page = (tmp_path / "brief.html").read_text(encoding="utf-8")
+    assert "<h2>Against the published figures</h2>" in page
+    row = re.search(r"<tr><td>barges</td>(.*?)</tr>", page)[1]
+    assert "78.85 to 87.15" in row and "83 [83, 83]" in row and "<td>pass</td>" in row
+
+
 @pytest.mark.skipif(BROWSER is None, reason="needs Debian's chromium (.ci/run installs it)")
 def test_report_opens_in_a_real_browser_with_every_image_drawn(cli, run_dir, tmp_path):
     assert cli("report", run_dir).returncode == 0
@@ -157,6 +177,7 @@ def test_plot_narrows_its_time_axis_and_picks_the_trains(cli, run_dir, tmp_path)
         (["--kind", "queues", "--from", "2019-03-01", "--to", "2019-02-01"], "inside the run"),
         (["--kind", "map", "--from", "2019-02-01"], "only for --kind"),
         (["--kind", "queues", "--from", "1 Feb"], "must be a date"),
+        (["--kind", "queues", "--post", "atlantis"], "--post: unknown border post 'atlantis'"),
     ):
         res = cli("plot", str(run_dir), *bad, "--out", str(tmp_path / "x.png"))
         assert res.returncode == 2 and says in res.stderr and "Traceback" not in res.stderr
