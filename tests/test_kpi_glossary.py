@@ -46,3 +46,38 @@ def test_every_kpi_is_in_the_glossary(kpis):
 def test_every_glossary_entry_is_a_kpi(kpis):
     unused = [name for name, p in _patterns().items() if not any(p.match(k) for k in kpis)]
     assert not unused, f"glossary entries no run makes: {unused}"
+
+
+@pytest.mark.parametrize(
+    ("kpi", "label"),
+    [
+        ("border_wait_h.youyiguan.p90", "wait at Youyiguan / Huu Nghi, P90 (h)"),
+        ("border_crossings.three_gorges", "vehicles cleared at Three Gorges"),
+        ("closed_h.youyiguan", "closed, Youyiguan / Huu Nghi (h)"),
+        (
+            "breakdown_h.cq_nanpeng.hanoi.road.border_queue",
+            "border queue part, Chongqing Nanpeng → Hanoi by road (h)",
+        ),
+        ("teu.route.road:youyiguan", "TEU, road via Youyiguan / Huu Nghi"),
+        ("teu.post.pingxiang_dongdang", "TEU through Pingxiang / Dong Dang"),
+        ("load_factor.rail_sea", "load factor, rail-sea trains"),
+        ("teu.carried.road", "TEU carried, road trucks"),
+        ("teu.carried.service.barge_cq_shanghai", "TEU carried, service barge_cq_shanghai"),
+        ("teu.chain.intl_rail", "TEU by international rail"),
+        ("teu.created", "teu.created"),  # no rule: the id itself
+    ],
+)
+def test_kpis_are_labelled_in_words_with_place_names(kpi, label):
+    from sim.results.labels import kpi_label
+
+    assert kpi_label(kpi, sim.load_scenario(ROOT / "scenarios" / "example.toml")) == label
+
+
+@pytest.mark.xfail(strict=True, reason="labels.py asks 4 parts of departures.service.<id> (3)")
+def test_departures_of_a_service_are_labelled():
+    from sim.results.labels import kpi_label
+
+    sc = sim.load_scenario(ROOT / "scenarios" / "example.toml")
+    assert kpi_label("departures.service.barge_cq_shanghai", sc) == (
+        "departures, service barge_cq_shanghai"
+    )
