@@ -97,7 +97,8 @@ def test_ctrl_c_keeps_the_finished_runs_and_the_same_command_resumes(cli, monkey
 
 
 @pytest.mark.skipif(
-    multiprocessing.get_start_method() != "fork", reason="the worker inherits the patch by fork"
+    multiprocessing.get_all_start_methods()[0] != "fork",  # the default comes first
+    reason="the worker inherits the patch by fork",
 )
 def test_a_worker_that_dies_is_named_and_exits_1(cli, monkeypatch, tmp_path):
     from sim.model import corridor
