@@ -1,10 +1,14 @@
-"""Shared fixtures: paths to the shipped data and editable copies of it."""
+"""Shared fixtures: paths to the shipped data, editable copies of it, and the CLI in-process."""
 
 from __future__ import annotations
 
 import csv
+import os
 import shutil
+import sys
+import threading
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -18,8 +22,75 @@ settings.register_profile(
 )
 settings.load_profile("corridor")
 
+
+def _untraced_when_forked() -> None:
+    """In a process forked from the suite (a pool's worker): stop coverage's tracing there.
+
+    A forked worker inherits the tracer but ends with ``os._exit``, so what it measures is never
+    saved; tracing it only made the runs it does (the same code the suite measures in this
+    process) three to five times slower.
+    """
+    cov = sys.modules.get("coverage")
+    if cov is not None and cov.Coverage.current() is not None:
+        sys.settrace(None)
+        threading.settrace(None)
+
+
+os.register_at_fork(after_in_child=_untraced_when_forked)
+
 ROOT = Path(__file__).resolve().parents[1]
 NETWORK_DIR = ROOT / "networks" / "chongqing_asean"
+
+
+class CliResult(NamedTuple):
+    """What one ``corridor-sim`` command gave: its exit status and what it printed."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def cli(capsys, monkeypatch):
+    """``cli("run", SCENARIO, ...)``: the command line, run in this process through ``main``.
+
+    Returns a :class:`CliResult`. A usage error (argparse exits 2), ``--help`` and ``--version``
+    raise SystemExit, which is caught and turned into the status as the shell would see it. Output
+    printed before the call is dropped; figures the command left open are closed, and the current
+    folder is restored (``cwd=`` runs the command from another folder).
+    """
+    from sim.cli import main
+
+    def call(*args: object, cwd: Path | str | None = None) -> CliResult:
+        capsys.readouterr()
+        open_before = _figure_numbers()
+        with monkeypatch.context() as patch:
+            if cwd is not None:
+                patch.chdir(cwd)
+            try:
+                code = main([str(a) for a in args])
+            except SystemExit as exc:
+                if exc.code is None or isinstance(exc.code, int):
+                    code = exc.code or 0
+                else:  # sys.exit("message"): printed to stderr, status 1
+                    print(exc.code, file=sys.stderr)
+                    code = 1
+        out, err = capsys.readouterr()
+        _close_figures(keep=open_before)
+        return CliResult(code, out, err)
+
+    return call
+
+
+def _figure_numbers() -> set[int]:
+    plt = sys.modules.get("matplotlib.pyplot")
+    return set(plt.get_fignums()) if plt else set()
+
+
+def _close_figures(keep: set[int]) -> None:
+    plt = sys.modules.get("matplotlib.pyplot")
+    for number in set(plt.get_fignums()) - keep if plt else ():
+        plt.close(number)
 
 
 @pytest.fixture(scope="session")

@@ -141,28 +141,19 @@ NET = str(ROOT / "networks" / "chongqing_asean")
         (["plot", "{bad_manifest}"], "cannot be read as JSON"),
     ],
 )
-def test_bad_arguments_exit_2_with_one_clear_error(tmp_path, argv, fragment):
-    import subprocess
-    import sys
-
+def test_bad_arguments_exit_2_with_one_clear_error(cli, tmp_path, argv, fragment):
     bad = tmp_path / "bad_run"
     bad.mkdir()
     (bad / "manifest.json").write_text("{not json", encoding="utf-8")
     argv = [a.format(tmp=tmp_path, bad_manifest=bad) for a in argv]
-    out = subprocess.run(
-        [sys.executable, "-m", "sim", *argv], capture_output=True, text=True, timeout=120
-    )
+    out = cli(*argv, cwd=tmp_path)  # were "--out . --force" obeyed, it would replace tmp_path
     assert out.returncode == 2, (out.returncode, out.stderr)
     assert "Traceback" not in out.stderr and fragment in out.stderr, out.stderr
 
 
-def test_a_single_run_folder_is_replaced_whole_and_others_are_refused(tmp_path):
-    import subprocess
-    import sys
-
+def test_a_single_run_folder_is_replaced_whole_and_others_are_refused(cli, tmp_path):
     def run(*extra):
-        cmd = [sys.executable, "-m", "sim", "run", str(EXAMPLE), "--out", str(out), *extra]
-        return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+        return cli("run", EXAMPLE, "--out", out, *extra)
 
     out = tmp_path / "run"
     assert run().returncode == 0 and list(out.glob("legs.*"))  # the example logs its legs
@@ -279,20 +270,6 @@ def test_a_tiny_wait_with_a_minimum_load_neither_hangs_nor_grows():
     assert k["departures.road"] > 0
 
 
-def test_more_jobs_than_cores_runs_on_the_cores_with_a_note():
-    import subprocess
-    import sys
-
-    cmd = [
-        sys.executable,
-        "-m",
-        "sim",
-        "run",
-        str(EXAMPLE),
-        "--replications",
-        "2",
-        "--jobs",
-        "1000",
-    ]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+def test_more_jobs_than_cores_runs_on_the_cores_with_a_note(cli):
+    out = cli("run", EXAMPLE, "--replications", "2", "--jobs", "1000")
     assert out.returncode == 0 and "note: --jobs 1000 is more than the" in out.stderr

@@ -3,6 +3,7 @@ of the ``[choice]`` table and the fitting of the constants."""
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -241,6 +242,18 @@ def test_choice_commands(tmp_path, capsys):
     assert "by_rail" in out and "TEU share by chain" in out
     assert main(["choice", "calibrate", str(path)]) == 0
     assert "[choice.asc_cny_per_teu]" in capsys.readouterr().out
+    assert main(["choice", "shares", str(path), "--json"]) == 0
+    shares = json.loads(capsys.readouterr().out)
+    assert [(r["flow"], r["chain"]) for r in shares["alternatives"]] == [
+        *(("by_rail", "rail_sea"), ("by_road", "road"))
+    ]
+    assert sum(shares["chain_shares"].values()) == pytest.approx(1.0)
+    assert shares["given_chain_shares"] == {"rail_sea": 0.5, "road": 0.5}
+    assert main(["choice", "calibrate", str(path), "--json"]) == 0
+    fit = json.loads(capsys.readouterr().out)
+    assert fit["target_shares"] == {"rail_sea": 0.5, "road": 0.5}
+    assert fit["fitted_shares"] == pytest.approx(fit["target_shares"], abs=1e-4)
+    assert fit["asc_cny_per_teu"]["rail_sea"] == 0.0 and fit["max_error_pp"] < 0.01
     tables = choice_tables()
     tables["choice.markets"] = {}
     tables["choice"]["model"] = "fixed"

@@ -1,4 +1,4 @@
-"""The ``corridor-sim network`` commands, run as a user runs them."""
+"""The ``corridor-sim network`` commands as a user types them, run through ``main``."""
 
 from __future__ import annotations
 
@@ -11,11 +11,7 @@ from conftest import NETWORK_DIR
 NET = str(NETWORK_DIR)
 
 
-def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sim", *args], capture_output=True, text=True)
-
-
-def test_check_prints_counts_by_kind_and_mode(network):
+def test_check_prints_counts_by_kind_and_mode(cli, network):
     out = cli("network", "check", NET)
     assert out.returncode == 0, out.stderr
     assert f"{len(network.nodes)} nodes, {len(network.links)} links" in out.stdout
@@ -25,7 +21,7 @@ def test_check_prints_counts_by_kind_and_mode(network):
     assert data["ok"] is True and data["links_by_mode"] == network.count_links_by_mode()
 
 
-def test_show_json_is_the_documented_shape(network):
+def test_show_json_is_the_documented_shape(cli, network):
     data = json.loads(cli("network", "show", NET, "--json").stdout)
     assert len(data["nodes"]) == len(network.nodes)
     assert {"id", "name", "kind", "country", "lat", "lon"} <= set(data["nodes"][0])
@@ -34,7 +30,7 @@ def test_show_json_is_the_documented_shape(network):
     assert "qinzhou_port" in text and "distance_km" in text
 
 
-def test_route_json_lists_cheapest_first():
+def test_route_json_lists_cheapest_first(cli):
     out = cli(
         "network",
         "route",
@@ -58,20 +54,41 @@ def test_route_json_lists_cheapest_first():
     assert text.startswith("#1  road") and "cq_nanpeng →" in text
 
 
-def test_route_with_unknown_node_exits_2_without_traceback():
+def test_route_with_unknown_node_exits_2_without_traceback(cli):
     out = cli("network", "route", NET, "cq_nanpeng", "atlantis")
     assert out.returncode == 2
     assert "to: unknown node, got 'atlantis'" in out.stderr and "Traceback" not in out.stderr
 
 
-def test_console_script_and_module_are_the_same_program():
+def test_no_route_says_so_and_exits_1(cli):
+    by_river = ("network", "route", NET, "cq_nanpeng", "singapore", "--modes", "river")
+    out = cli(*by_river)
+    assert out.returncode == 1
+    assert out.stdout == "no route from cq_nanpeng to singapore with modes river\n"
+    data = json.loads(cli(*by_river, "--json").stdout)
+    assert data == {"from": "cq_nanpeng", "to": "singapore", "by": "time_h", "routes": []}
+
+
+def test_export_asks_for_a_file_to_write(cli):
+    out = cli("network", "export", NET)
+    assert out.returncode == 2 and "give --geojson FILE and/or --map FILE" in out.stderr
+
+
+def test_console_script_and_module_are_the_same_program(cli):
+    # The only tests of the installed entry points as processes: the script and ``python -m sim``.
     import shutil
 
     exe = shutil.which("corridor-sim")
     assert exe, "corridor-sim is not installed"
     a = subprocess.run([exe, "network", "check", NET], capture_output=True, text=True)
-    b = cli("network", "check", NET)
-    assert a.returncode == b.returncode == 0 and a.stdout == b.stdout
+    b = subprocess.run(
+        [sys.executable, "-m", "sim", "network", "check", NET], capture_output=True, text=True
+    )
+    c = cli("network", "check", NET)
+    assert a.returncode == b.returncode == c.returncode == 0
+    assert a.stdout == b.stdout == c.stdout
+    bad = subprocess.run([exe, "network", "check", "no/such/folder"], capture_output=True)
+    assert bad.returncode == 2  # the exit status reaches the shell
 
 
 def test_help_does_not_import_matplotlib():

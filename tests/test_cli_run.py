@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,13 +13,7 @@ from sim.results.tables import fast_format, read_table
 EXAMPLE = str(ROOT / "scenarios" / "example.toml")
 
 
-def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "sim", *args], capture_output=True, text=True, cwd=cwd
-    )
-
-
-def test_run_prints_headline_and_writes_the_folder(tmp_path):
+def test_run_prints_headline_and_writes_the_folder(cli, tmp_path):
     out = tmp_path / "run"
     res = cli("run", EXAMPLE, "--seed", "3", "--set", "demand.scale=0.5", "--out", str(out))
     assert res.returncode == 0, res.stderr
@@ -50,19 +41,21 @@ def test_run_prints_headline_and_writes_the_folder(tmp_path):
     assert list(events) == ["consignment", "activity", "time_h", "node", "service", "vehicle"]
     assert not list(out.glob(".*.tmp"))  # no temporary file left behind
     again = tmp_path / "again"
-    cli("run", EXAMPLE, "--seed", "3", "--set", "demand.scale=0.5", "--out", str(again))
+    res = cli("run", EXAMPLE, "--seed", "3", "--set", "demand.scale=0.5", "--out", again)
+    assert res.returncode == 0, res.stderr
     assert json.loads((again / "kpis.json").read_text()) == kpis  # same seed, same numbers
 
 
 @pytest.mark.parametrize("fmt", ["csv", "npz", "parquet"])
-def test_every_table_format_loads_back_the_same_run(tmp_path, fmt):
+def test_every_table_format_loads_back_the_same_run(cli, tmp_path, fmt):
     from sim.experiments.single import run
     from sim.results.load import load_run
     from sim.scenario import load_scenario
 
     pytest.importorskip("pyarrow") if fmt == "parquet" else None
     out = tmp_path / fmt
-    cli("run", EXAMPLE, "--seed", "4", "--table-format", fmt, "--out", str(out))
+    res = cli("run", EXAMPLE, "--seed", "4", "--table-format", fmt, "--out", out)
+    assert res.returncode == 0, res.stderr
     assert {p.suffix for p in out.glob("*s.*") if p.stem != "kpis"} == {f".{fmt}"}
     back = load_run(out)
     res = run(load_scenario(EXAMPLE), 4)
@@ -99,7 +92,7 @@ chain_family = "rail_sea"
 """
 
 
-def test_bad_scenario_exits_2_naming_every_problem(tmp_path):
+def test_bad_scenario_exits_2_naming_every_problem(cli, tmp_path):
     net = (ROOT / "networks" / "chongqing_asean").as_posix()
     (tmp_path / "parent.toml").write_text('name = "parent"\nextends = "bad.toml"\n')
     bad = tmp_path / "bad.toml"
@@ -121,6 +114,38 @@ def test_bad_scenario_exits_2_naming_every_problem(tmp_path):
     assert "ends at 'atlantis'" not in res.stderr  # no knock-on error from the unknown node
 
 
-def test_set_without_equals_is_a_clear_error():
+def test_set_without_equals_is_a_clear_error(cli):
     res = cli("run", EXAMPLE, "--set", "seed")
     assert res.returncode == 2 and "--set" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_kpi_patterns_pick_the_kpis_of_a_run_and_of_replications(cli, tmp_path):
+    one = cli("run", EXAMPLE, "--kpi", "departures.r*", "--kpi", "teu.created")
+    assert one.returncode == 0, one.stderr
+    rows = one.stdout.split("\n\n", 1)[1].splitlines()
+    assert rows[0].split() == ["kpi", "value"]
+    assert [r.split()[0] for r in rows[2:]] == [
+        *("departures.rail_sea", "departures.river", "departures.road", "teu.created")
+    ]
+    none = cli("run", EXAMPLE, "--kpi", "nomatch*")
+    assert none.stdout.rstrip().endswith("no KPI matches nomatch*")
+    out = tmp_path / "reps"
+    reps = cli("run", EXAMPLE, "--replications", "2", "--jobs", "1", "--kpi", "departures.road")
+    heading, table = reps.stdout.split("\n\n")
+    assert heading == "example: 2 replications (seed 1); mean [95% CI]"
+    name, mean, low, high = table.splitlines()[2].split()
+    assert name == "departures.road" and float(low) <= float(mean) <= float(high)
+    every = cli("run", EXAMPLE, "--replications", "2", "--jobs", "1", "--all", "--out", out)
+    assert every.returncode == 0, every.stderr
+    assert every.stdout.count("\n") > 100  # every KPI, one a line
+    assert f"wrote {out}/ (kpis.json with mean and 95% CI" in every.stdout
+    summary = json.loads((out / "kpis.json").read_text(encoding="utf-8"))
+    assert summary["departures.road"]["mean"] == pytest.approx(float(mean))
+
+
+def test_out_that_is_a_file_is_refused_before_the_run(cli, tmp_path):
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("keep me", encoding="utf-8")
+    res = cli("run", EXAMPLE, "--out", a_file)
+    assert res.returncode == 2 and f"--out {a_file}: exists and is not a folder" in res.stderr
+    assert a_file.read_text(encoding="utf-8") == "keep me" and res.stdout == ""

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
+import re
 
 import numpy as np
 import pytest
@@ -44,25 +43,14 @@ def test_headline_kpis_leave_out_per_service_counts_and_breakdowns():
     assert headline_kpis(names) == ["departures.rail_sea", "door_to_door_h.a.b.road.mean"]
 
 
-def test_compare_command_reads_like_a_summary(tmp_path):
+def test_compare_command_reads_like_a_summary(cli, tmp_path):
     alt = tmp_path / "alt.toml"
     alt.write_text(
         f'extends = "{EXAMPLE.as_posix()}"\nname = "road_shut"\n'
         '[disruptions.shut]\ntarget = "youyiguan"\nstart = 2019-02-01\ndays = 20.0\n'
     )
-    cmd = [
-        sys.executable,
-        "-m",
-        "sim",
-        "compare",
-        str(EXAMPLE),
-        str(alt),
-        "--replications",
-        "4",
-        "--jobs",
-        "2",
-    ]
-    out = subprocess.run([*cmd, "--out", str(tmp_path / "cmp")], capture_output=True, text=True)
+    cmd = ["compare", EXAMPLE, alt, "--replications", "4", "--jobs", "2"]
+    out = cli(*cmd, "--out", tmp_path / "cmp")
     assert out.returncode == 0, out.stderr
     lines = out.stdout.strip().splitlines()
     assert len(lines) <= 15, out.stdout  # the answer first, in a dozen lines
@@ -70,24 +58,54 @@ def test_compare_command_reads_like_a_summary(tmp_path):
     wait = next(line for line in lines if line.startswith("Youyiguan / Huu Nghi: mean wait"))
     assert "→" in wait and "[" in wait
     # Resumed from the folder: nothing runs again, the same answer comes back.
-    again = subprocess.run([*cmd, "--out", str(tmp_path / "cmp")], capture_output=True, text=True)
+    again = cli(*cmd, "--out", tmp_path / "cmp")
     assert again.stdout.splitlines()[:-1] == out.stdout.splitlines()[:-1]
     assert json.loads((tmp_path / "cmp" / "comparison.json").read_text())["replications"] == 4
-    table = subprocess.run(
-        [*cmd, "--kpi", "border_wait_h.youyiguan.*"], capture_output=True, text=True
-    )
+    table = cli(*cmd, "--kpi", "border_wait_h.youyiguan.*")
     rows = [r for r in table.stdout.splitlines() if r.startswith("border_wait_h.")]
     assert {r.split()[0] for r in rows} == {
         "border_wait_h.youyiguan.mean",
         "border_wait_h.youyiguan.p90",
     }
-    none = subprocess.run([*cmd, "--kpi", "nomatch*"], capture_output=True, text=True)
+    none = cli(*cmd, "--kpi", "nomatch*")
     assert "no KPI matches" in none.stdout and "border_wait_h" not in none.stdout
-    text = subprocess.run([*cmd, "--json"], capture_output=True, text=True).stdout
+    text = cli(*cmd, "--json").stdout
     data = json.loads(text, parse_constant=lambda c: pytest.fail(f"{c} is not JSON"))
     assert {"base", "alt", "replications", "seed", "changes", "kpis"} <= set(data)
     wait = next(r for r in data["kpis"] if r["kpi"] == "border_wait_h.youyiguan.mean")
     assert wait["diff_ci_low"] > 0 and wait["alt_mean"] > wait["base_mean"]
+
+
+def test_compare_a_scenario_with_itself_moves_nothing(cli, tmp_path):
+    same = tmp_path / "same.toml"
+    same.write_text(f'extends = "{EXAMPLE.as_posix()}"\nname = "same"\n', encoding="utf-8")
+    cmd = ("compare", EXAMPLE, same, "--replications", "3", "--jobs", "1", "--no-independent")
+    out = cli(*cmd, "--out", tmp_path / "cmp", "--plot", tmp_path / "forest.png")
+    assert out.returncode == 0, out.stderr
+    assert "\nChanges: nothing\nNo headline figure moved beyond its noise.\n" in out.stdout
+    assert f"wrote {tmp_path / 'forest.png'}" in out.stdout
+    assert f"wrote {tmp_path / 'cmp'}/ (base/ and alt/ runs, comparison.json)" in out.stdout
+    assert sorted(p.name for p in (tmp_path / "cmp").iterdir()) == [
+        *("alt", "base", "comparison.json")
+    ]  # --no-independent: no third set of runs
+    data = json.loads((tmp_path / "cmp" / "comparison.json").read_text(encoding="utf-8"))
+    # The same seeds give the same runs: every difference is 0, none is sure.
+    assert all(r["diff_mean"] == 0 or r["n"] == 0 for r in data["kpis"])
+    assert not any(r["significant"] for r in data["kpis"])
+    assert (tmp_path / "forest.png").read_bytes()[:4] == b"\x89PNG"
+    # --set changes the alternative; --json with --plot still prints JSON alone.
+    scaled = (*cmd, "--set", "demand.scale=1.1")
+    data = json.loads(
+        cli(*scaled, "--kpi", "teu.created", "--json", "--plot", tmp_path / "t.png").stdout
+    )
+    assert [c["alt"] for c in data["changes"] if c["key"] == "demand.scale"] == [1.1]
+    (row,) = data["kpis"]
+    assert row["kpi"] == "teu.created" and row["significant"] and row["diff_mean"] > 0
+    assert (tmp_path / "t.png").is_file()
+    table = cli(*scaled, "--all").stdout.splitlines()
+    assert table[2] == "KPIs (every KPI), largest relative change first"
+    relative = [abs(float(m[1])) for line in table[5:] if (m := re.search(r" ([+-][\d.]+)%", line))]
+    assert relative == sorted(relative, reverse=True) and len(relative) > 50
 
 
 class _Named:

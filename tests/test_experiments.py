@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import signal
 import subprocess
@@ -65,12 +66,9 @@ def test_a_folder_keeps_every_run_and_refuses_another_experiment(small, tmp_path
         sim.replicate(small, n=3, seed=6, workers=sim.Workers(jobs=1), out=out)
 
 
-def _sweep_cmd(scenario: Path, out: Path) -> list[str]:
+def _sweep_args(scenario: Path, out: Path) -> list[str]:
     grid = "service_defaults.rail_sea.max_wait_h=60,95,130"
     return [
-        sys.executable,
-        "-m",
-        "sim",
         "sweep",
         str(scenario),
         "--grid",
@@ -84,13 +82,13 @@ def _sweep_cmd(scenario: Path, out: Path) -> list[str]:
     ]
 
 
-def test_a_sweep_killed_half_way_resumes_to_the_same_table(tmp_path):
+def test_a_sweep_killed_half_way_resumes_to_the_same_table(cli, tmp_path):
     scenario = tmp_path / "quarter.toml"  # the 2019 corridor, three months: a few runs a second
     base = (ROOT / "scenarios" / "baseline_2019.toml").as_posix()
     scenario.write_text(f'extends = "{base}"\nname = "quarter"\n[horizon]\nend = 2019-04-01\n')
     killed, whole = tmp_path / "killed", tmp_path / "whole"
-    proc = subprocess.Popen(
-        _sweep_cmd(scenario, killed),
+    proc = subprocess.Popen(  # a process of its own: Ctrl-C is what is tested
+        [sys.executable, "-m", "sim", *_sweep_args(scenario, killed)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -108,9 +106,9 @@ def test_a_sweep_killed_half_way_resumes_to_the_same_table(tmp_path):
     kept = len(list((killed / "runs").glob("*.json")))
     assert 1 <= kept < 48  # interrupted half-way, and no half-written file
     assert not list(killed.rglob("*.tmp"))
-    resumed = subprocess.run(_sweep_cmd(scenario, killed), capture_output=True, text=True)
+    resumed = cli(*_sweep_args(scenario, killed))
     assert resumed.returncode == 0, resumed.stderr
-    subprocess.run(_sweep_cmd(scenario, whole), capture_output=True, text=True, check=True)
+    assert cli(*_sweep_args(scenario, whole)).returncode == 0
     a = (killed / "sweep.csv").read_text().splitlines()
     b = (whole / "sweep.csv").read_text().splitlines()
     assert a == b and len(a) == 1 + 48  # header + 3 points x 16 replications, none lost or doubled
@@ -159,32 +157,55 @@ def test_run_folders_hold_dates_refuse_bad_places_and_name_broken_files(small, t
         sim.replicate(dated, n=2, seed=1, workers=sim.Workers(jobs=1), out=tmp_path / "dated")
 
 
-def test_a_sweep_cannot_vary_the_seed_and_unknown_kpis_are_refused(small):
+def test_a_sweep_cannot_vary_the_seed_and_unknown_kpis_are_refused(cli, small):
     with pytest.raises(sim.SimError, match="grid seed: not a scenario setting"):
         sim.sweep(small, {"seed": [1, 2]}, n=2, workers=sim.Workers(jobs=1))
-    cmd = [
-        sys.executable,
-        "-m",
-        "sim",
-        "sweep",
-        str(EXAMPLE),
-        "--grid",
-        "demand.scale=0.2,0.3",
-        "--replications",
-        "2",
-        "--jobs",
-        "1",
-        "--kpi",
-        "departures.nowhere",
-    ]
-    out = subprocess.run(cmd, capture_output=True, text=True)
+    out = cli(
+        *("sweep", EXAMPLE, "--grid", "demand.scale=0.2,0.3", "--replications", "2"),
+        *("--jobs", "1", "--kpi", "departures.nowhere"),
+    )
     assert out.returncode == 2 and "--kpi: unknown KPI 'departures.nowhere'" in out.stderr
 
 
-def test_sweep_json_is_standard_json(tmp_path):
-    cmd = [sys.executable, "-m", "sim", "sweep", str(EXAMPLE), "--grid", "demand.scale=0.5"]
-    cmd += ["--replications", "1", "--jobs", "1", "--json"]
-    out = subprocess.run(cmd, capture_output=True, text=True)
+def test_sweep_json_is_standard_json(cli):
+    grid = ("--grid", "demand.scale=0.5")
+    out = cli("sweep", EXAMPLE, *grid, "--replications", "1", "--jobs", "1", "--json")
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout, parse_constant=lambda c: pytest.fail(f"{c} is not JSON"))
     assert any(v is None for v in data["rows"][0].values())  # an average with no observation
+
+
+def test_sweep_command_prints_a_row_per_point_and_writes_every_run(cli, tmp_path):
+    out = tmp_path / "sweep"
+    grid = ("--grid", "demand.scale=0.5,1", "--grid", "choice.model=fixed")  # text kept as text
+    res = cli(
+        *("sweep", EXAMPLE, *grid, "--replications", "2", "--jobs", "1", "--out", out),
+        *("--kpi", "departures.road"),
+    )
+    assert res.returncode == 0, res.stderr
+    lines = res.stdout.splitlines()
+    assert lines[0] == "example: 2 points x 2 replications (the same seeds at every point, seed 1)"
+    assert lines[2].split() == ["demand.scale", "choice.model", "departures.road", "[95%", "CI]"]
+    half, whole = (float(line.split()[2]) for line in lines[4:6])
+    assert [line.split()[:2] for line in lines[4:6]] == [["0.5", "fixed"], ["1", "fixed"]]
+    assert 0.35 < half / whole < 0.65  # half the trucks for half the freight
+    assert lines[-1] == f"wrote {out}/sweep.csv (one row per point and replication, every KPI)"
+    with (out / "sweep.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [(r["point"], r["demand.scale"], r["replication"]) for r in rows] == [
+        *(("0", "0.5", "0"), ("0", "0.5", "1"), ("1", "1", "0"), ("1", "1", "1"))
+    ]
+    assert [r["seed"] for r in rows[:2]] == [r["seed"] for r in rows[2:]]
+
+
+def test_sweep_grid_mistakes_are_named_together(cli):
+    res = cli(
+        *("sweep", EXAMPLE, "--grid", "demand.scale", "--grid", "x=1"),
+        *("--grid", "x=2,3", "--grid", "=1"),
+    )
+    assert res.returncode == 2
+    assert res.stderr.splitlines()[1:] == [
+        "--grid: must be KEY=V1,V2,..., got 'demand.scale'",
+        "--grid: x: the same key twice",
+        "--grid: must be KEY=V1,V2,..., got '=1'",
+    ]

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import matplotlib
 
@@ -14,10 +12,11 @@ from sim import plot
 from sim.network import to_geojson
 
 
-def test_geojson_is_rfc7946_lon_lat_and_round_trips_counts(network, tmp_path):
+def test_geojson_is_rfc7946_lon_lat_and_round_trips_counts(cli, network, tmp_path):
     out = tmp_path / "net.geojson"
-    cmd = [sys.executable, "-m", "sim", "network", "export", network.path, "--geojson", str(out)]
-    subprocess.run(cmd, check=True, capture_output=True)
+    res = cli("network", "export", network.path, "--geojson", out)
+    assert res.returncode == 0, res.stderr
+    assert f"({len(network.nodes)} points, {len(network.links)} lines)" in res.stdout
     gj = json.loads(out.read_text(encoding="utf-8"))
     assert gj == json.loads(json.dumps(to_geojson(network)))
     assert gj["type"] == "FeatureCollection" and "crs" not in gj
@@ -57,8 +56,7 @@ def test_network_map_draws_every_link_and_node_kind_with_units(network, tmp_path
     assert out.stat().st_size > 20_000
 
 
-def test_cli_export_map_writes_png(network, tmp_path):
+def test_cli_export_map_writes_png(cli, network, tmp_path):
     out = tmp_path / "map.png"
-    cmd = [sys.executable, "-m", "sim", "network", "export", network.path, "--map", str(out)]
-    subprocess.run(cmd, check=True, capture_output=True)
+    assert cli("network", "export", network.path, "--map", out).returncode == 0
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -52,3 +52,37 @@ def test_every_glossary_entry_is_a_kpi(kpis):
 def test_every_row_has_a_unit():
     rows = mdtables.table(mdtables.section(mdtables.read("kpis.md"), "Every KPI"))
     assert all(row["unit"] for row in rows)
+
+
+@pytest.mark.parametrize(
+    ("kpi", "label"),
+    [
+        ("border_wait_h.youyiguan.p90", "wait at Youyiguan / Huu Nghi, P90 (h)"),
+        ("border_crossings.three_gorges", "vehicles cleared at Three Gorges"),
+        ("closed_h.youyiguan", "closed, Youyiguan / Huu Nghi (h)"),
+        (
+            "breakdown_h.cq_nanpeng.hanoi.road.border_queue",
+            "border queue part, Chongqing Nanpeng → Hanoi by road (h)",
+        ),
+        ("teu.route.road:youyiguan", "TEU, road via Youyiguan / Huu Nghi"),
+        ("teu.post.pingxiang_dongdang", "TEU through Pingxiang / Dong Dang"),
+        ("load_factor.rail_sea", "load factor, rail-sea trains"),
+        ("teu.carried.road", "TEU carried, road trucks"),
+        ("teu.carried.service.barge_cq_shanghai", "TEU carried, service barge_cq_shanghai"),
+        ("teu.chain.intl_rail", "TEU by international rail"),
+        ("teu.created", "teu.created"),  # no rule: the id itself
+    ],
+)
+def test_kpis_are_labelled_in_words_with_place_names(kpi, label):
+    from sim.results.labels import kpi_label
+
+    assert kpi_label(kpi, sim.load_scenario(ROOT / "scenarios" / "example.toml")) == label
+
+
+def test_departures_of_a_service_are_labelled():
+    from sim.results.labels import kpi_label
+
+    sc = sim.load_scenario(ROOT / "scenarios" / "example.toml")
+    assert kpi_label("departures.service.barge_cq_shanghai", sc) == (
+        "departures, service barge_cq_shanghai"
+    )

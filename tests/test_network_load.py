@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -113,13 +111,9 @@ def test_four_faults_reported_together_with_file_and_line(network_copy):
     assert len(info.value.problems) == 5
 
 
-def test_cli_check_exits_2_naming_all_four_faults_without_traceback(network_copy):
+def test_cli_check_exits_2_naming_all_four_faults_without_traceback(cli, network_copy):
     sea_line = _four_faults(network_copy)
-    out = subprocess.run(
-        [sys.executable, "-m", "sim", "network", "check", str(network_copy)],
-        capture_output=True,
-        text=True,
-    )
+    out = cli("network", "check", network_copy)
     assert out.returncode == 2
     assert "Traceback" not in out.stderr
     for fragment in (

@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import sys
 
 import numpy as np
 import pytest
 from conftest import ROOT, same_rows
 
+from sim.cli import main
 from sim.cli.plot_cmd import KINDS
 
 BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -20,39 +20,26 @@ BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
 @pytest.fixture(scope="module")
 def run_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("run")
-    cmd = [
-        sys.executable,
-        "-m",
-        "sim",
-        "run",
-        str(ROOT / "scenarios" / "example.toml"),
-        "--out",
-        str(out),
-    ]
-    subprocess.run(cmd, check=True, capture_output=True)
+    assert main(["run", str(ROOT / "scenarios" / "example.toml"), "--out", str(out)]) == 0
     return out
 
 
-def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sim", *args], capture_output=True, text=True)
-
-
 @pytest.mark.parametrize("kind", KINDS)
-def test_plot_writes_every_kind_from_a_run_folder(run_dir, kind):
+def test_plot_writes_every_kind_from_a_run_folder(cli, run_dir, kind):
     out = run_dir / f"{kind}.png"
     res = cli("plot", str(run_dir), "--kind", kind, "--out", str(out))
     assert res.returncode == 0, res.stderr
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and out.stat().st_size > 10_000
 
 
-def test_plot_of_a_folder_that_is_not_a_run_is_a_clear_error(tmp_path):
+def test_plot_of_a_folder_that_is_not_a_run_is_a_clear_error(cli, tmp_path):
     res = cli("plot", str(tmp_path))
     assert (
         res.returncode == 2 and "not a run folder" in res.stderr and "Traceback" not in res.stderr
     )
 
 
-def test_report_is_one_self_contained_file(run_dir):
+def test_report_is_one_self_contained_file(cli, run_dir):
     res = cli("report", str(run_dir))
     assert res.returncode == 0, res.stderr
     page = (run_dir / "report.html").read_text(encoding="utf-8")
@@ -62,9 +49,29 @@ def test_report_is_one_self_contained_file(run_dir):
     assert page.count("<figcaption>") == len(KINDS) and "departures.rail_sea" in page
 
 
+def test_report_shows_the_validation_beside_the_run(cli, run_dir, tmp_path):
+    folder = tmp_path / "run"
+    shutil.copytree(run_dir, folder)
+    targets = tmp_path / "targets.toml"
+    targets.write_text(
+        '[[targets]]\nid = "barges"\nkpi = "departures.river"\nvalue = 83.0\n'
+        'relation = "about"\ntolerance_rel = 0.05\nprimary = true\nsource = "made up"\n',
+        encoding="utf-8",
+    )
+    example = ROOT / "scenarios" / "example.toml"
+    validation = cli("validate", example, "--targets", targets, "--replications", "2", "--json")
+    (folder / "validation.json").write_text(validation.stdout, encoding="utf-8")
+    res = cli("report", folder, "--out", tmp_path / "brief.html")
+    assert res.returncode == 0 and res.stdout == f"wrote {tmp_path / 'brief.html'}\n"
+    page = (tmp_path / "brief.html").read_text(encoding="utf-8")
+    assert "<h2>Against the published figures</h2>" in page
+    row = re.search(r"<tr><td>barges</td>(.*?)</tr>", page)[1]
+    assert "78.85 to 87.15" in row and "83 [83, 83]" in row and "<td>pass</td>" in row
+
+
 @pytest.mark.skipif(BROWSER is None, reason="needs Debian's chromium (.ci/run installs it)")
-def test_report_opens_in_a_real_browser_with_every_image_drawn(run_dir, tmp_path):
-    cli("report", str(run_dir))
+def test_report_opens_in_a_real_browser_with_every_image_drawn(cli, run_dir, tmp_path):
+    assert cli("report", run_dir).returncode == 0
     flags = [
         "--headless",
         "--no-sandbox",
@@ -92,8 +99,7 @@ def test_report_opens_in_a_real_browser_with_every_image_drawn(run_dir, tmp_path
 def replications_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("reps")
     example = str(ROOT / "scenarios" / "example.toml")
-    cmd = [sys.executable, "-m", "sim", "run", example, "--replications", "3", "--out", str(out)]
-    subprocess.run(cmd, check=True, capture_output=True)
+    assert main(["run", example, "--replications", "3", "--out", str(out)]) == 0
     return out
 
 
@@ -117,7 +123,7 @@ def test_a_replications_folder_keeps_each_replications_tables(replications_dir):
     assert len(load_runs(replications_dir)) == 3
 
 
-def test_a_second_call_with_fewer_replications_is_what_the_folder_shows(tmp_path):
+def test_a_second_call_with_fewer_replications_is_what_the_folder_shows(cli, tmp_path):
     from sim.results.load import load_runs
 
     example = str(ROOT / "scenarios" / "example.toml")
@@ -127,7 +133,7 @@ def test_a_second_call_with_fewer_replications_is_what_the_folder_shows(tmp_path
     assert len(load_runs(tmp_path)) == 2  # as kpis.json: the replications of the last call
 
 
-def test_figures_and_report_of_replications_show_them_all(replications_dir):
+def test_figures_and_report_of_replications_show_them_all(cli, replications_dir):
     import matplotlib
 
     matplotlib.use("Agg")
@@ -149,7 +155,7 @@ def test_figures_and_report_of_replications_show_them_all(replications_dir):
     assert re.search(r"rail-sea [0-9,]+ \[[0-9,]+, [0-9,]+\]", page)  # a mean with its CI
 
 
-def test_plot_narrows_its_time_axis_and_picks_the_trains(run_dir, tmp_path):
+def test_plot_narrows_its_time_axis_and_picks_the_trains(cli, run_dir, tmp_path):
     import datetime as dt
 
     import matplotlib
@@ -171,6 +177,7 @@ def test_plot_narrows_its_time_axis_and_picks_the_trains(run_dir, tmp_path):
         (["--kind", "queues", "--from", "2019-03-01", "--to", "2019-02-01"], "inside the run"),
         (["--kind", "map", "--from", "2019-02-01"], "only for --kind"),
         (["--kind", "queues", "--from", "1 Feb"], "must be a date"),
+        (["--kind", "queues", "--post", "atlantis"], "--post: unknown border post 'atlantis'"),
     ):
         res = cli("plot", str(run_dir), *bad, "--out", str(tmp_path / "x.png"))
         assert res.returncode == 2 and says in res.stderr and "Traceback" not in res.stderr

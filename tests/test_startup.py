@@ -90,13 +90,11 @@ def test_every_public_name_resolves_even_after_every_module_is_loaded():
         sim.nope  # noqa: B018
 
 
-def test_the_version_is_the_packages_own():
+def test_the_version_is_the_packages_own(cli):
     from importlib import metadata
 
     import sim
 
     assert sim.__version__ == metadata.version("corridor-sim")
-    out = subprocess.run(
-        [sys.executable, "-m", "sim", "--version"], capture_output=True, text=True, check=True
-    )
-    assert out.stdout.strip() == f"corridor-sim {sim.__version__}"
+    out = cli("--version")
+    assert out.returncode == 0 and out.stdout.strip() == f"corridor-sim {sim.__version__}"

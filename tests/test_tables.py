@@ -100,3 +100,20 @@ def test_weekly_tables_of_one_run_and_of_replications(result):
     assert str(one["week_start"][0]) == "2019-01-01" and (np.diff(one["week"]) >= 0).all()
     many = weekly([result, result])
     assert next(iter(many)) == "replication" and len(many["week"]) == 2 * len(one["week"])
+
+
+def test_a_run_describes_its_tables_as_they_are(result):
+    lines = result.describe().splitlines()
+    n = len(result.tables["consignments"]["teu"])
+    assert lines[0] == repr(result) == f"RunResult(scenario='example', seed=2, consignments={n})"
+    listed = {line.split(": ")[0].strip(): line.split(": ")[1].split(", ") for line in lines[1:-1]}
+    assert listed == {name: list(table) for name, table in result.tables.items()}
+    assert "legs" in listed and lines[-1].startswith("  derived: weekly, utilisation, chains, kpis")
+
+
+def test_an_unknown_table_is_refused_naming_the_tables_there_are(result):
+    with pytest.raises(sim.SimError, match=r"no table 'nope'; tables: consignments, .*, kpis$"):
+        result.table("nope")
+    quiet = sim.run(result.scenario, seed=2, log_events=False)
+    with pytest.raises(sim.SimError, match=r"no table 'legs' \(run with the event log on\)"):
+        quiet.table("legs")

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -86,27 +84,16 @@ def test_replications_are_identical_whichever_executor_runs_them():
     assert s["ci_low"] <= s["mean"] <= s["ci_high"]
 
 
-def test_validate_command_json_and_exit_code(tmp_path):
+def test_validate_command_json_and_exit_code(cli, tmp_path):
     targets = tmp_path / "targets.toml"
     targets.write_text(
         '[[targets]]\nid = "trucks"\nkpi = "departures.road"\nvalue = 1.0e6\nrelation = "about"\n'
         'tolerance_rel = 0.05\nprimary = true\nsource = "made up to fail"\n'
     )
-    cmd = [
-        sys.executable,
-        "-m",
-        "sim",
-        "validate",
-        str(EXAMPLE),
-        "--targets",
-        str(targets),
-        "--replications",
-        "2",
-        "--jobs",
-        "1",
+    out = cli(
+        *("validate", EXAMPLE, "--targets", targets, "--replications", "2", "--jobs", "1"),
         "--json",
-    ]
-    out = subprocess.run(cmd, capture_output=True, text=True)
+    )
     assert out.returncode == 1, out.stderr
     data = json.loads(out.stdout, parse_constant=lambda c: pytest.fail(f"{c} is not JSON"))
     assert set(data) == {"scenario", "replications", "ok", "targets"}
@@ -186,6 +173,89 @@ def test_replicate_sends_the_scenario_itself_so_overrides_of_any_type_survive():
         (["validate", str(EXAMPLE), "--jobs", "-1"], "--jobs: must be >= 0"),
     ],
 )
-def test_bad_numbers_on_the_command_line_exit_2(args, message):
-    out = subprocess.run([sys.executable, "-m", "sim", *args], capture_output=True, text=True)
+def test_bad_numbers_on_the_command_line_exit_2(cli, args, message):
+    out = cli(*args)
     assert out.returncode == 2 and message in out.stderr and "Traceback" not in out.stderr
+
+
+TARGETS = """year = 2019
+[elasticity]
+families = ["road", "rail_sea"]
+checked = ["road"]
+scales = [0.5, 1.0]
+
+[[targets]]
+id = "barges"
+kpi = "departures.river"
+value = 83.0
+relation = "about"
+tolerance_rel = 0.05
+primary = true
+source = "made up to pass: the example's 83 barges on their timetable"
+"""
+
+FAILING = """
+[[targets]]
+id = "trains"
+kpi = "departures.rail_sea"
+value = 1.0e6
+relation = "about"
+tolerance_rel = 0.05
+primary = true
+source = "made up to fail"
+
+[[targets]]
+id = "boxes"
+kpi = "teu.created"
+value = 5.0
+relation = "at_most"
+tolerance_rel = 0.1
+source = "made up, secondary"
+conflicts = "another source says more"
+"""
+
+
+def test_validate_command_says_its_verdict_first_then_every_table(cli, tmp_path):
+    targets = tmp_path / "targets.toml"
+    targets.write_text(TARGETS + FAILING, encoding="utf-8")
+    figure = tmp_path / "v.png"
+    args = ("--replications", "2", "--jobs", "1", "--elasticity-replications", "2")
+    out = cli("validate", EXAMPLE, "--targets", targets, *args, "--plot", figure)
+    assert out.returncode == 1, out.stderr  # a primary target fails
+    lines = out.stdout.splitlines()
+    assert lines[0] == f"example: 2 replications against {targets}"
+    assert lines[1].startswith("Verdict: a primary target FAILS (1 of 2 pass; trains: 81 against")
+    sections = out.stdout.split("\n\n")
+    primary = next(s for s in sections if s.startswith("Primary targets")).splitlines()
+    assert [row.split()[0] for row in primary[3:]] == ["barges", "trains"]
+    assert primary[3].split()[-2:] == ["pass", "independent"]
+    other = next(s for s in sections if s.startswith("Other published figures"))
+    assert "boxes" in other and "Growth" not in out.stdout  # no growth target, no empty table
+    assert "Notes\n- boxes (fail): another source says more" in out.stdout
+    assert "How departures follow volume: every flow x0.5, x1 on the same seeds, 2 " in out.stdout
+    # One 40' box a truck: 2 TEU a departure at any volume, departures in step with the TEU.
+    road = next(line for line in lines if line.startswith("road "))
+    assert road.split() == ["road", "1.00", "[1.00,", "1.00]", *("2.0", "(+0%)") * 2, "pass"]
+    assert next(line for line in lines if line.startswith("rail_sea ")).endswith("(reported)")
+    assert lines[-3:] == ["Verdict: a primary target FAILS.", "", f"wrote {figure}"]
+    assert figure.read_bytes()[:4] == b"\x89PNG"
+    targets.write_text(TARGETS, encoding="utf-8")
+    ok = cli("validate", EXAMPLE, "--targets", targets, *args[:4], "--elasticity-replications", 0)
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.splitlines()[1] == "Verdict: every primary target passes (1 of 1 pass)"
+    assert "How departures follow volume" not in ok.stdout  # 0 replications skip the check
+
+
+def test_validate_finds_the_targets_of_the_horizons_year_beside_the_scenarios(cli, tmp_path):
+    (tmp_path / "scenarios").mkdir()
+    scenario = tmp_path / "scenarios" / "mine.toml"
+    scenario.write_text(f'extends = "{EXAMPLE.as_posix()}"\nname = "mine"\n', encoding="utf-8")
+    missing = cli("validate", scenario, "--replications", "2")
+    assert missing.returncode == 2
+    expected = tmp_path / "seeds" / "targets_2019.toml"
+    assert f"{expected}: target file not found (give --targets FILE)" in missing.stderr
+    expected.parent.mkdir()
+    expected.write_text(TARGETS, encoding="utf-8")
+    found = cli("validate", scenario, "--replications", "2", "--elasticity-replications", "0")
+    assert found.returncode == 0, found.stderr
+    assert found.stdout.startswith(f"mine: 2 replications against {expected}\n")

@@ -6,6 +6,7 @@ the two weeks), so the number of trains each rule runs is worked out by hand bel
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -119,6 +120,14 @@ def test_calibrate_command_prints_the_fit_table_and_writes_nothing_unless_asked(
     assert "objective (sum of squared relative errors)" in out and "trains" in out
     assert "run again with --write" in out
     assert (tmp_path / "scenario.toml").read_text(encoding="utf-8") == before
+    args = ["calibrate", str(spec), "--points", "3", "--rounds", "1", "--replications", "1"]
+    assert main([*args, "--write", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["written_to"] == str((tmp_path / "scenario.toml").resolve())
+    share = data["best"]["share"]
+    assert f"min_load_share = {share!r}   # CALIBRATED" in Path(data["written_to"]).read_text()
+    assert main([*args, "--write"]) == 0
+    assert f"wrote the fitted values into {data['written_to']}" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(

@@ -156,6 +156,31 @@ def test_two_queued_runs_both_finish_and_show_their_results(workspace):
         assert client.get("/").status_code == 200  # the library lists the last results
 
 
+def test_a_comparison_runs_paired_replications_and_shows_the_diversion(workspace):
+    import sim
+
+    closed = {"name": "small_closed", "d1.target": "youyiguan", "d1.start": "2019-01-10"}
+    closed |= {"d1.days": "20", "d1.effect": "close"}
+    parent = workspace / "scenarios" / "small.toml"
+    assert build_scenario(closed, workspace / "scenarios", parent).ok
+    with _client(workspace) as client:
+        bad = client.post("/compare", data={"alt": "nowhere", "replications": "0"})
+        assert "alt: no scenario" in bad.text and "replications" in bad.text
+        assert client.app.state.wb.jobs.all() == []  # nothing started
+        form = {"alt": "small_closed", "replications": "2", "seed": "3", "executor": "serial"}
+        r = client.post("/compare", data=form, follow_redirects=False)  # base: its parent
+        assert r.status_code == 303
+        job_id = r.headers["location"].rsplit("/", 1)[1]
+        _wait(client.app.state.wb.jobs)
+        assert client.get(f"/jobs/{job_id}/status").json()["state"] == "done"
+        page = client.get(f"/jobs/{job_id}").text
+        assert "Youyiguan" in page and "closed" in page
+    saved = json.loads((workspace / "runs" / job_id / "comparison.json").read_text())
+    base = sim.replicate(sim.load_scenario(parent), n=2, seed=3, workers=sim.Workers("serial"))
+    by_kpi = {row["kpi"]: row for row in saved["kpis"]}
+    assert by_kpi["teu.created"]["base_mean"] == base.summary("teu.created")["mean"]
+
+
 def test_a_restart_loses_no_finished_replication(workspace):
     from sim.web.jobs import run_job
 

@@ -55,9 +55,10 @@ def kpi_label(kpi: str, scenario: Scenario) -> str:
         return f"{head.replace('_', ' ')}, {FAMILY_LABELS.get(parts[1], parts[1])}"
     if kpi.startswith("teu.carried.") and len(parts) == 3:
         return f"TEU carried, {FAMILY_LABELS.get(parts[2], parts[2])}"
-    if kpi.startswith(("teu.carried.service.", "departures.service.")) and len(parts) == 4:
-        what = "TEU carried" if head == "teu" else "departures"
-        return f"{what}, service {parts[3]}"
+    if kpi.startswith("teu.carried.service.") and len(parts) == 4:
+        return f"TEU carried, service {parts[3]}"
+    if kpi.startswith(("departures.service.", "cancelled.service.")) and len(parts) == 3:
+        return f"{head}, service {parts[2]}"
     if kpi.startswith("teu.chain.") and len(parts) == 3:
         return f"TEU by {CHAIN_LABELS.get(parts[2], parts[2])}"
     return kpi
