@@ -161,3 +161,15 @@ def test_kpis_with_no_observation_are_not_zero():
     assert closed["base_mean"] == pytest.approx(5 / 3) and closed["n"] == 3
     empty = _comparison([{}, {}], [{}, {}]).row("d.mean")
     assert empty["n"] == 0 and np.isnan(empty["diff_mean"]) and not empty["significant"]
+
+
+def test_a_key_the_base_does_not_set_reads_as_the_models_default():
+    from types import SimpleNamespace
+
+    from sim.cli.compare_headline import _changes
+
+    sc = sim.load_scenario(ROOT / "scenarios" / "example.toml")
+    comparison = SimpleNamespace(
+        alt=SimpleNamespace(scenario=sc), changes=[("demand.scale", None, 1.1)]
+    )
+    assert _changes(comparison) == ["demand.scale: (not set: the model's default) → 1.1"]

@@ -51,7 +51,9 @@ def _changes(comparison: Any) -> list[str]:
                 what = "closed" if d.effect == "close" else f"slowed x{d.factor:g}"
                 out.append(f"{place_name(net, d.target)} {what} from {when[0]} to {when[1]}")
         elif key not in ("name", "description"):
-            out.append(f"{key}: {base} → {new}")
+            unset = "(not set: the model's default)"
+            was, now = (unset if v is None else v for v in (base, new))
+            out.append(f"{key}: {was} → {now}")
     return out or ["nothing"]
 
 

@@ -69,6 +69,21 @@ def _check_where(form: dict[str, str], errors: dict[str, str]) -> dict[str, Any]
     return out
 
 
+def _submit(wb: Any, kind: str, entries: list[Any], where: dict[str, Any]) -> Response:
+    """Queue a job on the library ``entries`` (the first one's seed unless one was given)."""
+    seed = entries[0].scenario.seed if where["seed"] is None else where["seed"]
+    job = wb.jobs.submit(
+        kind,
+        [str(e.path) for e in entries],
+        where["replications"],
+        seed,
+        executor=where["executor"],
+        jobs=where["jobs"],
+        address=where["address"],
+    )
+    return RedirectResponse(f"/jobs/{job.id}", 303)
+
+
 async def run_page(request: Request) -> Response:
     """Start replications of a scenario: GET shows the form, POST queues the job."""
     wb = workbench(request)
@@ -83,17 +98,7 @@ async def run_page(request: Request) -> Response:
     if request.method == "POST":
         where = _check_where(form, errors)
         if not errors:
-            seed = entry.scenario.seed if where["seed"] is None else where["seed"]
-            job = wb.jobs.submit(
-                "run",
-                [str(entry.path)],
-                where["replications"],
-                seed,
-                executor=where["executor"],
-                jobs=where["jobs"],
-                address=where["address"],
-            )
-            return RedirectResponse(f"/jobs/{job.id}", 303)
+            return _submit(wb, "run", [entry], where)
     form.setdefault("replications", "3")
     form.setdefault("executor", wb.executor)
     form.setdefault("address", wb.address or "")
@@ -211,17 +216,7 @@ async def compare_page(request: Request) -> Response:
             errors["base"] = "base: pick a scenario (the alternative has no parent)"
         where = _check_where(form, errors)
         if not errors:
-            seed = base.scenario.seed if where["seed"] is None else where["seed"]
-            job = wb.jobs.submit(
-                "compare",
-                [str(base.path), str(alt.path)],
-                where["replications"],
-                seed,
-                executor=where["executor"],
-                jobs=where["jobs"],
-                address=where["address"],
-            )
-            return RedirectResponse(f"/jobs/{job.id}", 303)
+            return _submit(wb, "compare", [base, alt], where)
     form.setdefault("replications", "5")
     form.setdefault("executor", wb.executor)
     form.setdefault("alt", alt.key if alt else "")
