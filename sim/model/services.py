@@ -48,6 +48,7 @@ class ServiceRunner:
         self.queued_teu = 0.0
         self.feed: ArrivalFeed | None = None  # external arrivals, set by the corridor
         self._wake_gen, self._wake_at = 0, math.nan
+        self._synced_h = math.nan
         path = service.path
         self.link_times_h = [lk.time_from(node) for lk, node in zip(links, path, strict=False)]
         self.gauge_change = gauge_changes(service, links)
@@ -63,12 +64,14 @@ class ServiceRunner:
     # -- queue and dispatch ------------------------------------------------------------------
     def sync(self) -> None:
         """Bring the external arrivals up to now into the queue (no SimPy event of their own)."""
-        if self.feed is None:
+        now = self.env.now
+        if self.feed is None or now == self._synced_h:
             return
-        arrivals = self.feed.take_until(self.env.now)
+        self._synced_h = now  # every arrival up to now is in: no need to look again until later
+        arrivals = self.feed.take_until(now)
         if not arrivals:
             return
-        now, corridor = self.env.now, self.corridor
+        corridor = self.corridor
         made = [
             Consignment(corridor.next_id(), flow, teu, min(t, now)) for t, teu, flow in arrivals
         ]
