@@ -92,11 +92,17 @@ async def builder_page(request: Request) -> Response:
     if request.method == "POST":
         form = {k: str(v) for k, v in (await request.form()).items()}
         parent = wb.library.get(form.get("parent", ""))
-        if parent is None:
-            errors[""] = [f"parent: no scenario {form.get('parent', '')!r} in the library"]
+        if parent is None or parent.scenario is None:
+            errors[""] = [
+                f"parent: no scenario {form.get('parent', '')!r} that loads in the library"
+            ]
         else:
             built = build_scenario(
-                form, wb.workspace / "scenarios", parent.path, wb.library.names()
+                form,
+                wb.workspace / "scenarios",
+                parent.path,
+                wb.library.names(),
+                parent.scenario,
             )
             if built.ok and built.path is not None:
                 return RedirectResponse(f"/run?scenario={built.path.stem}&saved=1", 303)
