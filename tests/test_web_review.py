@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import re
+import shutil
+from pathlib import Path
+
 import pytest
 
 pytest.importorskip("starlette", reason="the web extra is not installed")
 
-from webkit import EXAMPLE, SMALL
+from conftest import ROOT
+from webkit import EXAMPLE, SMALL, wait, web_client
 
 from sim.web.builder import build_scenario
 
@@ -29,3 +35,36 @@ def test_a_what_if_of_a_what_if_keeps_its_parents_disruption(tmp_path):
     assert second.path is not None
     targets = {d.id: d.target for d in sim.load_scenario(second.path).disruptions}
     assert targets == {"planner_1": "youyiguan", "planner_2": "pingxiang_dongdang"}
+
+
+def _evil_network(tmp_path: Path) -> Path:
+    """The corridor's network with Youyiguan's name ending a script element."""
+    net = tmp_path / "net"
+    shutil.copytree(ROOT / "networks" / "chongqing_asean", net)
+    nodes = net / "nodes.csv"
+    nodes.write_text(nodes.read_text().replace(",Youyiguan", f",{EVIL}", 1))
+    return net
+
+
+EVIL = "Youyiguan </script><script>alert(1)</script>"
+
+
+def test_a_name_holding_a_script_end_tag_stays_inside_the_pages_json(workspace):
+    net = _evil_network(workspace)
+    toml = f'name = "evil"\nextends = "small.toml"\nnetwork = "{net.as_posix()}"\n'
+    (workspace / "scenarios" / "evil.toml").write_text(toml)
+    form = {"replications": "1", "seed": "1", "executor": "serial"}
+    with web_client(workspace) as client:
+        ids = []
+        for data in ({"scenario": "evil"}, {"alt": "evil", "base": "small"}):
+            page = "/run" if "scenario" in data else "/compare"
+            r = client.post(page, data=form | data, follow_redirects=False)
+            ids.append(r.headers["location"].rsplit("/", 1)[1])
+        wait(client.app.state.wb.jobs)
+        for job_id in ids:
+            assert client.get(f"/jobs/{job_id}/status").json()["state"] == "done"
+            text = client.get(f"/jobs/{job_id}").text
+            assert "<script>alert(1)" not in text
+            scripts = re.findall(r'type="application/json">(.*?)</script>', text, re.S)
+            assert scripts and all(json.loads(s) is not None for s in scripts)
+            assert any("\\u003c/script\\u003e" in s for s in scripts), job_id

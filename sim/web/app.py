@@ -9,12 +9,14 @@ plotly.js from the ``plotly`` package), so the app works with no internet access
 from __future__ import annotations
 
 import contextlib
+import json
 import threading
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
@@ -28,10 +30,26 @@ from sim.web.builder import CHAINS, DISRUPTION_ROWS, build_scenario
 from sim.web.jobs import Job, JobQueue
 from sim.web.library import Library
 
-__all__ = ["Workbench", "create_app"]
+__all__ = ["Workbench", "create_app", "script_json"]
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
+
+
+def script_json(value: Any) -> Markup:
+    r"""``value`` as JSON (a ``str`` is JSON text already) safe inside a ``<script>`` element.
+
+    ``<``, ``>`` and ``&`` become ``\u003c``, ``\u003e``, ``\u0026`` (they can only be in
+    strings, where JSON reads the escapes back): a name holding ``</script>`` cannot end it.
+
+    >>> str(script_json({"name": "</script>&"}))
+    '{"name": "\\u003c/script\\u003e\\u0026"}'
+    """
+    text = value if isinstance(value, str) else json.dumps(value)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+templates.env.filters["script_json"] = script_json
 #: Node kinds a planner closes or slows in the builder, in the order the list shows them.
 TARGET_KINDS = ("border_post", "seaport", "river_port", "lock", "rail_terminal", "road_terminal")
 
