@@ -68,3 +68,18 @@ def test_a_name_holding_a_script_end_tag_stays_inside_the_pages_json(workspace):
             scripts = re.findall(r'type="application/json">(.*?)</script>', text, re.S)
             assert scripts and all(json.loads(s) is not None for s in scripts)
             assert any("\\u003c/script\\u003e" in s for s in scripts), job_id
+
+
+def test_a_foreign_site_can_neither_post_nor_rebind_a_host_name(workspace):
+    form = {"scenario": "small", "replications": "1", "executor": "serial"}
+    with web_client(workspace, start_jobs=False) as client:
+        foreign = client.post("/run", data=form, headers={"Origin": "http://evil.example"})
+        assert foreign.status_code == 403 and "evil.example" in foreign.text
+        assert client.app.state.wb.jobs.all() == []  # nothing started
+        assert client.get("/", headers={"Host": "evil.example"}).status_code == 400
+        own = client.post(
+            "/run", data=form, headers={"Origin": "http://localhost"}, follow_redirects=False
+        )
+        assert own.status_code == 303 and len(client.app.state.wb.jobs.all()) == 1
+        assert client.get("/", headers={"Host": "127.0.0.1:8000"}).status_code == 200
+        assert client.get("/", headers={"Host": "[::1]:8000"}).status_code == 200

@@ -44,7 +44,7 @@ def web_client(workspace: Path, start_jobs: bool = True, **options: Any) -> Any:
     from sim.web.app import create_app
 
     app = create_app(workspace, ROOT / "scenarios", "serial", start_jobs=start_jobs)
-    return TestClient(app, **options)
+    return TestClient(app, base_url=options.pop("base_url", "http://localhost"), **options)
 
 
 def wait(queue: Any, timeout: float = 60.0) -> None:

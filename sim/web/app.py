@@ -25,7 +25,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from sim.errors import SimError
-from sim.web import job_pages
+from sim.web import guard, job_pages
 from sim.web.builder import CHAINS, DISRUPTION_ROWS, build_scenario
 from sim.web.jobs import Job, JobQueue
 from sim.web.library import Library
@@ -162,12 +162,14 @@ def create_app(
     executor: str = "process",
     address: str | None = None,
     start_jobs: bool = True,
+    host: str | None = None,
 ) -> Starlette:
     """The workbench over ``workspace`` (made if missing), with the library of ``scenarios``.
 
     ``executor`` and ``address`` are where runs go by default (a process pool; ``"dask"`` with a
     scheduler address). With ``start_jobs``, the job thread starts with the app and resumes the
-    jobs a stopped server left unfinished.
+    jobs a stopped server left unfinished. The app answers only to this machine's names and
+    ``host`` (where it listens), and refuses form posts from other sites (:mod:`sim.web.guard`).
     """
     workspace = Path(workspace).resolve()
     (workspace / "scenarios").mkdir(parents=True, exist_ok=True)
@@ -200,6 +202,11 @@ def create_app(
     async def not_found(request: Request, exc: Exception) -> Response:
         return page(request, "message.html", title="Not found", message=str(exc), status_code=404)
 
-    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={SimError: not_found})
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={SimError: not_found},
+        middleware=guard.middleware(host),
+    )
     app.state.wb = wb
     return app
