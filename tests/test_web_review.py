@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -83,3 +84,46 @@ def test_a_foreign_site_can_neither_post_nor_rebind_a_host_name(workspace):
         assert own.status_code == 303 and len(client.app.state.wb.jobs.all()) == 1
         assert client.get("/", headers={"Host": "127.0.0.1:8000"}).status_code == 200
         assert client.get("/", headers={"Host": "[::1]:8000"}).status_code == 200
+
+
+def _odd_root(workspace: Path) -> None:
+    """A root scenario naming its network with odd quoting and spacing, and a what-if of it."""
+    net = os.path.relpath(ROOT / "networks" / "chongqing_asean", workspace / "scenarios")
+    text = (ROOT / "scenarios" / "example.toml").read_text()
+    text = text.replace('network = "../networks/chongqing_asean"', f"  \"network\"  =  '{net}' # x")
+    (workspace / "scenarios" / "root.toml").write_text(
+        text.replace("end = 2019-04-01", "end = 2019-02-01")
+    )
+    what = "name = 'what'\n extends='root.toml'   # its parent\n[demand]\nscale = 0.5\n"
+    (workspace / "scenarios" / "what.toml").write_text(what)
+
+
+def test_downloaded_scenarios_load_from_any_folder_and_outlive_their_files(
+    workspace, tmp_path_factory
+):
+    import sim
+
+    _odd_root(workspace)
+    form = {"replications": "1", "seed": "1", "executor": "serial"}
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    with web_client(workspace) as client:
+        ids = {}
+        for key in ("root", "what"):
+            r = client.post("/run", data=form | {"scenario": key}, follow_redirects=False)
+            ids[key] = r.headers["location"].rsplit("/", 1)[1]
+        wait(client.app.state.wb.jobs)
+        for key, job_id in ids.items():
+            assert client.get(f"/jobs/{job_id}/status").json()["state"] == "done"
+            copy = elsewhere / f"{key}.toml"
+            copy.write_text(client.get(f"/jobs/{job_id}/download/scenario.toml").text)
+            loaded = sim.load_scenario(copy)
+            assert loaded.network is not None and loaded.horizon.end.month == 2
+            assert loaded.data["demand"].get("scale") == (0.5 if key == "what" else None)
+        # The scenario files go: the finished jobs still show and give their results.
+        for key in ("root", "what"):
+            (workspace / "scenarios" / f"{key}.toml").rename(elsewhere / f"{key}.gone")
+        for job_id in ids.values():
+            assert client.get(f"/jobs/{job_id}").status_code == 200
+            r = client.get(f"/jobs/{job_id}/download/scenario.toml")
+            assert r.status_code == 200 and ("extends" in r.text or "network" in r.text)
+            assert client.get(f"/jobs/{job_id}/download/kpis.csv").status_code == 200

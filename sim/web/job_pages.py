@@ -162,7 +162,7 @@ async def job_page(request: Request) -> Response:
     context: dict[str, Any] = {"job": job, "done": job.finished_runs(wb.jobs.root)}
     if job.state == "done" and job.kind == "run":
         folder = job.folders(wb.jobs.root)[0]
-        scenario = load_scenario(job.scenarios[0])
+        scenario = load_scenario(job.sources[0])
         stats = job_stats(wb, job)
         context |= {
             "headline": results.headline(scenario, stats, job.n, job.seed),

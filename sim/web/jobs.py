@@ -1,11 +1,12 @@
 """The workbench's job queue: experiments run one after another on a background thread.
 
 Each job is a folder ``<workspace>/runs/<id>/`` holding ``job.json`` (what to run and its state,
-written atomically) and the run folders of :func:`sim.replicate` (``reps/``; a comparison has
-``base/`` and ``alt/``), which keep every finished replication as it finishes. Replications run in
-batches of one per worker, so a cancelled job stops after its current batch; a job that was queued
-or running when the server stopped is queued again when it starts, and resumes where its run
-folders stopped (they resume by design).
+written atomically), copies of its scenario files (``scenario/``: its results do not depend on
+the originals staying as they were) and the run folders of :func:`sim.replicate` (``reps/``; a
+comparison has ``base/`` and ``alt/``), which keep every finished replication as it finishes.
+Replications run in batches of one per worker, so a cancelled job stops after its current batch;
+a job that was queued or running when the server stopped is queued again when it starts, and
+resumes where its run folders stopped (they resume by design).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.fileio import read_json, write_json_atomic
+from sim.web.scenario_files import snapshot
 
 __all__ = ["Job", "JobQueue", "run_job"]
 
@@ -43,6 +45,12 @@ class Job:
     error: str = ""
     created: str = field(default_factory=lambda: _now())
     finished: str = ""
+    kept: list[str] = field(default_factory=list)  # the copies of the scenarios it runs
+
+    @property
+    def sources(self) -> list[str]:
+        """The scenario files the job runs and shows: its copies (older jobs: the originals)."""
+        return self.kept or self.scenarios
 
     @property
     def name(self) -> str:
@@ -79,7 +87,7 @@ def run_job(job: Job, root: Path, cancelled: Callable[[], bool]) -> bool:
     from sim.fileio import json_text, write_text_atomic
 
     workers = sim.Workers(job.executor, job.jobs, job.address, progress=False)  # type: ignore[arg-type]
-    scenarios = [sim.load_scenario(p) for p in job.scenarios]
+    scenarios = [sim.load_scenario(p) for p in job.sources]
     folders = job.folders(root)
     for scenario, folder in zip(scenarios, folders, strict=True):
         done = 0
@@ -146,7 +154,10 @@ class JobQueue:
             stem = re.sub(r"[^a-z0-9_]", "_", Path(scenarios[-1]).stem.lower())[:40]
             job_id = f"j{max(numbers, default=0) + 1:04d}-{stem}"
             (self.root / job_id).mkdir(parents=True)
-        job = Job(job_id, kind, [str(Path(p).resolve()) for p in scenarios], n, seed, **where)
+        files = [str(Path(p).resolve()) for p in scenarios]
+        here = self.root / job_id / "scenario"
+        kept = [str(snapshot(Path(p), here / str(i))) for i, p in enumerate(files)]
+        job = Job(job_id, kind, files, n, seed, kept=kept, **where)
         self.save(job)
         self._queue.put(job.id)
         return job
