@@ -99,6 +99,7 @@ def test_two_queued_runs_both_finish_and_show_their_results(workspace):
                 "done": 2,
                 "total": 2,
                 "error": "",
+                "cancelling": False,
             }
             page = client.get(f"/jobs/{job_id}").text
             assert "TEU created" in page and 'id="posts"' in page

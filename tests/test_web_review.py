@@ -127,3 +127,43 @@ def test_downloaded_scenarios_load_from_any_folder_and_outlive_their_files(
             r = client.get(f"/jobs/{job_id}/download/scenario.toml")
             assert r.status_code == 200 and ("extends" in r.text or "network" in r.text)
             assert client.get(f"/jobs/{job_id}/download/kpis.csv").status_code == 200
+
+
+def test_a_cancel_during_the_only_batch_ends_the_job_cancelled_and_resume_finishes_it(workspace):
+    from sim.web.jobs import JobQueue, run_job
+
+    root = workspace / "runs"
+
+    def cancel_in_the_batch(job, root, cancelled):
+        def check() -> bool:
+            if job.finished_runs(root) >= 1:  # the batch ran: the planner had pressed Cancel
+                queue.cancel(job.id)
+            return cancelled()
+
+        return run_job(job, root, check)
+
+    queue = JobQueue(root, cancel_in_the_batch)
+    job = queue.submit(
+        "run", [str(workspace / "scenarios" / "small.toml")], 1, 1, executor="serial"
+    )
+    queue.start()
+    wait(queue)
+    assert queue.get(job.id).state == "cancelled" and job.finished_runs(root) == 1
+    queue.runner = run_job
+    queue.resume(job.id)
+    wait(queue)
+    assert queue.get(job.id).state == "done"
+    queue.stop()
+
+
+def test_the_page_of_a_cancelled_running_job_says_it_waits_for_its_batch(workspace):
+    with web_client(workspace, start_jobs=False) as client:
+        jobs = client.app.state.wb.jobs
+        job = jobs.submit("run", [str(workspace / "scenarios" / "small.toml")], 2, 1)
+        job.state = "running"
+        jobs.save(job)
+        assert '<span id="cancelling">' not in client.get(f"/jobs/{job.id}").text
+        client.post(f"/jobs/{job.id}/cancel")
+        text = client.get(f"/jobs/{job.id}").text
+        assert '<span id="cancelling">cancelling after the current batch' in text
+        assert client.get(f"/jobs/{job.id}/status").json()["cancelling"] is True

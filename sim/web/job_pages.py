@@ -139,6 +139,7 @@ async def job_status(request: Request) -> Response:
             "done": job.finished_runs(wb.jobs.root),
             "total": job.total_runs,
             "error": job.error,
+            "cancelling": job.state == "running" and wb.jobs.cancelling(job.id),
         }
     )
 
@@ -160,6 +161,7 @@ async def job_page(request: Request) -> Response:
 
     wb, job = workbench(request), job_of(request)
     context: dict[str, Any] = {"job": job, "done": job.finished_runs(wb.jobs.root)}
+    context["cancelling"] = job.state == "running" and wb.jobs.cancelling(job.id)
     if job.state == "done" and job.kind == "run":
         folder = job.folders(wb.jobs.root)[0]
         scenario = load_scenario(job.sources[0])

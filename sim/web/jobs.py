@@ -96,6 +96,8 @@ def run_job(job: Job, root: Path, cancelled: Callable[[], bool]) -> bool:
                 return False
             done = min(job.n, done + workers.count)
             reps = sim.replicate(scenario, done, job.seed, workers=workers, out=folder)
+        if cancelled():  # during the last batch: its replications are kept, Resume ends the job
+            return False
         write_json_atomic(folder / "kpis.json", reps.kpis())
     if job.kind == "run":
         from sim.web.results import prepare
@@ -171,6 +173,10 @@ class JobQueue:
         if job.state == "queued":
             job.state = "cancelled"
             self.save(job)
+
+    def cancelling(self, job_id: str) -> bool:
+        """Whether the running job ``job_id`` was cancelled and is finishing its current batch."""
+        return job_id in self._cancel
 
     def resume(self, job_id: str) -> None:
         """Queue a cancelled or failed job again: it goes on from its finished replications."""
