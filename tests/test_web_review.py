@@ -167,3 +167,23 @@ def test_the_page_of_a_cancelled_running_job_says_it_waits_for_its_batch(workspa
         text = client.get(f"/jobs/{job.id}").text
         assert '<span id="cancelling">cancelling after the current batch' in text
         assert client.get(f"/jobs/{job.id}/status").json()["cancelling"] is True
+
+
+def test_the_library_reloads_a_fixed_file_and_survives_a_deleted_parent(workspace):
+    folder = workspace / "scenarios"
+    bad = folder / "bad.toml"
+    bad.write_text('name = "bad"\nextends = "small.toml"\nseed = -1\n')
+    (folder / "kid.toml").write_text('name = "kid"\nextends = "bad.toml"\n')
+    with web_client(workspace, start_jobs=False) as client:
+        library = client.app.state.wb.library
+        assert library.get("bad").scenario is None and "seed" in library.get("bad").error
+        bad.write_text('name = "bad"\nextends = "small.toml"\nseed = 4\n')
+        later = bad.stat().st_mtime + 10
+        os.utime(bad, (later, later))
+        assert library.get("bad").scenario is not None  # fixed: loaded again
+        assert library.get("kid").scenario is not None
+        bad.unlink()  # the parent goes
+        page = client.get("/")
+        assert page.status_code == 200 and "bad.toml" in page.text
+        kid = library.get("kid")
+        assert kid.scenario is None and "bad.toml" in kid.error
