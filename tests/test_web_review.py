@@ -187,3 +187,15 @@ def test_the_library_reloads_a_fixed_file_and_survives_a_deleted_parent(workspac
         assert page.status_code == 200 and "bad.toml" in page.text
         kid = library.get("kid")
         assert kid.scenario is None and "bad.toml" in kid.error
+
+
+def test_an_unreadable_job_file_is_skipped_with_a_warning(workspace, caplog):
+    for job_id, text in (("j0008-torn", "{not json"), ("j0009-odd", '{"colour": 1}')):
+        (workspace / "runs" / job_id).mkdir(parents=True)
+        (workspace / "runs" / job_id / "job.json").write_text(text)
+    with web_client(workspace) as client:  # the job thread starts: it reads every job
+        page = client.get("/jobs")
+        assert page.status_code == 200 and page.text.count("warning: ") == 2
+        assert "j0008-torn" in page.text and client.get("/").status_code == 200
+        assert client.get("/jobs/j0009-odd").status_code == 404
+    assert "j0008-torn" in caplog.text

@@ -117,9 +117,8 @@ async def run_page(request: Request) -> Response:
 async def jobs_page(request: Request) -> Response:
     """Every job with its state and progress."""
     wb = workbench(request)
-    return _page(
-        request, "jobs.html", jobs=[(j, j.finished_runs(wb.jobs.root)) for j in wb.jobs.all()]
-    )
+    jobs = [(j, j.finished_runs(wb.jobs.root)) for j in wb.jobs.all()]
+    return _page(request, "jobs.html", jobs=jobs, unreadable=sorted(wb.jobs.unreadable.values()))
 
 
 def job_of(request: Request) -> Job:

@@ -12,6 +12,7 @@ resumes where its run folders stopped (they resume by design).
 from __future__ import annotations
 
 import datetime
+import logging
 import queue
 import re
 import threading
@@ -20,10 +21,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sim.errors import SimError
 from sim.fileio import read_json, write_json_atomic
 from sim.web.scenario_files import snapshot
 
 __all__ = ["Job", "JobQueue", "run_job"]
+
+log = logging.getLogger(__name__)
 
 #: A job's states: waiting, running, finished, stopped by the user, or stopped by an error.
 STATES = ("queued", "running", "done", "cancelled", "failed")
@@ -127,6 +131,8 @@ class JobQueue:
         self._cancel: set[str] = set()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        #: Why a job folder's ``job.json`` was skipped, by job id (shown on the jobs page).
+        self.unreadable: dict[str, str] = {}
 
     # -- the jobs on disk ------------------------------------------------------------------------
 
@@ -134,13 +140,25 @@ class JobQueue:
         return self.root / job_id / "job.json"
 
     def get(self, job_id: str) -> Job | None:
-        """The job ``job_id``, or None if there is none."""
+        """The job ``job_id``, or None if there is none (or its ``job.json`` cannot be read)."""
         if not re.fullmatch(r"j\d{4}-[a-z0-9_-]+", job_id) or not self._path(job_id).is_file():
             return None
-        return Job(**read_json(self._path(job_id)))
+        try:
+            data = read_json(self._path(job_id))
+            job = Job(**data) if isinstance(data, dict) else None
+        except (SimError, TypeError) as exc:  # TypeError: keys that are not a job's
+            job, data = None, str(exc)
+        if job is None:
+            problem = f"{self._path(job_id)}: not a job, skipped ({data})"
+            if self.unreadable.get(job_id) != problem:
+                log.warning("%s", problem)
+            self.unreadable[job_id] = problem
+        else:
+            self.unreadable.pop(job_id, None)
+        return job
 
     def all(self) -> list[Job]:
-        """Every job, newest first."""
+        """Every job, newest first; a job whose ``job.json`` cannot be read is in ``unreadable``."""
         jobs = [self.get(p.parent.name) for p in self.root.glob("j*/job.json")]
         return sorted((j for j in jobs if j), key=lambda j: j.id, reverse=True)
 
