@@ -129,3 +129,11 @@ def same_rows(*sets: list[dict]) -> bool:
     from sim.fileio import json_text
 
     return len({json_text(rows) for rows in sets}) == 1
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """A workbench workspace holding a small scenario (the example, a fifth of its demand)."""
+    from webkit import small_workspace
+
+    return small_workspace(tmp_path)

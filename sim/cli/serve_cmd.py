@@ -34,7 +34,7 @@ def _serve(args: argparse.Namespace) -> int:
             "experiments and read the workspace (the workbench has no login)",
             file=sys.stderr,
         )
-    app = create_app(args.workspace, args.scenarios, args.executor, args.address)
+    app = create_app(args.workspace, args.scenarios, args.executor, args.address, host=args.host)
     print(f"corridor-sim workbench on http://{args.host}:{args.port}/ (workspace {args.workspace})")
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0

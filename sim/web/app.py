@@ -9,12 +9,14 @@ plotly.js from the ``plotly`` package), so the app works with no internet access
 from __future__ import annotations
 
 import contextlib
+import json
 import threading
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
@@ -23,15 +25,31 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from sim.errors import SimError
-from sim.web import job_pages
+from sim.web import guard, job_pages
 from sim.web.builder import CHAINS, DISRUPTION_ROWS, build_scenario
 from sim.web.jobs import Job, JobQueue
 from sim.web.library import Library
 
-__all__ = ["Workbench", "create_app"]
+__all__ = ["Workbench", "create_app", "script_json"]
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
+
+
+def script_json(value: Any) -> Markup:
+    r"""``value`` as JSON (a ``str`` is JSON text already) safe inside a ``<script>`` element.
+
+    ``<``, ``>`` and ``&`` become ``\u003c``, ``\u003e``, ``\u0026`` (they can only be in
+    strings, where JSON reads the escapes back): a name holding ``</script>`` cannot end it.
+
+    >>> str(script_json({"name": "</script>&"}))
+    '{"name": "\\u003c/script\\u003e\\u0026"}'
+    """
+    text = value if isinstance(value, str) else json.dumps(value)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+templates.env.filters["script_json"] = script_json
 #: Node kinds a planner closes or slows in the builder, in the order the list shows them.
 TARGET_KINDS = ("border_post", "seaport", "river_port", "lock", "rail_terminal", "road_terminal")
 
@@ -92,11 +110,17 @@ async def builder_page(request: Request) -> Response:
     if request.method == "POST":
         form = {k: str(v) for k, v in (await request.form()).items()}
         parent = wb.library.get(form.get("parent", ""))
-        if parent is None:
-            errors[""] = [f"parent: no scenario {form.get('parent', '')!r} in the library"]
+        if parent is None or parent.scenario is None:
+            errors[""] = [
+                f"parent: no scenario {form.get('parent', '')!r} that loads in the library"
+            ]
         else:
             built = build_scenario(
-                form, wb.workspace / "scenarios", parent.path, wb.library.names()
+                form,
+                wb.workspace / "scenarios",
+                parent.path,
+                wb.library.names(),
+                parent.scenario,
             )
             if built.ok and built.path is not None:
                 return RedirectResponse(f"/run?scenario={built.path.stem}&saved=1", 303)
@@ -138,12 +162,14 @@ def create_app(
     executor: str = "process",
     address: str | None = None,
     start_jobs: bool = True,
+    host: str | None = None,
 ) -> Starlette:
     """The workbench over ``workspace`` (made if missing), with the library of ``scenarios``.
 
     ``executor`` and ``address`` are where runs go by default (a process pool; ``"dask"`` with a
     scheduler address). With ``start_jobs``, the job thread starts with the app and resumes the
-    jobs a stopped server left unfinished.
+    jobs a stopped server left unfinished. The app answers only to this machine's names and
+    ``host`` (where it listens), and refuses form posts from other sites (:mod:`sim.web.guard`).
     """
     workspace = Path(workspace).resolve()
     (workspace / "scenarios").mkdir(parents=True, exist_ok=True)
@@ -176,6 +202,11 @@ def create_app(
     async def not_found(request: Request, exc: Exception) -> Response:
         return page(request, "message.html", title="Not found", message=str(exc), status_code=404)
 
-    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={SimError: not_found})
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={SimError: not_found},
+        middleware=guard.middleware(host),
+    )
     app.state.wb = wb
     return app

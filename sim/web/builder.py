@@ -13,7 +13,7 @@ import datetime
 import json
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,15 @@ from typing import Any
 from sim.errors import Problem, ScenarioError
 from sim.scenario import parse_set_options
 
-__all__ = ["DISRUPTION_ROWS", "Built", "build_scenario", "field_keys", "toml_text"]
+__all__ = [
+    "DISRUPTION_ROWS",
+    "Built",
+    "build_scenario",
+    "field_keys",
+    "parent_disruptions",
+    "row_ids",
+    "toml_text",
+]
 
 #: How many closures or slow-downs one form can add.
 DISRUPTION_ROWS = 2
@@ -45,17 +53,38 @@ class Built:
         return not self.errors
 
 
-def field_keys(form: Mapping[str, str]) -> dict[str, str]:
-    """Each filled-in field's dotted scenario key, by field name (blank fields set nothing)."""
+def row_ids(taken: Collection[str], rows: int = DISRUPTION_ROWS) -> list[str]:
+    """The disruption ids of the form's rows: the first free ``planner_k``, not one in ``taken``.
+
+    A what-if of a what-if keeps its parent's disruptions (the files merge by id), so its rows
+    number on after them.
+
+    >>> row_ids({"planner_1", "storm"})
+    ['planner_2', 'planner_3']
+    """
+    out: list[str] = []
+    k = 1
+    while len(out) < rows:
+        if f"planner_{k}" not in taken:
+            out.append(f"planner_{k}")
+        k += 1
+    return out
+
+
+def field_keys(form: Mapping[str, str], taken: Collection[str] = ()) -> dict[str, str]:
+    """Each filled-in field's dotted scenario key, by field name (blank fields set nothing).
+
+    ``taken`` are the parent's disruption ids: the rows' disruptions get other ones.
+    """
     keys: dict[str, str] = {}
     for name in ("description", "seed", "horizon.start", "horizon.end", "choice.model"):
         keys[name] = name
     keys["demand.scale"] = "demand.scale"
     keys |= {f"demand.chain_scale.{c}": f"demand.chain_scale.{c}" for c in CHAINS}
-    for i in range(1, DISRUPTION_ROWS + 1):
+    for i, ident in enumerate(row_ids(taken), start=1):
         if form.get(f"d{i}.target", "").strip():
             for part in ("target", "start", "days", "effect", "factor"):
-                keys[f"d{i}.{part}"] = f"disruptions.planner_{i}.{part}"
+                keys[f"d{i}.{part}"] = f"disruptions.{ident}.{part}"
     service = form.get("svc", "").strip()
     if service:
         for part in ("capacity_teu", "per_day"):
@@ -127,19 +156,33 @@ def _problem_field(problem: Problem, keys: Mapping[str, str]) -> str:
     return places[max(matches, key=len)] if matches else ""
 
 
+def parent_disruptions(scenario: Any) -> set[str]:
+    """The disruption ids a scenario has (in its merged data, and as loaded)."""
+    ids = set((scenario.data.get("disruptions") or {}).keys())
+    return ids | {d.id for d in scenario.disruptions}
+
+
 #: Fields that belong to a row of the form (a disruption, the service).
 _ROW = re.compile(r"(d\d+|svc)\.")
 
 
 def build_scenario(
-    form: Mapping[str, str], folder: Path, parent: Path, taken: frozenset[str] = frozenset()
+    form: Mapping[str, str],
+    folder: Path,
+    parent: Path,
+    taken: frozenset[str] = frozenset(),
+    parent_scenario: Any | None = None,
 ) -> Built:
     """Write the form's scenario into ``folder`` if the loader accepts it, else say why.
 
     ``form["name"]`` names the scenario and its file (not one of the ``taken`` names); ``parent``
-    is the file it extends. Errors are keyed by field name; those of no field are under ``""``.
+    is the file it extends (``parent_scenario``: that file loaded, else it is loaded here). Errors
+    are keyed by field name; those of no field are under ``""``.
     """
     from sim.scenario import load_scenario
+
+    if parent_scenario is None:
+        parent_scenario = load_scenario(parent)
 
     name = form.get("name", "").strip()
     errors: dict[str, list[str]] = {}
@@ -147,7 +190,7 @@ def build_scenario(
         errors["name"] = [f"name: {NAME_RULE}, got {name!r}"]
     elif name in taken or (folder / f"{name}.toml").exists():
         errors["name"] = [f"name: a scenario {name!r} exists already: give another name"]
-    keys = field_keys(form)
+    keys = field_keys(form, parent_disruptions(parent_scenario))
     values = parse_set_options(f"{k}={form[f].strip()}" for f, k in keys.items())
     if "description" in keys:  # free text: never read as TOML
         values["description"] = form["description"].strip()

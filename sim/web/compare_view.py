@@ -77,7 +77,7 @@ def comparison_view(root: Path, job: Any) -> dict[str, Any]:
     """The compare page's context for the finished comparison job in ``root``."""
     from sim.cli.compare_headline import comparison_headline
 
-    comparison = _load(str(root), tuple(job.scenarios), job.n, job.seed)
+    comparison = _load(str(root), tuple(job.sources), job.n, job.seed)
     lines = [line for line in comparison_headline(comparison).splitlines() if line][:-1]
     cached = root / "diversion.json"
     if not cached.is_file():

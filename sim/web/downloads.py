@@ -1,17 +1,18 @@
 """Downloads of a finished run: the folder as zip, the HTML report, the scenario, tables, KPIs.
 
-The scenario comes with its ``extends`` made absolute, so that ``corridor-sim run`` reproduces
-the run from any folder.
+The scenario is the job's own copy with its ``extends`` and ``network`` made absolute, so that
+``corridor-sim run`` reproduces the run from any folder (:mod:`sim.web.scenario_files`).
 """
 
 from __future__ import annotations
 
-import json
 import tempfile
 from pathlib import Path
 
 from starlette.requests import Request
 from starlette.responses import Response
+
+from sim.web.scenario_files import portable_toml
 
 __all__ = ["download", "table_download"]
 
@@ -33,7 +34,7 @@ async def download(request: Request) -> Response:
         )
     if what == "scenario.toml":
         return Response(
-            _portable_toml(Path(job.scenarios[-1])),
+            portable_toml(Path(job.sources[-1])),
             media_type="application/toml",
             headers=_attachment(Path(job.scenarios[-1]).name),
         )
@@ -57,20 +58,6 @@ async def download(request: Request) -> Response:
 
 def _attachment(name: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{name}"'}
-
-
-def _portable_toml(path: Path) -> str:
-    """The scenario file with its ``extends`` made absolute, so that it runs from any folder."""
-    import re
-
-    text = path.read_text(encoding="utf-8")
-
-    def absolute(m: re.Match[str]) -> str:
-        return (
-            f"extends = {json.dumps((path.parent / json.loads(m.group(1))).resolve().as_posix())}"
-        )
-
-    return re.sub(r'^extends = ("(?:[^"\\]|\\.)*")', absolute, text, count=1, flags=re.M)
 
 
 async def table_download(request: Request) -> Response:

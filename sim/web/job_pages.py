@@ -117,9 +117,8 @@ async def run_page(request: Request) -> Response:
 async def jobs_page(request: Request) -> Response:
     """Every job with its state and progress."""
     wb = workbench(request)
-    return _page(
-        request, "jobs.html", jobs=[(j, j.finished_runs(wb.jobs.root)) for j in wb.jobs.all()]
-    )
+    jobs = [(j, j.finished_runs(wb.jobs.root)) for j in wb.jobs.all()]
+    return _page(request, "jobs.html", jobs=jobs, unreadable=sorted(wb.jobs.unreadable.values()))
 
 
 def job_of(request: Request) -> Job:
@@ -139,6 +138,7 @@ async def job_status(request: Request) -> Response:
             "done": job.finished_runs(wb.jobs.root),
             "total": job.total_runs,
             "error": job.error,
+            "cancelling": job.state == "running" and wb.jobs.cancelling(job.id),
         }
     )
 
@@ -160,9 +160,10 @@ async def job_page(request: Request) -> Response:
 
     wb, job = workbench(request), job_of(request)
     context: dict[str, Any] = {"job": job, "done": job.finished_runs(wb.jobs.root)}
+    context["cancelling"] = job.state == "running" and wb.jobs.cancelling(job.id)
     if job.state == "done" and job.kind == "run":
         folder = job.folders(wb.jobs.root)[0]
-        scenario = load_scenario(job.scenarios[0])
+        scenario = load_scenario(job.sources[0])
         stats = job_stats(wb, job)
         context |= {
             "headline": results.headline(scenario, stats, job.n, job.seed),

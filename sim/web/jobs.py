@@ -1,16 +1,18 @@
 """The workbench's job queue: experiments run one after another on a background thread.
 
 Each job is a folder ``<workspace>/runs/<id>/`` holding ``job.json`` (what to run and its state,
-written atomically) and the run folders of :func:`sim.replicate` (``reps/``; a comparison has
-``base/`` and ``alt/``), which keep every finished replication as it finishes. Replications run in
-batches of one per worker, so a cancelled job stops after its current batch; a job that was queued
-or running when the server stopped is queued again when it starts, and resumes where its run
-folders stopped (they resume by design).
+written atomically), copies of its scenario files (``scenario/``: its results do not depend on
+the originals staying as they were) and the run folders of :func:`sim.replicate` (``reps/``; a
+comparison has ``base/`` and ``alt/``), which keep every finished replication as it finishes.
+Replications run in batches of one per worker, so a cancelled job stops after its current batch;
+a job that was queued or running when the server stopped is queued again when it starts, and
+resumes where its run folders stopped (they resume by design).
 """
 
 from __future__ import annotations
 
 import datetime
+import logging
 import queue
 import re
 import threading
@@ -19,9 +21,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sim.errors import SimError
 from sim.fileio import read_json, write_json_atomic
+from sim.web.scenario_files import snapshot
 
 __all__ = ["Job", "JobQueue", "run_job"]
+
+log = logging.getLogger(__name__)
 
 #: A job's states: waiting, running, finished, stopped by the user, or stopped by an error.
 STATES = ("queued", "running", "done", "cancelled", "failed")
@@ -43,6 +49,12 @@ class Job:
     error: str = ""
     created: str = field(default_factory=lambda: _now())
     finished: str = ""
+    kept: list[str] = field(default_factory=list)  # the copies of the scenarios it runs
+
+    @property
+    def sources(self) -> list[str]:
+        """The scenario files the job runs and shows: its copies (older jobs: the originals)."""
+        return self.kept or self.scenarios
 
     @property
     def name(self) -> str:
@@ -79,7 +91,7 @@ def run_job(job: Job, root: Path, cancelled: Callable[[], bool]) -> bool:
     from sim.fileio import json_text, write_text_atomic
 
     workers = sim.Workers(job.executor, job.jobs, job.address, progress=False)  # type: ignore[arg-type]
-    scenarios = [sim.load_scenario(p) for p in job.scenarios]
+    scenarios = [sim.load_scenario(p) for p in job.sources]
     folders = job.folders(root)
     for scenario, folder in zip(scenarios, folders, strict=True):
         done = 0
@@ -88,6 +100,8 @@ def run_job(job: Job, root: Path, cancelled: Callable[[], bool]) -> bool:
                 return False
             done = min(job.n, done + workers.count)
             reps = sim.replicate(scenario, done, job.seed, workers=workers, out=folder)
+        if cancelled():  # during the last batch: its replications are kept, Resume ends the job
+            return False
         write_json_atomic(folder / "kpis.json", reps.kpis())
     if job.kind == "run":
         from sim.web.results import prepare
@@ -117,6 +131,8 @@ class JobQueue:
         self._cancel: set[str] = set()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        #: Why a job folder's ``job.json`` was skipped, by job id (shown on the jobs page).
+        self.unreadable: dict[str, str] = {}
 
     # -- the jobs on disk ------------------------------------------------------------------------
 
@@ -124,13 +140,25 @@ class JobQueue:
         return self.root / job_id / "job.json"
 
     def get(self, job_id: str) -> Job | None:
-        """The job ``job_id``, or None if there is none."""
+        """The job ``job_id``, or None if there is none (or its ``job.json`` cannot be read)."""
         if not re.fullmatch(r"j\d{4}-[a-z0-9_-]+", job_id) or not self._path(job_id).is_file():
             return None
-        return Job(**read_json(self._path(job_id)))
+        try:
+            data = read_json(self._path(job_id))
+            job = Job(**data) if isinstance(data, dict) else None
+        except (SimError, TypeError) as exc:  # TypeError: keys that are not a job's
+            job, data = None, str(exc)
+        if job is None:
+            problem = f"{self._path(job_id)}: not a job, skipped ({data})"
+            if self.unreadable.get(job_id) != problem:
+                log.warning("%s", problem)
+            self.unreadable[job_id] = problem
+        else:
+            self.unreadable.pop(job_id, None)
+        return job
 
     def all(self) -> list[Job]:
-        """Every job, newest first."""
+        """Every job, newest first; a job whose ``job.json`` cannot be read is in ``unreadable``."""
         jobs = [self.get(p.parent.name) for p in self.root.glob("j*/job.json")]
         return sorted((j for j in jobs if j), key=lambda j: j.id, reverse=True)
 
@@ -146,7 +174,10 @@ class JobQueue:
             stem = re.sub(r"[^a-z0-9_]", "_", Path(scenarios[-1]).stem.lower())[:40]
             job_id = f"j{max(numbers, default=0) + 1:04d}-{stem}"
             (self.root / job_id).mkdir(parents=True)
-        job = Job(job_id, kind, [str(Path(p).resolve()) for p in scenarios], n, seed, **where)
+        files = [str(Path(p).resolve()) for p in scenarios]
+        here = self.root / job_id / "scenario"
+        kept = [str(snapshot(Path(p), here / str(i))) for i, p in enumerate(files)]
+        job = Job(job_id, kind, files, n, seed, kept=kept, **where)
         self.save(job)
         self._queue.put(job.id)
         return job
@@ -160,6 +191,10 @@ class JobQueue:
         if job.state == "queued":
             job.state = "cancelled"
             self.save(job)
+
+    def cancelling(self, job_id: str) -> bool:
+        """Whether the running job ``job_id`` was cancelled and is finishing its current batch."""
+        return job_id in self._cancel
 
     def resume(self, job_id: str) -> None:
         """Queue a cancelled or failed job again: it goes on from its finished replications."""

@@ -35,12 +35,40 @@ class Entry:
         return Path(self.scenario.files[-2]).stem
 
 
+def _chain(path: Path) -> list[Path]:
+    """The files of ``path``'s ``extends`` chain that can be read (a failed load's files)."""
+    import tomllib
+
+    files: list[Path] = []
+    current: Path | None = path
+    while current is not None and current not in files and len(files) < 64:
+        files.append(current)
+        try:
+            parent = tomllib.loads(current.read_text(encoding="utf-8")).get("extends")
+        except (OSError, ValueError):
+            break
+        current = current.parent / parent if isinstance(parent, str) else None
+    return files
+
+
+def _stamp(path: Path, scenario: Any | None) -> tuple[float, ...] | None:
+    """When the files of a scenario (a failed one: its chain as far as it reads) last changed.
+
+    None if one of them is gone: the scenario is loaded again (and says what is missing).
+    """
+    files = scenario.files if scenario is not None else _chain(path)
+    try:
+        return tuple(Path(f).stat().st_mtime for f in files)
+    except OSError:
+        return None
+
+
 class Library:
     """The scenarios in ``folders`` (the last one: the workspace's)."""
 
     def __init__(self, shipped: Path | None, own: Path) -> None:
         self.shipped, self.own = shipped, own
-        self._cache: dict[Path, tuple[tuple[float, ...], Any, str]] = {}
+        self._cache: dict[Path, tuple[tuple[float, ...] | None, Any, str]] = {}
         self._lock = threading.Lock()
 
     def _files(self) -> list[tuple[Path, bool]]:
@@ -57,16 +85,13 @@ class Library:
 
         with self._lock:
             cached = self._cache.get(path)
-            if cached is not None:
-                stamp = tuple(Path(f).stat().st_mtime for f in cached[1].files) if cached[1] else ()
-                if stamp == cached[0]:
-                    return cached[1], cached[2]
+            if cached is not None and _stamp(path, cached[1]) == cached[0]:
+                return cached[1], cached[2]
             try:
                 scenario, error = load_scenario(path), ""
             except (SimError, OSError) as exc:
                 scenario, error = None, str(exc)
-            stamp = tuple(Path(f).stat().st_mtime for f in scenario.files) if scenario else ()
-            self._cache[path] = (stamp, scenario, error)
+            self._cache[path] = (_stamp(path, scenario), scenario, error)
             return scenario, error
 
     def entries(self) -> list[Entry]:

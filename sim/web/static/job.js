@@ -11,6 +11,7 @@
       document.getElementById("progress").value = s.done;
       document.getElementById("count").textContent = `${s.done} / ${s.total}`;
       document.getElementById("state").textContent = s.state;
+      document.getElementById("cancelling").hidden = !s.cancelling;
       if (s.state !== state) { location.reload(); return; }
       setTimeout(poll, 1000);
     };

@@ -1,0 +1,100 @@
+"""The planner's workbench in a real browser: build, run, read, download, rerun, animate."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("starlette", reason="the web extra is not installed")
+
+from conftest import ROOT
+from webkit import cli_errors
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@contextlib.contextmanager
+def _server(workspace: Path):
+    import uvicorn
+
+    from sim.web.app import create_app
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    app = create_app(workspace, ROOT / "scenarios")
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(30)
+
+
+def test_in_a_real_browser_youyiguan_closed_in_february(tmp_path):
+    """Build, run 3 replications, read the answer, download the TOML, rerun it, animate."""
+    playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no browser at {CHROMIUM} (apt-get install chromium)")
+    errors: list[str] = []
+    with _server(tmp_path / "ws") as base, playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(accept_downloads=True, viewport={"width": 1280, "height": 900})
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(base + "/")
+        page.wait_for_selector("#sc-baseline_2019_choice")
+        page.click("#sc-baseline_2019_choice >> text=What-if")
+        page.fill("input[name=name]", "youyiguan_closed_feb")
+        page.fill("input[name=description]", "Youyiguan closed 30 days in February")
+        page.select_option("select[name='d1.target']", "youyiguan")
+        page.fill("input[name='d1.start']", "2019-02-01")
+        page.fill("input[name='d1.days']", "thirty")  # bad input: the loader's message, no file
+        page.click("button.primary")
+        assert "disruptions.planner_1.days: must be a number, got 'thirty'" in page.inner_text(
+            "[data-field='d1.days']"
+        )
+        page.fill("input[name='d1.days']", "30")
+        page.click("button.primary")
+        page.wait_for_url("**/run?scenario=youyiguan_closed_feb*")
+        page.fill("input[name=replications]", "3")
+        page.fill("input[name=seed]", "7")
+        page.click("button.primary")
+        page.wait_for_selector("#headline", timeout=120_000)  # the page reloads when done
+        answer = page.inner_text("#headline")
+        assert re.search(r"diverted [\d,]+ \[", answer), answer
+        youyiguan = page.inner_text("#posts tr:has-text('Youyiguan')")
+        assert re.search(r"\d", youyiguan)
+        with page.expect_download() as download:
+            page.click("#dl-toml")
+        toml = tmp_path / "youyiguan_closed_feb.toml"
+        download.value.save_as(toml)
+        # The animation plays and its clock advances.
+        page.click("text=Watch the corridor move")
+        page.wait_for_function("document.getElementById('anim').dataset.ready === '1'")
+        page.click("#play")
+        page.wait_for_timeout(1500)
+        assert float(page.get_attribute("#anim", "data-clock-h")) > 0
+        browser.close()
+    assert errors == []
+    # The downloaded file, run by the command line on the same seed: the same KPIs to the digit.
+    out = tmp_path / "cli"
+    status, _ = cli_errors(toml, "--replications", "3", "--seed", "7", "--out", str(out))
+    assert status == 0
+    job = next((tmp_path / "ws" / "runs").glob("j*/reps"))
+    assert json.loads((out / "kpis.json").read_text()) == json.loads(
+        (job / "kpis.json").read_text()
+    )
+    shutil.rmtree(out)
