@@ -17,10 +17,17 @@ from sim.cli.argtypes import MAX_REPLICATIONS, count, positive, positive_at_most
 from sim.errors import SimError
 from sim.options import EXECUTORS
 from sim.results.tables import fast_format
-from sim.web.downloads import download, table_download
+from sim.web.downloads import download, table_download, unfinished
 from sim.web.jobs import Job
 
-__all__ = ["job_of", "job_stats", "routes", "workbench"]
+__all__ = ["ACTIONS", "NotFoundError", "job_of", "job_stats", "routes", "workbench"]
+
+#: What a POST to ``/jobs/<id>/<action>`` may ask.
+ACTIONS = ("cancel", "resume")
+
+
+class NotFoundError(SimError):
+    """A job or scenario the request names is not there (the app answers 404, not 400)."""
 
 
 def workbench(request: Request) -> Any:
@@ -125,13 +132,17 @@ def job_of(request: Request) -> Job:
     """The job the request's path names; a SimError if there is none."""
     job: Job | None = workbench(request).jobs.get(request.path_params["job"])
     if job is None:
-        raise SimError(f"no job {request.path_params['job']!r}")
+        raise NotFoundError(f"no job {request.path_params['job']!r}")
     return job
 
 
 async def job_status(request: Request) -> Response:
-    """A job's state and progress, as JSON (the page polls it)."""
-    wb, job = workbench(request), job_of(request)
+    """A job's state and progress, as JSON (the page polls it); an unknown job is a JSON 404."""
+    wb = workbench(request)
+    try:
+        job = job_of(request)
+    except NotFoundError as exc:
+        return JSONResponse({"error": str(exc)}, status_code=404)
     return JSONResponse(
         {
             "state": job.state,
@@ -144,9 +155,12 @@ async def job_status(request: Request) -> Response:
 
 
 async def job_action(request: Request) -> Response:
-    """Cancel or resume a job."""
+    """Cancel or resume a job (any other action: 404)."""
     wb, job = workbench(request), job_of(request)
-    if request.path_params["action"] == "cancel":
+    action = request.path_params["action"]
+    if action not in ACTIONS:
+        raise NotFoundError(f"no action {action!r} of a job (only {' or '.join(ACTIONS)})")
+    if action == "cancel":
         wb.jobs.cancel(job.id)
     else:
         wb.jobs.resume(job.id)
@@ -196,6 +210,8 @@ async def animation_json(request: Request) -> Response:
     from sim.web.results import cached
 
     wb, job = workbench(request), job_of(request)
+    if job.state != "done":
+        return unfinished(job)
     data = cached(job.folders(wb.jobs.root)[-1], "animation.json")
     return Response(data, media_type="application/json")
 
@@ -213,8 +229,14 @@ async def compare_page(request: Request) -> Response:
         if alt is None or alt.scenario is None:
             errors["alt"] = f"alt: no scenario {form.get('alt', '')!r} that loads in the library"
         base = wb.library.get(base_key or (alt.parent if alt else "") or "")
-        if base is None or base.scenario is None:
-            errors["base"] = "base: pick a scenario (the alternative has no parent)"
+        if base_key and base is None:
+            errors["base"] = f"base: no scenario {base_key!r} in the library"
+        elif base is None or base.scenario is None:
+            errors["base"] = (
+                f"base: no scenario {base.key!r} that loads in the library"
+                if base is not None
+                else "base: pick a scenario (the alternative has no parent)"
+            )
         where = _check_where(form, errors)
         if not errors:
             return _submit(wb, "compare", [base, alt], where)

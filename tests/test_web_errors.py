@@ -1,0 +1,59 @@
+"""The workbench's answers to wrong requests: unknown jobs and actions, unfinished downloads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("starlette", reason="the web extra is not installed")
+
+from conftest import ROOT
+from webkit import web_client
+
+
+def test_unknown_actions_unfinished_downloads_and_unknown_jobs(workspace):
+    with web_client(workspace, start_jobs=False) as client:
+        jobs = client.app.state.wb.jobs
+        job = jobs.submit("run", [str(workspace / "scenarios" / "small.toml")], 1, 1)
+        r = client.post(f"/jobs/{job.id}/start-everything", follow_redirects=False)
+        assert r.status_code == 404 and jobs.get(job.id).state == "queued"
+        for url in ("download/kpis.csv", "download/run.zip", "tables/departures.csv"):
+            r = client.get(f"/jobs/{job.id}/{url}")
+            assert r.status_code == 409 and "the job has not finished" in r.text, url
+        assert client.get(f"/jobs/{job.id}/animation.json").status_code == 409
+        r = client.get("/jobs/j9999-none/status")
+        assert r.status_code == 404 and "j9999-none" in r.json()["error"]
+        assert client.get("/jobs/j9999-none").status_code == 404
+
+
+def test_an_unknown_compare_base_is_named(workspace):
+    form = {"alt": "small", "base": "nowhere", "replications": "1", "executor": "serial"}
+    with web_client(workspace, start_jobs=False) as client:
+        r = client.post("/compare", data=form)
+        assert "base: no scenario &#39;nowhere&#39; in the library" in r.text
+        assert "has no parent" not in r.text
+
+
+def test_a_sim_error_other_than_an_unknown_thing_is_a_400(workspace):
+    from sim.errors import SimError
+    from sim.web.app import create_app
+
+    app = create_app(workspace, ROOT / "scenarios", "serial", start_jobs=False)
+
+    async def broken(request):
+        raise SimError("the scenario's horizon ends before it starts")
+
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    app.router.routes.insert(0, Route("/broken", broken))
+    with TestClient(app, base_url="http://localhost") as client:
+        r = client.get("/broken")
+        assert r.status_code == 400 and "horizon ends before" in r.text
+        assert "Not found" not in r.text
+
+
+def test_the_animation_script_shows_a_failed_fetch_in_the_page():
+    text = (Path(ROOT) / "sim" / "web" / "static" / "animation.js").read_text()
+    assert "r.ok" in text and ".catch(" in text
