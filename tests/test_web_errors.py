@@ -57,3 +57,27 @@ def test_a_sim_error_other_than_an_unknown_thing_is_a_400(workspace):
 def test_the_animation_script_shows_a_failed_fetch_in_the_page():
     text = (Path(ROOT) / "sim" / "web" / "static" / "animation.js").read_text()
     assert "r.ok" in text and ".catch(" in text
+
+
+def test_rows_filled_in_without_a_target_or_service_are_errors_and_nothing_is_saved(tmp_path):
+    import tomllib
+
+    from webkit import EXAMPLE
+
+    from sim.web.builder import build_scenario, toml_text
+
+    folder = tmp_path / "scenarios"
+    row = {"d1.start": "2019-01-10", "d1.days": "20", "d1.effect": "close"}
+    built = build_scenario({"name": "a", **row, "svc.per_day": "3"}, folder, EXAMPLE)
+    assert "pick what to close or slow" in built.errors["d1"][0]
+    assert "pick a service" in built.errors["svc"][0]
+    assert not folder.exists() or not list(folder.glob("*.toml"))
+    built = build_scenario(
+        {"name": "b", "svc": "nowhere_express", "svc.per_day": "3"}, folder, EXAMPLE
+    )
+    assert built.errors["svc"] == ["svc: unknown service 'nowhere_express'"]
+    assert not folder.exists() or not list(folder.glob("*.toml"))
+    # An untouched effect (the form always sends one) is not a filled-in row.
+    assert build_scenario({"name": "c", "d1.effect": "close"}, folder, EXAMPLE).ok
+    text = toml_text({"description": "a\x7fb"})
+    assert "\x7f" not in text and tomllib.loads(text)["description"] == "a\x7fb"
