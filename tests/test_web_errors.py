@@ -81,3 +81,27 @@ def test_rows_filled_in_without_a_target_or_service_are_errors_and_nothing_is_sa
     assert build_scenario({"name": "c", "d1.effect": "close"}, folder, EXAMPLE).ok
     text = toml_text({"description": "a\x7fb"})
     assert "\x7f" not in text and tomllib.loads(text)["description"] == "a\x7fb"
+
+
+def test_workers_beyond_the_cores_are_capped_with_the_clis_note(workspace, monkeypatch):
+    import os
+
+    import sim.cli.argtypes as argtypes
+    import sim.cli.serve_cmd as serve_cmd
+    import sim.web.job_pages as job_pages
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    form = {"scenario": "small", "replications": "1", "executor": "serial", "jobs": "64"}
+    with web_client(workspace, start_jobs=False) as client:
+        r = client.post("/run", data=form, follow_redirects=False)
+        job = client.app.state.wb.jobs.all()[0]
+        assert r.status_code == 303 and job.jobs == 2
+        assert (
+            "--jobs 64 is more than the 2 cores here; using 2"
+            in client.get(r.headers["location"]).text
+        )
+        r = client.post("/run", data=form | {"address": "tcp://h:8786"})
+        assert "--address tcp://h:8786: needs --executor dask" in r.text
+    # One check of the address, used by the command line, serve and the forms.
+    for module in (job_pages, serve_cmd):
+        assert module.check_address is argtypes.check_address

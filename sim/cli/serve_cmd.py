@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from sim.cli.argtypes import positive
+from sim.cli.argtypes import check_address, positive
 from sim.errors import SimError
 from sim.options import EXECUTORS
 
@@ -24,8 +24,7 @@ def _serve(args: argparse.Namespace) -> int:
         raise SimError(
             f"serve: needs the web extra (pip install 'corridor-sim[web]'): {exc.name} is missing"
         ) from None
-    if args.address and args.executor != "dask":
-        raise SimError(f"--address {args.address}: needs --executor dask")
+    check_address(args.executor, args.address)
     if args.port > 65535:
         raise SimError(f"--port: must be <= 65535, got {args.port}")
     if args.host not in ("127.0.0.1", "localhost", "::1"):

@@ -13,7 +13,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from sim.cli.argtypes import MAX_REPLICATIONS, count, positive, positive_at_most
+from sim.cli.argtypes import (
+    MAX_REPLICATIONS,
+    cap_jobs,
+    check_address,
+    count,
+    positive,
+    positive_at_most,
+)
 from sim.errors import SimError
 from sim.options import EXECUTORS
 from sim.results.tables import fast_format
@@ -50,7 +57,10 @@ def job_stats(wb: Any, job: Job, which: int = -1) -> dict[str, dict[str, float]]
 
 
 def _check_where(form: dict[str, str], errors: dict[str, str]) -> dict[str, Any]:
-    """Replications, seed and workers from a form, by the command line's rules."""
+    """Replications, seed and workers from a form, by the command line's rules.
+
+    Workers beyond the cores are capped as the command line caps them; its note is ``"note"``.
+    """
     out: dict[str, Any] = {}
     checks = {
         "replications": ("--replications", positive_at_most(MAX_REPLICATIONS)),
@@ -70,9 +80,12 @@ def _check_where(form: dict[str, str], errors: dict[str, str]) -> dict[str, Any]
     if executor not in EXECUTORS:
         errors["executor"] = f"argument --executor: invalid choice: {executor!r}"
     address = form.get("address", "").strip() or None
-    if address and executor != "dask":
-        errors["address"] = f"--address {address}: needs --executor dask"
+    try:
+        check_address(executor, address)
+    except SimError as exc:
+        errors["address"] = str(exc)
     out["executor"], out["address"] = executor, address
+    out["jobs"], out["note"] = cap_jobs(out.get("jobs"), address)
     return out
 
 
@@ -87,6 +100,7 @@ def _submit(wb: Any, kind: str, entries: list[Any], where: dict[str, Any]) -> Re
         executor=where["executor"],
         jobs=where["jobs"],
         address=where["address"],
+        note=where["note"],
     )
     return RedirectResponse(f"/jobs/{job.id}", 303)
 

@@ -50,6 +50,7 @@ class Job:
     created: str = field(default_factory=lambda: _now())
     finished: str = ""
     kept: list[str] = field(default_factory=list)  # the copies of the scenarios it runs
+    note: str = ""  # what the form's values became (workers capped at the cores)
 
     @property
     def sources(self) -> list[str]:
