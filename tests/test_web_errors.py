@@ -105,3 +105,27 @@ def test_workers_beyond_the_cores_are_capped_with_the_clis_note(workspace, monke
     # One check of the address, used by the command line, serve and the forms.
     for module in (job_pages, serve_cmd):
         assert module.check_address is argtypes.check_address
+
+
+def test_serve_refuses_a_missing_library_and_a_busy_port_and_brackets_ipv6(
+    cli, tmp_path, monkeypatch
+):
+    import socket
+
+    import uvicorn
+
+    import sim.cli.serve_cmd as serve_cmd
+
+    ws = tmp_path / "ws"
+    r = cli("serve", "--workspace", ws, "--scenarios", tmp_path / "nowhere")
+    assert r.returncode == 2 and "nowhere" in r.stderr and "no such folder" in r.stderr
+    with socket.create_server(("127.0.0.1", 0)) as busy:
+        port = busy.getsockname()[1]
+        r = cli("serve", "--workspace", ws, "--scenarios", ROOT / "scenarios", "--port", port)
+    assert r.returncode == 2 and f"127.0.0.1:{port}" in r.stderr
+    assert "workbench on" not in r.stdout
+    served = []
+    monkeypatch.setattr(serve_cmd, "listen", lambda host, port: socket.socket())
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: served.append(sockets))
+    r = cli("serve", "--workspace", ws, "--scenarios", ROOT / "scenarios", "--host", "::1")
+    assert r.returncode == 0 and "http://[::1]:8000/" in r.stdout and served
