@@ -129,3 +129,18 @@ def test_serve_refuses_a_missing_library_and_a_busy_port_and_brackets_ipv6(
     monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: served.append(sockets))
     r = cli("serve", "--workspace", ws, "--scenarios", ROOT / "scenarios", "--host", "::1")
     assert r.returncode == 0 and "http://[::1]:8000/" in r.stdout and served
+
+
+def test_the_jobs_list_says_submitted_and_counts_a_comparisons_pairs(workspace):
+    small = str(workspace / "scenarios" / "small.toml")
+    with web_client(workspace, start_jobs=False) as client:
+        jobs = client.app.state.wb.jobs
+        job = jobs.submit("compare", [small, small], 3, 1)
+        for side in ("base", "alt"):
+            runs = jobs.root / job.id / side / "runs"
+            runs.mkdir(parents=True)
+            (runs / "r0000.json").write_text("{}")
+        (jobs.root / job.id / "base" / "runs" / "r0001.json").write_text("{}")
+        text = client.get("/jobs").text
+        assert "<th>submitted</th>" in text and "<th>started</th>" not in text
+        assert "<td>1 / 3 pairs</td>" in text

@@ -136,9 +136,9 @@ async def run_page(request: Request) -> Response:
 
 
 async def jobs_page(request: Request) -> Response:
-    """Every job with its state and progress."""
+    """Every job with its state and progress (a comparison's in pairs)."""
     wb = workbench(request)
-    jobs = [(j, j.finished_runs(wb.jobs.root)) for j in wb.jobs.all()]
+    jobs = [(j, j.finished_replications(wb.jobs.root)) for j in wb.jobs.all()]
     return _page(request, "jobs.html", jobs=jobs, unreadable=sorted(wb.jobs.unreadable.values()))
 
 
@@ -269,7 +269,11 @@ async def compare_page(request: Request) -> Response:
 
 
 def _comparison_context(wb: Any, job: Job) -> dict[str, Any]:
-    """A finished comparison: the answer, the forest plot's rows, the change of TEU per link."""
+    """A finished comparison: the answer, the forest plot's rows, the freight diverted.
+
+    The map shows the TEU diverted within the alternative (route choice moved it off its planned
+    chain), per link: not the alternative's link flows minus the base's.
+    """
     from sim.web.compare_view import comparison_view
 
     return comparison_view(wb.jobs.root / job.id, job)

@@ -72,6 +72,10 @@ class Job:
         """Replications finished so far, over all its scenarios (files in the run folders)."""
         return sum(len(list((f / "runs").glob("r*.json"))) for f in self.folders(root))
 
+    def finished_replications(self, root: Path) -> int:
+        """Replications finished so far, of ``n`` (a comparison: pairs with both sides done)."""
+        return min(len(list((f / "runs").glob("r*.json"))) for f in self.folders(root))
+
     @property
     def total_runs(self) -> int:
         """Replications the job runs in all."""
