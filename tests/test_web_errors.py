@@ -144,3 +144,23 @@ def test_the_jobs_list_says_submitted_and_counts_a_comparisons_pairs(workspace):
         text = client.get("/jobs").text
         assert "<th>submitted</th>" in text and "<th>started</th>" not in text
         assert "<td>1 / 3 pairs</td>" in text
+
+
+def test_no_dead_code_is_left_in_the_workbench():
+    import ast
+    import inspect
+
+    import sim.web.jobs as jobs
+    from sim.web import compare_view, results
+    from sim.web.job_pages import job_stats
+
+    assert not hasattr(jobs, "STATES")
+    assert list(inspect.signature(job_stats).parameters) == ["wb", "job"]
+    assert '"diff"' not in inspect.getsource(compare_view.comparison_view)
+    assert "_float_text" not in inspect.getsource(results)
+    assert results.kpi_csv({"a": {"mean": 1, "ci_low": 0.5, "ci_high": 2.25, "n": 3}}) == (
+        "kpi,mean,ci_low,ci_high,n\na,1.0,0.5,2.25,3\n"
+    )
+    bench = ast.parse((ROOT / "benchmarks" / "bench_web.py").read_text())
+    calls = {n.attr for n in ast.walk(bench) if isinstance(n, ast.Attribute)}
+    assert "TemporaryDirectory" in calls and "mkdtemp" not in calls

@@ -90,5 +90,4 @@ def comparison_view(root: Path, job: Any) -> dict[str, Any]:
         "compare_lines": lines,
         "forest": json.dumps(_forest(comparison)),
         "diversion": cached.read_text(encoding="utf-8"),
-        "diff": comparison.changes if hasattr(comparison, "changes") else [],
     }

@@ -48,11 +48,11 @@ def _page(request: Request, name: str, **context: Any) -> Response:
     return page(request, name, **context)
 
 
-def job_stats(wb: Any, job: Job, which: int = -1) -> dict[str, dict[str, float]]:
-    """The KPIs (mean, 95% CI) of a finished job's scenario (a comparison's: ``which``)."""
+def job_stats(wb: Any, job: Job) -> dict[str, dict[str, float]]:
+    """The KPIs (mean, 95% CI) of a finished job's scenario (a comparison's: the alternative)."""
     from sim.web.results import load_stats
 
-    folder = job.folders(wb.jobs.root)[which]
+    folder = job.folders(wb.jobs.root)[-1]
     return load_stats(folder) if (folder / "kpis.json").is_file() else {}
 
 

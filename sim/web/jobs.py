@@ -29,9 +29,6 @@ __all__ = ["Job", "JobQueue", "run_job"]
 
 log = logging.getLogger(__name__)
 
-#: A job's states: waiting, running, finished, stopped by the user, or stopped by an error.
-STATES = ("queued", "running", "done", "cancelled", "failed")
-
 
 @dataclass
 class Job:
