@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from test_web import _server  # noqa: E402  (the test suite's server in a thread)
+from test_web_browser import _server  # noqa: E402  (the test suite's server in a thread)
 
 from sim.web.builder import build_scenario  # noqa: E402
 from sim.web.jobs import JobQueue  # noqa: E402
@@ -36,9 +36,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shots", type=Path, help="save a screenshot of each page here")
     args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench_web_") as tmp:  # removed when done
+        _bench(Path(tmp), args.shots)
+
+
+def _bench(ws: Path, shots: Path | None) -> None:
+    """Build and run the month's scenarios in workspace ``ws``, then time the pages."""
     from playwright.sync_api import sync_playwright
 
-    ws = Path(tempfile.mkdtemp(prefix="bench_web_"))
     folder = ws / "scenarios"
     for name, parent in (
         ("feb_base", "baseline_2019_choice"),
@@ -75,8 +80,8 @@ def main() -> None:
                     )
                 )
             print(f"{name:10s} load {statistics.median(times):6.0f} ms (median of 3)")
-            if args.shots:
-                args.shots.mkdir(parents=True, exist_ok=True)
+            if shots:
+                shots.mkdir(parents=True, exist_ok=True)
                 if name == "animation":
                     page.wait_for_function("document.getElementById('anim').dataset.ready === '1'")
                     page.fill("#slider", "0")
@@ -84,7 +89,7 @@ def main() -> None:
                         "#slider", "s => { s.value = 300; s.dispatchEvent(new Event('input')); }"
                     )
                 page.wait_for_timeout(500)
-                page.screenshot(path=str(args.shots / f"{name}.png"), full_page=True)
+                page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
         page.goto(base + pages["animation"])
         page.wait_for_function("document.getElementById('anim').dataset.ready === '1'")
         page.click("#play")

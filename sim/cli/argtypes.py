@@ -14,7 +14,15 @@ from sim.options import EXECUTORS
 if TYPE_CHECKING:
     from sim.experiments.workers import Workers
 
-__all__ = ["add_experiment_options", "count", "positive", "positive_at_most", "workers_from"]
+__all__ = [
+    "add_experiment_options",
+    "cap_jobs",
+    "check_address",
+    "count",
+    "positive",
+    "positive_at_most",
+    "workers_from",
+]
 
 
 def count(text: str) -> int:
@@ -81,6 +89,29 @@ def add_experiment_options(
         )
 
 
+def check_address(executor: str | None, address: str | None) -> None:
+    """A SimError if a Dask scheduler ``address`` is given with another executor than dask.
+
+    >>> check_address("process", "tcp://h:8786")
+    Traceback (most recent call last):
+    sim.errors.SimError: --address tcp://h:8786: needs --executor dask
+    """
+    if address and executor != "dask":
+        raise SimError(f"--address {address}: needs --executor dask")
+
+
+def cap_jobs(jobs: int | None, address: str | None) -> tuple[int | None, str]:
+    """``jobs`` capped at this machine's cores, and the note saying so (else ``""``).
+
+    Local workers beyond the cores only slow a run down; a Dask scheduler elsewhere
+    (``address``) is given what was asked.
+    """
+    cores = os.cpu_count() or 1
+    if jobs is None or jobs <= cores or address is not None:
+        return jobs, ""
+    return cores, f"note: --jobs {jobs} is more than the {cores} cores here; using {cores}"
+
+
 def workers_from(args: argparse.Namespace) -> Workers:
     """Where an experiment command's runs go: ``--jobs``, ``--executor``, ``--address``.
 
@@ -90,13 +121,10 @@ def workers_from(args: argparse.Namespace) -> Workers:
     """
     from sim.experiments.workers import Workers
 
-    if args.address and args.executor != "dask":
-        raise SimError(f"--address {args.address}: needs --executor dask")
-    jobs, cores = args.jobs, os.cpu_count() or 1
-    if jobs is not None and jobs > cores and args.address is None:
-        note = f"note: --jobs {jobs} is more than the {cores} cores here; using {cores}"
+    check_address(args.executor, args.address)
+    jobs, note = cap_jobs(args.jobs, args.address)
+    if note:
         print(note, file=sys.stderr)
-        jobs = cores
     progress = sys.stderr.isatty() and not getattr(args, "json", False)
     return Workers(args.executor or "process", jobs, args.address, progress)
 

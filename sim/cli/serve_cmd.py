@@ -6,13 +6,37 @@ The web libraries are imported inside the handler only, so ``corridor-sim --help
 from __future__ import annotations
 
 import argparse
+import socket
 import sys
+from pathlib import Path
 
-from sim.cli.argtypes import positive
+from sim.cli.argtypes import check_address, positive
 from sim.errors import SimError
 from sim.options import EXECUTORS
 
-__all__ = ["add_parser"]
+__all__ = ["add_parser", "listen", "url"]
+
+
+def url(host: str, port: int) -> str:
+    """The workbench's address in a browser (an IPv6 host in brackets).
+
+    >>> url("::1", 8000)
+    'http://[::1]:8000/'
+    >>> url("127.0.0.1", 8000)
+    'http://127.0.0.1:8000/'
+    """
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A socket listening on ``host:port``; a SimError (naming the address) if it cannot be had."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        return socket.create_server((host, port), family=family)
+    except OSError as exc:
+        raise SimError(
+            f"serve: cannot listen on {url(host, port)}: {exc.strerror or exc}"
+        ) from None
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -24,19 +48,22 @@ def _serve(args: argparse.Namespace) -> int:
         raise SimError(
             f"serve: needs the web extra (pip install 'corridor-sim[web]'): {exc.name} is missing"
         ) from None
-    if args.address and args.executor != "dask":
-        raise SimError(f"--address {args.address}: needs --executor dask")
+    check_address(args.executor, args.address)
     if args.port > 65535:
         raise SimError(f"--port: must be <= 65535, got {args.port}")
+    if not Path(args.scenarios).is_dir():
+        raise SimError(f"--scenarios {args.scenarios}: no such folder (the scenario library)")
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(
             f"warning: serving on {args.host}: anyone who reaches this machine can run "
             "experiments and read the workspace (the workbench has no login)",
             file=sys.stderr,
         )
+    sock = listen(args.host, args.port)  # before saying where: a port in use is an error first
     app = create_app(args.workspace, args.scenarios, args.executor, args.address, host=args.host)
-    print(f"corridor-sim workbench on http://{args.host}:{args.port}/ (workspace {args.workspace})")
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    print(f"corridor-sim workbench on {url(args.host, args.port)} (workspace {args.workspace})")
+    with sock:
+        uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
     return 0
 
 

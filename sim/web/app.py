@@ -199,13 +199,16 @@ def create_app(
         *job_pages.routes,
     ]
 
-    async def not_found(request: Request, exc: Exception) -> Response:
-        return page(request, "message.html", title="Not found", message=str(exc), status_code=404)
+    async def sim_error(request: Request, exc: Exception) -> Response:
+        """An unknown job or scenario: 404; any other SimError: 400 with its message."""
+        missing = isinstance(exc, job_pages.NotFoundError)
+        title, status = ("Not found", 404) if missing else ("Error", 400)
+        return page(request, "message.html", title=title, message=str(exc), status_code=status)
 
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
-        exception_handlers={SimError: not_found},
+        exception_handlers={SimError: sim_error},
         middleware=guard.middleware(host),
     )
     app.state.wb = wb

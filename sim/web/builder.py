@@ -27,6 +27,7 @@ __all__ = [
     "build_scenario",
     "field_keys",
     "parent_disruptions",
+    "row_errors",
     "row_ids",
     "toml_text",
 ]
@@ -112,7 +113,8 @@ def _value(v: Any) -> str:
         return v.isoformat()
     if isinstance(v, list):
         return "[" + ", ".join(_value(x) for x in v) + "]"
-    return json.dumps(str(v), ensure_ascii=False)  # a TOML basic string
+    # A TOML basic string: JSON's escapes, and DEL (which TOML forbids raw but JSON leaves).
+    return json.dumps(str(v), ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
 def toml_text(data: Mapping[str, Any], header: str = "") -> str:
@@ -166,6 +168,28 @@ def parent_disruptions(scenario: Any) -> set[str]:
 _ROW = re.compile(r"(d\d+|svc)\.")
 
 
+def row_errors(form: Mapping[str, str], services: Collection[str]) -> dict[str, list[str]]:
+    """Rows filled in without what they change: a disruption with no target, no service.
+
+    The form would otherwise drop those fields without a word. ``svc`` must name one of the
+    parent's ``services``. Errors are keyed by the row (``d1``, ``svc``).
+    """
+    from sim.scenario.merge import did_you_mean
+
+    errors: dict[str, list[str]] = {}
+    filled = [f for f, v in form.items() if v.strip() and _ROW.match(f)]
+    for i in range(1, DISRUPTION_ROWS + 1):
+        parts = [f for f in filled if f.startswith(f"d{i}.") and f != f"d{i}.effect"]
+        if parts and not form.get(f"d{i}.target", "").strip():
+            errors[f"d{i}"] = ["pick what to close or slow (the field What)"]
+    service = form.get("svc", "").strip()
+    if service and service not in services:
+        errors["svc"] = [f"svc: unknown service {service!r}{did_you_mean(service, services)}"]
+    elif not service and any(f.startswith("svc.") for f in filled):
+        errors["svc"] = ["pick a service (the field Service)"]
+    return errors
+
+
 def build_scenario(
     form: Mapping[str, str],
     folder: Path,
@@ -190,6 +214,7 @@ def build_scenario(
         errors["name"] = [f"name: {NAME_RULE}, got {name!r}"]
     elif name in taken or (folder / f"{name}.toml").exists():
         errors["name"] = [f"name: a scenario {name!r} exists already: give another name"]
+    errors |= row_errors(form, set(parent_scenario.services))
     keys = field_keys(form, parent_disruptions(parent_scenario))
     values = parse_set_options(f"{k}={form[f].strip()}" for f, k in keys.items())
     if "description" in keys:  # free text: never read as TOML

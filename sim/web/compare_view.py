@@ -2,8 +2,9 @@
 
 The answer is ``corridor-sim compare``'s (:func:`sim.cli.compare_headline.comparison_headline`);
 the forest plot shows the KPIs that changed (the selection of :func:`sim.plot.comparison_forest`),
-each as its change in % of the base with the 95% CI; the map shows where the freight went: the
-TEU that diverted freight moved onto each link or off it, mean over the replications.
+each as its change in % of the base with the 95% CI; the map shows the freight diverted within
+the alternative (not the alternative's flows minus the base's): the TEU it moved onto each link
+or off it, mean over the alternative's replications.
 """
 
 from __future__ import annotations
@@ -89,5 +90,4 @@ def comparison_view(root: Path, job: Any) -> dict[str, Any]:
         "compare_lines": lines,
         "forest": json.dumps(_forest(comparison)),
         "diversion": cached.read_text(encoding="utf-8"),
-        "diff": comparison.changes if hasattr(comparison, "changes") else [],
     }

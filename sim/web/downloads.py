@@ -12,9 +12,18 @@ from pathlib import Path
 from starlette.requests import Request
 from starlette.responses import Response
 
+from sim.web.jobs import Job
 from sim.web.scenario_files import portable_toml
 
-__all__ = ["download", "table_download"]
+__all__ = ["download", "table_download", "unfinished"]
+
+
+def unfinished(job: Job) -> Response:
+    """409: a download of a job that has not finished (its files are not all there yet)."""
+    return Response(
+        f"the job has not finished (it is {job.state}): its results are not there yet",
+        status_code=409,
+    )
 
 
 async def download(request: Request) -> Response:
@@ -23,6 +32,8 @@ async def download(request: Request) -> Response:
     from sim.web.job_pages import job_of, job_stats, workbench
 
     wb, job = workbench(request), job_of(request)
+    if job.state != "done":
+        return unfinished(job)
     what = request.path_params["what"]
     here = wb.jobs.root / job.id
     folder = job.folders(wb.jobs.root)[-1]
@@ -67,6 +78,8 @@ async def table_download(request: Request) -> Response:
     from sim.web.job_pages import job_of, workbench
 
     wb, job = workbench(request), job_of(request)
+    if job.state != "done":
+        return unfinished(job)
     name, fmt = request.path_params["name"], request.path_params["fmt"]
     res = load_run(job.folders(wb.jobs.root)[-1])
     if name not in res.tables or fmt not in ("csv", "parquet"):

@@ -13,14 +13,28 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from sim.cli.argtypes import MAX_REPLICATIONS, count, positive, positive_at_most
+from sim.cli.argtypes import (
+    MAX_REPLICATIONS,
+    cap_jobs,
+    check_address,
+    count,
+    positive,
+    positive_at_most,
+)
 from sim.errors import SimError
 from sim.options import EXECUTORS
 from sim.results.tables import fast_format
-from sim.web.downloads import download, table_download
+from sim.web.downloads import download, table_download, unfinished
 from sim.web.jobs import Job
 
-__all__ = ["job_of", "job_stats", "routes", "workbench"]
+__all__ = ["ACTIONS", "NotFoundError", "job_of", "job_stats", "routes", "workbench"]
+
+#: What a POST to ``/jobs/<id>/<action>`` may ask.
+ACTIONS = ("cancel", "resume")
+
+
+class NotFoundError(SimError):
+    """A job or scenario the request names is not there (the app answers 404, not 400)."""
 
 
 def workbench(request: Request) -> Any:
@@ -34,16 +48,19 @@ def _page(request: Request, name: str, **context: Any) -> Response:
     return page(request, name, **context)
 
 
-def job_stats(wb: Any, job: Job, which: int = -1) -> dict[str, dict[str, float]]:
-    """The KPIs (mean, 95% CI) of a finished job's scenario (a comparison's: ``which``)."""
+def job_stats(wb: Any, job: Job) -> dict[str, dict[str, float]]:
+    """The KPIs (mean, 95% CI) of a finished job's scenario (a comparison's: the alternative)."""
     from sim.web.results import load_stats
 
-    folder = job.folders(wb.jobs.root)[which]
+    folder = job.folders(wb.jobs.root)[-1]
     return load_stats(folder) if (folder / "kpis.json").is_file() else {}
 
 
 def _check_where(form: dict[str, str], errors: dict[str, str]) -> dict[str, Any]:
-    """Replications, seed and workers from a form, by the command line's rules."""
+    """Replications, seed and workers from a form, by the command line's rules.
+
+    Workers beyond the cores are capped as the command line caps them; its note is ``"note"``.
+    """
     out: dict[str, Any] = {}
     checks = {
         "replications": ("--replications", positive_at_most(MAX_REPLICATIONS)),
@@ -63,9 +80,12 @@ def _check_where(form: dict[str, str], errors: dict[str, str]) -> dict[str, Any]
     if executor not in EXECUTORS:
         errors["executor"] = f"argument --executor: invalid choice: {executor!r}"
     address = form.get("address", "").strip() or None
-    if address and executor != "dask":
-        errors["address"] = f"--address {address}: needs --executor dask"
+    try:
+        check_address(executor, address)
+    except SimError as exc:
+        errors["address"] = str(exc)
     out["executor"], out["address"] = executor, address
+    out["jobs"], out["note"] = cap_jobs(out.get("jobs"), address)
     return out
 
 
@@ -80,6 +100,7 @@ def _submit(wb: Any, kind: str, entries: list[Any], where: dict[str, Any]) -> Re
         executor=where["executor"],
         jobs=where["jobs"],
         address=where["address"],
+        note=where["note"],
     )
     return RedirectResponse(f"/jobs/{job.id}", 303)
 
@@ -115,9 +136,9 @@ async def run_page(request: Request) -> Response:
 
 
 async def jobs_page(request: Request) -> Response:
-    """Every job with its state and progress."""
+    """Every job with its state and progress (a comparison's in pairs)."""
     wb = workbench(request)
-    jobs = [(j, j.finished_runs(wb.jobs.root)) for j in wb.jobs.all()]
+    jobs = [(j, j.finished_replications(wb.jobs.root)) for j in wb.jobs.all()]
     return _page(request, "jobs.html", jobs=jobs, unreadable=sorted(wb.jobs.unreadable.values()))
 
 
@@ -125,13 +146,17 @@ def job_of(request: Request) -> Job:
     """The job the request's path names; a SimError if there is none."""
     job: Job | None = workbench(request).jobs.get(request.path_params["job"])
     if job is None:
-        raise SimError(f"no job {request.path_params['job']!r}")
+        raise NotFoundError(f"no job {request.path_params['job']!r}")
     return job
 
 
 async def job_status(request: Request) -> Response:
-    """A job's state and progress, as JSON (the page polls it)."""
-    wb, job = workbench(request), job_of(request)
+    """A job's state and progress, as JSON (the page polls it); an unknown job is a JSON 404."""
+    wb = workbench(request)
+    try:
+        job = job_of(request)
+    except NotFoundError as exc:
+        return JSONResponse({"error": str(exc)}, status_code=404)
     return JSONResponse(
         {
             "state": job.state,
@@ -144,9 +169,12 @@ async def job_status(request: Request) -> Response:
 
 
 async def job_action(request: Request) -> Response:
-    """Cancel or resume a job."""
+    """Cancel or resume a job (any other action: 404)."""
     wb, job = workbench(request), job_of(request)
-    if request.path_params["action"] == "cancel":
+    action = request.path_params["action"]
+    if action not in ACTIONS:
+        raise NotFoundError(f"no action {action!r} of a job (only {' or '.join(ACTIONS)})")
+    if action == "cancel":
         wb.jobs.cancel(job.id)
     else:
         wb.jobs.resume(job.id)
@@ -196,6 +224,8 @@ async def animation_json(request: Request) -> Response:
     from sim.web.results import cached
 
     wb, job = workbench(request), job_of(request)
+    if job.state != "done":
+        return unfinished(job)
     data = cached(job.folders(wb.jobs.root)[-1], "animation.json")
     return Response(data, media_type="application/json")
 
@@ -213,8 +243,14 @@ async def compare_page(request: Request) -> Response:
         if alt is None or alt.scenario is None:
             errors["alt"] = f"alt: no scenario {form.get('alt', '')!r} that loads in the library"
         base = wb.library.get(base_key or (alt.parent if alt else "") or "")
-        if base is None or base.scenario is None:
-            errors["base"] = "base: pick a scenario (the alternative has no parent)"
+        if base_key and base is None:
+            errors["base"] = f"base: no scenario {base_key!r} in the library"
+        elif base is None or base.scenario is None:
+            errors["base"] = (
+                f"base: no scenario {base.key!r} that loads in the library"
+                if base is not None
+                else "base: pick a scenario (the alternative has no parent)"
+            )
         where = _check_where(form, errors)
         if not errors:
             return _submit(wb, "compare", [base, alt], where)
@@ -233,7 +269,11 @@ async def compare_page(request: Request) -> Response:
 
 
 def _comparison_context(wb: Any, job: Job) -> dict[str, Any]:
-    """A finished comparison: the answer, the forest plot's rows, the change of TEU per link."""
+    """A finished comparison: the answer, the forest plot's rows, the freight diverted.
+
+    The map shows the TEU diverted within the alternative (route choice moved it off its planned
+    chain), per link: not the alternative's link flows minus the base's.
+    """
     from sim.web.compare_view import comparison_view
 
     return comparison_view(wb.jobs.root / job.id, job)

@@ -29,9 +29,6 @@ __all__ = ["Job", "JobQueue", "run_job"]
 
 log = logging.getLogger(__name__)
 
-#: A job's states: waiting, running, finished, stopped by the user, or stopped by an error.
-STATES = ("queued", "running", "done", "cancelled", "failed")
-
 
 @dataclass
 class Job:
@@ -50,6 +47,7 @@ class Job:
     created: str = field(default_factory=lambda: _now())
     finished: str = ""
     kept: list[str] = field(default_factory=list)  # the copies of the scenarios it runs
+    note: str = ""  # what the form's values became (workers capped at the cores)
 
     @property
     def sources(self) -> list[str]:
@@ -70,6 +68,10 @@ class Job:
     def finished_runs(self, root: Path) -> int:
         """Replications finished so far, over all its scenarios (files in the run folders)."""
         return sum(len(list((f / "runs").glob("r*.json"))) for f in self.folders(root))
+
+    def finished_replications(self, root: Path) -> int:
+        """Replications finished so far, of ``n`` (a comparison: pairs with both sides done)."""
+        return min(len(list((f / "runs").glob("r*.json"))) for f in self.folders(root))
 
     @property
     def total_runs(self) -> int:

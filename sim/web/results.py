@@ -134,13 +134,15 @@ def figures(scenario: Any, tables: Any) -> dict[str, Any]:
 
 
 def kpi_csv(stats: Stats) -> str:
-    """Every KPI's mean and 95% CI as CSV (``kpi,mean,ci_low,ci_high,n``)."""
-    from sim.results.tables import _float_text
+    """Every KPI's mean and 95% CI as CSV (``kpi,mean,ci_low,ci_high,n``).
 
+    Numbers are written as ``repr(float)``: always with a decimal point (or ``nan``), full
+    precision, so they read back as the same floats.
+    """
     lines = ["kpi,mean,ci_low,ci_high,n"]
     for k in sorted(stats):
         s = stats[k]
-        cells = [_float_text(s.get(c, math.nan)) for c in ("mean", "ci_low", "ci_high")]
+        cells = [repr(float(s.get(c, math.nan))) for c in ("mean", "ci_low", "ci_high")]
         lines.append(",".join([k, *cells, str(int(s.get("n", 0)))]))
     return "\n".join(lines) + "\n"
 

@@ -96,9 +96,15 @@
     map.drawBase(base.getContext("2d"), { labels: true });
   }
   view.addEventListener("change", () => { setView(); draw(); });
-  fetch(`/jobs/${box.dataset.job}/animation.json`).then(r => r.json()).then(data => {
+  fetch(`/jobs/${box.dataset.job}/animation.json`).then(async r => {
+    if (!r.ok) throw new Error((await r.text()) || `HTTP ${r.status}`);
+    return r.json();
+  }).then(data => {
     d = data; setView();
     slider.max = String(d.horizon_h); slider.step = "1";
     draw(); box.dataset.ready = "1";
+  }).catch(err => {  // shown in the page, not left as an uncaught error in the console
+    clock.textContent = `could not load the animation: ${err.message}`;
+    clock.classList.add("error"); box.dataset.ready = "error";
   });
 })();

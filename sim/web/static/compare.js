@@ -1,4 +1,5 @@
-// The compare page's map: the change of TEU carried over each link (alternative - base).
+// The compare page's map: the freight diverted within the alternative (route choice moved it off
+// its planned chain), per link: green where it went, red where it left; not alternative - base.
 (function () {
   "use strict";
   const canvas = document.getElementById("divmap"), src = document.getElementById("divdata");
