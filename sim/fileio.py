@@ -2,7 +2,8 @@
 
 Each write goes to a temporary file in the target's folder, is flushed to disk, then renamed over
 the target (``os.replace`` is atomic on POSIX and Windows). An interrupted write leaves the old
-file, or none, never a truncated one.
+file, or none, never a truncated one. Only a regular file or a new path is written: a device, a
+fifo, a socket or a symbolic link in the target's place is refused, never replaced.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,7 @@ from typing import Any
 from sim.errors import SimError
 
 __all__ = [
+    "check_writable_file",
     "json_text",
     "nan_for_null",
     "read_json",
@@ -32,11 +35,45 @@ def _umask() -> int:
     return mask
 
 
-def write_bytes_atomic(path: str | Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically, creating parent folders; return the path."""
+def check_writable_file(path: str | Path) -> Path:
+    """``path`` as a :class:`Path` if an output may be written there, else a :class:`SimError`.
+
+    It must be new or a regular file: a folder, a device, a fifo, a socket or a symbolic link
+    (to anything) is refused, so that writing an output never replaces one.
+
+    >>> check_writable_file("/dev/null")
+    Traceback (most recent call last):
+    sim.errors.SimError: /dev/null: is a device, not a regular file; give a file name to write
+    """
     target = Path(path)
-    if target.is_dir():
-        raise SimError(f"{target}: is a folder; give a file name")
+    try:
+        mode = target.lstat().st_mode
+    except (FileNotFoundError, NotADirectoryError):  # new (a parent that is a file: said later)
+        return target
+    except OSError as exc:
+        raise SimError(f"{target}: cannot be looked at ({exc.strerror})") from None
+    if stat.S_ISREG(mode):
+        return target
+    kind = (
+        "a folder"
+        if stat.S_ISDIR(mode)
+        else "a symbolic link"
+        if stat.S_ISLNK(mode)
+        else "a fifo"
+        if stat.S_ISFIFO(mode)
+        else "a socket"
+        if stat.S_ISSOCK(mode)
+        else "a device"
+    )
+    raise SimError(f"{target}: is {kind}, not a regular file; give a file name to write")
+
+
+def write_bytes_atomic(path: str | Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically, creating parent folders; return the path.
+
+    ``path`` must be new or a regular file (:func:`check_writable_file`).
+    """
+    target = check_writable_file(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:

@@ -132,7 +132,7 @@ NET = str(ROOT / "networks" / "chongqing_asean")
             "timetable departures",
         ),
         (["run", str(EXAMPLE), "--out", "/proc/x"], "/proc/x"),
-        (["run", str(EXAMPLE), "--out", ".", "--force"], "the current folder"),
+        (["run", str(EXAMPLE), "--out", ".", "--force"], "the working folder"),
         (["run", str(EXAMPLE), "--replications", "1000000000000"], "must be <= 10,000"),
         (["network", "route", NET, "cq_nanpeng", "hanoi", "--k", "1000000"], "[1, 100]"),
         (["network", "export", NET, "--geojson", "{tmp}"], "is a folder"),

@@ -232,33 +232,37 @@ def replicate(
     seeds = replication_seeds(seed, n)
     workers = Workers.given(workers)
     store = experiment_store(out, scenario, seed, {}, keep_tables=tables) if out else None
-    batch = n if until_halfwidth is None else max(workers.count, 3)
-    rows: list[dict[str, float]] = []
-    with workers.pool(n) as pool:
-        while len(rows) < n:
-            checked = len(rows)
-            chunk = range(len(rows), min(n, len(rows) + batch))
-            tasks = [Task(f"r{i:04d}", scenario, seeds[i]) for i in chunk]
-            desc = f"{scenario.name}: replications"
-            done = run_tasks(tasks, pool, store, workers.progress, desc)
-            rows += [done[t.key] for t in tasks]
-            if until_halfwidth is not None:
-                _check_kpis(until_halfwidth, rows)
-                # The first count (3 or more) that meets the bound, whatever the batch size: the
-                # same replications whichever executor or number of workers ran them.
-                enough = next(
-                    (
-                        k
-                        for k in range(max(3, checked + 1), len(rows) + 1)
-                        if _precise_enough(rows[:k], until_halfwidth)
-                    ),
-                    None,
-                )
-                if enough is not None:
-                    rows = rows[:enough]
-                    break
-                batch = workers.count
-    if store is not None:  # which of the folder's replications this call used
-        used = {"n": len(rows), "seed": seed, "seeds": seeds[: len(rows)]}
-        write_json_atomic(store.folder / "replications.json", used)
+    try:
+        batch = n if until_halfwidth is None else max(workers.count, 3)
+        rows: list[dict[str, float]] = []
+        with workers.pool(n) as pool:
+            while len(rows) < n:
+                checked = len(rows)
+                chunk = range(len(rows), min(n, len(rows) + batch))
+                tasks = [Task(f"r{i:04d}", scenario, seeds[i]) for i in chunk]
+                desc = f"{scenario.name}: replications"
+                done = run_tasks(tasks, pool, store, workers.progress, desc)
+                rows += [done[t.key] for t in tasks]
+                if until_halfwidth is not None:
+                    _check_kpis(until_halfwidth, rows)
+                    # The first count (3 or more) that meets the bound, whatever the batch size: the
+                    # same replications whichever executor or number of workers ran them.
+                    enough = next(
+                        (
+                            k
+                            for k in range(max(3, checked + 1), len(rows) + 1)
+                            if _precise_enough(rows[:k], until_halfwidth)
+                        ),
+                        None,
+                    )
+                    if enough is not None:
+                        rows = rows[:enough]
+                        break
+                    batch = workers.count
+        if store is not None:  # which of the folder's replications this call used
+            used = {"n": len(rows), "seed": seed, "seeds": seeds[: len(rows)]}
+            write_json_atomic(store.folder / "replications.json", used)
+    finally:
+        if store is not None:  # another writer may take the folder from now on
+            store.close()
     return Replications(scenario, seed, seeds[: len(rows)], rows)

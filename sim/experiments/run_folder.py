@@ -1,8 +1,8 @@
 """An experiment's run folder: what the experiment is, and every run it finished.
 
-:func:`experiment_store` opens (or makes) the folder of an experiment and checks that it holds
-this experiment and no other; :class:`RunStore` keeps each finished run there, so an interrupted
-experiment resumes where it stopped.
+:func:`experiment_store` opens (or makes) the folder of an experiment, takes it for this writer
+alone, and checks that it holds this experiment and no other; :class:`RunStore` keeps each
+finished run there, so an interrupted experiment resumes where it stopped.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sim.errors import SimError
 from sim.fileio import nan_for_null, read_json, write_json_atomic
+from sim.folders import FolderLock, clean_temporary_files
 
 if TYPE_CHECKING:
     from sim.scenario import Scenario
@@ -28,6 +29,10 @@ class RunStore:
     overrides, grid, seed, package version and git revision); opening a folder that holds another
     experiment is refused rather than mixed. With ``keep_tables``, each run also keeps its tables
     in ``runs/<key>/``, written before its KPIs: a run with KPIs has its tables.
+
+    The store holds the folder's :class:`~sim.folders.FolderLock` from before it reads the
+    manifest until :meth:`close` (or the end of a ``with`` block): a second writer is refused,
+    and the temporary files a killed writer left are cleaned once the lock is taken.
     """
 
     def __init__(
@@ -39,12 +44,16 @@ class RunStore:
     ):
         self.folder = Path(folder)
         self.keep_tables = keep_tables
+        self._lock: FolderLock | None = None
         identity = json.loads(json.dumps(identity, default=str))  # as the file will hold it
         path = self.folder / "manifest.json"
         try:
             if self.folder.exists() and not self.folder.is_dir():
                 raise SimError(f"--out {folder}: exists and is not a folder")
             self.folder.mkdir(parents=True, exist_ok=True)
+            self._lock = FolderLock(self.folder)
+            clean_temporary_files(self.folder)
+            clean_temporary_files(self.folder / "runs")
             if path.is_file():  # resuming: the first manifest stays, the experiment must match
                 if read_json(path, "delete it to run it again").get("experiment") != identity:
                     raise SimError(
@@ -54,7 +63,22 @@ class RunStore:
             else:
                 write_json_atomic(path, {"experiment": identity, **manifest})
         except OSError as exc:
+            self.close()
             raise SimError(f"--out {folder}: cannot write there ({exc.strerror})") from None
+        except SimError:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Let go of the folder: another writer may take it from now on."""
+        if self._lock is not None:
+            self._lock.release()
+
+    def __enter__(self) -> RunStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def _path(self, key: str) -> Path:
         return self.folder / "runs" / f"{key}.json"

@@ -121,8 +121,12 @@ def run_points(
     ]
     store = experiment_store(out, scenario, seed, identity) if out else None
     workers = Workers.given(workers)
-    with workers.pool(len(tasks)) as pool:
-        done = run_tasks(tasks, pool, store, workers.progress, f"{scenario.name}: {label}")
+    try:
+        with workers.pool(len(tasks)) as pool:
+            done = run_tasks(tasks, pool, store, workers.progress, f"{scenario.name}: {label}")
+    finally:
+        if store is not None:  # another writer may take the folder from now on
+            store.close()
     return [
         {"point": i, **p, "replication": r, "seed": seeds[r], **done[f"p{i:03d}-r{r:04d}"]}
         for i, p in enumerate(points)

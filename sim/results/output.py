@@ -10,12 +10,10 @@ import datetime as dt
 import functools
 import hashlib
 import json
-import os
 import platform
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
@@ -25,6 +23,7 @@ import numpy as np
 
 from sim.errors import SimError
 from sim.fileio import write_json_atomic
+from sim.folders import check_replaceable, clean_stale, staging_path, swap_in
 from sim.options import TableFormat
 from sim.results.run_result import RunResult
 from sim.results.tables import write_table
@@ -178,25 +177,15 @@ def write_run(
     folder, other files) is refused unless ``force``.
     """
     folder = check_run_folder(out, force)
-    stamp = f"{os.getpid()}-{time.monotonic_ns()}"
-    fresh = folder.parent / f".{folder.name}.new-{stamp}"
-    old = folder.parent / f".{folder.name}.old-{stamp}"
+    clean_stale(folder)
+    fresh = staging_path(folder, "new")
     try:
         write_json_atomic(fresh / "kpis.json", res.kpis())
         for name, columns in res.tables.items():
             write_table(columns, fresh / f"{name}.{fmt}")
         write_table(event_log(res), fresh / f"events.{fmt}")
         write_json_atomic(fresh / "manifest.json", manifest(res, wall_s))
-        if folder.exists():
-            os.replace(folder, old)
-            try:
-                os.replace(fresh, folder)
-            except BaseException:
-                os.replace(old, folder)  # the earlier run, back where it was
-                raise
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(fresh, folder)
+        swap_in(fresh, folder)
     except OSError as exc:
         raise SimError(f"{folder}: cannot be written ({exc.strerror or exc})") from None
     finally:
@@ -214,13 +203,12 @@ def write_tables(res: RunResult, out: str | Path, fmt: TableFormat | None = None
     from sim.results.tables import fast_format
 
     folder, fmt = Path(out), fmt or fast_format()
-    fresh = folder.parent / f".{folder.name}.new-{os.getpid()}-{time.monotonic_ns()}"
+    clean_stale(folder)
+    fresh = staging_path(folder, "new")
     try:
         for name, columns in res.tables.items():
             write_table(columns, fresh / f"{name}.{fmt}")
-        if folder.exists():
-            shutil.rmtree(folder)
-        os.replace(fresh, folder)
+        swap_in(fresh, folder)
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
     return folder
@@ -230,16 +218,13 @@ def check_run_folder(out: str | Path, force: bool = False) -> Path:
     """The folder (links resolved) a single run may be written to, or a :class:`SimError`.
 
     It must be new, empty, an earlier single run's, or (with ``force``) anything that can be
-    replaced whole: not the current folder, not a mount point, not a file.
+    replaced whole: never a file, nor a folder that is or holds the working folder, the home
+    folder or a mount point (:func:`sim.folders.check_replaceable`).
     """
     folder = Path(out).resolve()
     if folder.exists() and not folder.is_dir():
         raise SimError(f"--out {out}: exists and is not a folder")
-    if folder == Path.cwd().resolve() or os.path.ismount(folder):
-        raise SimError(
-            f"--out {out}: is the current folder or a mount point, which a run cannot replace "
-            "whole: give a folder inside it"
-        )
+    check_replaceable(folder, out)
     if folder.is_dir() and any(folder.iterdir()) and not force and not _single_run(folder):
         raise SimError(
             f"--out {out}: holds files that are not a single run's (a replications folder, or "

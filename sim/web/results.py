@@ -148,11 +148,14 @@ def kpi_csv(stats: Stats) -> str:
 
 
 def zip_folder(folder: Path) -> bytes:
-    """The folder as a zip file (paths relative to the folder's parent)."""
+    """The folder as a zip file (paths relative to the folder's parent), hidden files left out.
+
+    Hidden files are the folder's lock and temporary files, not results.
+    """
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         for path in sorted(folder.rglob("*")):
-            if path.is_file():
+            if path.is_file() and not path.name.startswith("."):
                 zf.write(path, path.relative_to(folder.parent).as_posix())
     return buffer.getvalue()
 

@@ -1,0 +1,200 @@
+"""Output folders that are never mixed, never lost and never wrongly deleted.
+
+- :class:`FolderLock`: one writer of a folder at a time. A second writer is refused at once with
+  the first one's process id, instead of mixing two experiments in one folder.
+- :func:`swap_in`: a folder written beside its target takes the target's place. Where the system
+  can (Linux's ``renameat2`` with ``RENAME_EXCHANGE``) the two are exchanged in one step, so that
+  the target is at every moment the old folder or the new one; elsewhere two renames, and a
+  writer killed between them is undone by :func:`clean_stale` on the next write.
+- :func:`clean_stale`: the temporary folders and files a killed writer left beside a target.
+- :func:`check_replaceable`: a folder that ``--force`` may replace whole: never one that holds
+  the working folder or the home folder, nor a mount point or a folder with one inside.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import os
+import re
+import shutil
+import time
+from pathlib import Path
+from types import TracebackType
+
+from sim.errors import SimError
+
+__all__ = [
+    "FolderLock",
+    "check_replaceable",
+    "clean_stale",
+    "clean_temporary_files",
+    "staging_path",
+    "swap_in",
+]
+
+LOCK_FILE = ".lock"
+_RENAME_EXCHANGE = 2  # linux/fs.h
+
+
+class FolderLock:
+    """An exclusive lock on ``folder`` (a ``.lock`` file in it), held until :meth:`release`.
+
+    The lock is the operating system's (``flock``): a writer that dies, however it dies, lets
+    go of it. The lock file keeps the holder's process id for the message a second writer gets.
+    """
+
+    def __init__(self, folder: str | Path, what: str = "--out"):
+        self.folder = Path(folder)
+        self._fd: int | None = None
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: no lock, as before
+            return
+        path = self.folder / LOCK_FILE
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "unknown"
+            os.close(fd)
+            raise SimError(
+                f"{what} {folder}: another corridor-sim (process {holder}) is writing this "
+                "folder; wait for it to finish, or give another folder"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        self._fd = fd
+
+    def release(self) -> None:
+        """Let go of the lock (closing the file releases it); a second call does nothing."""
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> FolderLock:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.release()
+
+    def __del__(self) -> None:
+        self.release()
+
+
+def staging_path(folder: Path, kind: str) -> Path:
+    """A hidden sibling of ``folder`` for a writer's ``kind`` ("new" or "old") of it.
+
+    Its name carries the writer's process id, so that :func:`clean_stale` can tell a live
+    writer's folder from one a killed writer left behind.
+    """
+    return folder.parent / f".{folder.name}.{kind}-{os.getpid()}-{time.monotonic_ns()}"
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Exchange two paths in one step (Linux ``renameat2``); False where the system cannot."""
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError, TypeError):
+        return False
+    at_fdcwd = -100
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (38, 22, 95):  # ENOSYS, EINVAL, EOPNOTSUPP: this kernel or file system cannot
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def swap_in(fresh: Path, folder: Path) -> None:
+    """Put the folder ``fresh`` in the place of ``folder`` (which may not exist), then drop the old.
+
+    ``folder`` is at every moment whole: the old folder or the new one (see the module's text).
+    """
+    if not folder.exists():
+        os.replace(fresh, folder)
+        return
+    if _exchange(fresh, folder):
+        shutil.rmtree(fresh, ignore_errors=True)  # fresh now holds the old folder
+        return
+    old = staging_path(folder, "old")
+    os.replace(folder, old)
+    try:
+        os.replace(fresh, folder)
+    except BaseException:
+        os.replace(old, folder)  # the earlier folder, back where it was
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process ``pid`` runs on this machine (one we may not signal counts as alive)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def clean_stale(folder: Path) -> None:
+    """Clean up what killed writers left beside ``folder`` (see :func:`staging_path`).
+
+    An old folder whose writer died between its two renames takes ``folder``'s place again if
+    ``folder`` is missing; every other leftover of a dead writer is deleted. A live writer's
+    folders are left alone.
+    """
+    pattern = re.compile(rf"\.{re.escape(folder.name)}\.(new|old)-(\d+)-\d+\Z")
+    with contextlib.suppress(OSError):
+        for path in sorted(folder.parent.iterdir()):
+            found = pattern.match(path.name)
+            if found is None or _alive(int(found[2])):
+                continue
+            if found[1] == "old" and not folder.exists():
+                os.replace(path, folder)
+            else:
+                shutil.rmtree(path, ignore_errors=True)
+
+
+def clean_temporary_files(folder: Path) -> None:
+    """Delete the temporary files (``.NAME.*.tmp``) interrupted atomic writes left in ``folder``.
+
+    Call it only while holding the folder's :class:`FolderLock`: no other writer is then at work.
+    """
+    with contextlib.suppress(OSError):
+        for path in folder.glob(".*.tmp"):
+            path.unlink(missing_ok=True)
+
+
+def check_replaceable(folder: Path, given: str | Path) -> None:
+    """Refuse (:class:`SimError`) to replace ``folder`` whole when that would delete too much.
+
+    ``folder`` (links resolved) may not be, or hold, the working folder or the home folder, and
+    may not be or hold a mount point; ``given`` is how the user wrote it, for the message.
+    """
+    cwd, home = Path.cwd().resolve(), Path.home().resolve()
+    for name, inner in (("the working folder", cwd), ("your home folder", home)):
+        if inner == folder or folder in inner.parents:
+            raise SimError(
+                f"--out {given}: is or holds {name} ({inner}), which a run will not replace: "
+                "give a folder of its own"
+            )
+    if os.path.ismount(folder):
+        raise SimError(f"--out {given}: is a mount point, which a run will not replace")
+    if folder.is_dir():
+        for root, dirs, _files in os.walk(folder):
+            for d in dirs:
+                if os.path.ismount(os.path.join(root, d)):
+                    raise SimError(
+                        f"--out {given}: holds a mount point ({os.path.join(root, d)}), which a "
+                        "run will not replace"
+                    )
