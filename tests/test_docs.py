@@ -179,6 +179,7 @@ def _scenario_sections() -> dict[str, dict[str, tuple]]:
         "[service_defaults.<family>]": sp.DEFAULTABLE,
         "[facilities.<node>]": sp.FACILITY,
         "[facilities.<node>.dwell_by_vehicle_h]": sp.DWELL_BY_VEHICLE,
+        "[facilities.<node>.handling_by_vehicle_h]": sp.HANDLING_BY_VEHICLE,
         "[disruptions.<id>]": sp.DISRUPTION,
         "[random_disruptions.<id>]": sp.RANDOM_DISRUPTION,
         "[choice]": sp.CHOICE,

@@ -261,3 +261,38 @@ def test_the_door_to_door_script_prints_the_readme_table(tmp_path):
     assert len(rows) == 5 and all(line.count("|") == 14 for line in rows)
     assert "2 days rail + 6 days sea" in out.stdout and "pass" in out.stdout
     assert "vehicles waiting when it ends" in out.stdout
+
+
+def test_a_port_handles_a_train_in_its_own_time_and_a_ship_in_its_call(tmp_path):
+    # The daily 06:00 train reaches c at 11:00 (2 h + 1 h at b + 2 h) and is unloaded there in
+    # the port's train handling (0.5 h, not the 2 h of a call): the boxes of the a -> c flow are
+    # delivered at 11:30. The port's other ships still hold a berth for the ship's 3 h.
+    tables = {
+        "horizon": {"start": "2019-01-07", "end": "2019-01-21"},
+        "services.train": {**TRAIN, "times": ["06:00"]},
+        "demand.flows.f": {**EVERY_2H},
+        "facilities.c": {
+            "handling_h": 3.0,
+            "handling_by_vehicle_h": {"train": 0.5},
+            "background_per_day": 4.0,
+        },
+    }
+    sc = load(tmp_path, tables)
+    assert sc.facilities["c"].handling_for("train") == 0.5
+    assert sc.facilities["c"].handling_for("ship") == 3.0
+    res = run(sc, seed=1)
+    cons = res.tables["consignments"]
+    done = ~np.isnan(cons["delivered_h"])
+    assert set((cons["delivered_h"][done] % 24).round(6).tolist()) == {11.5}
+    visits = res.tables["facility_visits"]
+    at_c = visits["node"] == "c"
+    work = (visits["end_h"] - visits["start_h"])[at_c]
+    trains = visits["service"][at_c] == "train"
+    assert set(work[trains].round(6).tolist()) == {0.5}
+    assert set(work[~trains].round(6).tolist()) == {3.0}  # a berth, a whole call
+
+
+def test_a_handling_for_an_unknown_vehicle_is_refused(tmp_path):
+    tables = {"facilities.c": {"handling_by_vehicle_h": {"plane": 1.0}}}
+    with pytest.raises(ScenarioError, match=r"facilities\.c\.handling_by_vehicle_h\.plane"):
+        load(tmp_path, tables)

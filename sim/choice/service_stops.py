@@ -47,7 +47,7 @@ def service_stops(scenario: Scenario, svc: Service) -> list[Stop]:
             work_h = (
                 fac.clearance_h + fac.inspection_share * fac.inspection_h
                 if queues
-                else fac.handling_h
+                else fac.handling_for(svc.vehicle)
             )
             service_h, opening = work_h + off_server_h(fac, svc.vehicle), fac.opening_hours
         end = facilities.get(svc.path[-1]) if i == len(links) - 1 else None

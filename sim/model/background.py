@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.scenario.rules import BACKGROUND_VEHICLE
 from sim.scenario.schema import Facility, Horizon
 
 __all__ = ["BackgroundTraffic", "month_starts_h"]
@@ -78,7 +79,7 @@ class BackgroundTraffic:
         kept = times[rng.random(len(times)) * peak < season[month]]
         n = len(kept)
         if not clears:
-            work = np.full(n, spec.handling_h)
+            work = np.full(n, spec.handling_for(BACKGROUND_VEHICLE[spec.kind]))
             inspected = np.zeros(n, dtype=np.int64)
         else:
             work = _positive(rng, spec.clearance_h, spec.clearance_cv, spec.clearance_dist, n)

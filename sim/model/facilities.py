@@ -197,11 +197,11 @@ class FacilityRuntime:
             i += 1
         self._bg_next = i
 
-    def _draw_service(self, at_h: float) -> tuple[float, float, bool]:
+    def _draw_service(self, vehicle: str, at_h: float) -> tuple[float, float, bool]:
         """Draw (clearance or handling hours, inspection hours, inspected) for one vehicle."""
         spec, factor, stream = self.spec, self.windows.factor(at_h), self.stream
         if not self.clears:
-            return spec.handling_h * factor, 0.0, False
+            return spec.handling_for(vehicle) * factor, 0.0, False
         clear = stream.positive(spec.clearance_h, spec.clearance_cv, spec.clearance_dist)
         inspected = spec.inspection_share > 0 and stream.uniform() < spec.inspection_share
         inspect = 0.0
@@ -223,7 +223,7 @@ class FacilityRuntime:
         self._catch_up(now)
         taken = servers.start_h(now)
         start = self.next_open_h(taken)  # holding the server while shut
-        service_h, inspection_h, inspected = self._draw_service(start)
+        service_h, inspection_h, inspected = self._draw_service(vehicle, start)
         end = start + service_h + inspection_h
         servers.hold(taken, end, now)
         self._visits.append((server, vehicle_id, service, now, start, end, int(inspected), teu))

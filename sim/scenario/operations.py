@@ -21,7 +21,10 @@ class Facility:
     """Operating parameters of a node for this run: the network's values with scenario overrides.
 
     ``lanes`` serve trucks (and ships passing a lock), ``tracks`` trains, ``berths`` ships and
-    barges; ``None`` where the node has none. ``clearance_dist`` is ``lognormal``, ``exponential``
+    barges; ``None`` where the node has none. ``handling_h`` is the time a vehicle holds its
+    server at a terminal or port; ``handling_by_vehicle_h`` overrides it per kind of vehicle, as
+    ``(vehicle, hours)`` pairs (at a port, a train's unloading on the rail tracks against a
+    ship's call at a berth). ``clearance_dist`` is ``lognormal``, ``exponential``
     or ``deterministic``. ``transfer_h`` is the time each truck's load spends changing to a
     truck of the other side after clearance, off the lanes (0: trucks drive through).
     ``release_h`` is the time every vehicle of the corridor spends after its time on a server,
@@ -43,6 +46,7 @@ class Facility:
     tracks: int | None = file_key("int", COUNT, default=None)
     berths: int | None = file_key("int", COUNT, default=None)
     handling_h: float = file_key("float", HOURS, default=0.0)
+    handling_by_vehicle_h: tuple[tuple[str, float], ...] = file_key("table", default=())
     clearance_h: float = file_key("float", POS_HOURS, default=0.0)
     clearance_cv: float = file_key("float", CV, default=0.0)
     clearance_dist: ClearanceDist = file_key("str", one_of(*CLEARANCE_DISTS), default="lognormal")
@@ -57,6 +61,10 @@ class Facility:
     background_per_day: float = file_key("float", within(0, 100_000), default=0.0)
     background_batch: int = file_key("int", COUNT, default=1)
     background_seasonality: tuple[float, ...] = file_key("floats", MONTHS, default=(1.0,) * 12)
+
+    def handling_for(self, vehicle: str) -> float:
+        """Hours a ``vehicle`` (train, truck, ship, barge) holds its server here when handled."""
+        return dict(self.handling_by_vehicle_h).get(vehicle, self.handling_h)
 
     def dwell_for(self, vehicle: str) -> float:
         """Mean dwell (hours) of the boxes a ``vehicle`` (train, truck, ship, barge) brings here."""

@@ -172,9 +172,13 @@ def read_facilities(check: Checker, table: dict[str, Any]) -> dict[str, Facility
         elif net is not None and check.known(key, node_id, net.nodes, "node") is not None:
             if values["opening_hours"] is not None:
                 values["opening_hours"] = clock_hours(values["opening_hours"], span=True) or None
-            if (by := values["dwell_by_vehicle_h"]) is not None:
-                by = check.read(f"{key}.dwell_by_vehicle_h", by, spec.DWELL_BY_VEHICLE)
-                values["dwell_by_vehicle_h"] = tuple((k, x) for k, x in by.items() if x is not None)
+            for name, by_spec in (
+                ("dwell_by_vehicle_h", spec.DWELL_BY_VEHICLE),
+                ("handling_by_vehicle_h", spec.HANDLING_BY_VEHICLE),
+            ):
+                if (by := values[name]) is not None:
+                    by = check.read(f"{key}.{name}", by, by_spec)
+                    values[name] = tuple((k, x) for k, x in by.items() if x is not None)
             given = {k: x for k, x in values.items() if k in table[node_id]}
             fac = out[node_id] = dataclasses.replace(out[node_id], **given)
             server = server_for(fac.kind, BACKGROUND_VEHICLE[fac.kind])

@@ -25,6 +25,7 @@ from sim.scenario.value_rules import FULL, HOURS, SCALE, SHARE, TIMES
 from sim.scenario.vocabulary import CHAIN_FAMILIES, VEHICLE_MODES
 
 __all__ = ["CHAIN_SCALE", "CHOICE", "DEFAULTABLE", "DEMAND", "DISRUPTION", "DWELL_BY_VEHICLE"]
+__all__ += ["HANDLING_BY_VEHICLE"]
 __all__ += [
     "FACILITY",
     "FLOW",
@@ -73,6 +74,8 @@ FLOW: Spec = spec_of(Flow)
 FACILITY: Spec = spec_of(Facility, defaults=False)
 #: ``[facilities.<node>.dwell_by_vehicle_h]``: the dwell of the boxes each kind of vehicle brings.
 DWELL_BY_VEHICLE: Spec = {v: Key("float", None, HOURS) for v in VEHICLE_MODES}
+#: ``[facilities.<node>.handling_by_vehicle_h]``: the handling of each kind of vehicle.
+HANDLING_BY_VEHICLE: Spec = {v: Key("float", None, HOURS) for v in VEHICLE_MODES}
 #: ``[disruptions.<id>]``: the window as dates or date-times, and its length or end.
 DISRUPTION: Spec = {
     **spec_of(Disruption),
