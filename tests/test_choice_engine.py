@@ -265,16 +265,24 @@ def test_with_fixed_chains_the_freight_waits_at_the_closed_post(youyiguan_runs):
 
 
 def test_choice_reproduces_the_2019_shares_in_the_simulation(youyiguan_runs):
-    """The fitted constants give the 2019 TEU shares by chain within 2 points, in a run."""
+    """The fitted constants give the 2019 TEU shares by chain within 2 points in a run, and
+    within a tenth of each share over three runs (one run's share of the small chains moves
+    by a few percent of itself from seed to seed)."""
     res = youyiguan_runs["baseline_2019_choice"]
-    cons = res.tables["consignments"]
-    in_market = cons["market"] != ""
-    total = cons["teu"][in_market].sum()
+    more = [sim.run(res.scenario, seed=s) for s in (12, 13)]
     given = sim.choice.observed_family_shares(res.scenario)
+
+    def shares(run):
+        cons = run.tables["consignments"]
+        in_market = cons["market"] != ""
+        total = cons["teu"][in_market].sum()
+        return {c: cons["teu"][in_market & (cons["chain"] == c)].sum() / total for c in given}
+
+    each = [shares(r) for r in (res, *more)]
     for chain, share in given.items():
-        simulated = cons["teu"][in_market & (cons["chain"] == chain)].sum() / total
-        assert abs(simulated - share) < 0.02, chain  # the issue's tolerance
-        assert abs(simulated - share) < 0.1 * share, chain  # and within a tenth of the share
+        assert abs(each[0][chain] - share) < 0.02, chain  # the issue's tolerance
+        mean = sum(s[chain] for s in each) / len(each)
+        assert abs(mean - share) < 0.1 * share, chain  # and within a tenth of the share
 
 
 def test_chain_table_and_figure(youyiguan_runs):

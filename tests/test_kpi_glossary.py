@@ -29,7 +29,11 @@ def _patterns() -> dict[str, re.Pattern[str]]:
 @pytest.fixture(scope="module")
 def kpis() -> set[str]:
     names: set[str] = set()
-    for scenario in ("youyiguan_reopening_2020.toml", "youyiguan_closed_choice.toml"):
+    for scenario in (
+        "youyiguan_reopening_2020.toml",
+        "youyiguan_closed_choice.toml",
+        "baseline_2019_forecast.toml",
+    ):
         sc = sim.load_scenario(ROOT / "scenarios" / scenario, overrides={"demand.scale": 0.2})
         names |= set(sim.run(sc, seed=1, log_events=False).kpis())
     return names

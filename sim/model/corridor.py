@@ -22,6 +22,7 @@ from sim.model.invariants import check_invariants
 from sim.model.random_disruptions import draw_random_disruptions
 from sim.model.services import FlowRuntime, ServiceRunner
 from sim.model.streams import Streams
+from sim.model.supply import SupplyResponse
 from sim.results.records import Recorder
 from sim.results.run_result import RunResult
 from sim.scenario.schema import Disruption, Scenario, Service
@@ -211,6 +212,8 @@ class Corridor:
         for runner in self.services.values():
             if runner.service.dispatch == "timetable":
                 env.process(runner.timetable())
+            if runner.service.respond and runner.service.dispatch == "timetable":
+                env.process(SupplyResponse(runner).process())
         for runner in self.services.values():
             runner.dispatch()  # plan the first departures of services that leave when full
         for market in self.markets:

@@ -44,6 +44,7 @@ class ServiceRunner:
         self.corridor, self.service, self.links = corridor, service, links
         self.env = corridor.env
         self.stream = corridor.streams[f"link_times:{service.id}"]
+        self.late_stream = corridor.streams[f"late:{service.id}"] if service.late_share else None
         self.queue: deque[Consignment] = deque()
         self.queued_teu = 0.0
         self.feed: ArrivalFeed | None = None  # external arrivals, set by the corridor
@@ -58,6 +59,10 @@ class ServiceRunner:
             corridor.facilities[f.id] if f is not None else None
             for f in stops(service, corridor.scenario.facilities)
         ]
+        #: Each timetable slot: (time, TEU boarded (0 if cancelled), TEU rolled to the next).
+        self.slot_log: list[tuple[float, float, float]] = []
+        #: Each extra departure (when full, beyond the timetable): (time, TEU).
+        self.extra_log: list[tuple[float, float]] = []
         self.origin_windows = corridor.windows(path[0])
         self.link_windows = [w if (w := corridor.windows(lk.id)).active else None for lk in links]
 
@@ -185,24 +190,34 @@ class ServiceRunner:
         return load
 
     def timetable(self) -> Generator[Event, Any, None]:
-        """SimPy process: at each slot, board what made the cut-off, run or cancel the slot."""
-        env, svc = self.env, self.service
-        for slot in svc.slots_h(self.corridor.scenario.horizon):
+        """SimPy process: the timetable's slots, each run or cancelled (:meth:`run_slot`)."""
+        env = self.env
+        for slot in self.service.slots_h(self.corridor.scenario.horizon):
             yield env.timeout(slot - env.now)
-            self.sync()
-            latest = slot - svc.cutoff_h
-            self._count_missed(latest)
-            if not self._may_leave(latest):
-                ready = sum(c.teu for c in self.queue if c.ready_h <= latest)
-                self.corridor.record_cancelled(svc, ready)
-                continue
-            self._launch(self._board(latest), extra=False)
-            for c in self.queue:  # ready for this departure, but it left full
-                if c.ready_h > latest:
-                    break
-                c.rolled += 1
-            if svc.extra_when_full:
-                self._plan_wake()
+            self.run_slot(slot)
+
+    def run_slot(self, slot: float) -> None:
+        """A timetabled departure now: board what made the cut-off, run or cancel the slot."""
+        svc = self.service
+        self.sync()
+        latest = slot - svc.cutoff_h
+        self._count_missed(latest)
+        if not self._may_leave(latest):
+            ready = sum(c.teu for c in self.queue if c.ready_h <= latest)
+            self.corridor.record_cancelled(svc, ready)
+            self.slot_log.append((slot, 0.0, 0.0))
+            return
+        load = self._board(latest)
+        self._launch(load, extra=False)
+        rolled = 0.0
+        for c in self.queue:  # ready for this departure, but it left full
+            if c.ready_h > latest:
+                break
+            c.rolled += 1
+            rolled += c.teu
+        self.slot_log.append((slot, sum(c.teu for c in load), rolled))
+        if svc.extra_when_full:
+            self._plan_wake()
 
     def _count_missed(self, latest_ready_h: float) -> None:
         """Consignments transferring from another service that arrived after the cut-off."""
@@ -215,6 +230,8 @@ class ServiceRunner:
     # -- vehicles ----------------------------------------------------------------------------
     def _launch(self, load: list[Consignment], extra: bool) -> None:
         teu = sum(c.teu for c in load)
+        if extra:
+            self.extra_log.append((self.env.now, teu))
         self.corridor.in_transit_teu += teu
         self.env.process(self.trip(load, teu, extra))
 
@@ -227,6 +244,8 @@ class ServiceRunner:
         """
         env, svc, corridor = self.env, self.service, self.corridor
         stall = self.origin_windows.reopen_h(env.now) - env.now
+        if self.late_stream is not None and self.late_stream.uniform() < svc.late_share:
+            stall += self.late_stream.positive(svc.late_mean_h, 1.0, "exponential")
         if stall > 0:
             yield env.timeout(stall)
         vid, row = corridor.record_departure(svc, teu, extra)

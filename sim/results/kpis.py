@@ -72,7 +72,11 @@ def _departures(scenario: Scenario, tables: Tables, out: dict[str, float]) -> No
         out[f"cancelled.{fam}"] = float((cancelled & is_fam).sum())
         out[f"teu.carried.{fam}"] = float(teu)
         out[f"load_factor.{fam}"] = float(teu / cap) if cap > 0 else math.nan
-    for sid in scenario.services:
+    changes = tables.get("capacity_changes")
+    for sid, svc in scenario.services.items():
+        if svc.respond and svc.dispatch == "timetable" and changes is not None:
+            # the weekly departures added and still in force at the end
+            out[f"capacity_added.{sid}"] = float(changes["change"][changes["service"] == sid].sum())
         is_svc = dep["service"] == sid
         out[f"departures.service.{sid}"] = float((ran & is_svc).sum())
         out[f"cancelled.service.{sid}"] = float((cancelled & is_svc).sum())

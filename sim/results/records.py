@@ -36,6 +36,12 @@ column's type, unit and meaning):
     The vehicles still waiting for a server when the run ends (not in ``facility_visits``,
     whose rows are written when a service ends): ``node``, ``service`` (``background`` for the
     other traffic: ``background_batch`` vehicles a row), ``arrive_h``.
+``capacity_changes``
+    Each departure a week that an operator added or withdrew (services with ``respond``, see
+    :mod:`sim.model.supply`): ``service``, ``decided_h``, ``effective_h`` (when the added
+    departure first runs; a withdrawal takes effect at once), ``change`` (+1 added, -1
+    withdrawn), ``per_week`` (departures a week after it), and what the review saw over its
+    window: ``utilisation`` (TEU carried over the room scheduled) and ``rolled_share``.
 ``legs``
     (only when the event log is on) one row per consignment and service: ``consignment``,
     ``stage``, ``service``, ``vehicle``, ``node_from``, ``node_to``, ``ready_h``, ``depart_h``,
@@ -122,6 +128,15 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "queue_lengths": ("node", "time_h", "vehicles", "teu"),
     "disruptions": ("id", "target", "start_h", "end_h", "effect", "random"),
     "unserved": ("node", "service", "arrive_h"),
+    "capacity_changes": (
+        "service",
+        "decided_h",
+        "effective_h",
+        "change",
+        "per_week",
+        "utilisation",
+        "rolled_share",
+    ),
     "legs": (
         "consignment",
         "stage",
@@ -167,6 +182,8 @@ _INT_COLUMNS = {
     "random",
     "diverted",
     "rechosen",
+    "change",
+    "per_week",
 }
 
 

@@ -92,6 +92,10 @@ def read_service(check: Checker, key: str, values: dict[str, Any]) -> Service:
         values["min_load_teu"] = max(min_load, least_share * capacity)
     links = _path_links(check, f"{key}.path", values["path"], values["vehicle"])
     days = tuple(sorted({WEEKDAYS.index(d) for d in values.pop("days") or ()}))
+    low, high = values["respond_withdraw_load"], values["respond_load"]
+    if None not in (low, high) and low >= high:
+        rule = f"must be below respond_load ({high:g}), or added departures come and go"
+        check.fail(f"{key}.respond_withdraw_load", rule, low)
     service_id = key.rpartition(".")[2]
     return Service(service_id, links=links, days=days, times_h=times_h, **values)
 

@@ -29,6 +29,7 @@ from sim.scenario.value_rules import (
     POS,
     POS_HOURS,
     POS_TEU,
+    SHARE,
     SIZES,
     TEU,
 )
@@ -103,6 +104,17 @@ class Service:
     ``capacity_teu``) times ``corridor_share``, the share of a liner's slots open to the
     corridor's freight (the rest carries the port's other cargo). A consignment ready for a
     departure that leaves full without it is rolled to the next.
+
+    ``late_share`` of its departures leave late, by an exponential delay of mean ``late_mean_h``
+    (a liner's schedule unreliability); the boxes on board wait it out.
+
+    With ``respond``, a timetabled service's operator adds a weekly departure (after
+    ``respond_lead_days``) when over the last ``respond_weeks`` weeks its departures carried at
+    least ``respond_load`` of the room scheduled or rolled ``respond_rolled`` of the boxes, and
+    withdraws one it added when they carried less than ``respond_withdraw_load``; at most
+    ``respond_max_per_week`` departures a week (:mod:`sim.model.supply`). A service that leaves
+    when full already runs as many vehicles as its freight fills: ``respond`` changes nothing
+    there (so a family's ``[service_defaults]`` may switch it on for all its services).
     """
 
     id: str
@@ -122,6 +134,15 @@ class Service:
     extra_when_full: bool = file_key("bool", default=False)
     tariff_cny_per_teu: float | None = file_key("float", NONNEG, default=None)
     corridor_share: float = file_key("float", PART, default=1.0)
+    late_share: float = file_key("float", SHARE, default=0.0)
+    late_mean_h: float = file_key("float", HOURS, default=0.0)
+    respond: bool = file_key("bool", default=False)
+    respond_weeks: int = file_key("int", within(1, 52), default=4)
+    respond_load: float = file_key("float", within(0, 10), default=0.9)
+    respond_rolled: float = file_key("float", SHARE, default=0.05)
+    respond_withdraw_load: float = file_key("float", SHARE, default=0.4)
+    respond_lead_days: float = file_key("float", within(0, 365), default=28.0)
+    respond_max_per_week: int = file_key("int", within(1, 168), default=14)
 
     def slots_h(self, horizon: Horizon, beyond_days: int = 0) -> list[float]:
         """Timetable departure times (hours from the start), in order, within the horizon.
