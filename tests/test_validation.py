@@ -232,10 +232,17 @@ def test_validate_command_says_its_verdict_first_then_every_table(cli, tmp_path)
     other = next(s for s in sections if s.startswith("Other published figures"))
     assert "boxes" in other and "Growth" not in out.stdout  # no growth target, no empty table
     assert "Notes\n- boxes (fail): another source says more" in out.stdout
-    assert "How departures follow volume: every flow x0.5, x1 on the same seeds, 2 " in out.stdout
+    assert (
+        "How the corridor answers growth: every flow x0.5, x1 on the same seeds, 2 " in out.stdout
+    )
     # One 40' box a truck: 2 TEU a departure at any volume, departures in step with the TEU.
     road = next(line for line in lines if line.startswith("road "))
-    assert road.split() == ["road", "1.00", "[1.00,", "1.00]", *("2.0", "(+0%)") * 2, "pass"]
+    # Against the demand scale, each replication's own arrivals add noise: with 2 replications
+    # the slope's interval is wide, but it holds 1, and the load is the same at both scales.
+    cells = road.split()
+    assert cells[:2] == ["road", "responding"]
+    assert float(cells[3].strip("[,")) <= 1.0 <= float(cells[4].strip("]"))
+    assert cells[5:9] == [*("2.0", "(+0%)") * 2]
     assert next(line for line in lines if line.startswith("rail_sea ")).endswith("(reported)")
     assert lines[-3:] == ["Verdict: a primary target FAILS.", "", f"wrote {figure}"]
     assert figure.read_bytes()[:4] == b"\x89PNG"
@@ -243,7 +250,7 @@ def test_validate_command_says_its_verdict_first_then_every_table(cli, tmp_path)
     ok = cli("validate", EXAMPLE, "--targets", targets, *args[:4], "--elasticity-replications", 0)
     assert ok.returncode == 0, ok.stderr
     assert ok.stdout.splitlines()[1] == "Verdict: every primary target passes (1 of 1 pass)"
-    assert "How departures follow volume" not in ok.stdout  # 0 replications skip the check
+    assert "How the corridor answers growth" not in ok.stdout  # 0 replications skip the check
 
 
 def test_validate_finds_the_targets_of_the_horizons_year_beside_the_scenarios(cli, tmp_path):

@@ -11,6 +11,7 @@ import re
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import ROOT
 from tiny import EVERY_2H, write_scenario
@@ -42,7 +43,9 @@ def test_a_train_that_leaves_only_when_full_follows_the_freight_exactly(tmp_path
     (row,) = rep.rows
     assert row["teu_per_departure"] == [10.0, 10.0, 10.0]
     assert row["departures"] == [8.0, 16.0, 33.0]
-    assert row["slope"] == pytest.approx(1.0, abs=1e-9)
+    # against the demand scale: the regular arrivals fit one more full train in at x2
+    assert row["slope"] == pytest.approx(np.polyfit(np.log([0.5, 1, 2]), np.log([8, 16, 33]), 1)[0])
+    assert row["slope"] == pytest.approx(1.0, abs=0.03)
     assert row["status"] == "pass" and rep.ok
 
 
@@ -183,3 +186,83 @@ def test_a_bad_elasticity_table_is_refused_before_any_run(tmp_path, capsys):
     scenario = ROOT / "scenarios" / "baseline_2019.toml"
     assert main(["validate", str(scenario), "--targets", str(targets), "--replications", "1"]) == 2
     assert "elasticity.families" in capsys.readouterr().err
+
+
+SHIP = {
+    "family": "sea",
+    "vehicle": "ship",
+    "path": ["c", "d"],
+    "capacity_teu": 20.0,
+    "days": ["mon"],
+    "times": ["12:00"],
+}
+#: About 15 TEU a week handed in at port c for d: three quarters of a weekly 20 TEU sailing.
+BOXES = {
+    "origin": "c",
+    "destination": "d",
+    "direction": "southbound",
+    "teu_per_year": 782.0,
+    "chain": ["ship"],
+    "chain_family": "rail_sea",
+    "arrivals": "regular",
+}
+SEA_CHECK = ElasticityCheck(
+    families=("sea",),
+    checked=(),
+    door_to_door=("door_to_door_h.c.d.rail_sea.mean",),
+)
+
+
+def test_the_growth_check_sees_a_jam_with_supply_fixed_and_none_when_it_responds(tmp_path):
+    # At x2 (30 TEU a week for 20 TEU of room) the fixed timetable falls 10 TEU a week behind:
+    # about a third of the half-year's boxes are still waiting at the end, and they wait weeks.
+    # The responding operator (reviews weekly, adds a sailing at once) keeps up.
+    tables = {
+        "horizon": {"start": "2019-01-07", "end": "2019-07-08"},
+        "services.ship": {**SHIP, "respond_weeks": 1, "respond_lead_days": 0.0},
+        "demand.flows.boxes": BOXES,
+    }
+    sc = sim.load_scenario(write_scenario(tmp_path, tables))
+    rep = elasticity(sc, SEA_CHECK, n=2, workers=sim.Workers(jobs=1))
+    rows = {(r["supply"], r["scale"]): r for r in rep.scale_rows}
+    jammed, kept_up = rows[("fixed", 2.0)], rows[("responding", 2.0)]
+    assert jammed["left_beyond_base_share"] > 0.25
+    assert jammed["door_to_door_change_rel"]["door_to_door_h.c.d.rail_sea.mean"] > 1.0
+    assert kept_up["left_beyond_base_share"] <= 0.02
+    assert kept_up["door_to_door_change_rel"]["door_to_door_h.c.d.rail_sea.mean"] <= 0.25
+    assert rep.jam_status == "pass" and rep.ok
+    fixed_sea = rep.fixed_rows[0]
+    assert fixed_sea["slope"] == pytest.approx(0.0, abs=1e-9)  # one sailing a week, whatever
+    assert fixed_sea["status"] == "reported"
+    assert rep.rows[0]["slope"] > 0.5  # sailings added as the freight grows
+    # The same check on the fixed timetable alone: the jam fails it, with the reason.
+    strict = ElasticityCheck(
+        families=("sea",), checked=(), door_to_door=SEA_CHECK.door_to_door, left_max_share=0.0
+    )
+    slow = {**tables, "services.ship": {**SHIP, "respond_weeks": 52, "respond_lead_days": 365.0}}
+    sc_slow = sim.load_scenario(write_scenario(tmp_path, slow))
+    rep_slow = elasticity(sc_slow, strict, n=1, workers=sim.Workers(jobs=1))
+    assert rep_slow.jam_status == "fail" and not rep_slow.ok
+    assert any("left in the system beyond x1's share" in r for r in rep_slow.jam_reasons)
+    assert any("door_to_door_h.c.d.rail_sea.mean" in r for r in rep_slow.jam_reasons)
+
+
+def test_the_validate_command_prints_the_growth_table_with_both_supplies(cli, tmp_path):
+    targets = tmp_path / "targets.toml"
+    targets.write_text(
+        "year = 2019\n[elasticity]\nfamilies = ['road']\nchecked = ['road']\n"
+        "door_to_door = ['door_to_door_h.cq_nanpeng.hanoi.road.mean']\n"
+        "[[targets]]\nid = 'x'\nkpi = 'departures.road'\nvalue = 1.0\n"
+        "relation = 'at_least'\ntolerance_rel = 0.1\nsource = 'test'\n",
+        encoding="utf-8",
+    )
+    scenario = ROOT / "scenarios" / "example.toml"
+    argv = ["--replications", "1", "--elasticity-replications", "2"]
+    out = cli("validate", scenario, "--targets", targets, *argv)
+    assert out.returncode == 0, out.stderr
+    assert "How the corridor answers growth" in out.stdout
+    assert "The freight getting through" in out.stdout
+    assert "d2d 1: door to door, Chongqing Nanpeng → Hanoi by road, mean\n" in out.stdout
+    assert "Jam check, supply responding: pass" in out.stdout
+    for supply in ("responding", "fixed"):
+        assert re.search(rf"^road +{supply} +1\.0\d \[", out.stdout, re.M), out.stdout

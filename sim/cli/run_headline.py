@@ -44,6 +44,50 @@ def _origin_rank(kpi: str) -> tuple[int, str]:
     return (_ORIGINS.index(origin) if origin in _ORIGINS else len(_ORIGINS), kpi)
 
 
+#: How the answer names a service's vehicles.
+_VEHICLES = {"ship": "sailings", "train": "trains", "truck": "trucks", "barge": "barges"}
+_SERVERS = {"lanes": "lanes", "tracks": "tracks", "berths": "berths"}
+
+
+def _busiest(scenario: Any, stats: Stats) -> list[str]:
+    """Where the corridor binds: the timetable that leaves most boxes behind, the busiest servers.
+
+    The timetabled service with the largest share of its boxes left behind by departures that
+    left full (with its departures a week at the end, its operator's additions included), and
+    the facility whose lanes, tracks or berths were busiest.
+    """
+    net, out = scenario.network, []
+    rolled = [
+        (_mean(stats, k), k.split(".")[2])
+        for k in stats
+        if k.startswith("rolled_share.service.") and not math.isnan(_mean(stats, k))
+    ]
+    if rolled:
+        _, sid = max(rolled)
+        svc = scenario.services[sid]
+        added = _mean(stats, f"capacity_added.{sid}") if f"capacity_added.{sid}" in stats else 0
+        per_week = len(svc.days) * len(svc.times_h) + added
+        out.append(
+            f"{place_name(net, svc.origin)} → {place_name(net, svc.destination)} "
+            f"{_VEHICLES.get(svc.vehicle, svc.vehicle)} ({per_week:.3g} a week at the end): "
+            f"{_value(stats, f'rolled_share.service.{sid}', 0.01)}% of the TEU ready at its "
+            "departures left behind"
+        )
+    busy = [
+        (_mean(stats, k), k)
+        for k in stats
+        if k.startswith("utilisation.") and not math.isnan(_mean(stats, k))
+    ]
+    if busy:
+        _, kpi = max(busy)
+        _, node, server = kpi.split(".")
+        out.append(
+            f"{place_name(net, node)} {_SERVERS.get(server, server)} "
+            f"{_value(stats, kpi, 0.01)}% busy"
+        )
+    return out
+
+
 def run_answer(scenario: Any, stats: Stats, heading: str) -> str:
     """What a run (or replications) of ``scenario`` says, in lines under ``heading``."""
     from sim.results.kpis import HEADLINE_DESTINATIONS
@@ -102,6 +146,9 @@ def run_answer(scenario: Any, stats: Stats, heading: str) -> str:
             f"{_value(stats, f'border_wait_h.{post}.mean', digits=1)} h, longest queue "
             f"{_value(stats, f'border_queue_vehicles.{post}.max')} vehicles"
         )
+    busiest = _busiest(scenario, stats)
+    if busiest:
+        lines.append("Busiest: " + "; ".join(busiest))
     closed = sorted(k.split(".", 1)[1] for k in stats if k.startswith("closed_h."))
     for target in closed:
         lines.append(

@@ -91,26 +91,64 @@ def format_report(report: dict[str, Any], targets_file: str) -> str:
 
 
 def format_elasticity(el: dict[str, Any]) -> list[str]:
-    """The elasticity section: slope per family with its CI, and TEU per departure per scale."""
+    """The growth section: each family's slope and loads, and the freight getting through."""
     scales = el["scales"]
     low, high = el["slope_band"]
-    headers = ["family", "slope [95% CI]", *(f"TEU/departure x{s:g}" for s in scales), "status"]
+    headers = ["family", "supply", "slope [95% CI]", *(f"TEU/dep. x{s:g}" for s in scales)]
     rows = []
-    for f in el["families"]:
-        loads = [
-            f"{m:,.1f} ({c:+.0%})"
-            for m, c in zip(f["teu_per_departure"], f["load_change_rel"], strict=True)
+    for supply, families in (
+        ("responding", el["families"]),
+        ("fixed", el["families_supply_fixed"]),
+    ):
+        for f in families:
+            loads = [
+                f"{m:,.1f} ({c:+.0%})"
+                for m, c in zip(f["teu_per_departure"], f["load_change_rel"], strict=True)
+            ]
+            slope = f"{f['slope']:.2f} [{f['slope_ci_low']:.2f}, {f['slope_ci_high']:.2f}]"
+            status = f["status"] if f["checked"] else "(reported)"
+            rows.append([f["family"], supply, slope, *loads, status])
+    kpis = list(el["door_to_door_labels"])
+    freight_headers = ["supply", "demand", "TEU created", "left at end", "beyond x1"]
+    freight_headers += [f"d2d {i + 1} (days)" for i in range(len(kpis))]
+    freight = [
+        [
+            r["supply"],
+            f"x{r['scale']:g}",
+            f"{r['teu_created']:,.0f}",
+            f"{r['left_share']:.1%}",
+            f"{r['left_beyond_base_share']:+.1%}",
+            *(_days(r["door_to_door_h"][k], r["door_to_door_change_rel"][k]) for k in kpis),
         ]
-        slope = f"{f['slope']:.2f} [{f['slope_ci_low']:.2f}, {f['slope_ci_high']:.2f}]"
-        rows.append([f["family"], slope, *loads, f["status"] if f["checked"] else "(reported)"])
-    tol = el["load_tolerance_rel"]
-    return [
-        f"How departures follow volume: every flow x{', x'.join(f'{s:g}' for s in scales)} on "
-        f"the same seeds, {el['replications']} replications",
-        f"(pass: the slope of log departures against log TEU carried within [{low:g}, {high:g}]"
-        f" and TEU per departure within {tol:.0%} of its value at x1)",
-        format_table(headers, rows),
+        for r in el["scale_rows"]
     ]
+    labels = el["door_to_door_labels"].values()
+    legend = [f"  d2d {i + 1}: {t.removesuffix(' (h)')}" for i, t in enumerate(labels)]
+    tol = el["load_tolerance_rel"]
+    verdict = el["jam_status"] + "".join(f"\n  {reason}" for reason in el["jam_reasons"])
+    return [
+        f"How the corridor answers growth: every flow x{', x'.join(f'{s:g}' for s in scales)} "
+        f"on the same seeds, {el['replications']} replications, with supply that responds "
+        "(checked) and supply fixed (reported)",
+        f"(pass: the slope of log departures against log demand within [{low:g}, {high:g}], TEU "
+        f"per departure within {tol:.0%} of x1; at most {el['left_max_share']:.0%} of the TEU "
+        "created left in the system beyond x1's share, boxes on their way, and door to door at "
+        f"the largest factor within {el['door_to_door_growth_max_rel']:+.0%} of x1)",
+        format_table([*headers, "status"], rows),
+        "",
+        "The freight getting through (left at end: TEU in the system when the year ends, a share "
+        "of those created)",
+        format_table(freight_headers, freight),
+        *legend,
+        f"Jam check, supply responding: {verdict}",
+    ]
+
+
+def _days(hours: float, change: float) -> str:
+    """Door to door in days with its change on x1 (``-`` where no box was delivered)."""
+    if math.isnan(hours):
+        return "-"
+    return f"{hours / 24:.1f} ({change:+.0%})"
 
 
 def _validate(args: argparse.Namespace) -> int:

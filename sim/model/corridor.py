@@ -108,11 +108,16 @@ class Corridor:
         return self._windows.get(target, self._no_windows)
 
     # -- bookkeeping called by the services --------------------------------------------------
-    def record_departure(self, service: Service, teu: float, extra: bool) -> tuple[int, int]:
-        """Log a departure now; return (vehicle id, row index for the arrival time)."""
+    def record_departure(
+        self, service: Service, teu: float, extra: bool, rolled_teu: float = 0.0
+    ) -> tuple[int, int]:
+        """Log a departure now; return (vehicle id, row index for the arrival time).
+
+        ``rolled_teu``: what was ready for this timetabled departure but left behind, full.
+        """
         self._vehicles += 1
         row = len(self.recorder.columns["departures"]["service"])
-        self._log_departure(service, self._vehicles, teu, cancelled=False, extra=extra)
+        self._log_departure(service, self._vehicles, teu, False, extra, rolled_teu)
         return self._vehicles, row
 
     def record_arrival(self, row: int, teu: float) -> None:
@@ -122,10 +127,16 @@ class Corridor:
 
     def record_cancelled(self, service: Service, teu: float) -> None:
         """Log a slot that did not run (too little load)."""
-        self._log_departure(service, 0, teu, cancelled=True, extra=False)
+        self._log_departure(service, 0, teu, True, False, 0.0)
 
     def _log_departure(
-        self, service: Service, vehicle: int, teu: float, cancelled: bool, extra: bool
+        self,
+        service: Service,
+        vehicle: int,
+        teu: float,
+        cancelled: bool,
+        extra: bool,
+        rolled_teu: float,
     ) -> None:
         """A row of the departures table, leaving now (its arrival time is set on arrival)."""
         self.recorder.add(
@@ -140,6 +151,7 @@ class Corridor:
             capacity_teu=service.capacity_teu,
             cancelled=int(cancelled),
             extra=int(extra),
+            rolled_teu=rolled_teu,
         )
 
     def hand_over(

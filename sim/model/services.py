@@ -208,13 +208,13 @@ class ServiceRunner:
             self.slot_log.append((slot, 0.0, 0.0))
             return
         load = self._board(latest)
-        self._launch(load, extra=False)
         rolled = 0.0
         for c in self.queue:  # ready for this departure, but it left full
             if c.ready_h > latest:
                 break
             c.rolled += 1
             rolled += c.teu
+        self._launch(load, extra=False, rolled_teu=rolled)
         self.slot_log.append((slot, sum(c.teu for c in load), rolled))
         if svc.extra_when_full:
             self._plan_wake()
@@ -228,14 +228,16 @@ class ServiceRunner:
                 c.missed += 1
 
     # -- vehicles ----------------------------------------------------------------------------
-    def _launch(self, load: list[Consignment], extra: bool) -> None:
+    def _launch(self, load: list[Consignment], extra: bool, rolled_teu: float = 0.0) -> None:
         teu = sum(c.teu for c in load)
         if extra:
             self.extra_log.append((self.env.now, teu))
         self.corridor.in_transit_teu += teu
-        self.env.process(self.trip(load, teu, extra))
+        self.env.process(self.trip(load, teu, extra, rolled_teu))
 
-    def trip(self, load: list[Consignment], teu: float, extra: bool) -> Generator[Event, Any, None]:
+    def trip(
+        self, load: list[Consignment], teu: float, extra: bool, rolled_teu: float = 0.0
+    ) -> Generator[Event, Any, None]:
         """SimPy process: one vehicle from origin to destination, then hand over its load.
 
         The vehicle's own clock ``t`` runs ahead of the model's over links, closures and gauge
@@ -248,7 +250,7 @@ class ServiceRunner:
             stall += self.late_stream.positive(svc.late_mean_h, 1.0, "exponential")
         if stall > 0:
             yield env.timeout(stall)
-        vid, row = corridor.record_departure(svc, teu, extra)
+        vid, row = corridor.record_departure(svc, teu, extra, rolled_teu)
         depart_h = t = env.now
         moving = queue_h = inspection = handling = 0.0
         gauge_h = corridor.scenario.gauge_change_h

@@ -42,7 +42,13 @@ BREAKDOWN_PARTS = {
 
 #: KPIs that average over observations (a mean, a percentile, a ratio, a part of door to door).
 _AVERAGE_SUFFIXES = (".mean", ".p50", ".p90", ".p95")
-_AVERAGE_PREFIXES = ("breakdown_h.", "route_breakdown_h.", "load_factor.", "co2_kg_per_teu.")
+_AVERAGE_PREFIXES = (
+    "breakdown_h.",
+    "route_breakdown_h.",
+    "load_factor.",
+    "co2_kg_per_teu.",
+    "rolled_share.",
+)
 
 
 def missing_value(kpi: str) -> float:
@@ -79,6 +85,11 @@ def _departures(scenario: Scenario, tables: Tables, out: dict[str, float]) -> No
             out[f"capacity_added.{sid}"] = float(changes["change"][changes["service"] == sid].sum())
         is_svc = dep["service"] == sid
         out[f"departures.service.{sid}"] = float((ran & is_svc).sum())
+        if svc.dispatch == "timetable" and (ran & is_svc).any():  # where a timetable binds
+            rolled = dep["rolled_teu"][ran & is_svc].sum()
+            boarded = dep["teu"][ran & is_svc].sum()
+            share = rolled / (rolled + boarded) if rolled + boarded > 0 else 0.0
+            out[f"rolled_share.service.{sid}"] = float(share)
         out[f"cancelled.service.{sid}"] = float((cancelled & is_svc).sum())
         out[f"teu.carried.service.{sid}"] = float(dep["teu"][ran & is_svc].sum())
 

@@ -19,7 +19,8 @@ column's type, unit and meaning):
 ``departures``
     One row per timetable slot or departure: ``service``, ``family``, ``vehicle`` (its number,
     0 for a cancelled slot), ``vehicle_kind`` (train, truck, ship or barge), ``depart_h``,
-    ``arrive_h`` (NaN if cancelled), ``teu``, ``capacity_teu``, ``cancelled`` (0/1), ``extra``.
+    ``arrive_h`` (NaN if cancelled), ``teu``, ``capacity_teu``, ``cancelled`` (0/1), ``extra``,
+    ``rolled_teu`` (TEU ready for a timetabled departure that left full without them).
 ``facility_visits``
     One row per vehicle served at a border post, terminal, port or lock: ``node``, ``server``
     (lanes, tracks or berths), ``vehicle``, ``service``, ``arrive_h``, ``start_h``, ``end_h``,
@@ -114,6 +115,7 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
         "capacity_teu",
         "cancelled",
         "extra",
+        "rolled_teu",
     ),
     "facility_visits": (
         "node",
