@@ -55,7 +55,7 @@ def format_report(report: dict[str, Any], targets_file: str) -> str:
     sections: list[tuple[str, Callable[[dict[str, Any]], bool]]] = [
         ("Primary targets", lambda r: r["primary"]),
         (
-            "Growth, 2019 over 2018 (paired replications)",
+            "Growth on the year before (paired replications)",
             lambda r: r["growth"] and not r["primary"],
         ),
         ("Other published figures", lambda r: not r["primary"] and not r["growth"]),
