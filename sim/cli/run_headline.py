@@ -76,15 +76,17 @@ def _busiest(scenario: Any, stats: Stats) -> list[str]:
     busy = [
         (_mean(stats, k), k)
         for k in stats
-        if k.startswith("utilisation.") and not math.isnan(_mean(stats, k))
+        if k.startswith(("utilisation.", "line_utilisation.")) and not math.isnan(_mean(stats, k))
     ]
     if busy:
         _, kpi = max(busy)
-        _, node, server = kpi.split(".")
-        out.append(
-            f"{place_name(net, node)} {_SERVERS.get(server, server)} "
-            f"{_value(stats, kpi, 0.01)}% busy"
-        )
+        if kpi.startswith("line_"):
+            link = net.links[kpi.split(".")[1]]
+            what = f"{place_name(net, link.from_id)} – {place_name(net, link.to_id)} line paths"
+        else:
+            _, node, server = kpi.split(".")
+            what = f"{place_name(net, node)} {_SERVERS.get(server, server)}"
+        out.append(f"{what} {_value(stats, kpi, 0.01)}% busy")
     return out
 
 

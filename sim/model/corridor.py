@@ -19,6 +19,7 @@ from sim.model.consignment_table import LegRecord, consignment_table
 from sim.model.facilities import FacilityRuntime, Windows
 from sim.model.feed import ArrivalFeed
 from sim.model.invariants import check_invariants
+from sim.model.lines import LineRuntime
 from sim.model.random_disruptions import draw_random_disruptions
 from sim.model.services import FlowRuntime, ServiceRunner
 from sim.model.streams import Streams
@@ -66,6 +67,15 @@ class Corridor:
             for fid, spec in scenario.facilities.items()
         }
         net = scenario.network
+        self.lines = {
+            lid: LineRuntime(
+                link,
+                scenario.horizon.length_h,
+                self.streams[f"line:{lid}"].rng if link.other_trains_per_day > 0 else None,
+            )
+            for lid, link in net.links.items()
+            if link.paths_per_day is not None
+        }
         self.services = {
             sid: ServiceRunner(self, svc, [net.links[lid] for lid in svc.links])
             for sid, svc in scenario.services.items()
@@ -238,6 +248,8 @@ class Corridor:
         for facility in self.facilities.values():
             for table, block in facility.log(horizon_h).items():
                 self.recorder.extend(table, block)
+        for line in self.lines.values():
+            self.recorder.extend("line_visits", line.log(horizon_h))
         self._write_consignments()
         tables = self.recorder.tables()
         queued = sum(r.queued_teu for r in self.services.values())
@@ -261,6 +273,7 @@ class Corridor:
         for market in self.markets:
             market.feed = ArrivalFeed([])
         self.facilities = {}
+        self.lines = {}
 
     def _write_consignments(self) -> None:
         self.recorder.extend(

@@ -65,6 +65,10 @@ class ServiceRunner:
         self.extra_log: list[tuple[float, float]] = []
         self.origin_windows = corridor.windows(path[0])
         self.link_windows = [w if (w := corridor.windows(lk.id)).active else None for lk in links]
+        #: The train paths of each link (a line with ``paths_per_day``), for trains; else None.
+        self.lines = [
+            corridor.lines.get(lk.id) if service.vehicle == "train" else None for lk in links
+        ]
 
     # -- queue and dispatch ------------------------------------------------------------------
     def sync(self) -> None:
@@ -254,13 +258,15 @@ class ServiceRunner:
         depart_h = t = env.now
         moving = queue_h = inspection = handling = 0.0
         gauge_h = corridor.scenario.gauge_change_h
-        for link, time_h, windows, gauge_change, facility in zip(
+        for link, entry, time_h, windows, line, gauge_change, facility in zip(
             self.links,
+            svc.path,
             self.link_times_h,
             self.link_windows,
+            self.lines,
             self.gauge_change,
             self.stops,
-            strict=True,
+            strict=False,  # the path has one node more than the links
         ):
             if gauge_change:
                 t += gauge_h
@@ -272,6 +278,11 @@ class ServiceRunner:
                     t += held
                     stall += held  # waiting, like a departure held at a closed origin
                 travel *= windows.factor(t)
+            if line is not None:  # the train meets the line's others: wait for a free path
+                t = yield from self._reach(t)
+                start = line.take_path(entry, t, vid, svc.id)
+                queue_h += start - t
+                t = start
             t += travel
             moving += travel
             if facility is not None:  # the vehicle meets others: catch up with it

@@ -49,7 +49,7 @@ _LINK_COLUMNS = (
     "cost_cny_per_teu",
     "source",
 )
-_LINK_OPTIONAL = ("reverse_time_h",)
+_LINK_OPTIONAL = ("reverse_time_h", "paths_per_day", "other_trains_per_day")
 
 
 def _read_nodes(path: Path, problems: list[Problem]) -> list[tuple[int, Node]]:
@@ -122,6 +122,22 @@ def _read_links(
         if cost is None and spec is not None and distance_km is not None:
             cost = spec.cost_cny_per_teu_km * distance_km
         co2 = spec.co2_kg_per_teu_km * distance_km if spec and distance_km else 0.0
+        paths = c.number(
+            "paths_per_day", lambda x: 0 < x <= 1440, "must be in (0, 1440]", required=False
+        )
+        others = c.number(
+            "other_trains_per_day", lambda x: 0 <= x <= 1440, "must be in [0, 1440]", required=False
+        )
+        if (paths is not None or others) and mode and mode != "rail":
+            problems.append(
+                Problem(str(path), "only rail links have train paths", line, "paths_per_day", paths)
+            )
+        if others and paths is None:
+            rule = "needs paths_per_day: other trains share the paths of a line"
+            problems.append(Problem(str(path), rule, line, "other_trains_per_day", others))
+        elif others and paths is not None and others >= paths:
+            rule = f"must be below paths_per_day ({paths:g}), or no path is ever free"
+            problems.append(Problem(str(path), rule, line, "other_trains_per_day", others))
         links.append(
             (
                 line,
@@ -146,6 +162,8 @@ def _read_links(
                         "must be in (0, 8760]",
                         required=False,
                     ),
+                    paths_per_day=paths,
+                    other_trains_per_day=others or 0.0,
                     source=c.source(),
                 ),
             )

@@ -100,7 +100,10 @@ class Link:
     ``time_cv`` its coefficient of variation. ``reverse_time_h``, when given, is the moving time
     from ``to_id`` back to ``from_id`` (upstream on a river, say); otherwise both ways take
     ``time_h``. ``cost_cny_per_teu`` and ``co2_kg_per_teu`` are
-    filled from the mode's per-km defaults when the file gives none.
+    filled from the mode's per-km defaults when the file gives none. On a rail link,
+    ``paths_per_day`` (None: unlimited) is the train paths a day in each direction, of which the
+    line's other trains (passenger and other freight) take ``other_trains_per_day``: a train
+    enters the link only on a free path, one every ``24 / paths_per_day`` hours.
     """
 
     id: str
@@ -115,6 +118,8 @@ class Link:
     source: str
     gauge_mm: str | None = None
     reverse_time_h: float | None = None
+    paths_per_day: float | None = None
+    other_trains_per_day: float = 0.0
 
     @property
     def speed_kmh(self) -> float:

@@ -48,6 +48,7 @@ _AVERAGE_PREFIXES = (
     "load_factor.",
     "co2_kg_per_teu.",
     "rolled_share.",
+    "line_utilisation.",
 )
 
 
@@ -140,6 +141,22 @@ def _time_average(times: np.ndarray, values: np.ndarray, start: float, end: floa
         return 0.0
     edges = np.clip(np.append(times, end), start, end)
     return float((values * np.diff(edges)).sum() / (end - start))
+
+
+def _lines(scenario: Scenario, tables: Tables, out: dict[str, float]) -> None:
+    """Per rail link with train paths: the corridor's trains, their wait, the paths used."""
+    w, end = scenario.horizon.warmup_h, scenario.horizon.length_h
+    visits = tables.get("line_visits")
+    for lid, link in scenario.network.links.items():
+        if link.paths_per_day is None or visits is None:
+            continue
+        on = (visits["link"] == lid) & (visits["start_h"] >= w)
+        own = on & (visits["service"] != BACKGROUND)
+        waits = visits["start_h"][own] - visits["arrive_h"][own]
+        out[f"line_trains.{lid}"] = float(own.sum())
+        out[f"line_wait_h.{lid}.mean"] = float(waits.mean()) if len(waits) else math.nan
+        paths = link.paths_per_day * 2 * (end - w) / 24.0  # both directions
+        out[f"line_utilisation.{lid}"] = float(on.sum() / paths) if paths > 0 else math.nan
 
 
 def _facilities(scenario: Scenario, tables: Tables, out: dict[str, float]) -> None:
@@ -250,6 +267,7 @@ def compute_kpis(scenario: Scenario, tables: Tables) -> dict[str, float]:
     flows = _flow_index(tables)
     _door_to_door(scenario, tables, flows, out)
     _facilities(scenario, tables, out)
+    _lines(scenario, tables, out)
     _chain_co2(scenario, tables, flows, out)
     route_kpis(scenario, tables, flows, out)
     _chains_and_diversions(scenario, tables, out)

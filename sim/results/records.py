@@ -37,6 +37,10 @@ column's type, unit and meaning):
     The vehicles still waiting for a server when the run ends (not in ``facility_visits``,
     whose rows are written when a service ends): ``node``, ``service`` (``background`` for the
     other traffic: ``background_batch`` vehicles a row), ``arrive_h``.
+``line_visits``
+    One row per train that took a path on a rail link with ``paths_per_day``: ``link``,
+    ``node_from`` (the end it entered at), ``vehicle``, ``service`` (``background`` and vehicle
+    -1 for the line's other trains), ``arrive_h`` (at the line), ``start_h`` (its path).
 ``capacity_changes``
     Each departure a week that an operator added or withdrew (services with ``respond``, see
     :mod:`sim.model.supply`): ``service``, ``decided_h``, ``effective_h`` (when the added
@@ -130,6 +134,7 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "queue_lengths": ("node", "time_h", "vehicles", "teu"),
     "disruptions": ("id", "target", "start_h", "end_h", "effect", "random"),
     "unserved": ("node", "service", "arrive_h"),
+    "line_visits": ("link", "node_from", "vehicle", "service", "arrive_h", "start_h"),
     "capacity_changes": (
         "service",
         "decided_h",
@@ -153,6 +158,7 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 _TEXT_COLUMNS = {
+    "link",
     "vehicle_kind",
     "flow",
     "market",
