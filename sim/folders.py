@@ -20,6 +20,7 @@ import os
 import re
 import shutil
 import time
+import weakref
 from pathlib import Path
 from types import TracebackType
 
@@ -36,6 +37,25 @@ __all__ = [
 
 LOCK_FILE = ".lock"
 _RENAME_EXCHANGE = 2  # linux/fs.h
+#: The locks this process holds: a forked child (a pool's worker) lets go of its copies at once.
+_HELD: weakref.WeakSet[FolderLock] = weakref.WeakSet()
+
+
+def _forget_in_child() -> None:
+    """In a forked child: close its copies of the parent's lock files, never unlocking them.
+
+    A lock belongs to the open file, which parent and child share: closing the child's copy
+    leaves the parent's lock in place, and the child no longer keeps it after the parent lets go.
+    """
+    for lock in list(_HELD):
+        if lock._fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(lock._fd)
+            lock._fd = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_in_child)
 
 
 class FolderLock:
@@ -53,19 +73,23 @@ class FolderLock:
         except ImportError:  # not POSIX: no lock, as before
             return
         path = self.folder / LOCK_FILE
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "unknown"
-            os.close(fd)
-            raise SimError(
-                f"{what} {folder}: another corridor-sim (process {holder}) is writing this "
-                "folder; wait for it to finish, or give another folder"
-            ) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode(), 0)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "unknown"
+                raise SimError(
+                    f"{what} {folder}: another corridor-sim (process {holder}) is writing this "
+                    "folder; wait for it to finish, or give another folder"
+                ) from None
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, str(os.getpid()).encode(), 0)
+        except BaseException:
+            os.close(fd)  # closing the only copy lets go of the lock too
+            raise
         self._fd = fd
+        _HELD.add(self)
 
     def release(self) -> None:
         """Let go of the lock (closing the file releases it); a second call does nothing."""
@@ -175,26 +199,55 @@ def clean_temporary_files(folder: Path) -> None:
             path.unlink(missing_ok=True)
 
 
+def _mount_points() -> list[Path] | None:
+    """Every mount point of this process (bind mounts included), or None where none are listed.
+
+    Read from Linux's ``/proc/self/mountinfo`` (its fifth field, a space written as octal 040).
+    """
+    try:
+        lines = Path("/proc/self/mountinfo").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    out = []
+    for line in lines:
+        fields = line.split(" ")
+        if len(fields) > 4:
+            raw = fields[4]
+            out.append(Path(re.sub(r"\\([0-7]{3})", lambda m: chr(int(m[1], 8)), raw)))
+    return out
+
+
+def _home() -> Path | None:
+    """The home folder (links resolved), or None where it cannot be told."""
+    try:
+        return Path.home().resolve()
+    except (RuntimeError, KeyError):
+        return None
+
+
 def check_replaceable(folder: Path, given: str | Path) -> None:
     """Refuse (:class:`SimError`) to replace ``folder`` whole when that would delete too much.
 
     ``folder`` (links resolved) may not be, or hold, the working folder or the home folder, and
-    may not be or hold a mount point; ``given`` is how the user wrote it, for the message.
+    may not be or hold a mount point (a bind mount too); ``given`` is how the user wrote it.
     """
-    cwd, home = Path.cwd().resolve(), Path.home().resolve()
+    cwd, home = Path.cwd().resolve(), _home()
     for name, inner in (("the working folder", cwd), ("your home folder", home)):
-        if inner == folder or folder in inner.parents:
+        if inner is not None and (inner == folder or folder in inner.parents):
             raise SimError(
                 f"--out {given}: is or holds {name} ({inner}), which a run will not replace: "
                 "give a folder of its own"
             )
-    if os.path.ismount(folder):
-        raise SimError(f"--out {given}: is a mount point, which a run will not replace")
-    if folder.is_dir():
-        for root, dirs, _files in os.walk(folder):
-            for d in dirs:
-                if os.path.ismount(os.path.join(root, d)):
-                    raise SimError(
-                        f"--out {given}: holds a mount point ({os.path.join(root, d)}), which a "
-                        "run will not replace"
-                    )
+    mounts = _mount_points()
+    if mounts is None:  # not Linux: the folder itself, and the folders in it
+        mounts = [folder] if os.path.ismount(folder) else []
+        if folder.is_dir():
+            mounts += [Path(r) / d for r, ds, _ in os.walk(folder) for d in ds]
+            mounts = [m for m in mounts if os.path.ismount(m)]
+    for mount in mounts:
+        if mount == folder:
+            raise SimError(f"--out {given}: is a mount point, which a run will not replace")
+        if folder in mount.parents:
+            raise SimError(
+                f"--out {given}: holds a mount point ({mount}), which a run will not replace"
+            )

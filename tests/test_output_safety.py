@@ -19,6 +19,7 @@ from sim.errors import SimError
 from sim.experiments.run_folder import experiment_store
 from sim.fileio import write_bytes_atomic
 from sim.folders import FolderLock, check_replaceable, clean_stale, swap_in
+from sim.results.output import write_run
 
 EXAMPLE = ROOT / "scenarios" / "example.toml"
 NET = ROOT / "networks" / "chongqing_asean"
@@ -206,10 +207,62 @@ def test_force_refuses_a_mount_point_or_a_folder_holding_one(tmp_path, monkeypat
         check_replaceable(Path("/proc"), "/proc")
     inner = tmp_path / "out" / "data" / "disk"
     inner.mkdir(parents=True)
-    real = os.path.ismount
-    monkeypatch.setattr(folders.os.path, "ismount", lambda p: str(p) == str(inner) or real(p))
+    # a bind mount on the same disk: os.path.ismount cannot see it, the mount table can
+    monkeypatch.setattr(folders, "_mount_points", lambda: [Path("/proc"), inner])
     with pytest.raises(SimError, match="holds a mount point"):
         check_replaceable(tmp_path / "out", "out")
+    check_replaceable(tmp_path / "elsewhere", "elsewhere")  # a folder without one is fine
+
+
+def test_a_run_does_not_replace_a_folder_an_experiment_is_writing(tmp_path):
+    sc = sim.load_scenario(EXAMPLE, overrides={"demand.scale": 0.2})
+    res = sim.run(sc, seed=1, log_events=False)
+    out = tmp_path / "reps"
+    with experiment_store(out, sc, 1, {}) as store:
+        store.put("r0000", res.kpis())
+        with pytest.raises(SimError, match="is writing this folder"):
+            write_run(res, out, force=True)
+        assert (out / "runs" / "r0000.json").is_file() and (out / "manifest.json").is_file()
+    write_run(res, out, force=True)  # free once the experiment is over
+    assert not (out / "runs").exists()
+
+
+def test_a_lock_that_fails_half_way_lets_go_of_the_folder(tmp_path, monkeypatch):
+    folder = tmp_path / "reps"
+    folder.mkdir()
+
+    def full(*_):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(folders.os, "ftruncate", full)
+    with pytest.raises(OSError):
+        FolderLock(folder)
+    monkeypatch.undo()
+    FolderLock(folder).release()  # not held by the failed attempt
+
+
+def _signal_then_wait(ready, stop):
+    ready.set()  # the fork's handlers have run by now
+    stop.wait(30)
+
+
+def test_a_forked_worker_does_not_keep_the_parents_lock(tmp_path):
+    import multiprocessing
+
+    folder = tmp_path / "reps"
+    folder.mkdir()
+    lock = FolderLock(folder)
+    ctx = multiprocessing.get_context("fork")
+    ready, stop = ctx.Event(), ctx.Event()
+    child = ctx.Process(target=_signal_then_wait, args=(ready, stop))
+    child.start()  # forked while the lock is held, as a pool's worker is
+    try:
+        assert ready.wait(30)
+        lock.release()
+        FolderLock(folder).release()  # the child's copy does not hold the folder
+    finally:
+        stop.set()
+        child.join(10)
 
 
 @pytest.mark.parametrize("exchange", [True, False], ids=["exchange", "two renames"])
@@ -278,3 +331,13 @@ def test_a_lock_file_that_is_a_link_is_not_followed(tmp_path):
     with pytest.raises(OSError):
         FolderLock(folder)
     assert victim.read_text(encoding="utf-8") == "keep"
+
+
+def test_a_run_folder_written_before_the_supply_and_line_tables_still_loads(tmp_path):
+    from sim.results.load import load_run
+
+    sc = sim.load_scenario(EXAMPLE, overrides={"demand.scale": 0.2})
+    out = write_run(sim.run(sc, seed=1), tmp_path / "old", fmt="npz")
+    for name in ("capacity_changes", "line_visits"):
+        (out / f"{name}.npz").unlink()
+    assert load_run(out).kpis()["teu.created"] > 0

@@ -167,3 +167,26 @@ def test_late_departures_follow_their_share_and_mean_delay(tmp_path):
         seed=7,
     )
     assert (on_time.tables["departures"]["depart_h"] % 24.0 == 12.0).all()
+
+
+def test_a_departure_twice_at_one_time_is_no_gap():
+    # rounding a dense timetable to the hour can put two departures at one time: the longest
+    # gap is still the one after them
+    assert gap_middle_h([44.0, 44.0, 116.0]) == gap_middle_h([44.0, 116.0]) == 164.0
+    assert gap_middle_h([12.0]) == 96.0  # one a week: half a week later
+
+
+def test_the_growth_check_takes_the_forecasting_bases_supply_rule():
+    from conftest import ROOT
+
+    from sim.experiments.elasticity import _supply_overrides
+
+    base = load_scenario(ROOT / "scenarios" / "baseline_2019.toml")
+    forecast = load_scenario(ROOT / "scenarios" / "baseline_2019_forecast.toml")
+    on = _supply_overrides(base, True, forecast)
+    assert on["services.rail_tuanjiecun_qz.respond"] is True
+    assert on["services.rail_tuanjiecun_qz.respond_lead_days"] == 7.0
+    assert on["services.ship_qz_singapore.respond_max_per_week"] == 7
+    assert "services.rail_chengdu_qz.respond" not in on  # leaves when full: nothing to add
+    off = _supply_overrides(forecast, False, forecast)
+    assert set(off.values()) == {False}

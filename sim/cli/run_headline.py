@@ -62,7 +62,7 @@ def _busiest(scenario: Any, stats: Stats) -> list[str]:
         for k in stats
         if k.startswith("rolled_share.service.") and not math.isnan(_mean(stats, k))
     ]
-    if rolled:
+    if rolled and max(rolled)[0] > 0:  # a timetable that left boxes behind
         _, sid = max(rolled)
         svc = scenario.services[sid]
         added = _mean(stats, f"capacity_added.{sid}") if f"capacity_added.{sid}" in stats else 0

@@ -24,6 +24,7 @@ reported beside, not checked: they show what the answer would be if nobody added
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,7 +36,8 @@ from sim.experiments.replications import summarise
 from sim.experiments.sweeps import run_points
 from sim.experiments.workers import Workers
 from sim.results.labels import kpi_label
-from sim.scenario import Scenario
+from sim.scenario import Scenario, load_scenario
+from sim.scenario.schema import Service
 
 __all__ = ["ElasticityCheck", "ElasticityReport", "elasticity", "load_elasticity_check"]
 
@@ -97,13 +99,26 @@ def _slope(x: np.ndarray, y: np.ndarray) -> float:
     return float(np.polyfit(np.log(x[good]), np.log(y[good]), 1)[0])
 
 
-def _supply_overrides(scenario: Scenario, respond: bool) -> dict[str, Any]:
-    """Overrides that switch every timetabled service's supply response on or off."""
-    return {
-        f"services.{sid}.respond": respond
-        for sid, svc in scenario.services.items()
-        if svc.dispatch == "timetable"
-    }
+#: The keys of a service's supply rule (besides ``respond`` itself).
+_RULE_KEYS = tuple(f.name for f in dataclasses.fields(Service) if f.name.startswith("respond_"))
+
+
+def _supply_overrides(
+    scenario: Scenario, respond: bool, rule_from: Scenario | None = None
+) -> dict[str, Any]:
+    """Overrides that switch every timetabled service's supply response on or off.
+
+    Switched on, a service takes the rule of the same service in ``rule_from`` where it has one.
+    """
+    out: dict[str, Any] = {}
+    for sid, svc in scenario.services.items():
+        if svc.dispatch != "timetable":
+            continue
+        out[f"services.{sid}.respond"] = respond
+        if respond and rule_from is not None and sid in rule_from.services:
+            rule = rule_from.services[sid]
+            out |= {f"services.{sid}.{key}": getattr(rule, key) for key in _RULE_KEYS}
+    return out
 
 
 def _family_rows(
@@ -180,7 +195,9 @@ def _jam_verdict(check: ElasticityCheck, rows: list[dict[str, Any]]) -> list[str
             )
     top = max(rows, key=lambda r: r["scale"])
     for kpi, change in top["door_to_door_change_rel"].items():
-        if not change <= check.door_to_door_growth_max_rel:
+        if math.isnan(change):
+            reasons.append(f"{kpi}: no box was delivered on that chain at x1 or x{top['scale']:g}")
+        elif not change <= check.door_to_door_growth_max_rel:
             reasons.append(
                 f"x{top['scale']:g}: {kpi} {change:+.0%} on x1 "
                 f"(at most {check.door_to_door_growth_max_rel:+.0%})"
@@ -213,8 +230,9 @@ def elasticity(
     check = check or ElasticityCheck()
     seed = scenario.seed if seed is None else seed
     base = float((scenario.data.get("demand") or {}).get("scale", 1.0))
+    rule_from = load_scenario(check.supply_rule_from) if check.supply_rule_from else None
     points = [
-        {**_supply_overrides(scenario, supply == "responding"), "demand.scale": base * s}
+        {**_supply_overrides(scenario, supply == "responding", rule_from), "demand.scale": base * s}
         for supply in SUPPLY
         for s in check.scales
     ]

@@ -6,6 +6,7 @@ refuses a table it cannot use) before any run.
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +25,9 @@ class ElasticityCheck:
     ``left_max_share``: the most TEU (a share of those created) that may be left in the system
     at the end beyond the share left at x1; ``door_to_door_growth_max_rel``: the most each of
     the ``door_to_door`` KPIs may grow from x1 to the largest factor. Both with supply that
-    responds (:mod:`sim.experiments.elasticity`).
+    responds (:mod:`sim.experiments.elasticity`), by the rule (``respond_*`` keys) of the
+    scenario file ``supply_rule_from`` (read relative to the targets file; the forecasting base),
+    or by the model's defaults where it names none.
     """
 
     families: tuple[str, ...] = ("rail_sea", "intl_rail", "road")
@@ -36,6 +39,7 @@ class ElasticityCheck:
     left_max_share: float = 0.02  # of the TEU created, left in the system beyond x1's share
     door_to_door_growth_max_rel: float = 0.25
     door_to_door: tuple[str, ...] = ()
+    supply_rule_from: str = ""
     reason: str = ""
 
 
@@ -122,6 +126,18 @@ def load_elasticity_check(path: str | Path) -> ElasticityCheck | None:
                 value=list(check.door_to_door),
             )
         )
+    if check.supply_rule_from:
+        rule_file = (file.parent / str(check.supply_rule_from)).resolve()
+        if not rule_file.is_file():
+            problems.append(
+                Problem(
+                    str(file),
+                    "must name a scenario file, relative to this file",
+                    column="elasticity.supply_rule_from",
+                    value=check.supply_rule_from,
+                )
+            )
+        check = dataclasses.replace(check, supply_rule_from=str(rule_file))
     if problems:
         raise SimError(problems)
     return check

@@ -119,8 +119,8 @@ def run_points(
     tasks = [
         Task(f"p{i:03d}-r{r:04d}", sc, seeds[r]) for i, sc in enumerate(variants) for r in range(n)
     ]
+    workers = Workers.given(workers)  # a bad argument is refused before the folder is taken
     store = experiment_store(out, scenario, seed, identity) if out else None
-    workers = Workers.given(workers)
     try:
         with workers.pool(len(tasks)) as pool:
             done = run_tasks(tasks, pool, store, workers.progress, f"{scenario.name}: {label}")

@@ -234,7 +234,7 @@ class Corridor:
         for runner in self.services.values():
             if runner.service.dispatch == "timetable":
                 env.process(runner.timetable())
-            if runner.service.respond and runner.service.dispatch == "timetable":
+            if runner.service.responds:
                 env.process(SupplyResponse(runner).process())
         for runner in self.services.values():
             runner.dispatch()  # plan the first departures of services that leave when full

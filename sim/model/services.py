@@ -61,8 +61,6 @@ class ServiceRunner:
         ]
         #: Each timetable slot: (time, TEU boarded (0 if cancelled), TEU rolled to the next).
         self.slot_log: list[tuple[float, float, float]] = []
-        #: Each extra departure (when full, beyond the timetable): (time, TEU).
-        self.extra_log: list[tuple[float, float]] = []
         self.origin_windows = corridor.windows(path[0])
         self.link_windows = [w if (w := corridor.windows(lk.id)).active else None for lk in links]
         #: The train paths of each link (a line with ``paths_per_day``), for trains; else None.
@@ -234,8 +232,6 @@ class ServiceRunner:
     # -- vehicles ----------------------------------------------------------------------------
     def _launch(self, load: list[Consignment], extra: bool, rolled_teu: float = 0.0) -> None:
         teu = sum(c.teu for c in load)
-        if extra:
-            self.extra_log.append((self.env.now, teu))
         self.corridor.in_transit_teu += teu
         self.env.process(self.trip(load, teu, extra, rolled_teu))
 
@@ -249,9 +245,10 @@ class ServiceRunner:
         at each facility on its way and at the end.
         """
         env, svc, corridor = self.env, self.service, self.corridor
-        stall = self.origin_windows.reopen_h(env.now) - env.now
+        late = 0.0
         if self.late_stream is not None and self.late_stream.uniform() < svc.late_share:
-            stall += self.late_stream.positive(svc.late_mean_h, 1.0, "exponential")
+            late = self.late_stream.positive(svc.late_mean_h, 1.0, "exponential")
+        stall = self.origin_windows.reopen_h(env.now + late) - env.now
         if stall > 0:
             yield env.timeout(stall)
         vid, row = corridor.record_departure(svc, teu, extra, rolled_teu)

@@ -4,8 +4,9 @@ Operators of the corridor did not run 2019's timetable whatever the freight: tra
 (加开) and liner services put on as volume grew. Under a service's ``respond = true`` its
 operator reviews the service once a week, over the last ``respond_weeks`` weeks:
 
-- **utilisation**: the TEU its departures carried (extras included) over the room its scheduled
-  departures offered (``capacity_teu`` each, cancelled slots included), and
+- **utilisation**: the TEU its scheduled departures carried over the room they offered
+  (``capacity_teu`` each, cancelled slots included; a service's extras, which leave whenever a
+  full load waits, already answer its demand and are not judged), and
 - **rolled share**: the TEU left behind by departures that left full, over the TEU carried and
   left behind.
 
@@ -54,9 +55,9 @@ def gap_middle_h(offsets_h: list[float]) -> float:
     164.0
     """
     ordered = sorted(offsets_h)
-    gaps = [
-        ((ordered[(i + 1) % len(ordered)] - t) % WEEK_H or WEEK_H, t) for i, t in enumerate(ordered)
-    ]
+    if len(set(ordered)) == 1:  # one departure a week: the whole week is the gap
+        return float(round(ordered[0] + WEEK_H / 2.0) % WEEK_H)
+    gaps = [((ordered[(i + 1) % len(ordered)] - t) % WEEK_H, t) for i, t in enumerate(ordered)]
     width, start = max(gaps)
     return float(round(start + width / 2.0) % WEEK_H)
 
@@ -99,7 +100,7 @@ class SupplyResponse:
         slots = [s for s in runner.slot_log if s[0] >= since]
         if not slots:
             return
-        carried = sum(s[1] for s in slots) + sum(e[1] for e in runner.extra_log if e[0] >= since)
+        carried = sum(s[1] for s in slots)
         rolled = sum(s[2] for s in slots)
         utilisation = carried / (len(slots) * svc.capacity_teu)
         rolled_share = rolled / (carried + rolled) if carried + rolled > 0 else 0.0
@@ -112,7 +113,7 @@ class SupplyResponse:
             runner.env.process(self._run_added(added, effective_h))
             self._judge_from_h = effective_h + svc.respond_weeks * WEEK_H
             self._log(now, effective_h, +1, utilisation, rolled_share)
-        elif utilisation < svc.respond_withdraw_load and self.added:
+        elif not busy and utilisation < svc.respond_withdraw_load and self.added:
             self.added.pop().active = False
             self._judge_from_h = now + svc.respond_weeks * WEEK_H
             self._log(now, now, -1, utilisation, rolled_share)

@@ -81,12 +81,13 @@ def _departures(scenario: Scenario, tables: Tables, out: dict[str, float]) -> No
         out[f"load_factor.{fam}"] = float(teu / cap) if cap > 0 else math.nan
     changes = tables.get("capacity_changes")
     for sid, svc in scenario.services.items():
-        if svc.respond and svc.dispatch == "timetable" and changes is not None:
+        if svc.responds and changes is not None:
             # the weekly departures added and still in force at the end
             out[f"capacity_added.{sid}"] = float(changes["change"][changes["service"] == sid].sum())
         is_svc = dep["service"] == sid
         out[f"departures.service.{sid}"] = float((ran & is_svc).sum())
-        if svc.dispatch == "timetable" and (ran & is_svc).any():  # where a timetable binds
+        if svc.dispatch == "timetable" and "rolled_teu" in dep and (ran & is_svc).any():
+            # where a timetable binds (folders written before rolled_teu was logged have none)
             rolled = dep["rolled_teu"][ran & is_svc].sum()
             boarded = dep["teu"][ran & is_svc].sum()
             share = rolled / (rolled + boarded) if rolled + boarded > 0 else 0.0

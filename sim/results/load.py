@@ -55,11 +55,14 @@ def _scenario(folder: Path, files: Any, overrides: Any) -> Scenario:
     return load_scenario(files[-1]["path"], overrides=overrides)
 
 
+#: Tables a run folder may lack: the log is optional, and older folders lack the rest.
+_OPTIONAL_TABLES = ("legs", "unserved", "line_visits", "capacity_changes")
+
+
 def _tables(folder: Path) -> TableFiles:
     tables = TableFiles(folder)
     for name in TABLE_COLUMNS:
-        if tables.path(name) is None and name not in ("legs", "unserved"):
-            # the log is optional, and older folders lack the unserved vehicles
+        if tables.path(name) is None and name not in _OPTIONAL_TABLES:
             raise SimError(f"{folder}: the {name} table ({name}.npz, .parquet or .csv) is missing")
     return tables
 

@@ -6,6 +6,7 @@ with a manifest is complete, and an interrupted run never leaves a half-written 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -23,7 +24,7 @@ import numpy as np
 
 from sim.errors import SimError
 from sim.fileio import write_json_atomic
-from sim.folders import check_replaceable, clean_stale, staging_path, swap_in
+from sim.folders import FolderLock, check_replaceable, clean_stale, staging_path, swap_in
 from sim.options import TableFormat
 from sim.results.run_result import RunResult
 from sim.results.tables import write_table
@@ -185,7 +186,9 @@ def write_run(
             write_table(columns, fresh / f"{name}.{fmt}")
         write_table(event_log(res), fresh / f"events.{fmt}")
         write_json_atomic(fresh / "manifest.json", manifest(res, wall_s))
-        swap_in(fresh, folder)
+        # an experiment writing into the folder holds its lock: it is not replaced under it
+        with FolderLock(folder) if folder.is_dir() else contextlib.nullcontext():
+            swap_in(fresh, folder)
     except OSError as exc:
         raise SimError(f"{folder}: cannot be written ({exc.strerror or exc})") from None
     finally:

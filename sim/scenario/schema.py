@@ -160,6 +160,11 @@ class Service:
         ]
 
     @property
+    def responds(self) -> bool:
+        """Whether its operator adds and withdraws departures (``respond`` on a timetable)."""
+        return self.respond and self.dispatch == "timetable"
+
+    @property
     def vehicle_teu(self) -> float:
         """The whole vehicle's capacity (TEU), the corridor's and the other cargo's."""
         return self.capacity_teu / self.corridor_share
