@@ -16,6 +16,8 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import errno
+import functools
 import os
 import re
 import shutil
@@ -23,6 +25,7 @@ import time
 import weakref
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from sim.errors import SimError
 
@@ -121,19 +124,25 @@ def staging_path(folder: Path, kind: str) -> Path:
     return folder.parent / f".{folder.name}.{kind}-{os.getpid()}-{time.monotonic_ns()}"
 
 
+@functools.cache
+def _renameat2() -> Any:
+    """The C library's ``renameat2`` (glibc 2.28 and later), or None."""
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True).renameat2
+    except (OSError, AttributeError, TypeError):
+        return None
+
+
 def _exchange(a: Path, b: Path) -> bool:
     """Exchange two paths in one step (Linux ``renameat2``); False where the system cannot."""
-    name = ctypes.util.find_library("c")
-    try:
-        libc = ctypes.CDLL(name, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError, TypeError):
+    renameat2 = _renameat2()
+    if renameat2 is None:
         return False
     at_fdcwd = -100
     if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE) == 0:
         return True
     err = ctypes.get_errno()
-    if err in (38, 22, 95):  # ENOSYS, EINVAL, EOPNOTSUPP: this kernel or file system cannot
+    if err in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):  # this kernel or file system cannot
         return False
     raise OSError(err, os.strerror(err), str(b))
 
@@ -165,8 +174,8 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
-        return True
+    except PermissionError:  # another user's
+        pass
     return True
 
 

@@ -60,83 +60,66 @@ def load_elasticity_check(path: str | Path) -> ElasticityCheck | None:
         check = ElasticityCheck(**given)
     except TypeError as exc:
         raise SimError([Problem(str(file), f"elasticity: {exc}")]) from None
-    scales = check.scales
-    if len(scales) < 2 or any(not isinstance(s, int | float) or s <= 0 for s in scales):
-        problems.append(
-            Problem(
-                str(file),
-                "must be two or more factors > 0",
-                column="elasticity.scales",
-                value=scales,
-            )
-        )
-    unknown = sorted(set(check.families) - set(SERVICE_FAMILIES))
-    if unknown:
-        problems.append(
-            Problem(
-                str(file),
-                f"must be among {', '.join(SERVICE_FAMILIES)}",
-                column="elasticity.families",
-                value=unknown,
-            )
-        )
-    if not set(check.checked) <= set(check.families):
-        problems.append(
-            Problem(
-                str(file),
-                "must be among the families",
-                column="elasticity.checked",
-                value=list(check.checked),
-            )
-        )
-    if not check.slope_low < check.slope_high:
-        problems.append(
-            Problem(
-                str(file),
-                "slope_low must be below slope_high",
-                column="elasticity",
-                value=check.slope_low,
-            )
-        )
-    if not (isinstance(check.left_max_share, int | float) and 0 <= check.left_max_share <= 1):
-        problems.append(
-            Problem(
-                str(file),
-                "must be a share in [0, 1]",
-                column="elasticity.left_max_share",
-                value=check.left_max_share,
-            )
-        )
-    growth = check.door_to_door_growth_max_rel
-    if not (isinstance(growth, int | float) and 0 <= growth <= 100):
-        problems.append(
-            Problem(
-                str(file),
-                "must be a ratio in [0, 100]",
-                column="elasticity.door_to_door_growth_max_rel",
-                value=growth,
-            )
-        )
-    if not all(isinstance(k, str) and k.startswith("door_to_door_h.") for k in check.door_to_door):
-        problems.append(
-            Problem(
-                str(file),
-                "must list door_to_door_h.<origin>.<destination>.<chain>.<statistic> KPIs",
-                column="elasticity.door_to_door",
-                value=list(check.door_to_door),
-            )
-        )
+    scales, growth, share = check.scales, check.door_to_door_growth_max_rel, check.left_max_share
+    rule_file = (file.parent / str(check.supply_rule_from)).resolve()
+    number = (int, float)
+    broken = [  # (whether the key breaks its rule, key, rule, value)
+        (
+            len(scales) < 2 or any(not isinstance(x, number) or x <= 0 for x in scales),
+            "scales",
+            "must be two or more factors > 0",
+            scales,
+        ),
+        (
+            not set(check.families) <= set(SERVICE_FAMILIES),
+            "families",
+            f"must be among {', '.join(SERVICE_FAMILIES)}",
+            sorted(set(check.families) - set(SERVICE_FAMILIES)),
+        ),
+        (
+            not set(check.checked) <= set(check.families),
+            "checked",
+            "must be among the families",
+            list(check.checked),
+        ),
+        (
+            not check.slope_low < check.slope_high,
+            "",
+            "slope_low must be below slope_high",
+            check.slope_low,
+        ),
+        (
+            not (isinstance(share, number) and 0 <= share <= 1),
+            "left_max_share",
+            "must be a share in [0, 1]",
+            share,
+        ),
+        (
+            not (isinstance(growth, number) and 0 <= growth <= 100),
+            "door_to_door_growth_max_rel",
+            "must be a ratio in [0, 100]",
+            growth,
+        ),
+        (
+            not all(
+                isinstance(k, str) and k.startswith("door_to_door_h.") for k in check.door_to_door
+            ),
+            "door_to_door",
+            "must list door_to_door_h.<origin>.<destination>.<chain>.<statistic> KPIs",
+            list(check.door_to_door),
+        ),
+        (
+            bool(check.supply_rule_from) and not rule_file.is_file(),
+            "supply_rule_from",
+            "must name a scenario file, relative to this file",
+            check.supply_rule_from,
+        ),
+    ]
+    for bad, key, rule, value in broken:
+        if bad:
+            column = f"elasticity.{key}" if key else "elasticity"
+            problems.append(Problem(str(file), rule, column=column, value=value))
     if check.supply_rule_from:
-        rule_file = (file.parent / str(check.supply_rule_from)).resolve()
-        if not rule_file.is_file():
-            problems.append(
-                Problem(
-                    str(file),
-                    "must name a scenario file, relative to this file",
-                    column="elasticity.supply_rule_from",
-                    value=check.supply_rule_from,
-                )
-            )
         check = dataclasses.replace(check, supply_rule_from=str(rule_file))
     if problems:
         raise SimError(problems)
