@@ -1,24 +1,31 @@
 """Reading what users type, shared by the network and the scenario readers.
 
-One parser for clock times (``"08:00"``, ``"08:00-17:00"``), one rule for ids, and one way to read
-a text file: UTF-8,
-with or without the byte-order mark a spreadsheet writes, no NUL bytes. Each failure is a
-:class:`~sim.errors.Problem` naming the file and, where it can, the line.
+One parser for clock times (``"08:00"``, ``"08:00-17:00"``), one rule for ids, one way to read
+a text file: UTF-8, with or without the byte-order mark a spreadsheet writes, no NUL bytes; and one
+way to parse TOML, whose every failure (bad syntax, a number too long, nesting too deep) is a
+``ValueError`` saying why. Each failure of a file is a :class:`~sim.errors.Problem` naming the
+file and, where it can, the line.
 """
 
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 from typing import Any
 
 from sim.errors import Problem
 
-__all__ = ["ID", "clock_hours", "read_text"]
+__all__ = ["ID", "MAX_FILE_BYTES", "MAX_NESTING", "clock_hours", "parse_toml", "read_text"]
+
+#: The deepest a scenario, network or override may nest tables and arrays (the formats need 4).
+MAX_NESTING = 32
+#: The largest input file read (the shipped network and 2019 scenario are under 200 KB each).
+MAX_FILE_BYTES = 64 * 2**20
 
 _CLOCK = re.compile(r"(\d{2}):([0-5]\d)")
 #: An id (of a node, link, service, flow, ...): lower case, digits and _, at most 64 characters.
-ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+ID = re.compile(r"\A[a-z][a-z0-9_]{0,63}\Z")
 
 
 def clock_hours(text: str, span: bool = False) -> Any:
@@ -46,9 +53,19 @@ def clock_hours(text: str, span: bool = False) -> Any:
 def read_text(path: Path, problems: list[Problem]) -> str | None:
     """The text of ``path`` (UTF-8, a leading byte-order mark dropped), or None after a Problem.
 
-    A byte that is not UTF-8 or a NUL character is refused with its line.
+    A byte that is not UTF-8 or a NUL character is refused with its line, and a file over
+    :data:`MAX_FILE_BYTES` (a network or scenario is a few hundred KB) before it is read.
     """
-    data = path.read_bytes()
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            rule = f"is larger than {MAX_FILE_BYTES // 2**20} MB ({size / 2**20:,.0f} MB)"
+            problems.append(Problem(str(path), rule))
+            return None
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(str(path), f"cannot be read ({exc.strerror})"))
+        return None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -62,3 +79,43 @@ def read_text(path: Path, problems: list[Problem]) -> str | None:
         problems.append(Problem(str(path), "contains a NUL character", line=line))
         return None
     return text
+
+
+def _nesting(value: Any) -> int:
+    """How deep ``value`` nests dicts and lists (0 for a plain value), without recursion."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth > MAX_NESTING:
+            break
+        children = (
+            item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        )
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def parse_toml(text: str) -> dict[str, Any]:
+    """The TOML document ``text``, or a ``ValueError`` that says in words what is wrong with it.
+
+    Beyond TOML's own syntax it refuses a number too long to convert (Python reads at most 4,300
+    digits) and tables or arrays nested more than :data:`MAX_NESTING` deep.
+
+    >>> parse_toml("a = [[[1]]]")
+    {'a': [[[1]]]}
+    >>> parse_toml("a = " + "[" * 40 + "]" * 40)
+    Traceback (most recent call last):
+    ValueError: nests tables or arrays more than 32 deep
+    """
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"is not valid TOML ({exc})") from None
+    except RecursionError:
+        data = None
+    except ValueError:  # int("9" * 5000): past the interpreter's limit on digits
+        raise ValueError("holds a number with more than 4,300 digits") from None
+    if data is None or _nesting(data) > MAX_NESTING:
+        raise ValueError(f"nests tables or arrays more than {MAX_NESTING} deep")
+    return data

@@ -341,3 +341,40 @@ def test_a_run_folder_written_before_the_supply_and_line_tables_still_loads(tmp_
     for name in ("capacity_changes", "line_visits"):
         (out / f"{name}.npz").unlink()
     assert load_run(out).kpis()["teu.created"] > 0
+
+
+def test_a_run_whose_network_changed_since_is_refused_like_its_scenario(tmp_path, network_copy):
+    from sim.results.load import load_run
+
+    scenario = tmp_path / "s.toml"
+    text = EXAMPLE.read_text(encoding="utf-8")
+    scenario.write_text(text.replace('"../networks/chongqing_asean"', '"net"'), encoding="utf-8")
+    out = write_run(sim.run(sim.load_scenario(scenario), seed=1), tmp_path / "run")
+    assert load_run(out).seed == 1
+    meta = network_copy / "meta.toml"
+    meta.write_text(meta.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    with pytest.raises(SimError, match=r"meta\.toml: changed since the run"):
+        load_run(out)
+
+
+def test_a_full_disk_during_replications_is_one_message_and_resumes(cli, tmp_path, monkeypatch):
+    import sim.experiments.run_folder as run_folder
+
+    out = tmp_path / "reps"
+    argv = ["run", EXAMPLE, "--replications", "3", "--jobs", "1", "--out", out]
+    real = run_folder.write_json_atomic
+    calls = []
+
+    def fills_up(path, obj):
+        calls.append(path)
+        if len(calls) == 3:  # the second run's KPIs (after the manifest and the first run)
+            raise OSError(28, "No space left on device")
+        return real(path, obj)
+
+    monkeypatch.setattr(run_folder, "write_json_atomic", fills_up)
+    got = cli(*argv)
+    assert got.returncode == 2 and "Traceback" not in got.stderr
+    assert "No space left on device" in got.stderr and "to resume" in got.stderr
+    monkeypatch.undo()
+    assert cli(*argv).returncode == 0
+    assert len(list((out / "runs").glob("r*.json"))) == 3

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 
 import pytest
 
@@ -12,6 +13,7 @@ pytest.importorskip("starlette", reason="the web extra is not installed")
 
 from webkit import EXAMPLE, SMALL, cli_errors, wait, web_client
 
+import sim
 from sim.web.builder import build_scenario
 from sim.web.jobs import JobQueue
 
@@ -185,4 +187,37 @@ def test_cancel_stops_a_job_and_resume_finishes_it(workspace):
     queue.resume(job.id)
     wait(queue)
     assert queue.get(job.id).state == "done" and queue.get(job.id).finished_runs(root) == 4
+    queue.stop()
+
+
+def test_a_full_disk_leaves_no_half_job_and_the_queue_goes_on(workspace, monkeypatch):
+    import sim.web.jobs as jobs
+
+    root = workspace / "runs"
+    queue = JobQueue(root, lambda job, root, cancelled: True)
+    small = str(workspace / "scenarios" / "small.toml")
+
+    def full(*_):
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(jobs, "write_json_atomic", full)
+        with pytest.raises(sim.SimError, match="No space left on device"):
+            queue.submit("run", [small], 1, 1, executor="serial")
+    assert not list(root.glob("j*"))  # no job folder without its job.json
+    first = queue.submit("run", [small], 1, 1, executor="serial")
+    second = queue.submit("run", [small], 1, 1, executor="serial")
+    saved = queue.save
+
+    def save_fails_once(job):  # the disk fills as the first job ends
+        if job.id == first.id and job.state == "done":
+            raise OSError(28, "No space left on device")
+        saved(job)
+
+    monkeypatch.setattr(queue, "save", save_fails_once)
+    queue.start()
+    deadline = time.monotonic() + 60
+    while queue.get(second.id).state != "done" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert queue.get(second.id).state == "done"  # the thread survived the first job's failure
     queue.stop()

@@ -86,6 +86,16 @@ def test_a_foreign_site_can_neither_post_nor_rebind_a_host_name(workspace):
         assert client.get("/", headers={"Host": "[::1]:8000"}).status_code == 200
 
 
+def test_no_page_of_the_workbench_may_be_framed_by_another_site(workspace):
+    with web_client(workspace, start_jobs=False) as client:
+        for page in ("/", "/builder", "/run", "/compare", "/no-such-page"):
+            r = client.get(page)
+            assert r.headers["x-frame-options"] == "DENY", page
+            assert r.headers["content-security-policy"] == "frame-ancestors 'none'", page
+        refused = client.post("/run", data={}, headers={"Origin": "http://evil.example"})
+        assert refused.status_code == 403 and refused.headers["x-frame-options"] == "DENY"
+
+
 def _odd_root(workspace: Path) -> None:
     """A root scenario naming its network with odd quoting and spacing, and a what-if of it."""
     net = os.path.relpath(ROOT / "networks" / "chongqing_asean", workspace / "scenarios")

@@ -12,6 +12,7 @@ import datetime as dt
 import math
 from typing import Any
 
+from sim.cli.textfmt import printable
 from sim.results.routes import CHAIN_LABELS, place_name, routes
 
 __all__ = ["comparison_headline"]
@@ -126,4 +127,4 @@ def comparison_headline(comparison: Any, limit: int = 4) -> str:
     if len(lines) == answered:
         lines.append("No headline figure moved beyond its noise.")
     lines.append("More: --all (every KPI), --kpi PATTERN (those matching), --json (the data).")
-    return "\n".join(lines)
+    return printable("\n".join(lines))

@@ -11,6 +11,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from sim.cli.textfmt import printable
 from sim.results.routes import CHAIN_LABELS, place_name
 
 __all__ = ["run_answer"]
@@ -157,4 +158,4 @@ def run_answer(scenario: Any, stats: Stats, heading: str) -> str:
             f"Closed: {place_name(net, target)}, {_value(stats, f'closed_h.{target}', 24, 1)} days"
         )
     lines.append("More: --all (every table), --kpi PATTERN (the KPIs matching), --out DIR.")
-    return "\n".join(lines)
+    return printable("\n".join(lines))

@@ -1,11 +1,24 @@
-"""Plain-text tables for the terminal."""
+"""Plain text for the terminal: tables, and text a file gave us made safe to print."""
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 
-__all__ = ["format_table"]
+__all__ = ["format_table", "printable"]
+
+#: Control characters but tab and newline (C0, DEL, C1): escape sequences start with them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    r"""``text`` without control characters, so that a file's text cannot drive the terminal.
+
+    >>> printable("2019 corridor\x1b[2J\x1b]0;owned\x07")
+    '2019 corridor[2J]0;owned'
+    """
+    return _CONTROL.sub("", text)
 
 
 def _cell(value: object, digits: int) -> str:

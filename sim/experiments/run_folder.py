@@ -95,8 +95,14 @@ class RunStore:
         return nan_for_null(read_json(path, "delete it to run it again"))
 
     def put(self, key: str, kpis: dict[str, float]) -> None:
-        """Keep the KPIs of run ``key`` (atomically)."""
-        write_json_atomic(self._path(key), kpis)
+        """Keep the KPIs of run ``key`` (atomically); a failed write is a :class:`SimError`."""
+        try:
+            write_json_atomic(self._path(key), kpis)
+        except OSError as exc:  # a full disk: what is kept stays, and running again resumes
+            raise SimError(
+                f"--out {self.folder}: cannot keep run {key} there ({exc.strerror}); the runs "
+                "kept so far are whole: free some room and run the same command to resume"
+            ) from None
 
 
 def experiment_store(
@@ -109,14 +115,14 @@ def experiment_store(
     ``keep_tables`` every run keeps its tables too (replications: for figures and reports).
     """
     from sim import __version__
-    from sim.results.output import code_hash, environment, file_hashes
+    from sim.results.output import code_hash, environment, file_hashes, network_hashes
 
     env = environment()
     net = Path(scenario.network.path)
     identity = {
         "scenario": scenario.name,
         "files": file_hashes(scenario.files),
-        "network": file_hashes(sorted(str(p) for p in net.iterdir() if p.is_file())),
+        "network": network_hashes(net),
         "overrides": dict(scenario.overrides),
         "seed": seed,
         "grid": dict(grid) if isinstance(grid, Mapping) else grid,

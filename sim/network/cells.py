@@ -19,13 +19,18 @@ __all__ = ["COUNTRY", "GAUGES", "ID", "UNREADABLE", "Cells", "NumberRule", "read
 UNREADABLE = (
     "file is missing",
     "is not UTF-8 text",
+    "is larger than",
+    "cannot be read (",
     "contains a NUL character",
     "is not valid TOML",
+    "holds a number with more than",
+    "nests tables or arrays",
+    "cannot be read as CSV",
     "required column is missing",
     "column appears more than once",
 )
 
-COUNTRY = re.compile(r"^[A-Z]{2}(-[A-Z]{2})?$")
+COUNTRY = re.compile(r"\A[A-Z]{2}(-[A-Z]{2})?\Z")
 GAUGES = ("1435", "1000", "1435/1000")
 
 
@@ -134,7 +139,11 @@ def read_rows(
     if text is None:
         return
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = tuple(reader.fieldnames or ())
+    try:
+        header = tuple(reader.fieldnames or ())
+    except csv.Error as exc:  # a cell over the csv module's field size limit (128 KB)
+        problems.append(Problem(str(path), f"cannot be read as CSV ({exc})", 1))
+        return
     missing = [c for c in columns if c not in header]
     unknown = [c for c in header if c not in columns + optional]
     twice = sorted({c for c in header if header.count(c) > 1})
@@ -146,7 +155,15 @@ def read_rows(
         problems.append(Problem(str(path), "column appears more than once", 1, c))
     if missing or twice:
         return
-    for row in reader:
+    rows = iter(reader)
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            problems.append(Problem(str(path), f"cannot be read as CSV ({exc})", reader.line_num))
+            return
         extra = [c for c in row.pop(None, []) if c.strip()]  # a spreadsheet's blanks are fine
         if extra:  # cells past the last column
             problems.append(

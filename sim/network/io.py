@@ -6,7 +6,6 @@ together as one :class:`~sim.errors.NetworkError`, each naming file, line, colum
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,7 @@ from sim.errors import NetworkError, Problem
 from sim.network.cells import COUNTRY, GAUGES, ID, UNREADABLE, Cells, NumberRule, read_rows
 from sim.network.checks import check_network
 from sim.network.schema import LINK_MODES, NODE_KINDS, Link, ModeSpec, Network, Node
-from sim.textio import read_text
+from sim.textio import parse_toml, read_text
 
 __all__ = ["load_network"]
 
@@ -183,9 +182,9 @@ def _read_meta(path: Path, problems: list[Problem]) -> tuple[dict[str, Any], dic
     if text is None:
         return {}, {}
     try:
-        meta = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        problems.append(Problem(file, f"is not valid TOML ({exc})"))
+        meta = parse_toml(text)
+    except ValueError as exc:
+        problems.append(Problem(file, str(exc)))
         return {}, {}
     for key in ("name", "title"):
         if not isinstance(meta.get(key), str) or not meta[key]:

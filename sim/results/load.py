@@ -31,8 +31,12 @@ def _manifest(folder: Path) -> dict[str, Any]:
     return manifest
 
 
-def _scenario(folder: Path, files: Any, overrides: Any) -> Scenario:
-    """The scenario of a run folder, from its files, refused if one changed since the run."""
+def _scenario(folder: Path, files: Any, overrides: Any, network: Any = None) -> Scenario:
+    """The scenario of a run folder, from its files, refused if one changed since the run.
+
+    ``network`` is the hashes of the network's files, where the manifest has them (folders
+    written before they were kept have none): a changed network file is refused too.
+    """
     from sim.results.output import file_hashes
     from sim.scenario import load_scenario
 
@@ -46,13 +50,22 @@ def _scenario(folder: Path, files: Any, overrides: Any) -> Scenario:
     for entry in files:
         if not Path(entry["path"]).is_file():
             raise SimError(f"{entry['path']}: the run's scenario file is gone (see {path})")
+    kept = (
+        [f for f in network if isinstance(f, dict) and {"path", "sha256"} <= f.keys()]
+        if isinstance(network, list)
+        else []
+    )
+    for entry in kept:
+        if not Path(entry["path"]).is_file():
+            raise SimError(f"{entry['path']}: the run's network file is gone (see {path})")
+    files = [*files, *kept]
     for entry, now in zip(files, file_hashes([f["path"] for f in files]), strict=True):
         if now["sha256"] != entry["sha256"]:
             raise SimError(
                 f"{entry['path']}: changed since the run in {folder} (its SHA-256 differs from "
                 "the manifest's): run it again, or restore the file"
             )
-    return load_scenario(files[-1]["path"], overrides=overrides)
+    return load_scenario(files[-1 - len(kept)]["path"], overrides=overrides)
 
 
 #: Tables a run folder may lack: the log is optional, and older folders lack the rest.
@@ -97,7 +110,9 @@ def load_runs(folder: str | Path, first_only: bool = False) -> list[RunResult]:
     if experiment is None:
         if "files" not in manifest or "seed" not in manifest:
             raise SimError(f"{folder}: not a run folder of corridor-sim run --out")
-        scenario = _scenario(folder, manifest["files"], manifest.get("overrides"))
+        scenario = _scenario(
+            folder, manifest["files"], manifest.get("overrides"), manifest.get("network_files")
+        )
         kpis = (
             read_json(folder / "kpis.json", "run it again")
             if (folder / "kpis.json").is_file()
@@ -115,7 +130,9 @@ def load_runs(folder: str | Path, first_only: bool = False) -> list[RunResult]:
         ]
     if not isinstance(experiment, dict) or experiment.get("grid") not in ({}, None):
         raise SimError(f"{folder}: holds a sweep or an analysis, not replications of one scenario")
-    scenario = _scenario(folder, experiment.get("files"), experiment.get("overrides"))
+    scenario = _scenario(
+        folder, experiment.get("files"), experiment.get("overrides"), experiment.get("network")
+    )
     from sim.experiments.replications import replication_seeds
 
     # The replications the last call used (older folders: every one kept), with their KPIs:

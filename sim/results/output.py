@@ -36,6 +36,7 @@ __all__ = [
     "event_log",
     "file_hashes",
     "manifest",
+    "network_hashes",
     "write_run",
     "write_tables",
 ]
@@ -124,6 +125,11 @@ def file_hashes(paths: Iterable[str]) -> list[dict[str, str]]:
     return [{"path": p, "sha256": hashlib.sha256(Path(p).read_bytes()).hexdigest()} for p in paths]
 
 
+def network_hashes(folder: str | Path) -> list[dict[str, str]]:
+    """:func:`file_hashes` of every file of a network folder, in name order."""
+    return file_hashes(sorted(str(p) for p in Path(folder).iterdir() if p.is_file()))
+
+
 @functools.cache
 def code_hash() -> str:
     """SHA-256 over the package's Python files (path and content): the code that runs."""
@@ -152,6 +158,7 @@ def manifest(res: RunResult, wall_s: float | None = None) -> dict[str, Any]:
         "scenario": sc.name,
         "files": files,
         "network": sc.network.path,
+        "network_files": network_hashes(sc.network.path),
         "overrides": dict(sc.overrides),
         "seed": res.seed,
         "streams": res.streams,

@@ -15,14 +15,13 @@ import dataclasses
 import difflib
 import itertools
 import os
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sim.errors import Problem, ScenarioError
-from sim.textio import read_text
+from sim.textio import parse_toml, read_text
 
 __all__ = ["OVERRIDE_SOURCE", "RawScenario", "apply_overrides", "did_you_mean", "diff_tables"]
 __all__ += ["flatten", "load_chain", "lookup", "merge", "parse_set_options"]
@@ -89,8 +88,9 @@ def _merge_into(
     for key, value in child.items():
         dotted, is_table = f"{prefix}{key}", isinstance(value, Mapping)
         if not (is_table and isinstance(target.get(key), dict)):
-            for old in [k for k in origin if k.startswith(dotted + ".")]:
-                del origin[old]
+            if isinstance(target.get(key), dict):  # a table replaced whole: forget its keys
+                for old in [k for k in origin if k.startswith(dotted + ".")]:
+                    del origin[old]
             target[key] = {} if is_table else copy.deepcopy(value)
         origin[dotted] = file
         if is_table:
@@ -123,9 +123,9 @@ def _read_toml(path: Path, label: str, referrer: tuple[str, str] | None) -> dict
     if text is None:
         raise ScenarioError([dataclasses.replace(p, file=label) for p in problems])
     try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError([Problem(label, f"is not valid TOML ({exc})")]) from None
+        return parse_toml(text)
+    except ValueError as exc:
+        raise ScenarioError([Problem(label, str(exc))]) from None
 
 
 def load_chain(path: str | Path) -> RawScenario:
@@ -138,7 +138,14 @@ def load_chain(path: str | Path) -> RawScenario:
     referrer: tuple[str, str] | None = None  # (the file, its extends) that named the current one
     while True:
         label = os.path.normpath(current)
-        resolved = current.resolve()
+        try:
+            resolved = current.resolve()
+        except (OSError, RuntimeError):  # a loop of symbolic links
+            rule = "is a loop of symbolic links, not a scenario file"
+            where = referrer[0] if referrer else label
+            raise ScenarioError(
+                [Problem(where, rule, column="extends" if referrer else None, value=str(current))]
+            ) from None
         if referrer is not None and any(resolved == seen for seen, _, _ in chain):
             names = " -> ".join([lbl for _, lbl, _ in chain] + [label])
             rule = f"extends makes a cycle: {names}"
@@ -239,9 +246,11 @@ def parse_set_options(items: Iterable[str]) -> dict[str, Any]:
             problems.append(Problem(OVERRIDE_SOURCE, rule, column=key or None, value=item))
             continue
         try:
-            parsed = tomllib.loads("v = " + text)
+            parsed = parse_toml("v = " + text)
             out[key] = parsed["v"] if list(parsed) == ["v"] else text.strip()
-        except tomllib.TOMLDecodeError:
+        except ValueError as exc:
+            if "TOML" not in str(exc):  # a value that parses but is too long or too deep
+                problems.append(Problem(OVERRIDE_SOURCE, str(exc), column=key, value=text))
             out[key] = text.strip()
     if problems:
         raise ScenarioError(problems)

@@ -183,7 +183,8 @@ def read_facilities(check: Checker, table: dict[str, Any]) -> dict[str, Facility
                 if (by := values[name]) is not None:
                     by = check.read(f"{key}.{name}", by, by_spec)
                     values[name] = tuple((k, x) for k, x in by.items() if x is not None)
-            given = {k: x for k, x in values.items() if k in table[node_id]}
+            # a broken value is None (its problem is reported): the node's value stands meanwhile
+            given = {k: x for k, x in values.items() if k in table[node_id] and x is not None}
             fac = out[node_id] = dataclasses.replace(out[node_id], **given)
             server = server_for(fac.kind, BACKGROUND_VEHICLE[fac.kind])
             if fac.background_per_day > 0 and not getattr(fac, server):

@@ -15,6 +15,7 @@ import datetime
 import logging
 import queue
 import re
+import shutil
 import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -178,9 +179,13 @@ class JobQueue:
             (self.root / job_id).mkdir(parents=True)
         files = [str(Path(p).resolve()) for p in scenarios]
         here = self.root / job_id / "scenario"
-        kept = [str(snapshot(Path(p), here / str(i))) for i, p in enumerate(files)]
-        job = Job(job_id, kind, files, n, seed, kept=kept, **where)
-        self.save(job)
+        try:
+            kept = [str(snapshot(Path(p), here / str(i))) for i, p in enumerate(files)]
+            job = Job(job_id, kind, files, n, seed, kept=kept, **where)
+            self.save(job)
+        except OSError as exc:  # a full disk: no half-made job folder is left behind
+            shutil.rmtree(self.root / job_id, ignore_errors=True)
+            raise SimError(f"the job could not be saved in the workspace: {exc.strerror}") from None
         self._queue.put(job.id)
         return job
 
@@ -233,20 +238,29 @@ class JobQueue:
 
     def _work(self) -> None:
         while (job_id := self._queue.get()) is not None:
-            job = self.get(job_id)
-            if job is None or job.state != "queued" or job_id in self._cancel:
-                self._cancel.discard(job_id)
-                continue
-            job.state = "running"
-            self.save(job)
             try:
-                finished = self.runner(job, self.root, lambda: bool({job_id, "*"} & self._cancel))
-            except Exception as exc:  # shown on the job page; the queue goes on
-                job.state, job.error = "failed", f"{type(exc).__name__}: {exc}"
-            else:
-                if "*" in self._cancel and not finished:
-                    return  # the server is stopping: the job resumes at the next start
-                job.state = "done" if finished else "cancelled"
+                if self._run(job_id) == "stop":
+                    return
+            except Exception as exc:  # the job file cannot be written (a full disk): log, go on
+                log.warning("job %s: its state could not be saved (%s)", job_id, exc)
+
+    def _run(self, job_id: str) -> str:
+        """Run one queued job to its end; "stop" if the server is stopping before it ends."""
+        job = self.get(job_id)
+        if job is None or job.state != "queued" or job_id in self._cancel:
             self._cancel.discard(job_id)
-            job.finished = _now()
-            self.save(job)
+            return "skip"
+        job.state = "running"
+        self.save(job)
+        try:
+            finished = self.runner(job, self.root, lambda: bool({job_id, "*"} & self._cancel))
+        except Exception as exc:  # shown on the job page; the queue goes on
+            job.state, job.error = "failed", f"{type(exc).__name__}: {exc}"
+        else:
+            if "*" in self._cancel and not finished:
+                return "stop"  # the server is stopping: the job resumes at the next start
+            job.state = "done" if finished else "cancelled"
+        self._cancel.discard(job_id)
+        job.finished = _now()
+        self.save(job)
+        return "done"
