@@ -66,6 +66,8 @@ class Problem:
 
 #: The longest value (and rule) an error message shows; longer ones are cut with their length.
 SHOWN_CHARS = 200
+#: The most problems an error message lists (each once); the rest are counted.
+SHOWN_PROBLEMS = 50
 
 
 def _cut(text: str) -> str:
@@ -90,7 +92,16 @@ class SimError(Exception):
     """Base class of every error corridor-sim raises on purpose.
 
     The command-line interface catches exactly this class, prints the message and exits with
-    status 2; anything else is a bug and keeps its traceback.
+    status 2; anything else is a bug and keeps its traceback. The message lists each problem
+    once, at most :data:`SHOWN_PROBLEMS` of them (``problems`` keeps them all).
+
+    >>> many = [Problem("f.toml", "x")] * 3 + [Problem("f.toml", str(i)) for i in range(60)]
+    >>> print(SimError(many))  # doctest: +ELLIPSIS
+    f.toml: x
+    f.toml: 0
+    ...
+    f.toml: 48
+    ... and 11 more problems
     """
 
     def __init__(self, problems: Iterable[Problem] | str) -> None:
@@ -99,7 +110,10 @@ class SimError(Exception):
             message = problems
         else:
             self.problems = tuple(problems)
-            message = "\n".join(str(p) for p in self.problems)
+            lines = list(dict.fromkeys(str(p) for p in self.problems))  # each once, in order
+            message = "\n".join(lines[:SHOWN_PROBLEMS])
+            if len(lines) > SHOWN_PROBLEMS:
+                message += f"\n... and {len(lines) - SHOWN_PROBLEMS:,} more problems"
         super().__init__(message)
 
 

@@ -10,6 +10,7 @@ from typing import Literal, get_args
 
 __all__ = [
     "EXECUTORS",
+    "MAX_REPLICATIONS",
     "SENSITIVITY_METHODS",
     "TABLE_FORMATS",
     "ExecutorName",
@@ -29,3 +30,6 @@ TABLE_FORMATS: tuple[str, ...] = get_args(TableFormat)
 #: Global sensitivity methods: Morris elementary effects, or Sobol indices (both from SALib).
 SensitivityMethod = Literal["morris", "sobol"]
 SENSITIVITY_METHODS: tuple[str, ...] = get_args(SensitivityMethod)
+
+#: The most replications one experiment may ask for (the command line, a scenario, sim.replicate).
+MAX_REPLICATIONS = 10_000

@@ -14,9 +14,10 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from sim.errors import Problem
+from sim.errors import Problem, SimError
 
 __all__ = ["ID", "MAX_FILE_BYTES", "MAX_NESTING", "clock_hours", "parse_toml", "read_text"]
+__all__ += ["read_toml"]
 
 #: The deepest a scenario, network or override may nest tables and arrays (the formats need 4).
 MAX_NESTING = 32
@@ -82,16 +83,23 @@ def read_text(path: Path, problems: list[Problem]) -> str | None:
 
 
 def _nesting(value: Any) -> int:
-    """How deep ``value`` nests dicts and lists (0 for a plain value), without recursion."""
-    deepest, stack = 0, [(value, 0)]
+    """How many dicts and lists ``value`` nests, one in another (0 for a plain value).
+
+    >>> _nesting({"a": [[1]]}), _nesting([]), _nesting(1)
+    (3, 1, 0)
+    """
+    deepest, stack = 0, [(value, 1)]
     while stack:
         item, depth = stack.pop()
+        if isinstance(item, dict):
+            children = list(item.values())
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
         deepest = max(deepest, depth)
         if depth > MAX_NESTING:
             break
-        children = (
-            item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
-        )
         stack.extend((child, depth + 1) for child in children)
     return deepest
 
@@ -119,3 +127,20 @@ def parse_toml(text: str) -> dict[str, Any]:
     if data is None or _nesting(data) > MAX_NESTING:
         raise ValueError(f"nests tables or arrays more than {MAX_NESTING} deep")
     return data
+
+
+def read_toml(path: Path, missing: str = "file not found") -> dict[str, Any]:
+    """The TOML file ``path``, or a :class:`~sim.errors.SimError` naming it and what is wrong.
+
+    ``missing`` is the rule when ``path`` is no regular file (gone, a folder, a fifo, a device).
+    """
+    if not path.is_file():
+        raise SimError([Problem(str(path), missing)])
+    problems: list[Problem] = []
+    text = read_text(path, problems)
+    if text is None:
+        raise SimError(problems)
+    try:
+        return parse_toml(text)
+    except ValueError as exc:
+        raise SimError([Problem(str(path), str(exc))]) from None

@@ -98,3 +98,66 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(cli, tmp_path):
         fh.truncate(MAX_FILE_BYTES + 1)
     got = cli("run", huge)
     assert got.returncode == 2 and "is larger than 64 MB" in got.stderr, got
+
+
+def test_replications_are_capped_in_a_scenario_and_in_python_as_on_the_command_line(cli):
+    import sim
+
+    got = cli("run", EXAMPLE, "--set", f"replications={2**63 - 1}")
+    assert got.returncode == 2 and "replications: must be in [1, 10000]" in got.stderr
+    with pytest.raises(sim.ArgumentError, match="from 1 to 10,000"):
+        sim.replicate(sim.load_scenario(EXAMPLE), n=2**63 - 1)
+
+
+@pytest.mark.parametrize("cell", ["１２", "١٢", "1_0"])
+def test_a_csv_number_is_written_in_ascii_digits(network_copy, cell):
+    import sim
+    from sim.errors import NetworkError
+
+    path = network_copy / "links.csv"
+    rows = path.read_text(encoding="utf-8").splitlines()
+    first = rows[1].split(",")
+    first[4] = cell  # distance_km
+    rows[1] = ",".join(first)
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.raises(NetworkError, match="distance_km: must be a number in ASCII digits"):
+        sim.load_network(network_copy)
+
+
+def test_a_name_with_a_control_character_is_refused(cli, tmp_path):
+    path = tmp_path / "nul.toml"
+    path.write_text(f'name = "a\\u0000b"\nextends = "{EXAMPLE.as_posix()}"\n', encoding="utf-8")
+    got = cli("run", path)
+    assert got.returncode == 2 and "name: must be printable text" in got.stderr
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["validate", EXAMPLE, "--targets", "{deep}"],
+        ["sensitivity", EXAMPLE, "--factors", "{deep}", "--kpi", "teu.created", "--samples", "2"],
+        ["calibrate", "{deep}"],
+        ["validate", EXAMPLE, "--targets", "{digits}"],
+    ],
+    ids=["targets", "factors", "calibration", "digits"],
+)
+def test_every_toml_file_a_command_reads_has_the_same_limits(cli, tmp_path, argv):
+    deep = tmp_path / "deep.toml"
+    deep.write_text("x = " + "[" * 900 + "]" * 900 + "\n", encoding="utf-8")
+    digits = tmp_path / "digits.toml"
+    digits.write_text("year = " + "9" * 5000 + "\n", encoding="utf-8")
+    got = cli(*[str(a).format(deep=deep, digits=digits) for a in argv])
+    assert got.returncode == 2 and "Traceback" not in got.stderr, got
+    assert "more than 32 deep" in got.stderr or "4,300 digits" in got.stderr, got.stderr
+
+
+def test_an_out_folder_that_is_a_loop_of_links_is_named(cli, tmp_path):
+    (tmp_path / "la").symlink_to(tmp_path / "lb")
+    (tmp_path / "lb").symlink_to(tmp_path / "la")
+    got = cli("run", EXAMPLE, "--out", tmp_path / "la")
+    assert got.returncode == 2 and "is a loop of symbolic links" in got.stderr, got
+
+
+def test_an_error_message_cannot_drive_the_terminal(cli, tmp_path):
+    got = cli("run", child(tmp_path, '"evil\\u001b]0;owned\\u0007" = 1\n'))
+    assert got.returncode == 2 and "\x1b" not in got.stderr and "evil]0;owned" in got.stderr

@@ -91,3 +91,25 @@ def test_a_line_busy_with_other_trains_delays_the_corridors_as_md1_theory_says(t
 def test_bad_train_paths_are_refused_naming_the_cell(tmp_path, paths, others, rule):
     with pytest.raises(NetworkError, match=rule.replace("(", r"\(").replace(")", r"\)")):
         with_paths(tmp_path, {"services.t": {**TRAIN, "times": ["06:00"]}}, paths, others)
+
+
+def test_no_path_starts_while_the_line_is_closed(tmp_path):
+    # The first Monday: rail_ab is closed 07:00-14:00. Of the two 06:00 trains one enters at
+    # 06:00; the other's 12:00 path falls in the closure, so it enters when the line reopens.
+    tables = {
+        "services.first": {**TRAIN, "times": ["06:00"]},
+        "services.second": {**TRAIN, "times": ["06:00"]},
+        "demand.flows.f": {**EVERY_2H, "chain": ["first"]},
+        "demand.flows.g": {**EVERY_2H, "chain": ["second"]},
+        "disruptions.shut": {
+            "target": "rail_ab",
+            "start": "2019-01-07T07:00:00",
+            "end": "2019-01-07T14:00:00",
+        },
+    }
+    res = run(with_paths(tmp_path, tables, paths=4), seed=1)
+    visits = res.tables["line_visits"]
+    first_day = visits["arrive_h"] < 24
+    assert sorted(visits["start_h"][first_day].tolist()) == [6.0, 14.0]
+    later = visits["start_h"][~first_day] % 24
+    assert set(later.tolist()) == {6.0, 12.0}

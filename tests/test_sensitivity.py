@@ -228,7 +228,7 @@ def test_every_problem_is_reported_at_once_and_bytes_that_are_not_utf8_are_refus
     }
     latin = tmp_path / "latin.toml"
     latin.write_bytes(GOOD.replace("test range", "t\xe9st").encode("latin-1"))
-    with pytest.raises(sim.SimError, match=r"latin\.toml: is not UTF-8"):
+    with pytest.raises(sim.SimError, match=r"latin\.toml:8: is not UTF-8"):
         load_factors(latin)
     with pytest.raises(sim.SimError, match="holds no number to scale"):
         scaled = Factor("d", ("demand.chain_scale.rail_sea",), 0.5, 2.0, "scale", "r", file="f")

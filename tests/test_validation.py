@@ -161,7 +161,7 @@ def test_replicate_sends_the_scenario_itself_so_overrides_of_any_type_survive():
     sc = sim.load_scenario(EXAMPLE, overrides={"horizon.end": dt.date(2019, 2, 1)})
     pooled = sim.replicate(sc, n=2, seed=3, workers=sim.Workers(jobs=2))
     assert same_rows(pooled.rows, sim.replicate(sc, n=2, seed=3, workers=sim.Workers(jobs=1)).rows)
-    with pytest.raises(sim.SimError, match="n must be a whole number >= 1"):
+    with pytest.raises(sim.SimError, match="n must be a whole number from 1 to 10,000"):
         sim.replicate(sc, n=0)
 
 

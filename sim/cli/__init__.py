@@ -24,6 +24,7 @@ from sim.cli import (
     sweep_cmd,
     validate_cmd,
 )
+from sim.cli.textfmt import printable
 from sim.errors import ModelError, SimError
 
 __all__ = ["build_parser", "main"]
@@ -63,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SimError as exc:
         if args.debug:
             raise
-        print(f"corridor-sim: error:\n{exc}", file=sys.stderr)
+        print(f"corridor-sim: error:\n{printable(str(exc))}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # output piped into `head` and the like
         return 0

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from sim.errors import SimError
-from sim.options import EXECUTORS
+from sim.options import EXECUTORS, MAX_REPLICATIONS
 
 if TYPE_CHECKING:
     from sim.experiments.workers import Workers
@@ -42,10 +42,6 @@ def positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
     return value
-
-
-#: The most replications one command may ask for.
-MAX_REPLICATIONS = 10_000
 
 
 def positive_at_most(high: int) -> Callable[[str], int]:

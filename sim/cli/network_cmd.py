@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from sim.cli.textfmt import format_table
+from sim.cli.textfmt import format_table, printable
 from sim.errors import SimError
 from sim.fileio import json_text
 from sim.network import COST_ATTRIBUTES, LINK_MODES, Network, load_network, write_geojson
@@ -32,7 +32,7 @@ def _check(args: argparse.Namespace) -> int:
             }
         )
         return 0
-    print(f"{args.network}: ok ({net.title})")
+    print(printable(f"{args.network}: ok ({net.title})"))
     print(f"{len(net.nodes)} nodes, {len(net.links)} links\n")
     print(format_table(["node kind", "count"], list(by_kind.items())))
     print()
@@ -50,7 +50,7 @@ def _show(args: argparse.Namespace) -> int:
     if args.json:
         _dump(net.to_dict())
         return 0
-    print(f"{net.title}\n")
+    print(printable(f"{net.title}\n"))
     rows = [
         [n.id, n.name, n.kind, n.country, n.lat, n.lon, _capacity(n)] for n in net.nodes.values()
     ]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ from sim.cli.textfmt import format_table
 from sim.errors import Problem, ScenarioError, SimError
 from sim.fileio import json_text, write_text_atomic
 from sim.scenario import load_scenario
+from sim.textio import parse_toml
 
 __all__ = ["add_parser", "parse_grid"]
 
@@ -21,9 +21,11 @@ DEFAULT_KPIS = ("departures.rail_sea", "load_factor.rail_sea", "teu.in_system")
 
 def _value(text: str) -> Any:
     try:
-        return tomllib.loads(f"v = {text}")["v"]
-    except tomllib.TOMLDecodeError:
-        return text
+        return parse_toml(f"v = {text}")["v"]
+    except ValueError as exc:
+        if "TOML" in str(exc):  # not TOML: kept as text
+            return text
+        raise SimError(f"--grid: {text[:80]}: {exc}") from None
 
 
 def parse_grid(items: list[str]) -> dict[str, list[Any]]:

@@ -26,7 +26,7 @@ def _cell(value: object, digits: int) -> str:
         return ""
     if isinstance(value, float):
         return "n/a" if math.isnan(value) else f"{value:,.{digits}f}"
-    return str(value)
+    return printable(str(value))
 
 
 def format_table(

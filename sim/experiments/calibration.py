@@ -18,7 +18,6 @@ from __future__ import annotations
 import itertools
 import math
 import re
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +33,7 @@ from sim.experiments.targets import Target, load_targets, target_values
 from sim.experiments.workers import Workers
 from sim.fileio import write_text_atomic
 from sim.scenario import load_scenario
+from sim.textio import read_toml
 
 __all__ = [
     "CalibrationResult",
@@ -66,10 +66,7 @@ class CalibrationSpec:
 def load_calibration(path: str | Path) -> CalibrationSpec:
     """Read and check a calibration file; every problem is reported at once (``SimError``)."""
     file = Path(path)
-    try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise SimError([Problem(str(file), f"cannot read the calibration file: {exc}")]) from None
+    data = read_toml(file, "calibration file not found")
     problems: list[Problem] = []
     name = str(file)
     params = []

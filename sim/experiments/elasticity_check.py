@@ -7,13 +7,13 @@ refuses a table it cannot use) before any run.
 from __future__ import annotations
 
 import dataclasses
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sim.errors import Problem, SimError
 from sim.scenario.vocabulary import SERVICE_FAMILIES
+from sim.textio import read_toml
 
 __all__ = ["ElasticityCheck", "load_elasticity_check"]
 
@@ -46,7 +46,7 @@ class ElasticityCheck:
 def load_elasticity_check(path: str | Path) -> ElasticityCheck | None:
     """The ``[elasticity]`` table of a targets file (None if it has none)."""
     file = Path(path)
-    raw = tomllib.loads(file.read_text(encoding="utf-8")).get("elasticity")
+    raw = read_toml(file, "target file not found").get("elasticity")
     if raw is None:
         return None
     problems: list[Problem] = []

@@ -10,7 +10,6 @@ value is an integer gets the sample rounded. Calibrated parameters
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +18,7 @@ from typing import Any, Literal, get_args
 from sim.errors import Problem, ScenarioError, SimError
 from sim.scenario import Scenario, load_scenario
 from sim.scenario.merge import did_you_mean
-from sim.textio import ID
+from sim.textio import ID, read_toml
 
 __all__ = [
     "FACTOR_KEYS",
@@ -124,14 +123,7 @@ def load_factors(path: str | Path, scenario: Scenario | None = None) -> list[Fac
         With every problem found, each naming the file, the factor, the rule and the value.
     """
     file = str(path)
-    try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SimError([Problem(file, "factors file not found")]) from None
-    except UnicodeDecodeError as exc:
-        raise SimError([Problem(file, f"is not UTF-8 text (byte {exc.start})")]) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise SimError([Problem(file, f"is not valid TOML ({exc})")]) from None
+    data = read_toml(Path(path), "factors file not found")
     problems = [Problem(file, "unknown key", column=k) for k in sorted(data.keys() - {"factors"})]
     table = data.get("factors")
     if not isinstance(table, dict) or not table:

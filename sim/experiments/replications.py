@@ -21,6 +21,7 @@ from sim.experiments.run_folder import experiment_store
 from sim.experiments.tasks import Task, run_tasks
 from sim.experiments.workers import Workers
 from sim.fileio import write_json_atomic
+from sim.options import MAX_REPLICATIONS
 from sim.results.kpis import missing_value
 from sim.results.tables import Table
 from sim.scenario import Scenario
@@ -225,8 +226,10 @@ def replicate(
         n = 100
     n = scenario.replications if n is None else n
     seed = scenario.seed if seed is None else seed
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ArgumentError(f"replicate: n must be a whole number >= 1, got {n!r}")
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_REPLICATIONS:
+        raise ArgumentError(
+            f"replicate: n must be a whole number from 1 to {MAX_REPLICATIONS:,}, got {n!r}"
+        )
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ArgumentError(f"replicate: seed must be a whole number >= 0, got {seed!r}")
     seeds = replication_seeds(seed, n)

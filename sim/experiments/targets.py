@@ -15,7 +15,6 @@ run; :mod:`sim.experiments.validation` compares them.
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +24,7 @@ import numpy as np
 
 from sim.errors import Problem, SimError
 from sim.results.kpis import missing_value
+from sim.textio import read_toml
 
 __all__ = [
     "EVIDENCE",
@@ -167,12 +167,7 @@ def load_targets(path: str | Path) -> tuple[list[Target], Path | None]:
         With every problem found (file, key, rule, value).
     """
     file = Path(path)
-    if not file.is_file():
-        raise SimError([Problem(str(file), "target file not found")])
-    try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise SimError([Problem(str(file), f"is not valid TOML ({exc})")]) from None
+    data = read_toml(file, "target file not found")
     problems: list[Problem] = []
     for name in data.keys() - TARGETS_FILE_KEYS:
         problems.append(Problem(str(file), "unknown key", column=name))

@@ -70,6 +70,7 @@ class Corridor:
         self.lines = {
             lid: LineRuntime(
                 link,
+                self.windows(lid),
                 scenario.horizon.length_h,
                 self.streams[f"line:{lid}"].rng if link.other_trains_per_day > 0 else None,
             )

@@ -6,13 +6,17 @@ served (a single-track section or a busy junction passes trains at a fixed headw
 other trains (``other_trains_per_day``: passenger and other freight) arrive as a Poisson stream
 in each direction, drawn for the whole run from the link's own ``line:<id>`` random stream, and
 take their paths in turn with the corridor's trains. As at a facility, a train's start is known
-when it arrives (the Lindley recursion on one server), so the queue costs no SimPy event.
+when it arrives (the Lindley recursion on one server), so the queue costs no SimPy event. While
+the link is closed no path starts: a train that meets a closure takes the first path after it.
+Each direction has its own paths; a single-track section shares its paths between directions,
+which the network gives as half its paths each way.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from sim.model.facilities import Windows
 from sim.network import Link
 from sim.results.records import BACKGROUND
 
@@ -22,9 +26,11 @@ __all__ = ["LineRuntime"]
 class LineRuntime:
     """One rail link's train paths during a run, in both directions."""
 
-    def __init__(self, link: Link, length_h: float, rng: np.random.Generator | None) -> None:
+    def __init__(
+        self, link: Link, windows: Windows, length_h: float, rng: np.random.Generator | None
+    ) -> None:
         assert link.paths_per_day is not None  # only lines with paths are made
-        self.link = link
+        self.link, self.windows = link, windows
         self.headway_h = 24.0 / link.paths_per_day
         ends = (link.from_id, link.to_id)
         self._free_h = dict.fromkeys(ends, 0.0)  # when each direction's next path is free
@@ -46,7 +52,7 @@ class LineRuntime:
         arrivals, i, free = self._others[entry], self._next[entry], self._free_h[entry]
         starts = self._other_starts[entry]
         while i < len(arrivals) and arrivals[i] <= t:
-            start = max(arrivals[i], free)
+            start = self.windows.reopen_h(max(arrivals[i], free))
             starts.append(start)
             free = start + self.headway_h
             i += 1
@@ -58,7 +64,7 @@ class LineRuntime:
         Call it at the train's arrival, in time order with every other arrival at this line.
         """
         self._catch_up(entry, t)
-        start = max(t, self._free_h[entry])
+        start = self.windows.reopen_h(max(t, self._free_h[entry]))
         self._free_h[entry] = start + self.headway_h
         self.visits.append((entry, vehicle, service, t, start))
         return start

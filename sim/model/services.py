@@ -257,29 +257,29 @@ class ServiceRunner:
         gauge_h = corridor.scenario.gauge_change_h
         for link, entry, time_h, windows, line, gauge_change, facility in zip(
             self.links,
-            svc.path,
+            svc.path[:-1],
             self.link_times_h,
             self.link_windows,
             self.lines,
             self.gauge_change,
             self.stops,
-            strict=False,  # the path has one node more than the links
+            strict=True,
         ):
             if gauge_change:
                 t += gauge_h
                 handling += gauge_h
             travel = self.stream.positive(time_h, link.time_cv)
+            if line is not None:  # the train meets the line's others: a free, open path
+                t = yield from self._reach(t)
+                start = line.take_path(entry, t, vid, svc.id)
+                queue_h += start - t
+                t = start
             if windows is not None:  # closed or slowed at times: wait for it, travel slower
                 held = windows.reopen_h(t) - t
                 if held > 0:
                     t += held
                     stall += held  # waiting, like a departure held at a closed origin
                 travel *= windows.factor(t)
-            if line is not None:  # the train meets the line's others: wait for a free path
-                t = yield from self._reach(t)
-                start = line.take_path(entry, t, vid, svc.id)
-                queue_h += start - t
-                t = start
             t += travel
             moving += travel
             if facility is not None:  # the vehicle meets others: catch up with it

@@ -90,9 +90,12 @@ class Cells:
                 self._fail(column, "is required", None)
             return None
         try:
+            if not raw.isascii() or "_" in raw:  # int() and float() read "１２", "١٢" and "1_0"
+                raise ValueError(raw)
             value = int(raw) if integer else float(raw)
         except ValueError:
-            self._fail(column, "must be an integer" if integer else "must be a number", raw)
+            kind = "an integer" if integer else "a number"
+            self._fail(column, f"must be {kind} in ASCII digits", raw)
             return None
         if not math.isfinite(value):
             self._fail(column, "must be a finite number", raw)

@@ -151,7 +151,7 @@ def _lines(scenario: Scenario, tables: Tables, out: dict[str, float]) -> None:
     for lid, link in scenario.network.links.items():
         if link.paths_per_day is None or visits is None:
             continue
-        on = (visits["link"] == lid) & (visits["start_h"] >= w)
+        on = (visits["link"] == lid) & (visits["arrive_h"] >= w)  # as at the facilities
         own = on & (visits["service"] != BACKGROUND)
         waits = visits["start_h"][own] - visits["arrive_h"][own]
         out[f"line_trains.{lid}"] = float(own.sum())

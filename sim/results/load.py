@@ -59,13 +59,23 @@ def _scenario(folder: Path, files: Any, overrides: Any, network: Any = None) -> 
         if not Path(entry["path"]).is_file():
             raise SimError(f"{entry['path']}: the run's network file is gone (see {path})")
     files = [*files, *kept]
-    for entry, now in zip(files, file_hashes([f["path"] for f in files]), strict=True):
-        if now["sha256"] != entry["sha256"]:
+    for entry, hashed in zip(files, file_hashes([f["path"] for f in files]), strict=True):
+        if hashed["sha256"] != entry["sha256"]:
             raise SimError(
                 f"{entry['path']}: changed since the run in {folder} (its SHA-256 differs from "
                 "the manifest's): run it again, or restore the file"
             )
-    return load_scenario(files[-1 - len(kept)]["path"], overrides=overrides)
+    scenario = load_scenario(files[-1 - len(kept)]["path"], overrides=overrides)
+    if kept:  # the network the scenario loads now is the one the run was made on
+        made_on = Path(kept[0]["path"]).parent.resolve()
+        loads = Path(scenario.network.path).resolve()
+        if loads != made_on:
+            raise SimError(
+                f"{path}: the run was made on the network in {made_on}, but its scenario now "
+                f"loads {loads} (a relative network override read from another folder?): run it "
+                "again"
+            )
+    return scenario
 
 
 #: Tables a run folder may lack: the log is optional, and older folders lack the rest.

@@ -125,9 +125,13 @@ def file_hashes(paths: Iterable[str]) -> list[dict[str, str]]:
     return [{"path": p, "sha256": hashlib.sha256(Path(p).read_bytes()).hexdigest()} for p in paths]
 
 
+#: The files of a network folder that make the network (a README or an editor's file does not).
+NETWORK_FILES = ("links.csv", "meta.toml", "nodes.csv")
+
+
 def network_hashes(folder: str | Path) -> list[dict[str, str]]:
-    """:func:`file_hashes` of every file of a network folder, in name order."""
-    return file_hashes(sorted(str(p) for p in Path(folder).iterdir() if p.is_file()))
+    """:func:`file_hashes` of the network's own files (:data:`NETWORK_FILES`), in name order."""
+    return file_hashes(str(Path(folder) / name) for name in NETWORK_FILES)
 
 
 @functools.cache
@@ -231,7 +235,10 @@ def check_run_folder(out: str | Path, force: bool = False) -> Path:
     replaced whole: never a file, nor a folder that is or holds the working folder, the home
     folder or a mount point (:func:`sim.folders.check_replaceable`).
     """
-    folder = Path(out).resolve()
+    try:
+        folder = Path(out).resolve()
+    except (OSError, RuntimeError):  # a loop of symbolic links
+        raise SimError(f"--out {out}: is a loop of symbolic links, not a folder") from None
     if folder.exists() and not folder.is_dir():
         raise SimError(f"--out {out}: exists and is not a folder")
     check_replaceable(folder, out)

@@ -22,13 +22,14 @@ from sim.scenario.value_rules import (
     FULL,
     HOURS,
     MONTHS,
+    NAME,
     NONNEG,
-    ONE,
     PART,
     PATH,
     POS,
     POS_HOURS,
     POS_TEU,
+    REPLICATIONS,
     SHARE,
     SIZES,
     TEU,
@@ -254,7 +255,7 @@ class Scenario:
     ``overrides`` the overrides applied last; ``data`` is the merged raw table, for diffs.
     """
 
-    name: str = file_key("str", FULL)
+    name: str = file_key("str", NAME)
     network: Network
     horizon: Horizon
     services: Mapping[str, Service]
@@ -264,7 +265,7 @@ class Scenario:
     random_disruptions: tuple[RandomDisruption, ...] = ()
     description: str = file_key("str", default="")
     seed: int = file_key("int", NONNEG, default=0)
-    replications: int = file_key("int", ONE, default=1)
+    replications: int = file_key("int", REPLICATIONS, default=1)
     log_events: bool = True
     gauge_change_h: float = file_key("float", HOURS, default=0.0)
     choice: Choice = field(default_factory=Choice)

@@ -6,13 +6,15 @@ ends. The record types of :mod:`sim.scenario.schema` name these rules in their f
 
 from __future__ import annotations
 
+from sim.options import MAX_REPLICATIONS
 from sim.scenario.checker import Rule, at_least, within
 from sim.scenario.vocabulary import WEEKDAYS
 from sim.textio import clock_hours
 
 __all__ = ["COUNT", "CV", "DAYS", "FULL", "HOURS", "MAX_CONSIGNMENTS", "MAX_HORIZON_DAYS"]
 __all__ += ["MAX_HORIZON_YEARS", "MONTHS", "MONTH_LIST", "NONNEG", "ONE", "OPEN", "PART", "PATH"]
-__all__ += ["POS", "POS_HOURS", "POS_TEU", "SCALE", "SHARE", "SIZES", "TEU", "TIMES"]
+__all__ += ["POS", "POS_HOURS", "POS_TEU", "REPLICATIONS", "SCALE", "SHARE", "SIZES", "TEU"]
+__all__ += ["NAME", "TIMES"]
 
 #: The most consignments (or other-traffic arrivals) a run may make: about 1 GB of memory, 13
 #: times the 2019 corridor's year.
@@ -29,7 +31,9 @@ TEU = within(0, 100_000, unit=" TEU")  # the largest ships carry about 24,000
 POS_TEU = within(0, 100_000, strict_low=True, unit=" TEU")
 CV = within(0, 3)
 COUNT = within(1, 10_000)
+REPLICATIONS = within(1, MAX_REPLICATIONS)
 FULL: Rule = (bool, "must not be empty")
+NAME: Rule = (lambda s: bool(s) and s.isprintable(), "must be printable text, not empty")
 SHARE: Rule = (lambda x: 0 <= x <= 1, "must be in [0, 1]")
 PART: Rule = (lambda x: 0 < x <= 1, "must be in (0, 1]")
 PATH: Rule = (lambda p: 2 <= len(p) <= 100, "must list 2 to 100 nodes")

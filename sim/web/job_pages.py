@@ -14,7 +14,6 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from sim.cli.argtypes import (
-    MAX_REPLICATIONS,
     cap_jobs,
     check_address,
     count,
@@ -22,7 +21,7 @@ from sim.cli.argtypes import (
     positive_at_most,
 )
 from sim.errors import SimError
-from sim.options import EXECUTORS
+from sim.options import EXECUTORS, MAX_REPLICATIONS
 from sim.results.tables import fast_format
 from sim.web.downloads import download, table_download, unfinished
 from sim.web.jobs import Job

@@ -186,6 +186,9 @@ class JobQueue:
         except OSError as exc:  # a full disk: no half-made job folder is left behind
             shutil.rmtree(self.root / job_id, ignore_errors=True)
             raise SimError(f"the job could not be saved in the workspace: {exc.strerror}") from None
+        except BaseException:  # a scenario that cannot be kept: no half-made job folder either
+            shutil.rmtree(self.root / job_id, ignore_errors=True)
+            raise
         self._queue.put(job.id)
         return job
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import SimError
+from sim.textio import read_toml
 
 __all__ = ["Entry", "Library"]
 
@@ -37,15 +38,13 @@ class Entry:
 
 def _chain(path: Path) -> list[Path]:
     """The files of ``path``'s ``extends`` chain that can be read (a failed load's files)."""
-    import tomllib
-
     files: list[Path] = []
     current: Path | None = path
     while current is not None and current not in files and len(files) < 64:
         files.append(current)
         try:
-            parent = tomllib.loads(current.read_text(encoding="utf-8")).get("extends")
-        except (OSError, ValueError):
+            parent = read_toml(current).get("extends")
+        except SimError:  # gone, no regular file, too big, not TOML: the load says why
             break
         current = current.parent / parent if isinstance(parent, str) else None
     return files
