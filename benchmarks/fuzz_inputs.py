@@ -17,6 +17,13 @@ more address space than it uses). Outcomes:
 
 Every case that is not ``ok`` or ``refused`` is printed with how to reproduce it. The exit status
 is 1 when there is any. ``tests/test_fuzz.py`` runs a quick subset.
+
+Besides the mutations of values, bytes and headers, the scenario cases include the audit's
+(:data:`AUDIT_MUTATIONS`: deep nesting, numbers too long to read, ids with a newline or a
+look-alike letter, a date-time where a date is due, a key twice, a path that is a fifo, a loop
+of links, a folder or a device), the network cases a CSV cell over 128 KB and a file that is a
+link to another; and ``--concurrent N`` trials start two sweeps of other grids into one folder
+at once (``ok``: one runs, the other exits 2, the folder holds one experiment).
 """
 
 from __future__ import annotations
@@ -142,6 +149,55 @@ def mutate_bytes(data: bytes, how: str, rng: random.Random) -> bytes:
     return data[:at] + (b"\xff" if how == "byte" else b"\x00") + data[at:]
 
 
+#: The audit's mutations of a scenario file (issue 25): deep nesting, numbers too long to read,
+#: ids with a newline or a look-alike letter, a date-time where a date is due, a key twice, and
+#: a path that is no regular file.
+AUDIT_MUTATIONS = (
+    "deep",
+    "digits",
+    "newline id",
+    "homoglyph id",
+    "datetime",
+    "key twice",
+    "special path",
+)
+
+
+def audit_mutation(text: str, how: str, rng: random.Random) -> str:
+    """The scenario ``text`` after one of :data:`AUDIT_MUTATIONS` (special paths: unchanged)."""
+    depth = rng.choice([33, 200, 900, 3000])
+    if how == "deep":
+        value = rng.choice(["[" * depth + "]" * depth, "{a=" * depth + "1" + "}" * depth])
+        return text + f"\n[deep]\nv = {value}\n"
+    if how == "digits":
+        return text.replace("seed = ", "seed = " + "9" * rng.choice([4301, 5000, 100_000]), 1)
+    if how == "newline id":
+        return text + '\n[demand.flows."x\\n"]\nteu_per_year = 1.0\n'
+    if how == "homoglyph id":
+        return text + '\n[demand.flows."r\u0430il"]\nteu_per_year = 1.0\n'  # Cyrillic a
+    if how == "datetime":
+        return text.replace("start = 2019-", "start = 2019-01-01T00:00:00\n# ", 1)
+    if how == "key twice":
+        return text.replace("[horizon]", "[horizon]\nwarmup_days = 1.0\nwarmup_days = 2.0", 1)
+    return text
+
+
+def special_path(path: Path, rng: random.Random) -> str:
+    """A path that is no regular file: a fifo, a loop of symbolic links, a folder or a device."""
+    how = rng.choice(["fifo", "loop", "folder", "device"])
+    if how == "fifo":
+        os.mkfifo(path)
+    elif how == "loop":
+        other = path.with_name(path.name + "_b")
+        path.symlink_to(other)
+        other.symlink_to(path)
+    elif how == "folder":
+        path.mkdir()
+    else:
+        return "/dev/zero"
+    return str(path)
+
+
 def scenario_cases(n: int, rng: random.Random, folder: Path) -> Iterator[Case]:
     """``n`` mutations of scenarios/example.toml: a key's value, the file's bytes, its extends."""
     text = SCENARIO.read_text(encoding="utf-8").replace(
@@ -158,7 +214,7 @@ def scenario_cases(n: int, rng: random.Random, folder: Path) -> Iterator[Case]:
             yield Case("scenario", f"--set {key}={value[:40]}", argv, value in BAD_NUMBERS)
             continue
         data = text.encode()
-        how = rng.choice([*BYTE_MUTATIONS, "twice", "extends", "unknown"])
+        how = rng.choice([*BYTE_MUTATIONS, "twice", "extends", "unknown", *AUDIT_MUTATIONS])
         if how in BYTE_MUTATIONS:
             data = mutate_bytes(data, how, rng)
         elif how == "twice":
@@ -166,10 +222,15 @@ def scenario_cases(n: int, rng: random.Random, folder: Path) -> Iterator[Case]:
         elif how == "extends":
             data = f'extends = "{rng.choice(["s0.toml", path.name, "/etc/passwd", ""])}"\n'.encode()
             data += text.encode()
+        elif how in AUDIT_MUTATIONS:
+            data = audit_mutation(text, how, rng).encode()
         else:
             data = data.replace(b"[horizon]", b"[horizon]\nsurprise = 1", 1)
         path.write_bytes(data)
-        yield Case("scenario", f"file: {how}", ["run", str(path), "--no-events"])
+        argv = ["run", str(path), "--no-events"]
+        if how == "special path":  # the scenario named by a fifo, a loop of links or a device
+            argv[1] = special_path(folder / f"p{i}", rng)
+        yield Case("scenario", f"file: {how}", argv)
 
 
 def network_cases(n: int, rng: random.Random, folder: Path) -> Iterator[Case]:
@@ -202,10 +263,16 @@ def network_cases(n: int, rng: random.Random, folder: Path) -> Iterator[Case]:
             )
             path.write_text("\n".join(lines), encoding="utf-8", newline="")
         else:
-            how = rng.choice([*BYTE_MUTATIONS, "header", "extra", "meta"])
+            how = rng.choice([*BYTE_MUTATIONS, "header", "extra", "meta", "big cell", "link"])
             what, bad = f"{name}: {how}", False
             if how in BYTE_MUTATIONS:
                 data = mutate_bytes(data, how, rng)
+            elif how == "big cell" and name != "meta.toml":  # over the csv module's 128 KB
+                data = data.replace(b"\n", b"," + b"x" * 200_000 + b"\n", 1)
+            elif how == "link":  # the file is a symbolic link to another of the folder's
+                path.unlink()
+                path.symlink_to(net / ("links.csv" if name != "links.csv" else "nodes.csv"))
+                data = b""
             elif how == "header":
                 data = data.replace(b",", b",id,", 1)
             elif how == "extra":
@@ -213,7 +280,8 @@ def network_cases(n: int, rng: random.Random, folder: Path) -> Iterator[Case]:
             else:
                 data = (net / "meta.toml").read_bytes().replace(b"[modes.rail]", b"modes = 5\n[x]")
                 path = net / "meta.toml"
-            path.write_bytes(data)
+            if data:
+                path.write_bytes(data)
         command = rng.choice(["check", "route", "run"])
         if command == "check":
             argv = ["network", "check", str(net)]
@@ -352,8 +420,44 @@ def run_case(case: Case, timeout_s: float, memory_bytes: int) -> tuple[str, str]
     return "other", f"exit {code}: {err[-300:]}"
 
 
+def concurrent_writers(trial: int, folder: Path) -> tuple[Case, str, str]:
+    """Two sweeps of other grids into one folder at once: one runs, the other exits 2, never mixed.
+
+    Outcome ``ok`` when exactly one exits 0 and the folder holds that one's experiment only.
+    """
+    import json
+    import subprocess
+
+    out = folder / f"c{trial}"
+    base = [sys.executable, "-m", "sim", "sweep", str(SCENARIO), "--replications", "2"]
+    base += ["--jobs", "1", "--seed", "3", "--json", "--out", str(out), "--grid"]
+    grids = ("demand.scale=0.2,0.21", "demand.scale=0.3,0.31")
+    procs = [
+        subprocess.Popen([*base, g], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        for g in grids
+    ]
+    codes = [p.wait(timeout=300) for p in procs]
+    errors = "".join(p.stderr.read() for p in procs if p.stderr is not None)
+    case = Case("concurrent", f"two sweeps into one folder, trial {trial}", [*base, grids[0]])
+    if "Traceback" in errors:
+        return case, "traceback", errors[-600:]
+    if sorted(codes) != [0, 2]:
+        return case, "other", f"exit codes {codes}: {errors[-300:]}"
+    winner = grids[codes.index(0)].split("=")[1].split(",")
+    grid = json.loads((out / "manifest.json").read_text())["experiment"]["grid"]
+    runs = list((out / "runs").glob("*.json"))
+    if grid != {"demand.scale": [float(x) for x in winner]} or len(runs) != 4:
+        return case, "mixed", f"manifest grid {grid}, {len(runs)} runs"
+    return case, "ok", ""
+
+
 def fuzz(
-    scenarios: int, networks: int, seed: int, timeout_s: float = 60.0, memory_gb: float = 4.0
+    scenarios: int,
+    networks: int,
+    seed: int,
+    timeout_s: float = 60.0,
+    memory_gb: float = 4.0,
+    concurrent: int = 0,
 ) -> tuple[collections.Counter, list[tuple[Case, str, str]]]:
     """Run every case; return the counts by (kind, outcome) and the cases that went wrong."""
     rng = random.Random(seed)
@@ -371,6 +475,11 @@ def fuzz(
             counts[case.kind, outcome] += 1
             if outcome not in ("ok", "refused"):
                 wrong.append((case, outcome, err))
+        for trial in range(concurrent):
+            case, outcome, err = concurrent_writers(trial, folder)
+            counts[case.kind, outcome] += 1
+            if outcome != "ok":
+                wrong.append((case, outcome, err))
     return counts, wrong
 
 
@@ -381,13 +490,18 @@ def main() -> int:
     parser.add_argument("--networks", type=int, default=500)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds a case (60)")
+    parser.add_argument(
+        "--concurrent", type=int, default=10, help="trials of two writers into one folder (10)"
+    )
     args = parser.parse_args()
     start = time.perf_counter()
-    counts, wrong = fuzz(args.scenarios, args.networks, args.seed, args.timeout)
+    counts, wrong = fuzz(
+        args.scenarios, args.networks, args.seed, args.timeout, concurrent=args.concurrent
+    )
     print(
         f"{sum(counts.values()):,} cases in {time.perf_counter() - start:.0f} s (seed {args.seed})"
     )
-    for kind in ("scenario", "network", "cli"):
+    for kind in ("scenario", "network", "cli", "concurrent"):
         row = {o: n for (k, o), n in counts.items() if k == kind}
         print(f"  {kind:9s} " + ", ".join(f"{o} {n}" for o, n in sorted(row.items())))
     for case, outcome, err in wrong:
