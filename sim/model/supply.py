@@ -24,6 +24,7 @@ Every decision is a row of the ``capacity_changes`` table (:mod:`sim.results.rec
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
@@ -97,7 +98,7 @@ class SupplyResponse:
         """Look at the last ``respond_weeks`` weeks; add or withdraw one weekly departure."""
         runner, svc, now = self.runner, self.runner.service, self.runner.env.now
         since = now - svc.respond_weeks * WEEK_H
-        slots = [s for s in runner.slot_log if s[0] >= since]
+        slots = runner.slot_log[bisect.bisect_left(runner.slot_log, (since,)) :]  # in time order
         if not slots:
             return
         carried = sum(s[1] for s in slots)
