@@ -161,3 +161,10 @@ def test_an_out_folder_that_is_a_loop_of_links_is_named(cli, tmp_path):
 def test_an_error_message_cannot_drive_the_terminal(cli, tmp_path):
     got = cli("run", child(tmp_path, '"evil\\u001b]0;owned\\u0007" = 1\n'))
     assert got.returncode == 2 and "\x1b" not in got.stderr and "evil]0;owned" in got.stderr
+
+
+def test_a_value_of_time_for_a_commodity_no_flow_carries_is_refused(cli):
+    scenario = ROOT / "scenarios" / "baseline_2019_choice.toml"
+    got = cli("run", scenario, "--set", "choice.value_of_time_cny_per_teu_h.genral=5.0")
+    assert got.returncode == 2
+    assert "genral: no flow carries this commodity (they carry general)" in got.stderr

@@ -90,9 +90,13 @@ def read_choice(
     vot = _numbers(check, key, values.pop("value_of_time_cny_per_teu_h"), None)
     key = "choice.asc_cny_per_teu"
     asc = _numbers(check, key, values.pop("asc_cny_per_teu"), CHAIN_FAMILIES)
+    carried = sorted({f.commodity for f in flows.values() if f.commodity is not None})
     for name, value in vot.items():
         if value < 0:
             check.fail(f"choice.value_of_time_cny_per_teu_h.{name}", "must be >= 0", value)
+        if flows and name not in carried:  # a typo would silently leave its market unpriced
+            rule = f"no flow carries this commodity (they carry {', '.join(carried) or 'none'})"
+            check.fail(f"choice.value_of_time_cny_per_teu_h.{name}", rule, value)
     choice = Choice(
         markets=markets,
         value_of_time_cny_per_teu_h=vot,
