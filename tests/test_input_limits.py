@@ -168,3 +168,17 @@ def test_a_value_of_time_for_a_commodity_no_flow_carries_is_refused(cli):
     got = cli("run", scenario, "--set", "choice.value_of_time_cny_per_teu_h.genral=5.0")
     assert got.returncode == 2
     assert "genral: no flow carries this commodity (they carry general)" in got.stderr
+
+
+def test_a_table_linked_to_another_file_is_named_without_echoing_it(cli, tmp_path):
+    net = tmp_path / "net"
+    shutil.copytree(NETWORK_DIR, net)
+    secret = tmp_path / "secret.csv"
+    secret.write_text("hunter2,token\n1,2\n", encoding="utf-8")
+    (net / "nodes.csv").unlink()
+    (net / "nodes.csv").symlink_to(secret)
+    got = cli("network", "check", net)
+    assert got.returncode == 2, got
+    assert f"a link to {secret}" in got.stderr and "is not this table" in got.stderr
+    assert "hunter2" not in got.stderr and "unknown node" not in got.stderr  # no cascade
+    assert len(got.stderr.splitlines()) == 2, got.stderr

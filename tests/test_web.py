@@ -220,4 +220,10 @@ def test_a_full_disk_leaves_no_half_job_and_the_queue_goes_on(workspace, monkeyp
     while queue.get(second.id).state != "done" and time.monotonic() < deadline:
         time.sleep(0.05)
     assert queue.get(second.id).state == "done"  # the thread survived the first job's failure
+    failed = queue.get(first.id)  # not "running" forever: failed, saying why
+    assert failed.state == "failed" and "No space left on device" in failed.error
+    monkeypatch.setattr(queue, "save", saved)  # space again: resume finishes it
+    queue.resume(first.id)
+    wait(queue)
+    assert queue.get(first.id).state == "done"
     queue.stop()

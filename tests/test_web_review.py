@@ -96,6 +96,18 @@ def test_no_page_of_the_workbench_may_be_framed_by_another_site(workspace):
         assert refused.status_code == 403 and refused.headers["x-frame-options"] == "DENY"
 
 
+def test_a_server_error_is_not_framed_either(workspace):
+    def bug() -> None:
+        raise RuntimeError("a bug in a page")
+
+    with web_client(workspace, start_jobs=False, raise_server_exceptions=False) as client:
+        client.app.state.wb.library.entries = bug
+        r = client.get("/")
+        assert r.status_code == 500 and "a bug in a page" not in r.text
+        assert r.headers["x-frame-options"] == "DENY"
+        assert r.headers["content-security-policy"] == "frame-ancestors 'none'"
+
+
 def _odd_root(workspace: Path) -> None:
     """A root scenario naming its network with odd quoting and spacing, and a what-if of it."""
     net = os.path.relpath(ROOT / "networks" / "chongqing_asean", workspace / "scenarios")

@@ -28,6 +28,7 @@ UNREADABLE = (
     "cannot be read as CSV",
     "required column is missing",
     "column appears more than once",
+    "is not this table",
 )
 
 COUNTRY = re.compile(r"\A[A-Z]{2}(-[A-Z]{2})?\Z")
@@ -150,6 +151,12 @@ def read_rows(
     missing = [c for c in columns if c not in header]
     unknown = [c for c in header if c not in columns + optional]
     twice = sorted({c for c in header if header.count(c) > 1})
+    if len(missing) == len(columns):  # another file: say so once, without echoing its first line
+        where = f"{path} (a link to {path.resolve()})" if path.is_symlink() else str(path)
+        named = f"{len(columns)} columns ({', '.join(columns[:3])}…)"
+        rule = f"is not this table: its first line has none of its {named}"
+        problems.append(Problem(where, rule, 1))
+        return
     for c in missing:
         problems.append(Problem(str(path), "required column is missing", 1, c))
     for c in unknown:

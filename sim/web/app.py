@@ -19,7 +19,7 @@ from typing import Any
 from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
@@ -205,10 +205,16 @@ def create_app(
         title, status = ("Not found", 404) if missing else ("Error", 400)
         return page(request, "message.html", title=title, message=str(exc), status_code=status)
 
+    async def server_error(request: Request, exc: Exception) -> Response:
+        """A bug: 500, still unframeable (this answer is sent from outside the guards)."""
+        return PlainTextResponse(
+            "internal error: the server log has the details", 500, dict(guard.NO_FRAMING)
+        )
+
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
-        exception_handlers={SimError: sim_error},
+        exception_handlers={SimError: sim_error, Exception: server_error},
         middleware=guard.middleware(host),
     )
     app.state.wb = wb

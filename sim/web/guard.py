@@ -23,6 +23,8 @@ NO_FRAMING_HEADERS = (
     (b"x-frame-options", b"DENY"),
     (b"content-security-policy", b"frame-ancestors 'none'"),
 )
+#: The same headers as text, for a response made outside the middleware (a 500).
+NO_FRAMING = {k.decode(): v.decode() for k, v in NO_FRAMING_HEADERS}
 
 #: The host names of this machine the workbench always answers to.
 LOOPBACK = ("localhost", "127.0.0.1", "::1", "[::1]")

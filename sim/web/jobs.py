@@ -136,6 +136,8 @@ class JobQueue:
         self._thread: threading.Thread | None = None
         #: Why a job folder's ``job.json`` was skipped, by job id (shown on the jobs page).
         self.unreadable: dict[str, str] = {}
+        #: Why a job's last state could not be written, by job id: the job shows as failed.
+        self.unsaved: dict[str, str] = {}
 
     # -- the jobs on disk ------------------------------------------------------------------------
 
@@ -158,6 +160,8 @@ class JobQueue:
             self.unreadable[job_id] = problem
         else:
             self.unreadable.pop(job_id, None)
+            if job_id in self.unsaved and job.state in ("queued", "running"):
+                job.state, job.error = "failed", self.unsaved[job_id]
         return job
 
     def all(self) -> list[Job]:
@@ -212,6 +216,7 @@ class JobQueue:
         if job is None or job.state not in ("cancelled", "failed"):
             return
         self._cancel.discard(job_id)
+        self.unsaved.pop(job_id, None)
         job.state, job.error = "queued", ""
         self.save(job)
         self._queue.put(job.id)
@@ -246,6 +251,7 @@ class JobQueue:
                     return
             except Exception as exc:  # the job file cannot be written (a full disk): log, go on
                 log.warning("job %s: its state could not be saved (%s)", job_id, exc)
+                self.unsaved[job_id] = f"its state could not be saved in the workspace ({exc})"
 
     def _run(self, job_id: str) -> str:
         """Run one queued job to its end; "stop" if the server is stopping before it ends."""
