@@ -12,7 +12,8 @@ import datetime as dt
 import math
 from typing import Any
 
-from sim.cli.textfmt import printable
+from sim.cli.run_headline import disruption_lines
+from sim.cli.textfmt import printable, question_line
 from sim.results.routes import CHAIN_LABELS, place_name, routes
 
 __all__ = ["comparison_headline"]
@@ -79,8 +80,9 @@ def comparison_headline(comparison: Any, limit: int = 4) -> str:
         f"{alt_sc.name} against {base_sc.name}: {comparison.base.n} paired replications "
         f"(seed {comparison.base.seed}); base → alternative (change [95% CI])",
     ]
-    if alt_sc.description:
-        lines.append(f"Question: {alt_sc.description}")
+    question = question_line(alt_sc)
+    if question:
+        lines.append(question)
     lines.append("Changes: " + "; ".join(_changes(comparison)))
     answered = len(lines)
     h = alt_sc.horizon
@@ -106,10 +108,13 @@ def comparison_headline(comparison: Any, limit: int = 4) -> str:
     )
     for r in waits[: max(1, limit // 2)]:
         node = r["kpi"].split(".")[1]
-        queue = rows.get(f"border_queue_vehicles.{node}.max")
         text = f"{place_name(alt_sc.network, node)}: mean wait, hours {_change(r, digits=1)}"
-        if queue is not None:
-            text += f"; longest queue, vehicles {_change(queue, digits=1)}"
+        for kpi, whose in (
+            (f"queue_vehicles.{node}.max", ""),
+            (f"border_queue_vehicles.{node}.max", " (the corridor's)"),
+        ):
+            if kpi in rows:
+                text += f"; longest queue{whose}, vehicles {_change(rows[kpi])}"
         lines.append(text)
     d2d = sorted(
         (
@@ -122,6 +127,8 @@ def comparison_headline(comparison: Any, limit: int = 4) -> str:
         ),
         key=lambda r: -abs(r["rel_change"]) if not math.isnan(r["rel_change"]) else 0.0,
     )
+    backlog = {k: comparison.alt.summary(k) for k in names if k.startswith("backlog.")}
+    lines += [f"Disruption (alternative): {line}" for line in disruption_lines(alt_sc, backlog)]
     for r in d2d[: limit - 1]:
         lines.append(f"Door to door, {_d2d_name(comparison, r['kpi'])}, days: {_change(r, 24, 1)}")
     if len(lines) == answered:

@@ -11,10 +11,10 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from sim.cli.textfmt import printable
+from sim.cli.textfmt import printable, question_line
 from sim.results.routes import CHAIN_LABELS, place_name
 
-__all__ = ["run_answer"]
+__all__ = ["disruption_lines", "run_answer"]
 
 Stats = Mapping[str, Mapping[str, float]]  # KPI -> {"mean", "ci_low", "ci_high"}
 
@@ -91,6 +91,41 @@ def _busiest(scenario: Any, stats: Stats) -> list[str]:
     return out
 
 
+def disruption_lines(scenario: Any, stats: Stats) -> list[str]:
+    """A line for each of the scenario's closures and slow-downs of a facility: what it left.
+
+    The vehicles waiting as it ends (all traffic, and the corridor's part), the days to clear
+    them, the longest queue, and door to door of the boxes sent during it.
+    """
+    import datetime as dt
+
+    net, start, out = scenario.network, scenario.horizon.start, []
+    for d in scenario.disruptions:
+        key = f"backlog.{d.id}"
+        if f"{key}.vehicles" not in stats:
+            continue
+        when = [(start + dt.timedelta(hours=h)).strftime("%d %b") for h in (d.start_h, d.end_h)]
+        what = "shut" if d.effect == "close" else f"slowed x{d.factor:g}"
+        cleared = (
+            f"cleared in {_value(stats, f'{key}.cleared_h', 24, 1)} days"
+            if not math.isnan(_mean(stats, f"{key}.cleared_h"))
+            else "not cleared by the end of the run"
+        )
+        text = (
+            f"{place_name(net, d.target)} {what} {when[0]} – {when[1]}: "
+            f"{_value(stats, f'{key}.vehicles')} vehicles waiting as it ended (the corridor's "
+            f"{_value(stats, f'{key}.corridor_vehicles')}), {cleared}; longest queue "
+            f"{_value(stats, f'{key}.peak_vehicles')}"
+        )
+        if not math.isnan(_mean(stats, f"{key}.sent_d2d_h.mean")):
+            text += (
+                f"; boxes sent during it {_value(stats, f'{key}.sent_d2d_h.mean', 24, 1)} days "
+                "door to door"
+            )
+        out.append(text)
+    return out
+
+
 def run_answer(scenario: Any, stats: Stats, heading: str) -> str:
     """What a run (or replications) of ``scenario`` says, in lines under ``heading``."""
     from sim.results.kpis import HEADLINE_DESTINATIONS
@@ -98,8 +133,9 @@ def run_answer(scenario: Any, stats: Stats, heading: str) -> str:
 
     net = scenario.network
     lines = [heading]
-    if scenario.description:
-        lines.append(f"Question: {scenario.description}")
+    question = question_line(scenario)
+    if question:
+        lines.append(question)
     families = [
         f"{CHAIN_LABELS.get(f, f)} {_value(stats, f'departures.{f}')}"
         + (
@@ -147,7 +183,8 @@ def run_answer(scenario: Any, stats: Stats, heading: str) -> str:
         lines.append(
             f"Longest border wait, {place_name(net, post)}: mean "
             f"{_value(stats, f'border_wait_h.{post}.mean', digits=1)} h, longest queue "
-            f"{_value(stats, f'border_queue_vehicles.{post}.max')} vehicles"
+            f"{_value(stats, f'queue_vehicles.{post}.max')} vehicles (the corridor's "
+            f"{_value(stats, f'border_queue_vehicles.{post}.max')})"
         )
     busiest = _busiest(scenario, stats)
     if busiest:
@@ -157,5 +194,6 @@ def run_answer(scenario: Any, stats: Stats, heading: str) -> str:
         lines.append(
             f"Closed: {place_name(net, target)}, {_value(stats, f'closed_h.{target}', 24, 1)} days"
         )
+    lines += [f"Disruption: {line}" for line in disruption_lines(scenario, stats)]
     lines.append("More: --all (every table), --kpi PATTERN (the KPIs matching), --out DIR.")
     return printable("\n".join(lines))

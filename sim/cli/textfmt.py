@@ -5,8 +5,9 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from typing import Any
 
-__all__ = ["format_table", "printable"]
+__all__ = ["format_table", "printable", "question_line"]
 
 #: Control characters but tab and newline (C0, DEL, C1): escape sequences start with them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -19,6 +20,32 @@ def printable(text: str) -> str:
     '2019 corridor[2J]0;owned'
     """
     return _CONTROL.sub("", text)
+
+
+def question_line(scenario: Any) -> str | None:
+    """``Question: <description>``, saying what ``--set`` changed after it; None with neither.
+
+    The description is the file's words, written for its own values: an override that changes
+    one of them is named after it, so the question never states a value the run did not use.
+    """
+    text = scenario.description or ""
+    if scenario.overrides:
+        changed = ", ".join(f"{k} = {_toml(v)}" for k, v in sorted(scenario.overrides.items()))
+        text += f"{' (' if text else ''}changed by --set: {changed}{')' if text else ''}"
+    return f"Question: {text}" if text else None
+
+
+def _toml(value: Any) -> str:
+    """A value as it would be written after ``--set key=``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return str(value)
 
 
 def _cell(value: object, digits: int) -> str:

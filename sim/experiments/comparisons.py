@@ -71,11 +71,11 @@ class Comparison:
 
         Replications where the KPI has no value on either side (an average with no
         observation) are left out, of both means and of the difference; ``n`` counts the pairs
-        used, and every figure is NaN (n/a) without one. The relative change is given only
-        where the base is clearly not zero (its own 95% CI excludes 0), and a change is
-        ``significant`` (sure) when the 95% CI of the paired difference excludes 0. The
-        variance reduction is
-        var(independent differences) / var(paired differences): how many times more
+        used. Without a pair, each mean is over the replications where that side has a value
+        (the backlog of a closure only the alternative has) and the difference is NaN (n/a).
+        The relative change is given only where the base is clearly not zero (its own 95% CI
+        excludes 0), and a change is ``significant`` (sure) when the 95% CI of the paired
+        difference excludes 0. The variance reduction is var(independent differences) / var(paired differences): how many times more
         replications independent streams would need for the same interval (NaN when
         independent streams were not run).
         """
@@ -89,10 +89,14 @@ class Comparison:
             paired_var = np.var((a - b)[pairs], ddof=1)
             reduction = float(np.var(indep, ddof=1) / paired_var) if paired_var > 0 else math.inf
         clearly_not_zero = base["n"] > 1 and (base["ci_low"] > 0 or base["ci_high"] < 0)
+        if not pairs.any():  # one side has no value: show the other's (a closure's backlog)
+            base, alt = summarise(b[~np.isnan(b)]), summarise(a[~np.isnan(a)])
+        else:
+            alt = summarise(a[pairs])
         return {
             "kpi": kpi,
             "base_mean": base["mean"],
-            "alt_mean": summarise(a[pairs])["mean"],
+            "alt_mean": alt["mean"],
             "diff_mean": diff["mean"],
             "diff_ci_low": diff["ci_low"],
             "diff_ci_high": diff["ci_high"],

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.scenario.rules import BACKGROUND_VEHICLE
-from sim.scenario.schema import Facility, Horizon
+from sim.scenario.schema import Disruption, Facility, Horizon
 
 __all__ = ["BackgroundTraffic", "month_starts_h"]
 
@@ -88,6 +88,30 @@ class BackgroundTraffic:
                 extra = _positive(rng, spec.inspection_h, spec.clearance_cv, spec.clearance_dist, n)
                 work = work + np.where(inspected == 1, extra, 0.0)
         return cls(kept, work * spec.background_batch, inspected)
+
+    def held_back(
+        self, disruptions: list[Disruption], rng: np.random.Generator
+    ) -> BackgroundTraffic:
+        """The traffic once those who know of each window hold back, and some come after it.
+
+        Each arrival in a window with ``held_share > 0`` is held with that probability; a held
+        arrival comes again, with probability ``returned_share``, at a uniform time in the
+        ``return_days`` after the window ends (at its end if 0), else not at all. With no such
+        window the traffic and ``rng`` are untouched, so runs without the rule are unchanged.
+        """
+        arrive, work, inspected = self.arrive_h, self.work_h, self.inspected
+        for d in disruptions:
+            if d.held_share <= 0:
+                continue
+            due = (arrive >= d.start_h) & (arrive < d.end_h)
+            held = due & (rng.random(len(arrive)) < d.held_share)
+            back = held & (rng.random(len(arrive)) < d.returned_share)
+            later = d.end_h + 24.0 * d.return_days * rng.random(len(arrive))
+            arrive = np.where(back, later, arrive)
+            keep = ~held | back
+            order = np.argsort(arrive[keep], kind="stable")
+            arrive, work, inspected = (x[keep][order] for x in (arrive, work, inspected))
+        return BackgroundTraffic(arrive, work, inspected)
 
 
 def _positive(rng: np.random.Generator, mean: float, cv: float, dist: str, n: int) -> np.ndarray:

@@ -39,6 +39,7 @@ class Windows:
     """Closed and slowed windows of one node or link, with lookups by time."""
 
     def __init__(self, disruptions: list[Disruption]) -> None:
+        self.disruptions = disruptions
         closed = sorted((d.start_h, d.end_h) for d in disruptions if d.effect == "close")
         merged: list[list[float]] = []
         for start, end in closed:
@@ -149,7 +150,9 @@ class FacilityRuntime:
         vehicle = BACKGROUND_VEHICLE[spec.kind]
         self._bg_servers = self.servers.get(self.server_for(vehicle))
         self.background = (
-            BackgroundTraffic.draw(spec, horizon, background_rng, self.clears)
+            BackgroundTraffic.draw(spec, horizon, background_rng, self.clears).held_back(
+                windows.disruptions, background_rng
+            )
             if background_rng is not None and self._bg_servers is not None
             else BackgroundTraffic.none()
         )

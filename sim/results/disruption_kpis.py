@@ -5,12 +5,44 @@ Pure functions of a run's tables, like the rest of :mod:`sim.results.kpis`, whic
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from sim.results.records import BACKGROUND, Tables
 from sim.scenario.schema import Scenario
 
-__all__ = ["backlog_kpis", "closure_kpis"]
+__all__ = ["backlog_kpis", "closure_kpis", "waiting_steps"]
+
+
+def waiting_steps(
+    tables: Tables, node: str, batch: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every vehicle waiting at ``node`` (the corridor's and the other traffic's) over time.
+
+    Returns ``(time_h, vehicles, corridor_vehicles)``: the queue after each arrival and each
+    start of service, in time order. An event of the other traffic counts as its
+    ``background_batch`` vehicles, joining at its arrival and leaving at its start. Vehicles
+    still waiting at the run's end (``unserved``) never leave.
+    """
+    visits = tables["facility_visits"]
+    unserved = tables.get("unserved")
+    at = visits["node"] == node
+    own = visits["service"][at] != BACKGROUND
+    times = [visits["arrive_h"][at], visits["start_h"][at]]
+    weight = np.where(own, 1, batch)
+    steps = [weight, -weight]
+    mine = [own.astype(np.int64), -own.astype(np.int64)]
+    if unserved is not None:
+        left = unserved["node"] == node
+        left_own = unserved["service"][left] != BACKGROUND
+        times.append(unserved["arrive_h"][left])
+        steps.append(np.where(left_own, 1, batch))
+        mine.append(left_own.astype(np.int64))
+    t = np.concatenate(times)
+    order = np.argsort(t, kind="stable")
+    count = np.cumsum(np.concatenate(steps)[order])
+    return t[order], count, np.cumsum(np.concatenate(mine)[order])
 
 
 def closure_kpis(scenario: Scenario, tables: Tables, out: dict[str, float]) -> None:
@@ -38,7 +70,12 @@ def backlog_kpis(scenario: Scenario, tables: Tables, out: dict[str, float]) -> N
 
     For each of the scenario's own disruptions (not the random ones, whose ids change from run
     to run): ``backlog.<id>.vehicles``, the vehicles waiting at the node as the window ends, the
-    corridor's and the other traffic's; ``backlog.<id>.cleared_h``, the hours from the end of
+    corridor's and the other traffic's, and ``backlog.<id>.corridor_vehicles``, the corridor's
+    part; ``backlog.<id>.recovered_h``, the hours from the window's end until the whole queue
+    first falls back to its average of the 30 days before the window (left out if it never
+    does: traffic that held back and returns can keep it long after the caught vehicles are
+    served); ``backlog.<id>.peak_vehicles``, the longest queue (all traffic) from the window's
+    start until then; ``backlog.<id>.cleared_h``, the hours from the end of
     the window until the last of them is served (0 with no backlog); ``backlog.<id>.wait_h.mean``,
     the mean wait for a server of the vehicles that arrived during the window;
     ``backlog.<id>.sent_d2d_h.mean``, door to door of the corridor's consignments handed in
@@ -60,10 +97,19 @@ def backlog_kpis(scenario: Scenario, tables: Tables, out: dict[str, float]) -> N
         left_weight = np.where(unserved["service"][left] == BACKGROUND, batch, 1)
         caught = at & (visits["arrive_h"] < d.end_h) & (visits["start_h"] >= d.end_h)
         out[f"backlog.{d.id}.vehicles"] = float(weight[caught].sum() + left_weight.sum())
+        own_caught = (visits["service"][caught] != BACKGROUND).sum()
+        own_left = (unserved["service"][left] != BACKGROUND).sum()
+        out[f"backlog.{d.id}.corridor_vehicles"] = float(own_caught + own_left)
         if not left.any():
             start, end = visits["start_h"][caught], visits["end_h"][caught]
             last = start + (end - start) * (weight[caught] - 1) / weight[caught]  # in a batch
             out[f"backlog.{d.id}.cleared_h"] = float(last.max(initial=d.end_h) - d.end_h)
+        t, queue, _ = waiting_steps(tables, d.target, batch)
+        recovered_at = _recovered_at(t, queue, d.start_h, d.end_h)
+        if math.isfinite(recovered_at):
+            out[f"backlog.{d.id}.recovered_h"] = recovered_at - d.end_h
+        during = (t >= d.start_h) & (t <= recovered_at)
+        out[f"backlog.{d.id}.peak_vehicles"] = float(queue[during].max(initial=0))
         came = at & (visits["arrive_h"] >= d.start_h) & (visits["arrive_h"] < d.end_h)
         if came.any() and not (left & (unserved["arrive_h"] >= d.start_h)).any():
             waits = (visits["start_h"] - visits["arrive_h"])[came]
@@ -75,6 +121,21 @@ def backlog_kpis(scenario: Scenario, tables: Tables, out: dict[str, float]) -> N
         d2d = d2d[~np.isnan(d2d)]
         if len(d2d):
             out[f"backlog.{d.id}.sent_d2d_h.mean"] = float(d2d.mean())
+
+
+def _recovered_at(t: np.ndarray, queue: np.ndarray, start_h: float, end_h: float) -> float:
+    """When the whole queue first falls back to its usual level after a window (inf: never).
+
+    The usual level is the time-average of the queue over the 30 days before the window (0 if
+    the run starts with it); returning traffic that keeps the queue long counts as not recovered.
+    """
+    before = (t >= start_h - 720.0) & (t < start_h)
+    usual = 0.0
+    if before.any():
+        edges = np.append(t[before], start_h)
+        usual = float((queue[before] * np.diff(edges)).sum() / (edges[-1] - edges[0] or 1.0))
+    after = np.flatnonzero((t >= end_h) & (queue <= usual))
+    return float(t[after[0]]) if len(after) else math.inf
 
 
 def _passes(scenario: Scenario, flow_id: str, node: str) -> bool:

@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from sim.results.disruption_kpis import backlog_kpis, closure_kpis
+from sim.results.disruption_kpis import backlog_kpis, closure_kpis, waiting_steps
 from sim.results.records import BACKGROUND, Tables
 from sim.results.routes import route_kpis
 from sim.scenario.schema import Scenario
@@ -184,6 +184,9 @@ def _facilities(scenario: Scenario, tables: Tables, out: dict[str, float]) -> No
             after = on & (trace["time_h"] >= w)
             out[f"border_queue_vehicles.{fid}.max"] = float(trace["vehicles"][after].max(initial=0))
             out[f"border_queue_teu.{fid}.max"] = float(trace["teu"][after].max(initial=0))
+            t, queue, _ = waiting_steps(tables, fid, fac.background_batch)
+            out[f"queue_vehicles.{fid}.mean"] = _time_average(t, queue, w, end)
+            out[f"queue_vehicles.{fid}.max"] = float(queue[t >= w].max(initial=0))
         for server in ("lanes", "tracks", "berths"):
             n = getattr(fac, server)
             sel = at & (visits["server"] == server)

@@ -31,6 +31,13 @@ OVERRIDE_SOURCE = "--set"
 #: Tables whose keys are ids: an override may change an entry but not invent one field by field.
 _COLLECTIONS = {"services": "service", "demand.flows": "flow", "disruptions": "disruption"}
 
+#: How an override adds an entry the files do not have: the whole table in one ``--set``.
+_HOW_TO_ADD = {
+    "disruptions": '; to add one, set it whole: --set \'disruptions.{0}={{target = "NODE", '
+    'start = 2019-02-01, days = 14}}\' (effect = "slow" and factor for a slow-down)',
+    "demand.flows": "; to add one, set it whole: --set 'demand.flows.{0}={{...}}'",
+}
+
 
 @dataclass
 class RawScenario:
@@ -181,7 +188,8 @@ def _override_problem(
         entry_id, _, field = key.removeprefix(prefix + ".").partition(".")
         entries = lookup(data, prefix)
         if key.startswith(prefix + ".") and field and entry_id not in entries:
-            return fail(f"unknown {noun} {entry_id!r}{did_you_mean(entry_id, entries)}")
+            hint = did_you_mean(entry_id, entries) or _HOW_TO_ADD.get(prefix, "").format(entry_id)
+            return fail(f"unknown {noun} {entry_id!r}{hint}")
     table = data
     for i, part in enumerate(parts[:-1]):
         inner = table.get(part, {})

@@ -73,7 +73,13 @@ class Facility:
 
 @record
 class Disruption:
-    """A window ``[start_h, end_h)`` in which a node or link is closed or slowed by ``factor``."""
+    """A window ``[start_h, end_h)`` in which a node or link is closed or slowed by ``factor``.
+
+    At a facility with other traffic, ``held_share`` of the other vehicles due during the window
+    know of it and hold back; ``returned_share`` of those come after it, evenly over
+    ``return_days`` from its end, and the rest go elsewhere or not at all (0, 1, 0: no one
+    reacts, the traffic arrives as in a normal year).
+    """
 
     id: str
     target: str = file_key("str")
@@ -81,6 +87,9 @@ class Disruption:
     end_h: float
     effect: Effect = file_key("str", _EFFECT, default="close")
     factor: float = file_key("float", _FACTOR, default=1.0)
+    held_share: float = file_key("float", SHARE, default=0.0)
+    returned_share: float = file_key("float", SHARE, default=1.0)
+    return_days: float = file_key("float", within(0, 366), default=0.0)
 
 
 @record
