@@ -75,9 +75,9 @@ class Comparison:
         (the backlog of a closure only the alternative has) and the difference is NaN (n/a).
         The relative change is given only where the base is clearly not zero (its own 95% CI
         excludes 0), and a change is ``significant`` (sure) when the 95% CI of the paired
-        difference excludes 0. The variance reduction is var(independent differences) / var(paired differences): how many times more
-        replications independent streams would need for the same interval (NaN when
-        independent streams were not run).
+        difference excludes 0. The variance reduction is var(independent differences) /
+        var(paired differences): how many times more replications independent streams would
+        need for the same interval (NaN when independent streams were not run).
         """
         b, a = self.base.values(kpi), self.alt.values(kpi)
         pairs = ~np.isnan(a) & ~np.isnan(b)  # both means and the difference over these
