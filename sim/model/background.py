@@ -94,23 +94,27 @@ class BackgroundTraffic:
     ) -> BackgroundTraffic:
         """The traffic once those who know of each window hold back, and some come after it.
 
-        Each arrival in a window with ``held_share > 0`` is held with that probability; a held
+        Windows are taken in time order, and each arrival in a window with ``held_share > 0``
+        (not one already returning from an earlier window) is held with that probability; a held
         arrival comes again, with probability ``returned_share``, at a uniform time in the
         ``return_days`` after the window ends (at its end if 0), else not at all. With no such
         window the traffic and ``rng`` are untouched, so runs without the rule are unchanged.
         """
         arrive, work, inspected = self.arrive_h, self.work_h, self.inspected
-        for d in disruptions:
+        moved = np.zeros(len(arrive), dtype=bool)  # a returning vehicle is not held again
+        for d in sorted(disruptions, key=lambda d: (d.start_h, d.end_h, d.id)):
             if d.held_share <= 0:
                 continue
-            due = (arrive >= d.start_h) & (arrive < d.end_h)
+            due = (arrive >= d.start_h) & (arrive < d.end_h) & ~moved
             held = due & (rng.random(len(arrive)) < d.held_share)
             back = held & (rng.random(len(arrive)) < d.returned_share)
             later = d.end_h + 24.0 * d.return_days * rng.random(len(arrive))
-            arrive = np.where(back, later, arrive)
+            arrive, moved = np.where(back, later, arrive), moved | back
             keep = ~held | back
             order = np.argsort(arrive[keep], kind="stable")
-            arrive, work, inspected = (x[keep][order] for x in (arrive, work, inspected))
+            arrive, work, inspected, moved = (
+                x[keep][order] for x in (arrive, work, inspected, moved)
+            )
         return BackgroundTraffic(arrive, work, inspected)
 
 

@@ -41,8 +41,11 @@ def waiting_steps(
         mine.append(left_own.astype(np.int64))
     t = np.concatenate(times)
     order = np.argsort(t, kind="stable")
-    count = np.cumsum(np.concatenate(steps)[order])
-    return t[order], count, np.cumsum(np.concatenate(mine)[order])
+    t, count = t[order], np.cumsum(np.concatenate(steps)[order])
+    own_count = np.cumsum(np.concatenate(mine)[order])
+    last = np.append(t[1:] != t[:-1], len(t) > 0)  # the queue once every event then is in
+    last = last[: len(t)]
+    return t[last], count[last], own_count[last]
 
 
 def closure_kpis(scenario: Scenario, tables: Tables, out: dict[str, float]) -> None:

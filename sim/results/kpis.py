@@ -58,13 +58,15 @@ def missing_value(kpi: str) -> float:
     ``closed_h.<node>`` exists only in the runs that drew a closure (0 hours in the others);
     ``door_to_door_h.<key>.mean`` only where freight took that chain, and
     ``backlog.<id>.wait_h.mean`` only where vehicles came in the window: without an observation
-    there is no mean (NaN, shown as n/a), not a mean of 0.
+    there is no mean (NaN, shown as n/a), not a mean of 0. ``backlog.<id>.cleared_h`` and
+    ``.recovered_h`` are absent where the backlog never cleared: no value either, not 0.
 
     >>> missing_value("closed_h.youyiguan"), missing_value("border_wait_h.youyiguan.mean")
     (0.0, nan)
     """
     average = kpi.endswith(_AVERAGE_SUFFIXES) or kpi.startswith(_AVERAGE_PREFIXES)
-    return math.nan if average else 0.0
+    never = kpi.startswith("backlog.") and kpi.endswith(("cleared_h", "recovered_h"))
+    return math.nan if average or never else 0.0
 
 
 def _departures(scenario: Scenario, tables: Tables, out: dict[str, float]) -> None:

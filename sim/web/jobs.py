@@ -216,9 +216,9 @@ class JobQueue:
         if job is None or job.state not in ("cancelled", "failed"):
             return
         self._cancel.discard(job_id)
-        self.unsaved.pop(job_id, None)
         job.state, job.error = "queued", ""
         self.save(job)
+        self.unsaved.pop(job_id, None)  # only once the disk took the new state
         self._queue.put(job.id)
 
     # -- the worker thread -----------------------------------------------------------------------
