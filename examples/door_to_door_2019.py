@@ -5,8 +5,8 @@ Run from the repository root (about 2 minutes on 2 cores)::
     python examples/door_to_door_2019.py            # 30 replications each
     python examples/door_to_door_2019.py --replications 5
 
-It prints the README's door-to-door table (Markdown) and the backlog of the Youyiguan reopening
-(scenarios/youyiguan_reopening_2020.toml) and the Three Gorges maintenance
+It prints the door-to-door table of docs/validation.md (Markdown) and the backlog of the
+Youyiguan reopening (scenarios/youyiguan_reopening_2020.toml) and the Three Gorges maintenance
 (scenarios/three_gorges_maintenance.toml). The nominal time is a consignment's moving,
 handling and clearance hours (no waiting for a departure, no queue, no yard or customs dwell),
 which is what a published "2 days by rail and 6 by sea" describes; it passes when it lies within
@@ -33,7 +33,7 @@ def _ci(runs: sim.Replications, kpi: str) -> str:
 
 
 def door_to_door_table(runs: sim.Replications) -> str:
-    """The Markdown table of the README: mean, P90, parts and nominal against published."""
+    """The Markdown table of docs/validation.md: mean, P90, parts and nominal against published."""
     head = "| chain | mean | P90 | " + " | ".join(p.replace("_", " ") for p in PARTS)
     head += " | nominal | published | nominal vs published |"
     lines = [head, "|" + "---|" * (5 + len(PARTS) + 1)]

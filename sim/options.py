@@ -1,4 +1,4 @@
-"""The vocabularies of options shared by the library and the command line.
+"""The options shared by the library, the command line and the workbench: names and rules.
 
 Kept in a module of their own with no heavy imports, so that ``corridor-sim --help`` can list
 them without loading numpy or the executors.
@@ -6,16 +6,28 @@ them without loading numpy or the executors.
 
 from __future__ import annotations
 
+import argparse
+import os
+from collections.abc import Callable
 from typing import Literal, get_args
+
+from sim.errors import SimError
 
 __all__ = [
     "EXECUTORS",
+    "KINDS",
     "MAX_REPLICATIONS",
     "SENSITIVITY_METHODS",
     "TABLE_FORMATS",
     "ExecutorName",
+    "PlotKind",
     "SensitivityMethod",
     "TableFormat",
+    "cap_jobs",
+    "check_address",
+    "count",
+    "positive",
+    "positive_at_most",
 ]
 
 #: Where the runs of an experiment go: this process, a process pool, or a Dask cluster.
@@ -31,5 +43,73 @@ TABLE_FORMATS: tuple[str, ...] = get_args(TableFormat)
 SensitivityMethod = Literal["morris", "sobol"]
 SENSITIVITY_METHODS: tuple[str, ...] = get_args(SensitivityMethod)
 
+#: The figures one can ask for by name (``corridor-sim plot --kind``).
+PlotKind = Literal[
+    "throughput",
+    "transit",
+    "queues",
+    "map",
+    "marey",
+    "utilisation",
+    "cumulative",
+    "chains",
+    "d2d-parts",
+]
+KINDS: tuple[PlotKind, ...] = get_args(PlotKind)
+
 #: The most replications one experiment may ask for (the command line, a scenario, sim.replicate).
 MAX_REPLICATIONS = 10_000
+
+
+def count(text: str) -> int:
+    """Argparse type: a whole number >= 0 (seeds) -- see :func:`positive` for counts."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
+    return value
+
+
+def positive(text: str) -> int:
+    """Argparse type: a whole number >= 1 (replications, jobs)."""
+    value = count(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
+    return value
+
+
+def positive_at_most(high: int) -> Callable[[str], int]:
+    """Argparse type: a whole number from 1 to ``high`` (a count that could run for ever)."""
+
+    def parse(text: str) -> int:
+        value = positive(text)
+        if value > high:
+            raise argparse.ArgumentTypeError(f"must be <= {high:,}, got {value:,}")
+        return value
+
+    return parse
+
+
+def check_address(executor: str | None, address: str | None) -> None:
+    """A SimError if a Dask scheduler ``address`` is given with another executor than dask.
+
+    >>> check_address("process", "tcp://h:8786")
+    Traceback (most recent call last):
+    sim.errors.SimError: --address tcp://h:8786: needs --executor dask
+    """
+    if address and executor != "dask":
+        raise SimError(f"--address {address}: needs --executor dask")
+
+
+def cap_jobs(jobs: int | None, address: str | None) -> tuple[int | None, str]:
+    """``jobs`` capped at this machine's cores, and the note saying so (else ``""``).
+
+    Local workers beyond the cores only slow a run down; a Dask scheduler elsewhere
+    (``address``) is given what was asked.
+    """
+    cores = os.cpu_count() or 1
+    if jobs is None or jobs <= cores or address is not None:
+        return jobs, ""
+    return cores, f"note: --jobs {jobs} is more than the {cores} cores here; using {cores}"

@@ -10,8 +10,8 @@ import pytest
 from tiny import FLOW, RAIL, choice_tables, write_scenario
 
 import sim
+from sim import run
 from sim.choice import ChainCoster, probabilities
-from sim.model import run
 from sim.model.consignment import Consignment
 from sim.model.corridor import Corridor
 from sim.scenario import load_scenario

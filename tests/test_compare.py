@@ -166,7 +166,7 @@ def test_kpis_with_no_observation_are_not_zero():
 def test_a_key_the_base_does_not_set_reads_as_the_models_default():
     from types import SimpleNamespace
 
-    from sim.cli.compare_headline import _changes
+    from sim.answers.compare_answer import _changes
 
     sc = sim.load_scenario(ROOT / "scenarios" / "example.toml")
     comparison = SimpleNamespace(

@@ -147,3 +147,14 @@ def test_traffic_returning_from_one_window_is_not_held_again_by_the_next():
     for order in ([first, second], [second, first]):
         after = _traffic(times).held_back(order, np.random.default_rng(1))
         assert len(after.arrive_h) == 100 and after.arrive_h.max() <= 300.0  # in file order or not
+
+
+def test_recovery_is_when_the_whole_queue_is_back_to_its_usual_level():
+    from sim.results.disruption_kpis import _recovered_at
+
+    # 10 waiting for the 30 days before a window [720, 800); 100 at its end, 10 again at 900.
+    t = np.array([0.0, 720.0, 800.0, 900.0])
+    queue = np.array([10, 50, 100, 10])
+    assert _recovered_at(t, queue, 720.0, 800.0) == 900.0
+    assert _recovered_at(t[:3], queue[:3], 720.0, 800.0) == float("inf")  # never back
+    assert _recovered_at(t, np.array([10, 50, 5, 5]), 720.0, 800.0) == 800.0  # at once

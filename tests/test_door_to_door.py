@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 from tiny import EVERY_2H, LINKS, NODES, write_scenario
 
+from sim import run
 from sim.choice import ChainCoster
 from sim.errors import ScenarioError
-from sim.model import run
 from sim.scenario import load_scenario
 
 TRAIN = {"family": "rail_sea", "vehicle": "train", "path": ["a", "b", "c"], "capacity_teu": 100.0}
@@ -243,7 +243,7 @@ def test_a_reverse_time_at_an_implausible_speed_names_the_column(tmp_path):
 
 
 def test_the_door_to_door_script_prints_the_readme_table(tmp_path):
-    # The script behind the README's table and closure figures, on 2 replications.
+    # The script behind docs/validation.md's table and closure figures, on 2 replications.
     import subprocess
     import sys
 

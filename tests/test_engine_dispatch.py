@@ -11,7 +11,7 @@ import pytest
 from tiny import EVERY_2H, write_scenario
 
 import sim
-from sim.model import run
+from sim import run
 from sim.scenario import load_scenario
 
 TRAIN = {"family": "rail_sea", "vehicle": "train", "path": ["a", "b", "c"], "capacity_teu": 100.0}

@@ -15,7 +15,7 @@ from tiny import write_scenario
 import sim
 from sim.model import Corridor
 from sim.model.invariants import check_invariants
-from sim.results.records import BREAKDOWN_COLUMNS
+from sim.model.records import BREAKDOWN_COLUMNS
 from sim.scenario import load_scenario
 
 

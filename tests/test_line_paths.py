@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from tiny import EVERY_2H, write_scenario
 
+from sim import run
 from sim.errors import NetworkError
-from sim.model import run
 from sim.scenario import load_scenario
 
 TRAIN = {"family": "rail_sea", "vehicle": "train", "path": ["a", "b", "c"], "capacity_teu": 100.0}

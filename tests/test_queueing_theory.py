@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from tiny import write_scenario
 
-from sim.model import run
+from sim import run
 from sim.scenario import load_scenario
 
 REPLICATIONS = 20

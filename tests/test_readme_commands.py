@@ -1,6 +1,6 @@
-"""Every command the README shows is one the CLI accepts as written, on files that exist.
+"""Every command the README and the guides show is one the CLI accepts as written, on real files.
 
-Each ``$ corridor-sim ...`` (or ``python -m sim ...``) line of the README's console blocks is
+Each ``$ corridor-sim ...`` (or ``python -m sim ...``) line of their console blocks is
 parsed by the real argument parser, and the repository files it names must exist; the cheap
 ones are run, from the repository's root, in this process through ``main`` (the rest take
 minutes: 30 replications, calibration, sensitivity analysis).
@@ -20,8 +20,12 @@ from sim.cli import build_parser
 RUN = ("network check", "network route", "network show", "choice shares")
 
 
+#: The README and the guides of docs/ (the generated reference pages show no console blocks).
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+
+
 def _commands() -> list[str]:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    text = "\n".join(p.read_text(encoding="utf-8") for p in PAGES)
     out = []
     for block in re.findall(r"```console\n(.*?)```", text, re.S):
         lines = block.splitlines()

@@ -12,7 +12,7 @@ import pytest
 from conftest import ROOT, same_rows
 
 from sim.cli import main
-from sim.cli.plot_cmd import KINDS
+from sim.plot.by_kind import KINDS
 
 BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -139,7 +139,7 @@ def test_figures_and_report_of_replications_show_them_all(cli, replications_dir)
     matplotlib.use("Agg")
     from matplotlib.collections import PolyCollection
 
-    from sim.cli.plot_cmd import figure
+    from sim.plot.by_kind import figure
     from sim.results.load import load_runs
 
     runs = load_runs(replications_dir)
@@ -161,7 +161,7 @@ def test_plot_narrows_its_time_axis_and_picks_the_trains(cli, run_dir, tmp_path)
     import matplotlib
 
     matplotlib.use("Agg")
-    from sim.cli.plot_cmd import figure
+    from sim.plot.by_kind import figure
     from sim.results.load import load_runs
 
     runs = load_runs(run_dir)

@@ -7,7 +7,7 @@ train;
 growth on 2018: the nationwide +94% (+-10 points) beside the seed's +200%. The counts follow the
 freight (53,400 -> 94,000 TEU, +76%), with one parameter set fitted to 2018 and 2019 together, so
 the seed's "over 2300" and the 2018 count of 1,154 cannot both hold: the fit lands between them
-(README, "What the 2019 check shows"). Fewer replications than the 30 of `corridor-sim validate`.
+(docs/validation.md). Fewer replications than the 30 of `corridor-sim validate`.
 """
 
 from __future__ import annotations

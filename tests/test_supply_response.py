@@ -12,8 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from tiny import write_scenario
 
+from sim import run
 from sim.errors import ScenarioError
-from sim.model import run
 from sim.model.supply import gap_middle_h, weekly_offsets_h
 from sim.scenario import load_scenario
 

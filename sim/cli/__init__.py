@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from concurrent.futures import BrokenExecutor
 
 from sim import __version__
+from sim.answers.text import printable
 from sim.cli import (
     calibrate_cmd,
     choice_cmd,
@@ -24,7 +25,6 @@ from sim.cli import (
     sweep_cmd,
     validate_cmd,
 )
-from sim.cli.textfmt import printable
 from sim.errors import ModelError, SimError
 
 __all__ = ["build_parser", "main"]

@@ -1,59 +1,29 @@
-"""argparse types that turn bad numbers into a usage error (exit 2), never a traceback."""
+"""The options every experiment command shares, and where its runs go.
+
+Their values are checked by the rules of :mod:`sim.options`, which the workbench's forms share:
+a bad number is a usage error (exit 2), never a traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from sim.errors import SimError
-from sim.options import EXECUTORS, MAX_REPLICATIONS
+from sim.options import (
+    EXECUTORS,
+    MAX_REPLICATIONS,
+    cap_jobs,
+    check_address,
+    count,
+    positive,
+    positive_at_most,
+)
 
 if TYPE_CHECKING:
     from sim.experiments.workers import Workers
 
-__all__ = [
-    "add_experiment_options",
-    "cap_jobs",
-    "check_address",
-    "count",
-    "positive",
-    "positive_at_most",
-    "workers_from",
-]
-
-
-def count(text: str) -> int:
-    """Argparse type: a whole number >= 0 (seeds) -- see :func:`positive` for counts."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
-    return value
-
-
-def positive(text: str) -> int:
-    """Argparse type: a whole number >= 1 (replications, jobs)."""
-    value = count(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
-    return value
-
-
-def positive_at_most(high: int) -> Callable[[str], int]:
-    """Argparse type: a whole number from 1 to ``high`` (a count that could run for ever)."""
-
-    def parse(text: str) -> int:
-        value = positive(text)
-        if value > high:
-            raise argparse.ArgumentTypeError(f"must be <= {high:,}, got {value:,}")
-        return value
-
-    return parse
+__all__ = ["add_answer_options", "add_experiment_options", "workers_from"]
 
 
 def add_experiment_options(
@@ -83,29 +53,6 @@ def add_experiment_options(
         parser.add_argument(
             "--json", action="store_true", help="print the result as one JSON object"
         )
-
-
-def check_address(executor: str | None, address: str | None) -> None:
-    """A SimError if a Dask scheduler ``address`` is given with another executor than dask.
-
-    >>> check_address("process", "tcp://h:8786")
-    Traceback (most recent call last):
-    sim.errors.SimError: --address tcp://h:8786: needs --executor dask
-    """
-    if address and executor != "dask":
-        raise SimError(f"--address {address}: needs --executor dask")
-
-
-def cap_jobs(jobs: int | None, address: str | None) -> tuple[int | None, str]:
-    """``jobs`` capped at this machine's cores, and the note saying so (else ``""``).
-
-    Local workers beyond the cores only slow a run down; a Dask scheduler elsewhere
-    (``address``) is given what was asked.
-    """
-    cores = os.cpu_count() or 1
-    if jobs is None or jobs <= cores or address is not None:
-        return jobs, ""
-    return cores, f"note: --jobs {jobs} is more than the {cores} cores here; using {cores}"
 
 
 def workers_from(args: argparse.Namespace) -> Workers:

@@ -6,9 +6,10 @@ import argparse
 import math
 from typing import Any
 
-from sim.cli.argtypes import add_experiment_options, positive_at_most, workers_from
-from sim.cli.textfmt import format_table
+from sim.answers.text import format_table
+from sim.cli.argtypes import add_experiment_options, workers_from
 from sim.fileio import json_text
+from sim.options import positive_at_most
 
 __all__ = ["add_parser", "format_fit"]
 

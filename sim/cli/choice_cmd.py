@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from sim.cli.textfmt import format_table
+from sim.answers.text import format_table
 from sim.errors import ScenarioError
 from sim.fileio import json_text
 from sim.scenario import Scenario, load_scenario

@@ -7,8 +7,8 @@ import fnmatch
 import math
 from typing import Any
 
+from sim.answers.text import format_table
 from sim.cli.argtypes import add_answer_options, add_experiment_options, workers_from
-from sim.cli.textfmt import format_table
 from sim.scenario import load_scenario, parse_set_options
 
 __all__ = ["add_parser", "format_comparison"]
@@ -45,7 +45,7 @@ def format_comparison(data: dict[str, Any], title: str = "Every KPI") -> str:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from sim.cli.compare_headline import comparison_headline
+    from sim.answers.compare_answer import comparison_headline
     from sim.experiments.comparisons import compare
     from sim.fileio import json_text, write_json_atomic
 

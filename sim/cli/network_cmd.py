@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from sim.cli.textfmt import format_table, printable
+from sim.answers.text import format_table, printable
 from sim.errors import SimError
 from sim.fileio import json_text
 from sim.network import COST_ATTRIBUTES, LINK_MODES, Network, load_network, write_geojson

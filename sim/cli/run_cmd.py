@@ -7,8 +7,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from sim.answers.text import format_table
 from sim.cli.argtypes import add_answer_options, add_experiment_options, workers_from
-from sim.cli.textfmt import format_table
 from sim.errors import SimError
 from sim.options import TABLE_FORMATS
 from sim.scenario import SERVICE_FAMILIES, load_scenario, parse_set_options
@@ -129,7 +129,7 @@ def _kpi_table(stats: dict[str, dict[str, float]], patterns: list[str] | None) -
 
 
 def _replicated(args: argparse.Namespace, scenario: Any) -> int:
-    from sim.cli.run_headline import run_answer
+    from sim.answers.run_answer import run_answer
     from sim.experiments.replications import replicate
     from sim.fileio import write_json_atomic
 
@@ -179,7 +179,7 @@ def _run(args: argparse.Namespace) -> int:
     elif args.all:
         print(heading + "\n\n" + headline(kpis))
     else:
-        from sim.cli.run_headline import run_answer
+        from sim.answers.run_answer import run_answer
 
         print(run_answer(scenario, {k: {"mean": v} for k, v in kpis.items()}, heading))
     if args.out:

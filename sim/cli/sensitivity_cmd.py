@@ -7,10 +7,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from sim.cli.argtypes import add_experiment_options, positive_at_most, workers_from
-from sim.cli.textfmt import format_table
+from sim.answers.text import format_table
+from sim.cli.argtypes import add_experiment_options, workers_from
 from sim.fileio import json_text
-from sim.options import SENSITIVITY_METHODS
+from sim.options import SENSITIVITY_METHODS, positive_at_most
 from sim.scenario import load_scenario
 
 __all__ = ["add_parser", "figure_paths", "format_ranking"]

@@ -10,9 +10,8 @@ import socket
 import sys
 from pathlib import Path
 
-from sim.cli.argtypes import check_address, positive
 from sim.errors import SimError
-from sim.options import EXECUTORS
+from sim.options import EXECUTORS, check_address, positive
 
 __all__ = ["add_parser", "listen", "url"]
 

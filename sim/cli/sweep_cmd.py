@@ -7,8 +7,8 @@ import io
 from pathlib import Path
 from typing import Any
 
+from sim.answers.text import format_table
 from sim.cli.argtypes import add_experiment_options, workers_from
-from sim.cli.textfmt import format_table
 from sim.errors import Problem, ScenarioError, SimError
 from sim.fileio import json_text, write_text_atomic
 from sim.scenario import load_scenario

@@ -8,10 +8,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sim.cli.argtypes import add_experiment_options, count, workers_from
-from sim.cli.textfmt import format_table
+from sim.answers.text import format_table
+from sim.cli.argtypes import add_experiment_options, workers_from
 from sim.errors import SimError
 from sim.fileio import json_text
+from sim.options import count
 from sim.scenario import load_scenario
 
 __all__ = ["add_parser", "default_targets", "format_elasticity", "format_report"]

@@ -21,6 +21,7 @@ from sim.experiments.run_folder import experiment_store
 from sim.experiments.tasks import Task, run_tasks
 from sim.experiments.workers import Workers
 from sim.fileio import write_json_atomic
+from sim.model.streams import replication_seeds
 from sim.options import MAX_REPLICATIONS
 from sim.results.kpis import missing_value
 from sim.results.tables import Table
@@ -75,11 +76,6 @@ def t_quantile_975(df: int) -> float:
         return _T975[df - 1]
     z = 1.959964  # Cornish-Fisher expansion around the normal quantile, exact to 1e-3 from df 30
     return z + (z**3 + z) / (4 * df) + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * df**2)
-
-
-def replication_seeds(seed: int, n: int) -> list[int]:
-    """The run seed of each of ``n`` replications of an experiment seeded ``seed``."""
-    return [int(child.generate_state(1)[0]) for child in np.random.SeedSequence(seed).spawn(n)]
 
 
 class Replications:

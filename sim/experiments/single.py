@@ -38,5 +38,7 @@ def run(
     True
     """
     from sim.model.corridor import run as run_model
+    from sim.results.run_result import RunResult
 
-    return run_model(scenario, seed, log_events=log_events)
+    log = run_model(scenario, seed, log_events=log_events)
+    return RunResult(log.scenario, log.seed, log.tables, log.streams, events=log.events)

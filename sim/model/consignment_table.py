@@ -53,7 +53,7 @@ def consignment_table(
     markets: list[MarketRuntime],
     legs: list[LegRecord],
 ) -> dict[str, np.ndarray]:
-    """Columns of the ``consignments`` table (see :mod:`sim.results.records`).
+    """Columns of the ``consignments`` table (see :mod:`sim.model.records`).
 
     ``consignments[i]`` must have id ``i``; ``flows`` are the run's flows (``.spec``,
     ``.market``), ``markets`` its choosers (``.name``, ``.alternatives``).

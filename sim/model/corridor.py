@@ -2,7 +2,7 @@
 
 :class:`Corridor` makes one :class:`~sim.model.facilities.FacilityRuntime` per facility, one
 :class:`~sim.model.services.ServiceRunner` per service and one arrival process per demand flow,
-runs the horizon, checks the invariants and hands the log to a :class:`~sim.results.RunResult`.
+runs the horizon, checks the invariants and returns its log (:class:`~sim.model.records.RunLog`).
 """
 
 from __future__ import annotations
@@ -21,11 +21,10 @@ from sim.model.feed import ArrivalFeed
 from sim.model.invariants import check_invariants
 from sim.model.lines import LineRuntime
 from sim.model.random_disruptions import draw_random_disruptions
+from sim.model.records import Recorder, RunLog
 from sim.model.services import FlowRuntime, ServiceRunner
 from sim.model.streams import Streams
 from sim.model.supply import SupplyResponse
-from sim.results.records import Recorder
-from sim.results.run_result import RunResult
 from sim.scenario.schema import Disruption, Scenario, Service
 
 __all__ = ["Corridor", "run"]
@@ -229,8 +228,8 @@ class Corridor:
         self._next_id += 1
         return self._next_id - 1
 
-    def run(self) -> RunResult:
-        """Run the horizon once, check the invariants and return the result."""
+    def run(self) -> RunLog:
+        """Run the horizon once, check the invariants and return its log."""
         env = self.env
         for runner in self.services.values():
             if runner.service.dispatch == "timetable":
@@ -255,9 +254,7 @@ class Corridor:
         tables = self.recorder.tables()
         queued = sum(r.queued_teu for r in self.services.values())
         check_invariants(self, tables, queued)
-        return RunResult(
-            self.scenario, self.seed, tables, self.streams.names(), events=env.scheduled
-        )
+        return RunLog(self.scenario, self.seed, tables, self.streams.names(), env.scheduled)
 
     def release(self) -> None:
         """Let go of the run's bulk (consignments, queues, logs, arrival feeds) once it is over.
@@ -298,10 +295,12 @@ class CountingEnvironment(simpy.Environment):
         super().schedule(event, priority, delay)
 
 
-def run(
-    scenario: Scenario, seed: int | None = None, *, log_events: bool | None = None
-) -> RunResult:
-    """Simulate one replication of ``scenario`` (the public entry point is :func:`sim.run`)."""
+def run(scenario: Scenario, seed: int | None = None, *, log_events: bool | None = None) -> RunLog:
+    """Simulate one replication of ``scenario`` and return its log.
+
+    The public entry point is :func:`sim.run`, which reads the log as a
+    :class:`~sim.results.RunResult`.
+    """
     # A run makes many long-lived objects and few reference cycles: the cyclic garbage collector
     # would traverse them again and again for nothing (20% of a year's run time, more as demand
     # grows). It stays off until the run is over and its corridor let go of; then everything the

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.errors import ModelError
-from sim.results.records import BREAKDOWN_COLUMNS
+from sim.model.records import BREAKDOWN_COLUMNS
 
 if TYPE_CHECKING:
     from sim.model.corridor import Corridor

@@ -17,8 +17,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim.model.facilities import Windows
+from sim.model.records import BACKGROUND
 from sim.network import Link
-from sim.results.records import BACKGROUND
 
 __all__ = ["LineRuntime"]
 

@@ -19,7 +19,7 @@ import numpy as np
 
 from sim.errors import ArgumentError
 
-__all__ = ["Stream", "Streams"]
+__all__ = ["Stream", "Streams", "replication_seeds"]
 
 _CHUNK = 4096
 
@@ -92,3 +92,8 @@ class Streams:
     def names(self) -> list[str]:
         """Names of the streams used so far (the run's seed tree), sorted."""
         return sorted(self._streams)
+
+
+def replication_seeds(seed: int, n: int) -> list[int]:
+    """The run seed of each of ``n`` replications of an experiment seeded ``seed``."""
+    return [int(child.generate_state(1)[0]) for child in np.random.SeedSequence(seed).spawn(n)]

@@ -18,7 +18,7 @@ a departure of the scenario's own timetable). After a change it judges again onl
 ``respond_max_per_week`` departures a week. An added departure leaves at the middle of the
 longest gap between the week's departures, so the timetable stays as even as it can be.
 
-Every decision is a row of the ``capacity_changes`` table (:mod:`sim.results.records`), and
+Every decision is a row of the ``capacity_changes`` table (:mod:`sim.model.records`), and
 ``capacity_added.<service>`` counts the weekly departures added and in force at the end.
 """
 

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.errors import SimError
+from sim.model.records import BREAKDOWN_COLUMNS
 from sim.plot.common import new_axes
 from sim.results.kpis import HEADLINE_DESTINATIONS
-from sim.results.records import BREAKDOWN_COLUMNS
 from sim.results.run_result import RunResult
 
 if TYPE_CHECKING:

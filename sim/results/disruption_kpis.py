@@ -9,10 +9,18 @@ import math
 
 import numpy as np
 
-from sim.results.records import BACKGROUND, Tables
+from sim.model.records import BACKGROUND, Tables
 from sim.scenario.schema import Scenario
 
-__all__ = ["backlog_kpis", "closure_kpis", "waiting_steps"]
+__all__ = ["backlog_kpis", "closure_kpis", "time_average", "waiting_steps"]
+
+
+def time_average(times: np.ndarray, values: np.ndarray, start: float, end: float) -> float:
+    """Time-average of a step function (value ``values[i]`` from ``times[i]``) over [start, end]."""
+    if end <= start:
+        return 0.0
+    edges = np.clip(np.append(times, end), start, end)
+    return float((values * np.diff(edges)).sum() / (end - start))
 
 
 def waiting_steps(
@@ -129,15 +137,15 @@ def backlog_kpis(scenario: Scenario, tables: Tables, out: dict[str, float]) -> N
 def _recovered_at(t: np.ndarray, queue: np.ndarray, start_h: float, end_h: float) -> float:
     """When the whole queue first falls back to its usual level after a window (inf: never).
 
-    The usual level is the time-average of the queue over the 30 days before the window (0 if
-    the run starts with it); returning traffic that keeps the queue long counts as not recovered.
+    The usual level is the time-average of the queue over the 30 days before the window (as
+    much of them as the run has; 0 if it starts with the window); returning traffic that keeps
+    the queue long counts as not recovered.
     """
-    before = (t >= start_h - 720.0) & (t < start_h)
-    usual = 0.0
-    if before.any():
-        edges = np.append(t[before], start_h)
-        usual = float((queue[before] * np.diff(edges)).sum() / (edges[-1] - edges[0] or 1.0))
-    after = np.flatnonzero((t >= end_h) & (queue <= usual))
+    usual = time_average(t, queue, max(0.0, start_h - 720.0), start_h)
+    at_end = np.searchsorted(t, end_h, side="right") - 1  # the queue in force as it ends
+    if at_end < 0 or queue[at_end] <= usual:
+        return end_h
+    after = np.flatnonzero((t > end_h) & (queue <= usual))
     return float(t[after[0]]) if len(after) else math.inf
 
 

@@ -1,4 +1,4 @@
-"""KPIs as pure functions of a run's tables (see :mod:`sim.results.records`).
+"""KPIs as pure functions of a run's tables (see :mod:`sim.model.records`).
 
 Names are dotted and stable, with the unit in the name where there is one (``docs/kpis.md``
 lists them). An average with no observation (a border's mean wait when no vehicle crossed) is
@@ -14,8 +14,8 @@ import math
 
 import numpy as np
 
-from sim.results.disruption_kpis import backlog_kpis, closure_kpis, waiting_steps
-from sim.results.records import BACKGROUND, Tables
+from sim.model.records import BACKGROUND, Tables
+from sim.results.disruption_kpis import backlog_kpis, closure_kpis, time_average, waiting_steps
 from sim.results.routes import route_kpis
 from sim.scenario.schema import Scenario
 from sim.scenario.vocabulary import CHAIN_FAMILIES, SERVICE_FAMILIES
@@ -138,14 +138,6 @@ def _door_to_door(
             out[f"breakdown_h.{name}.{part}"] = float(sums[k] / count[k])
 
 
-def _time_average(times: np.ndarray, values: np.ndarray, start: float, end: float) -> float:
-    """Time-average of a step function (value ``values[i]`` from ``times[i]``) over [start, end]."""
-    if end <= start:
-        return 0.0
-    edges = np.clip(np.append(times, end), start, end)
-    return float((values * np.diff(edges)).sum() / (end - start))
-
-
 def _lines(scenario: Scenario, tables: Tables, out: dict[str, float]) -> None:
     """Per rail link with train paths: the corridor's trains, their wait, the paths used."""
     w, end = scenario.horizon.warmup_h, scenario.horizon.length_h
@@ -180,14 +172,14 @@ def _facilities(scenario: Scenario, tables: Tables, out: dict[str, float]) -> No
                 float(np.percentile(waits, 90)) if len(waits) else math.nan
             )
             on = trace["node"] == fid
-            out[f"border_queue_vehicles.{fid}.mean"] = _time_average(
+            out[f"border_queue_vehicles.{fid}.mean"] = time_average(
                 trace["time_h"][on], trace["vehicles"][on], w, end
             )
             after = on & (trace["time_h"] >= w)
             out[f"border_queue_vehicles.{fid}.max"] = float(trace["vehicles"][after].max(initial=0))
             out[f"border_queue_teu.{fid}.max"] = float(trace["teu"][after].max(initial=0))
             t, queue, _ = waiting_steps(tables, fid, fac.background_batch)
-            out[f"queue_vehicles.{fid}.mean"] = _time_average(t, queue, w, end)
+            out[f"queue_vehicles.{fid}.mean"] = time_average(t, queue, w, end)
             out[f"queue_vehicles.{fid}.max"] = float(queue[t >= w].max(initial=0))
         for server in ("lanes", "tracks", "berths"):
             n = getattr(fac, server)
@@ -255,7 +247,7 @@ def compute_kpis(scenario: Scenario, tables: Tables) -> dict[str, float]:
     scenario : Scenario
         The scenario that was run (warm-up, services, facilities, flows).
     tables : mapping
-        The run's tables, as :meth:`sim.results.records.Recorder.tables` returns them.
+        The run's tables, as :meth:`sim.model.records.Recorder.tables` returns them.
     """
     cons = tables["consignments"]
     w = scenario.horizon.warmup_h

@@ -13,7 +13,7 @@ import numpy as np
 
 from sim.errors import SimError
 from sim.fileio import nan_for_null, read_json
-from sim.results.records import TABLE_COLUMNS, column_dtype
+from sim.model.records import TABLE_COLUMNS, column_dtype
 from sim.results.run_result import RunResult
 from sim.results.tables import read_table
 from sim.scenario.schema import Scenario
@@ -143,7 +143,7 @@ def load_runs(folder: str | Path, first_only: bool = False) -> list[RunResult]:
     scenario = _scenario(
         folder, experiment.get("files"), experiment.get("overrides"), experiment.get("network")
     )
-    from sim.experiments.replications import replication_seeds
+    from sim.model.streams import replication_seeds
 
     # The replications the last call used (older folders: every one kept), with their KPIs:
     # a tables folder without its KPIs is a run cut short between the two.

@@ -21,8 +21,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from sim.model.records import Tables
 from sim.network import Network
-from sim.results.records import Tables
 from sim.scenario.schema import Scenario
 
 __all__ = [

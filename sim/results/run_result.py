@@ -8,8 +8,8 @@ from functools import cached_property
 import numpy as np
 
 from sim.errors import ArgumentError
+from sim.model.records import TABLE_COLUMNS
 from sim.results.kpis import compute_kpis
-from sim.results.records import TABLE_COLUMNS
 from sim.results.tables import Table
 from sim.scenario.schema import Scenario
 
@@ -26,7 +26,7 @@ class RunResult:
     seed : int
         The run's seed.
     tables : mapping
-        Table name -> column name -> numpy array (see :mod:`sim.results.records`); a run read
+        Table name -> column name -> numpy array (see :mod:`sim.model.records`); a run read
         from a folder reads each table when it is first used.
     streams : list of str
         Names of the random streams the run drew from (its seed tree).

@@ -28,9 +28,7 @@ def check_size(
     and as many arrivals of the facilities' other traffic and as many timetable slots (memory
     grows with each).
     """
-    from sim.model.demand import (
-        monthly_rate_breaks,  # (sim.model.demand imports the scenario types)
-    )
+    from sim.scenario.rates import monthly_rate_breaks  # (it imports the scenario types)
 
     made = sum(float(monthly_rate_breaks(f, horizon)[1][-1]) for f in flows.values())
     if made > MAX_CONSIGNMENTS:

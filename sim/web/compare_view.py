@@ -1,6 +1,6 @@
 """A finished comparison as the compare page shows it.
 
-The answer is ``corridor-sim compare``'s (:func:`sim.cli.compare_headline.comparison_headline`);
+The answer is ``corridor-sim compare``'s (:func:`sim.answers.compare_answer.comparison_headline`);
 the forest plot shows the KPIs that changed (the selection of :func:`sim.plot.comparison_forest`),
 each as its change in % of the base with the 95% CI; the map shows the freight diverted within
 the alternative (not the alternative's flows minus the base's): the TEU it moved onto each link
@@ -76,7 +76,7 @@ def _diversions(root: Path, comparison: Any) -> dict[str, Any]:
 
 def comparison_view(root: Path, job: Any) -> dict[str, Any]:
     """The compare page's context for the finished comparison job in ``root``."""
-    from sim.cli.compare_headline import comparison_headline
+    from sim.answers.compare_answer import comparison_headline
 
     comparison = _load(str(root), tuple(job.sources), job.n, job.seed)
     lines = [line for line in comparison_headline(comparison).splitlines() if line][:-1]

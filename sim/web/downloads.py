@@ -56,7 +56,7 @@ async def download(request: Request) -> Response:
             headers=_attachment(f"{job.id}-kpis.csv"),
         )
     if what == "report.html":
-        from sim.cli.report_page import report_html
+        from sim.answers.report_page import report_html
         from sim.results.load import load_runs
 
         return Response(

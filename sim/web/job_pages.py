@@ -13,15 +13,16 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from sim.cli.argtypes import (
+from sim.errors import SimError
+from sim.options import (
+    EXECUTORS,
+    MAX_REPLICATIONS,
     cap_jobs,
     check_address,
     count,
     positive,
     positive_at_most,
 )
-from sim.errors import SimError
-from sim.options import EXECUTORS, MAX_REPLICATIONS
 from sim.results.tables import fast_format
 from sim.web.downloads import download, table_download, unfinished
 from sim.web.jobs import Job

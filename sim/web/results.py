@@ -1,6 +1,6 @@
 """What the results page shows of a finished run folder: the answer, tables, figures, downloads.
 
-The answer is ``corridor-sim run``'s (:func:`sim.cli.run_headline.run_answer`) on the folder's
+The answer is ``corridor-sim run``'s (:func:`sim.answers.run_answer.run_answer`) on the folder's
 ``kpis.json``; the route and border-post tables are read from the same KPIs (``teu.route.*``,
 ``border_*``; :mod:`sim.results.routes` names the routes); the figures' data come from the first
 replication's tables.
@@ -39,7 +39,7 @@ def load_stats(folder: Path) -> dict[str, dict[str, float]]:
 
 def headline(scenario: Any, stats: Stats, n: int, seed: int) -> list[str]:
     """The lines of ``corridor-sim run``'s answer, without its hint at command-line options."""
-    from sim.cli.run_headline import run_answer
+    from sim.answers.run_answer import run_answer
 
     heading = f"{scenario.name}: {n} replications (seed {seed}); mean [95% CI]"
     return [line for line in run_answer(scenario, stats, heading).splitlines() if line][:-1]

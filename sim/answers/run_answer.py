@@ -11,7 +11,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from sim.cli.textfmt import printable, question_line
+from sim.answers.text import printable, question_line
 from sim.results.routes import CHAIN_LABELS, place_name
 
 __all__ = ["disruption_lines", "run_answer"]

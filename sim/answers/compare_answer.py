@@ -12,8 +12,8 @@ import datetime as dt
 import math
 from typing import Any
 
-from sim.cli.run_headline import disruption_lines
-from sim.cli.textfmt import printable, question_line
+from sim.answers.run_answer import disruption_lines
+from sim.answers.text import printable, question_line
 from sim.results.routes import CHAIN_LABELS, place_name, routes
 
 __all__ = ["comparison_headline"]

@@ -140,8 +140,8 @@ def _caption(kind: str, n: int, many: bool) -> str:
 
 def report_html(folder: Path, runs: list[Any]) -> str:
     """The report page of the run (or replications) ``runs`` read from ``folder``."""
-    from sim.cli.plot_cmd import _MAREY_SERVICES, KINDS, MANY_RUNS, figure
-    from sim.cli.run_headline import run_answer
+    from sim.answers.run_answer import run_answer
+    from sim.plot.by_kind import KINDS, MANY_RUNS, MAREY_SERVICES, figure
 
     res, n = runs[0], len(runs)
     sc = res.scenario
@@ -152,7 +152,7 @@ def report_html(folder: Path, runs: list[Any]) -> str:
         f'<figure><img alt="{kind}" src="data:image/png;base64,{_png(figure(runs, kind))}">'
         f"<figcaption>{html.escape(_caption(kind, n, kind in MANY_RUNS))}</figcaption></figure>"
         for kind in KINDS
-        if kind != "marey" or any(s in sc.services for s in _MAREY_SERVICES)
+        if kind != "marey" or any(s in sc.services for s in MAREY_SERVICES)
     )
     manifest = read_json(folder / "manifest.json", "run it again")
     identity = manifest.get("experiment", manifest)

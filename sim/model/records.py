@@ -56,23 +56,41 @@ column's type, unit and meaning):
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
 from sim.errors import ModelError
+
+if TYPE_CHECKING:
+    from sim.scenario.schema import Scenario
 
 __all__ = [
     "BACKGROUND",
     "BREAKDOWN_COLUMNS",
     "TABLE_COLUMNS",
     "Recorder",
+    "RunLog",
     "Tables",
     "column_dtype",
 ]
 
 #: A run's tables, as :meth:`Recorder.tables` makes them: table -> column -> array.
 Tables = Mapping[str, Mapping[str, np.ndarray]]
+
+
+class RunLog(NamedTuple):
+    """What one run leaves: scenario, seed, tables, random streams' names, SimPy events.
+
+    :class:`sim.results.RunResult` reads KPIs and figures from it.
+    """
+
+    scenario: Scenario
+    seed: int
+    tables: Tables
+    streams: list[str]
+    events: int
+
 
 #: The service name of a facility's other traffic in ``facility_visits`` (corridor KPIs skip it).
 BACKGROUND = "background"
