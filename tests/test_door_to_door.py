@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from tiny import EVERY_2H, LINKS, NODES, write_scenario
+from tiny import EVERY_2H, LINKS, NODES, TRAIN, write_scenario
 
 from sim import run
 from sim.choice import ChainCoster
 from sim.errors import ScenarioError
 from sim.scenario import load_scenario
 
-TRAIN = {"family": "rail_sea", "vehicle": "train", "path": ["a", "b", "c"], "capacity_teu": 100.0}
 SHIP = {"family": "sea", "vehicle": "ship", "path": ["c", "d"], "capacity_teu": 500.0}
 WEEK_H = 168.0
 #: One 1 TEU box a week, every Thursday at 12:00 (the horizon starts on Monday 7 January 2019).

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from tiny import EVERY_2H, write_scenario
+from tiny import EVERY_2H, TRAIN, write_scenario
 
 import sim
 from sim import run
 from sim.scenario import load_scenario
-
-TRAIN = {"family": "rail_sea", "vehicle": "train", "path": ["a", "b", "c"], "capacity_teu": 100.0}
 
 
 def go(tmp_path, tables, **top):

@@ -8,13 +8,19 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from tiny import EVERY_2H, write_scenario
+from tiny import EVERY_2H, TRAIN, write_scenario
 
 from sim import run
 from sim.errors import NetworkError
 from sim.scenario import load_scenario
 
-TRAIN = {"family": "rail_sea", "vehicle": "train", "path": ["a", "b", "c"], "capacity_teu": 100.0}
+#: Two daily trains a to c leaving at 06:00, each with its own flow.
+TWO_TRAINS_AT_6 = {
+    "services.first": {**TRAIN, "times": ["06:00"]},
+    "services.second": {**TRAIN, "times": ["06:00"]},
+    "demand.flows.f": {**EVERY_2H, "chain": ["first"]},
+    "demand.flows.g": {**EVERY_2H, "chain": ["second"]},
+}
 
 
 def with_paths(tmp_path, tables, paths, others=""):
@@ -32,10 +38,7 @@ def test_two_trains_due_at_once_take_paths_a_headway_apart(tmp_path):
     # Two daily trains leave a at 06:00; four paths a day make a path every 6 h: one enters the
     # line at 06:00, the other waits for the 12:00 path. Its 6 h wait counts as queueing.
     tables = {
-        "services.first": {**TRAIN, "times": ["06:00"]},
-        "services.second": {**TRAIN, "times": ["06:00"]},
-        "demand.flows.f": {**EVERY_2H, "chain": ["first"]},
-        "demand.flows.g": {**EVERY_2H, "chain": ["second"]},
+        **TWO_TRAINS_AT_6,
     }
     sc = with_paths(tmp_path, tables, paths=4)
     assert sc.network.links["rail_ab"].paths_per_day == 4.0
@@ -97,10 +100,7 @@ def test_no_path_starts_while_the_line_is_closed(tmp_path):
     # The first Monday: rail_ab is closed 07:00-14:00. Of the two 06:00 trains one enters at
     # 06:00; the other's 12:00 path falls in the closure, so it enters when the line reopens.
     tables = {
-        "services.first": {**TRAIN, "times": ["06:00"]},
-        "services.second": {**TRAIN, "times": ["06:00"]},
-        "demand.flows.f": {**EVERY_2H, "chain": ["first"]},
-        "demand.flows.g": {**EVERY_2H, "chain": ["second"]},
+        **TWO_TRAINS_AT_6,
         "disruptions.shut": {
             "target": "rail_ab",
             "start": "2019-01-07T07:00:00",

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tiny import write_scenario
+from tiny import WEEKLY_SHIP, write_scenario
 
 from sim import run
 from sim.errors import ScenarioError
@@ -18,14 +18,7 @@ from sim.model.supply import gap_middle_h, weekly_offsets_h
 from sim.scenario import load_scenario
 
 WEEK_H = 168.0
-SHIP = {
-    "family": "sea",
-    "vehicle": "ship",
-    "path": ["c", "d"],
-    "capacity_teu": 10.0,
-    "days": ["mon"],
-    "times": ["12:00"],
-}
+SHIP = {**WEEKLY_SHIP, "capacity_teu": 10.0}
 RESPONDING = {
     "respond": True,
     "respond_weeks": 2,

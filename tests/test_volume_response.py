@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import tiny
 from conftest import ROOT
 from tiny import EVERY_2H, write_scenario
 
@@ -26,7 +27,7 @@ from sim.experiments.calibration import (
 )
 from sim.experiments.elasticity import ElasticityCheck, elasticity, load_elasticity_check
 
-TRAIN = {"family": "rail_sea", "vehicle": "train", "path": ["a", "b", "c"], "capacity_teu": 10.0}
+TRAIN = {**tiny.TRAIN, "capacity_teu": 10.0}
 RAIL_ONLY = ElasticityCheck(families=("rail_sea",), checked=("rail_sea",))
 
 
@@ -188,14 +189,7 @@ def test_a_bad_elasticity_table_is_refused_before_any_run(tmp_path, capsys):
     assert "elasticity.families" in capsys.readouterr().err
 
 
-SHIP = {
-    "family": "sea",
-    "vehicle": "ship",
-    "path": ["c", "d"],
-    "capacity_teu": 20.0,
-    "days": ["mon"],
-    "times": ["12:00"],
-}
+SHIP = {**tiny.WEEKLY_SHIP, "capacity_teu": 20.0}
 #: About 15 TEU a week handed in at port c for d: three quarters of a weekly 20 TEU sailing.
 BOXES = {
     "origin": "c",

@@ -103,6 +103,11 @@ EVERY_2H = {
     "arrivals": "regular",
 }
 RAIL = {"family": "rail_sea", "vehicle": "train", "path": ["a", "b", "c"], "capacity_teu": 1000.0}
+#: A train a to c of 100 TEU (a timetable: add its ``times``).
+TRAIN = {**RAIL, "capacity_teu": 100.0}
+#: A ship c to d on Mondays at 12:00 (add its ``capacity_teu``).
+WEEKLY_SHIP = {"family": "sea", "vehicle": "ship", "path": ["c", "d"], "days": ["mon"]}
+WEEKLY_SHIP |= {"times": ["12:00"]}
 TRUCK = {"family": "road", "vehicle": "truck", "path": ["a", "b", "e"], "capacity_teu": 1.0}
 FLOW = {"origin": "a", "direction": "southbound", "teu_per_year": 1000.0}
 
