@@ -9,6 +9,8 @@ file and, where it can, the line.
 
 from __future__ import annotations
 
+import datetime
+import json
 import re
 import tomllib
 from pathlib import Path
@@ -17,7 +19,7 @@ from typing import Any
 from sim.errors import Problem, SimError
 
 __all__ = ["ID", "MAX_FILE_BYTES", "MAX_NESTING", "clock_hours", "parse_toml", "read_text"]
-__all__ += ["read_toml"]
+__all__ += ["NotTomlError", "read_toml", "toml_value"]
 
 #: The deepest a scenario, network or override may nest tables and arrays (the formats need 4).
 MAX_NESTING = 32
@@ -104,8 +106,17 @@ def _nesting(value: Any) -> int:
     return deepest
 
 
+class NotTomlError(ValueError):
+    """Text that is not TOML at all (against one that is, but past a limit: a plain ValueError).
+
+    A command-line value that is not TOML is kept as text; one past a limit is refused.
+    """
+
+
 def parse_toml(text: str) -> dict[str, Any]:
     """The TOML document ``text``, or a ``ValueError`` that says in words what is wrong with it.
+
+    Text that is not TOML raises :class:`NotTomlError`, a ``ValueError``.
 
     Beyond TOML's own syntax it refuses a number too long to convert (Python reads at most 4,300
     digits) and tables or arrays nested more than :data:`MAX_NESTING` deep.
@@ -119,7 +130,7 @@ def parse_toml(text: str) -> dict[str, Any]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"is not valid TOML ({exc})") from None
+        raise NotTomlError(f"is not valid TOML ({exc})") from None
     except RecursionError:
         data = None
     except ValueError:  # int("9" * 5000): past the interpreter's limit on digits
@@ -144,3 +155,23 @@ def read_toml(path: Path, missing: str = "file not found") -> dict[str, Any]:
         return parse_toml(text)
     except ValueError as exc:
         raise SimError([Problem(str(path), str(exc))]) from None
+
+
+def toml_value(v: Any) -> str:
+    """``v`` written as a TOML value: booleans, numbers, dates, arrays, inline tables, strings.
+
+    >>> toml_value({"target": "youyiguan", "days": 14.0, "open": [True]})
+    '{target = "youyiguan", days = 14.0, open = [true]}'
+    """
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int | float):
+        return repr(v)
+    if isinstance(v, datetime.date):
+        return v.isoformat()
+    if isinstance(v, list | tuple):
+        return "[" + ", ".join(toml_value(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{k} = {toml_value(x)}" for k, x in v.items()) + "}"
+    # A TOML basic string: JSON's escapes, and DEL (which TOML forbids raw but JSON leaves).
+    return json.dumps(str(v), ensure_ascii=False).replace("\x7f", "\\u007f")

@@ -90,10 +90,8 @@ def _resolves(name: str) -> bool:
     return False
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", [p for p in PAGES if p != "changelog.md"])  # history aside
 def test_every_python_name_a_page_cites_exists(page):
-    if page == "changelog.md":  # history names what was, by its name then
-        return
     text = (DOCS / page).read_text(encoding="utf-8")
     names = set(re.findall(r"`(sim(?:\.\w+)+)", text))
     missing = sorted(n for n in names if not _resolves(n))

@@ -7,6 +7,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from sim.textio import toml_value
+
 __all__ = ["format_table", "printable", "question_line"]
 
 #: Control characters but tab and newline (C0, DEL, C1): escape sequences start with them.
@@ -30,22 +32,9 @@ def question_line(scenario: Any) -> str | None:
     """
     text = scenario.description or ""
     if scenario.overrides:
-        changed = ", ".join(f"{k} = {_toml(v)}" for k, v in sorted(scenario.overrides.items()))
+        changed = ", ".join(f"{k} = {toml_value(v)}" for k, v in sorted(scenario.overrides.items()))
         text += f"{' (' if text else ''}changed by --set: {changed}{')' if text else ''}"
     return f"Question: {text}" if text else None
-
-
-def _toml(value: Any) -> str:
-    """A value as it would be written after ``--set key=``."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return f'"{value}"'
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml(v) for v in value) + "]"
-    return str(value)
 
 
 def _cell(value: object, digits: int) -> str:

@@ -12,7 +12,7 @@ from sim.cli.argtypes import add_experiment_options, workers_from
 from sim.errors import Problem, ScenarioError, SimError
 from sim.fileio import json_text, write_text_atomic
 from sim.scenario import load_scenario
-from sim.textio import parse_toml
+from sim.textio import NotTomlError, parse_toml
 
 __all__ = ["add_parser", "parse_grid"]
 
@@ -22,9 +22,9 @@ DEFAULT_KPIS = ("departures.rail_sea", "load_factor.rail_sea", "teu.in_system")
 def _value(text: str) -> Any:
     try:
         return parse_toml(f"v = {text}")["v"]
-    except ValueError as exc:
-        if "TOML" in str(exc):  # not TOML: kept as text
-            return text
+    except NotTomlError:  # not TOML: kept as text
+        return text
+    except ValueError as exc:  # TOML past a limit
         raise SimError(f"--grid: {text[:80]}: {exc}") from None
 
 

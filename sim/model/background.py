@@ -18,7 +18,7 @@ import numpy as np
 from sim.scenario.rules import BACKGROUND_VEHICLE
 from sim.scenario.schema import Disruption, Facility, Horizon
 
-__all__ = ["BackgroundTraffic", "month_starts_h"]
+__all__ = ["BackgroundTraffic", "month_starts_h", "poisson_times"]
 
 _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
@@ -33,6 +33,24 @@ def month_starts_h(horizon: Horizon) -> tuple[list[float], list[int]]:
             return starts, months
         starts.append(t)
         months.append(day.month - 1)
+
+
+def poisson_times(
+    rng: np.random.Generator, rate_h: float, length_h: float, chunk: int
+) -> np.ndarray:
+    """The arrival times before ``length_h`` of a Poisson stream at ``rate_h`` an hour.
+
+    Exponential gaps are drawn ``chunk`` at a time until they pass the end, so the stream is
+    never cut short; a first chunk that reaches the end is all that is drawn.
+    """
+    gaps: list[np.ndarray] = []
+    reach = 0.0
+    while reach < length_h:
+        more = rng.standard_exponential(chunk) / rate_h
+        gaps.append(more)
+        reach += float(more.sum())
+    times = np.cumsum(np.concatenate(gaps))
+    return times[times < length_h]
 
 
 @dataclass(frozen=True)
@@ -65,15 +83,7 @@ class BackgroundTraffic:
         if rate_h <= 0:
             return cls.none()
         length = horizon.length_h
-        chunk = int(rate_h * length * 1.05) + 64
-        gaps: list[np.ndarray] = []
-        reach = 0.0
-        while reach < length:  # enough gaps to pass the end of the horizon
-            more = rng.standard_exponential(chunk) / rate_h
-            gaps.append(more)
-            reach += float(more.sum())
-        times = np.cumsum(np.concatenate(gaps))
-        times = times[times < length]
+        times = poisson_times(rng, rate_h, length, int(rate_h * length * 1.05) + 64)
         starts, months = month_starts_h(horizon)
         month = np.asarray(months)[np.searchsorted(starts, times, side="right") - 1]
         kept = times[rng.random(len(times)) * peak < season[month]]

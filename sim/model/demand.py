@@ -17,8 +17,6 @@ from sim.scenario.schema import Flow, Horizon
 
 __all__ = ["arrival_times", "booked_times"]
 
-_HOURS_PER_YEAR = 8760.0
-
 
 def arrival_times(
     flow: Flow, horizon: Horizon, rng: np.random.Generator, chunk: int = 4096

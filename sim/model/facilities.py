@@ -284,7 +284,10 @@ class FacilityRuntime:
 def _queue_log(
     node: str, arrive: np.ndarray, start: np.ndarray, teu: np.ndarray, until_h: float
 ) -> dict[str, np.ndarray]:
-    """The corridor's vehicles waiting at a facility after every arrival and every start."""
+    """The corridor's vehicles waiting at a facility after every arrival and every start.
+
+    One row per moment: a vehicle that arrives and starts at once never shows as waiting.
+    """
     n = len(arrive)
     times = np.empty(2 * n)
     times[0::2], times[1::2] = arrive, start  # each vehicle's arrival, then its start
@@ -293,10 +296,13 @@ def _queue_log(
     seen = times < until_h
     times, steps, loads = times[seen], steps[seen], loads[seen]
     order = np.argsort(times, kind="stable")
+    times = times[order]
     teu_waiting = np.cumsum(loads[order])
+    vehicles = np.cumsum(steps[order]).astype(np.int64)
+    last = np.append(times[1:] != times[:-1], len(times) > 0)[: len(times)]  # all in at each time
     return {
-        "node": np.full(len(order), node, dtype=object),
-        "time_h": times[order],
-        "vehicles": np.cumsum(steps[order]).astype(np.int64),
-        "teu": np.where(np.abs(teu_waiting) < 1e-9, 0.0, teu_waiting),
+        "node": np.full(int(last.sum()), node, dtype=object),
+        "time_h": times[last],
+        "vehicles": vehicles[last],
+        "teu": np.where(np.abs(teu_waiting[last]) < 1e-9, 0.0, teu_waiting[last]),
     }

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.model.background import poisson_times
 from sim.model.facilities import Windows
 from sim.model.records import BACKGROUND
 from sim.network import Link
@@ -39,8 +40,8 @@ class LineRuntime:
         for end in ends:
             times: list[float] = []
             if rng is not None and rate_h > 0:
-                gaps = rng.standard_exponential(int(rate_h * length_h * 1.2) + 64) / rate_h
-                times = [t for t in np.cumsum(gaps).tolist() if t < length_h]
+                chunk = int(rate_h * length_h * 1.2) + 64
+                times = poisson_times(rng, rate_h, length_h, chunk).tolist()
             self._others[end] = times
         self._next = dict.fromkeys(ends, 0)
         self._other_starts: dict[str, list[float]] = {end: [] for end in ends}

@@ -9,9 +9,10 @@ column's type, unit and meaning):
     and the door-to-door breakdown (:data:`BREAKDOWN_COLUMNS`, summing to ``delivered_h -
     created_h``): ``waiting_h`` (for the first departure), ``transfer_wait_h`` (for the next
     departure at a transfer, e.g. a ship), ``dwell_h`` (yard and customs at transfers and at the
-    destination), ``moving_h``, ``handling_h``, ``border_queue_h``, ``inspection_h`` (clearance
-    at posts and locks), plus ``missed_connections`` and ``rolled`` (departures that left full
-    without it although it was ready for them, e.g. a full ship). Route choice adds
+    destination), ``moving_h``, ``handling_h``, ``border_queue_h`` (queueing at posts and
+    locks, and for a train path), ``inspection_h`` (clearance at posts and locks), plus
+    ``missed_connections`` and ``rolled`` (departures that left full without it although it
+    was ready for them, e.g. a full ship). Route choice adds
     ``market`` (empty for a flow outside every market), ``planned_flow`` (the flow it would
     have taken with no closure known), ``diverted`` (0/1: it took another), ``planned_h``
     (the door-to-door hours expected on the planned chain, NaN under fixed chains) and

@@ -163,22 +163,28 @@ def transit_times(
 def border_queue(
     results: RunResult | Sequence[RunResult], post: str, ax: Axes | None = None
 ) -> Axes:
-    """Vehicles of the corridor waiting at a border post or lock, day by day, closures shaded.
+    """Vehicles waiting at a border post or lock, day by day, closures shaded.
 
-    Each day's most at once (steps) and its time-average (line); with several replications,
-    their means, the most at once with a band from the 10th to the 90th percentile of them.
+    Every vehicle waiting, the facility's other traffic with the corridor's: each day's most at
+    once (steps) and its time-average (line), and the corridor's own most at once on the right
+    axis. With several replications, their means, the most at once with a band from the 10th to
+    the 90th percentile of them.
     """
+    from sim.results.disruption_kpis import waiting_steps
+
     runs = _as_list(results)
     sc = runs[0].scenario
     ax = new_axes(ax, (9, 4))
     days = math.ceil(sc.horizon.length_h / 24.0)
-    peaks, means = [], []
+    fac = sc.facilities.get(post)
+    batch = fac.background_batch if fac is not None else 1
+    peaks, means, own_peaks = [], [], []
     for res in runs:
-        trace = res.tables["queue_lengths"]
-        on = trace["node"] == post
-        peak, mean = _daily_queue(trace["time_h"][on], trace["vehicles"][on], days)
+        t, every, own = waiting_steps(res.tables, post, batch)
+        peak, mean = _daily_queue(t, every, days)
         peaks.append(peak)
         means.append(mean)
+        own_peaks.append(_daily_queue(t, own, days)[0])
     x = np.arange(days)
     peak = np.mean(peaks, axis=0)
     ax.step(x, peak, where="post", color="#0072B2", lw=1.0, label="most at once in the day")
@@ -186,6 +192,12 @@ def border_queue(
         low, high = np.percentile(peaks, [10, 90], axis=0)
         ax.fill_between(x, low, high, step="post", color="#0072B2", alpha=0.2, lw=0)
     ax.plot(x + 0.5, np.mean(means, axis=0), color="#E69F00", lw=1.2, label="mean over the day")
+    right = ax.twinx()
+    right.step(x, np.mean(own_peaks, axis=0), where="post", color="#009E73", lw=0.9, ls=":")
+    right.set_ylabel("the corridor's, most at once (dotted)", color="#009E73", fontsize=9)
+    right.set_ylim(bottom=0)
+    right.tick_params(axis="y", colors="#009E73", labelsize=8)
+    ax.plot([], [], color="#009E73", lw=0.9, ls=":", label="the corridor's (right axis)")
     d = runs[0].tables.get("disruptions", {})
     closed = False
     for start, end, target, effect in zip(
@@ -201,7 +213,7 @@ def border_queue(
     if closed:
         ax.plot([], [], color="#CC0033", alpha=0.3, lw=8, label="closed")
     month_ticks(ax, sc.horizon)
-    ax.set_ylabel("corridor vehicles waiting")
+    ax.set_ylabel("vehicles waiting, all traffic")
     band = f"; band: P10-P90 of {len(runs)} replications" if len(runs) > 1 else ""
     ax.set_title(
         f"{sc.name}: vehicles waiting at {place_name(sc.network, post)}{band}", fontsize=10

@@ -6,13 +6,14 @@ Pure functions of a run's tables, like the rest of :mod:`sim.results.kpis`, whic
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import numpy as np
 
 from sim.model.records import BACKGROUND, Tables
 from sim.scenario.schema import Scenario
 
-__all__ = ["backlog_kpis", "closure_kpis", "time_average", "waiting_steps"]
+__all__ = ["Steps", "backlog_kpis", "closure_kpis", "time_average", "waiting_steps"]
 
 
 def time_average(times: np.ndarray, values: np.ndarray, start: float, end: float) -> float:
@@ -23,9 +24,11 @@ def time_average(times: np.ndarray, values: np.ndarray, start: float, end: float
     return float((values * np.diff(edges)).sum() / (end - start))
 
 
-def waiting_steps(
-    tables: Tables, node: str, batch: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+#: A queue over time: (time_h, vehicles, corridor_vehicles), as :func:`waiting_steps` gives it.
+Steps = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def waiting_steps(tables: Tables, node: str, batch: int) -> Steps:
     """Every vehicle waiting at ``node`` (the corridor's and the other traffic's) over time.
 
     Returns ``(time_h, vehicles, corridor_vehicles)``: the queue after each arrival and each
@@ -76,7 +79,12 @@ def closure_kpis(scenario: Scenario, tables: Tables, out: dict[str, float]) -> N
         out[f"closed_h.{target}"] = float(total)
 
 
-def backlog_kpis(scenario: Scenario, tables: Tables, out: dict[str, float]) -> None:
+def backlog_kpis(
+    scenario: Scenario,
+    tables: Tables,
+    out: dict[str, float],
+    queues: Mapping[str, Steps] | None = None,
+) -> None:
     """What each closure or slow-down of a facility in the scenario leaves behind when it ends.
 
     For each of the scenario's own disruptions (not the random ones, whose ids change from run
@@ -115,7 +123,8 @@ def backlog_kpis(scenario: Scenario, tables: Tables, out: dict[str, float]) -> N
             start, end = visits["start_h"][caught], visits["end_h"][caught]
             last = start + (end - start) * (weight[caught] - 1) / weight[caught]  # in a batch
             out[f"backlog.{d.id}.cleared_h"] = float(last.max(initial=d.end_h) - d.end_h)
-        t, queue, _ = waiting_steps(tables, d.target, batch)
+        known = (queues or {}).get(d.target)
+        t, queue, _ = known if known is not None else waiting_steps(tables, d.target, batch)
         recovered_at = _recovered_at(t, queue, d.start_h, d.end_h)
         if math.isfinite(recovered_at):
             out[f"backlog.{d.id}.recovered_h"] = recovered_at - d.end_h

@@ -11,11 +11,18 @@ stock at the end.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import numpy as np
 
 from sim.model.records import BACKGROUND, Tables
-from sim.results.disruption_kpis import backlog_kpis, closure_kpis, time_average, waiting_steps
+from sim.results.disruption_kpis import (
+    Steps,
+    backlog_kpis,
+    closure_kpis,
+    time_average,
+    waiting_steps,
+)
 from sim.results.routes import route_kpis
 from sim.scenario.schema import Scenario
 from sim.scenario.vocabulary import CHAIN_FAMILIES, SERVICE_FAMILIES
@@ -154,7 +161,9 @@ def _lines(scenario: Scenario, tables: Tables, out: dict[str, float]) -> None:
         out[f"line_utilisation.{lid}"] = float(on.sum() / paths) if paths > 0 else math.nan
 
 
-def _facilities(scenario: Scenario, tables: Tables, out: dict[str, float]) -> None:
+def _facilities(
+    scenario: Scenario, tables: Tables, out: dict[str, float], queues: Mapping[str, Steps]
+) -> None:
     w, end = scenario.horizon.warmup_h, scenario.horizon.length_h
     visits, trace = tables["facility_visits"], tables["queue_lengths"]
     own = visits["service"] != BACKGROUND  # the corridor's vehicles, not the other traffic
@@ -178,7 +187,7 @@ def _facilities(scenario: Scenario, tables: Tables, out: dict[str, float]) -> No
             after = on & (trace["time_h"] >= w)
             out[f"border_queue_vehicles.{fid}.max"] = float(trace["vehicles"][after].max(initial=0))
             out[f"border_queue_teu.{fid}.max"] = float(trace["teu"][after].max(initial=0))
-            t, queue, _ = waiting_steps(tables, fid, fac.background_batch)
+            t, queue, _ = queues[fid]
             out[f"queue_vehicles.{fid}.mean"] = time_average(t, queue, w, end)
             out[f"queue_vehicles.{fid}.max"] = float(queue[t >= w].max(initial=0))
         for server in ("lanes", "tracks", "berths"):
@@ -264,11 +273,16 @@ def compute_kpis(scenario: Scenario, tables: Tables) -> dict[str, float]:
     _departures(scenario, tables, out)
     flows = _flow_index(tables)
     _door_to_door(scenario, tables, flows, out)
-    _facilities(scenario, tables, out)
+    queues = {  # every vehicle waiting at each post, lock or disrupted facility, once
+        fid: waiting_steps(tables, fid, fac.background_batch)
+        for fid, fac in scenario.facilities.items()
+        if fac.kind in ("border_post", "lock") or any(d.target == fid for d in scenario.disruptions)
+    }
+    _facilities(scenario, tables, out, queues)
     _lines(scenario, tables, out)
     _chain_co2(scenario, tables, flows, out)
     route_kpis(scenario, tables, flows, out)
     _chains_and_diversions(scenario, tables, out)
     closure_kpis(scenario, tables, out)
-    backlog_kpis(scenario, tables, out)
+    backlog_kpis(scenario, tables, out, queues)
     return dict(sorted(out.items()))

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import Problem, ScenarioError
-from sim.textio import parse_toml, read_text
+from sim.textio import NotTomlError, parse_toml, read_text
 
 __all__ = ["OVERRIDE_SOURCE", "RawScenario", "apply_overrides", "did_you_mean", "diff_tables"]
 __all__ += ["flatten", "load_chain", "lookup", "merge", "parse_set_options"]
@@ -256,9 +256,10 @@ def parse_set_options(items: Iterable[str]) -> dict[str, Any]:
         try:
             parsed = parse_toml("v = " + text)
             out[key] = parsed["v"] if list(parsed) == ["v"] else text.strip()
-        except ValueError as exc:
-            if "TOML" not in str(exc):  # a value that parses but is too long or too deep
-                problems.append(Problem(OVERRIDE_SOURCE, str(exc), column=key, value=text))
+        except NotTomlError:  # not a TOML value: kept as text
+            out[key] = text.strip()
+        except ValueError as exc:  # a value that parses but is too long or too deep
+            problems.append(Problem(OVERRIDE_SOURCE, str(exc), column=key, value=text))
             out[key] = text.strip()
     if problems:
         raise ScenarioError(problems)

@@ -12,7 +12,7 @@ from sim.scenario.vocabulary import WEEKDAYS
 from sim.textio import clock_hours
 
 __all__ = ["COUNT", "CV", "DAYS", "FULL", "HOURS", "MAX_CONSIGNMENTS", "MAX_HORIZON_DAYS"]
-__all__ += ["MAX_HORIZON_YEARS", "MONTHS", "MONTH_LIST", "NONNEG", "ONE", "OPEN", "PART", "PATH"]
+__all__ += ["MAX_HORIZON_YEARS", "MONTHS", "MONTH_LIST", "NONNEG", "OPEN", "PART", "PATH"]
 __all__ += ["POS", "POS_HOURS", "POS_TEU", "REPLICATIONS", "SCALE", "SHARE", "SIZES", "TEU"]
 __all__ += ["NAME", "TIMES"]
 
@@ -23,7 +23,7 @@ MAX_CONSIGNMENTS = 1_000_000
 MAX_HORIZON_YEARS = 50
 MAX_HORIZON_DAYS = 366 * MAX_HORIZON_YEARS
 
-POS, NONNEG, ONE = at_least(0, strict=True), at_least(0), at_least(1)
+POS, NONNEG = at_least(0, strict=True), at_least(0)
 HOURS = within(0, 8760, unit=" h (at most a year)")
 POS_HOURS = within(0, 8760, strict_low=True, unit=" h (at most a year)")
 SCALE = within(0, 1000, strict_low=True)

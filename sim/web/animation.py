@@ -5,7 +5,8 @@ of :func:`sim.plot.basemap.sea_lane`, and the land from the package's own Natura
 the map needs nothing from the web. :func:`animation_data` adds one replication from its tables:
 each vehicle's departure, arrival and the times it reached and left the facilities of its path
 (``departures`` and ``facility_visits``), the queue at every facility as a step function
-(``queue_lengths``) and the closures (``disruptions``). The browser interpolates positions.
+(every vehicle waiting, the corridor's among them) and the closures (``disruptions``). The
+browser interpolates positions.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from importlib import resources
 from typing import Any
 
 import numpy as np
+
+from sim.results.disruption_kpis import waiting_steps
 
 __all__ = ["animation_data", "diversion_teu", "map_data"]
 
@@ -141,10 +144,12 @@ def animation_data(scenario: Any, tables: Any) -> dict[str, Any]:
                     keys += [(arr, share), (min(max(end, arr), a), share)]
         keys.append((a, 1.0))
         vehicles.append([index[sid], _KIND[str(kind)], [_r(v, 3) for k in keys for v in k]])
-    queues: dict[str, list[float]] = defaultdict(list)
-    q = tables["queue_lengths"]
-    for node, t, v in zip(q["node"], q["time_h"], q["vehicles"], strict=True):
-        queues[str(node)] += [_r(t), int(v)]
+    queues: dict[str, list[float]] = {}  # node: time, all vehicles waiting, the corridor's, ...
+    for fid, fac in scenario.facilities.items():
+        t, every, own = waiting_steps(tables, fid, fac.background_batch)
+        if len(t) and every.max() > 0:
+            steps = np.column_stack([np.round(t, 2), every, own])
+            queues[fid] = steps.ravel().tolist()
     dis = tables["disruptions"]
     closures = [
         {"target": str(t), "start": float(s), "end": float(e), "effect": str(f)}

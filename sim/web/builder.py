@@ -9,8 +9,6 @@ same message as ``corridor-sim run FILE``. A file with problems is not kept.
 
 from __future__ import annotations
 
-import datetime
-import json
 import os
 import re
 from collections.abc import Collection, Mapping
@@ -20,6 +18,7 @@ from typing import Any
 
 from sim.errors import Problem, ScenarioError
 from sim.scenario import parse_set_options
+from sim.textio import toml_value
 
 __all__ = [
     "DISRUPTION_ROWS",
@@ -104,19 +103,6 @@ def _nest(flat: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _value(v: Any) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int | float):
-        return repr(v)
-    if isinstance(v, datetime.date):
-        return v.isoformat()
-    if isinstance(v, list):
-        return "[" + ", ".join(_value(x) for x in v) + "]"
-    # A TOML basic string: JSON's escapes, and DEL (which TOML forbids raw but JSON leaves).
-    return json.dumps(str(v), ensure_ascii=False).replace("\x7f", "\\u007f")
-
-
 def toml_text(data: Mapping[str, Any], header: str = "") -> str:
     """``data`` (nested tables of scalars and lists) as TOML: top-level keys first, then tables.
 
@@ -136,7 +122,7 @@ def toml_text(data: Mapping[str, Any], header: str = "") -> str:
         scalars = {k: v for k, v in table.items() if not isinstance(v, Mapping)}
         if prefix and scalars:
             lines.append(f"\n[{prefix}]")
-        lines.extend(f"{k} = {_value(v)}" for k, v in scalars.items())
+        lines.extend(f"{k} = {toml_value(v)}" for k, v in scalars.items())
         for k, v in table.items():
             if isinstance(v, Mapping):
                 emit(v, f"{prefix}.{k}" if prefix else k)

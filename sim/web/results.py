@@ -74,7 +74,7 @@ def route_rows(scenario: Any, stats: Stats) -> list[list[str]]:
 
 
 def post_rows(scenario: Any, stats: Stats) -> list[list[str]]:
-    """Per border post crossed: crossings, TEU, wait (mean, p90, hours), queue (mean, longest)."""
+    """Per border post crossed: crossings, TEU, waits (mean, p90, h), queues (all, corridor's)."""
     from sim.results.routes import place_name
 
     posts = sorted(k.split(".")[1] for k in stats if k.startswith("border_crossings."))
@@ -85,7 +85,8 @@ def post_rows(scenario: Any, stats: Stats) -> list[list[str]]:
             _mean_ci(stats.get(f"teu.post.{p}")),
             _mean_ci(stats.get(f"border_wait_h.{p}.mean"), digits=1),
             _mean_ci(stats.get(f"border_wait_h.{p}.p90"), digits=1),
-            _mean_ci(stats.get(f"border_queue_vehicles.{p}.mean"), digits=1),
+            _mean_ci(stats.get(f"queue_vehicles.{p}.mean"), digits=1),
+            _mean_ci(stats.get(f"queue_vehicles.{p}.max")),
             _mean_ci(stats.get(f"border_queue_vehicles.{p}.max")),
         ]
         for p in posts
@@ -96,25 +97,30 @@ def figures(scenario: Any, tables: Any) -> dict[str, Any]:
     """Data of the interactive figures (plotly traces): border-post queues and weekly TEU."""
     import datetime
 
+    from sim.results.disruption_kpis import waiting_steps
     from sim.results.routes import place_name
     from sim.results.weekly import weekly_departures
 
     start = datetime.datetime.combine(scenario.horizon.start, datetime.time())
-    posts = [n.id for n in scenario.network.nodes.values() if n.kind == "border_post"]
-    q = tables["queue_lengths"]
     queue = []
-    for post in posts:
-        mask = q["node"] == post
-        if mask.any() and q["vehicles"][mask].max() > 0:
-            hours = q["time_h"][mask]
+    for post, fac in scenario.facilities.items():
+        if fac.kind != "border_post":
+            continue
+        hours, every, own = waiting_steps(tables, post, fac.background_batch)
+        if not len(hours) or every.max() == 0:
+            continue
+        x = [(start + datetime.timedelta(hours=float(h))).isoformat() for h in hours]
+        name = place_name(scenario.network, post)
+        for label, y, axis in ((name, every, "y"), (f"{name}: the corridor's", own, "y2")):
             queue.append(
                 {
-                    "name": place_name(scenario.network, post),
-                    "x": [(start + datetime.timedelta(hours=float(h))).isoformat() for h in hours],
-                    "y": q["vehicles"][mask].tolist(),
+                    "name": label,
+                    "x": x,
+                    "y": y.tolist(),
+                    "yaxis": axis,
                     "type": "scatter",
                     "mode": "lines",
-                    "line": {"shape": "hv", "width": 1.5},
+                    "line": {"shape": "hv", "width": 1.5, "dash": "dot" if axis == "y2" else None},
                 }
             )
     weekly = weekly_departures(scenario, tables)

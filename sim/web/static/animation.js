@@ -30,11 +30,11 @@
     }
     return 1;
   }
-  function queueAt(steps, now) {  // steps: time, vehicles, ... sorted by time
-    let lo = 0, hi = steps.length / 2 - 1, v = 0;
+  function queueAt(steps, now) {  // steps: time, all vehicles waiting, the corridor's, ... by time
+    let lo = 0, hi = steps.length / 3 - 1, v = [0, 0];
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (steps[2 * mid] <= now) { v = steps[2 * mid + 1]; lo = mid + 1; } else hi = mid - 1;
+      if (steps[3 * mid] <= now) { v = [steps[3 * mid + 1], steps[3 * mid + 2]]; lo = mid + 1; } else hi = mid - 1;
     }
     return v;
   }
@@ -55,11 +55,13 @@
     ctx.fillStyle = "rgba(142, 68, 173, 0.45)"; ctx.strokeStyle = "#8e44ad"; ctx.lineWidth = 1;
     ctx.font = "bold 11px system-ui, sans-serif"; ctx.textBaseline = "middle";
     for (const [node, steps] of Object.entries(d.queues)) {
-      const v = queueAt(steps, t), n = map.nodes[node];
+      const [v, own] = queueAt(steps, t), n = map.nodes[node];
       if (!v || !n) continue;
-      const [x, y] = map.project(n.lon, n.lat), r = 4 + 3 * Math.sqrt(v);
+      // The disc grows with the logarithm: a post's other traffic can queue in thousands.
+      const [x, y] = map.project(n.lon, n.lat), r = 4 + 8 * Math.log10(1 + v);
       ctx.beginPath(); ctx.arc(x, y, r, 0, 2 * Math.PI); ctx.fill(); ctx.stroke();
-      const text = `${v} waiting`, w = ctx.measureText(text).width;
+      const text = own ? `${v.toLocaleString("en")} waiting (the corridor's ${own})` : `${v.toLocaleString("en")} waiting`;
+      const w = ctx.measureText(text).width;
       ctx.fillStyle = "rgba(255, 255, 255, 0.85)"; ctx.fillRect(x + r + 2, y + 2, w + 6, 15);
       ctx.fillStyle = "#4a235a"; ctx.fillText(text, x + r + 5, y + 10); ctx.fillStyle = "rgba(142, 68, 173, 0.45)";
     }

@@ -26,7 +26,10 @@
   if (data && window.Plotly) {
     const f = JSON.parse(data.textContent);
     const cfg = { responsive: true, displaylogo: false };
-    Plotly.newPlot("fig-queue", f.queue, layout("Vehicles queueing at the border posts", "vehicles"), cfg);
+    const queue = layout("Vehicles waiting at the border posts: all traffic (left), the corridor's (dotted, right)", "vehicles waiting, all traffic");
+    queue.yaxis2 = { title: { text: "the corridor's vehicles" }, overlaying: "y", side: "right", rangemode: "tozero", showgrid: false };
+    queue.margin.r = 60;
+    Plotly.newPlot("fig-queue", f.queue, queue, cfg);
     Plotly.newPlot("fig-weekly", f.weekly, layout("TEU carried a week, by service family", "TEU"), cfg);
   }
   const forest = document.getElementById("forestdata");
