@@ -158,3 +158,14 @@ def test_recovery_is_when_the_whole_queue_is_back_to_its_usual_level():
     assert _recovered_at(t, queue, 720.0, 800.0) == 900.0
     assert _recovered_at(t[:3], queue[:3], 720.0, 800.0) == float("inf")  # never back
     assert _recovered_at(t, np.array([10, 50, 5, 5]), 720.0, 800.0) == 800.0  # at once
+
+
+def test_a_closure_no_one_queued_for_says_so():
+    from sim.answers.run_answer import disruption_lines
+
+    shut = {"disruptions.shut": {"target": "youyiguan", "start": dt.date(2019, 2, 1), "days": 10.0}}
+    sc = sim.load_scenario(EXAMPLE, overrides=shut)
+    stats = {f"backlog.shut.{k}": {"mean": 0.0} for k in ("vehicles", "peak_vehicles")}
+    assert disruption_lines(sc, stats) == [
+        "Youyiguan / Huu Nghi shut 01 Feb – 11 Feb: no one waited"
+    ]

@@ -106,6 +106,9 @@ def disruption_lines(scenario: Any, stats: Stats) -> list[str]:
             continue
         when = [(start + dt.timedelta(hours=h)).strftime("%d %b") for h in (d.start_h, d.end_h)]
         what = "shut" if d.effect == "close" else f"slowed x{d.factor:g}"
+        if _mean(stats, f"{key}.peak_vehicles") == 0:
+            out.append(f"{place_name(net, d.target)} {what} {when[0]} – {when[1]}: no one waited")
+            continue
         cleared = (
             f"cleared in {_value(stats, f'{key}.cleared_h', 24, 1)} days"
             if not math.isnan(_mean(stats, f"{key}.cleared_h"))
