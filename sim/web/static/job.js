@@ -27,7 +27,7 @@
     const f = JSON.parse(data.textContent);
     const cfg = { responsive: true, displaylogo: false };
     const queue = layout("Vehicles waiting at the border posts: all traffic (left), the corridor's (dotted, right)", "vehicles waiting, all traffic");
-    queue.yaxis2 = { title: { text: "the corridor's vehicles" }, overlaying: "y", side: "right", rangemode: "tozero", showgrid: false };
+    queue.yaxis2 = { title: { text: "the corridor's vehicles" }, overlaying: "y", side: "right", rangemode: "tozero", showgrid: false, tickmode: "auto", nticks: 6, tickformat: ",d" };
     queue.margin.r = 60;
     Plotly.newPlot("fig-queue", f.queue, queue, cfg);
     Plotly.newPlot("fig-weekly", f.weekly, layout("TEU carried a week, by service family", "TEU"), cfg);
