@@ -150,22 +150,26 @@ def test_traffic_returning_from_one_window_is_not_held_again_by_the_next():
 
 
 def test_recovery_is_when_the_whole_queue_is_back_to_its_usual_level():
-    from sim.results.disruption_kpis import _recovered_at
+    from sim.results.disruption_kpis import _calm_from, _recovered_at, time_average
 
     # 10 waiting for the 30 days before a window [720, 800); 100 at its end, 10 again at 900.
     t = np.array([0.0, 720.0, 800.0, 900.0])
     queue = np.array([10, 50, 100, 10])
-    assert _recovered_at(t, queue, 720.0, 800.0) == 900.0
-    assert _recovered_at(t[:3], queue[:3], 720.0, 800.0) == float("inf")  # never back
-    assert _recovered_at(t, np.array([10, 50, 5, 5]), 720.0, 800.0) == 800.0  # at once
-
-
-def test_a_closure_no_one_queued_for_says_so():
-    from sim.answers.run_answer import disruption_lines
-
-    shut = {"disruptions.shut": {"target": "youyiguan", "start": dt.date(2019, 2, 1), "days": 10.0}}
-    sc = sim.load_scenario(EXAMPLE, overrides=shut)
-    stats = {f"backlog.shut.{k}": {"mean": 0.0} for k in ("vehicles", "peak_vehicles")}
-    assert disruption_lines(sc, stats) == [
-        "Youyiguan / Huu Nghi shut 01 Feb – 11 Feb: no one waited"
-    ]
+    usual = time_average(t, queue, 0.0, 720.0)
+    assert usual == 10.0 and _recovered_at(t, queue, usual, 800.0) == 900.0
+    assert _recovered_at(t[:3], queue[:3], usual, 800.0) == float("inf")  # never back
+    assert _recovered_at(t, np.array([10, 50, 5, 5]), usual, 800.0) == 800.0  # at once
+    # A slow-down right after a closure is measured against the queue before the closure.
+    windows = {
+        "disruptions.shut": {"target": "youyiguan", "start": dt.date(2019, 2, 1), "days": 5.0},
+        "disruptions.slow": {
+            "target": "youyiguan",
+            "start": dt.date(2019, 2, 6),
+            "days": 5.0,
+            "effect": "slow",
+            "factor": 2.0,
+        },
+    }
+    sc = sim.load_scenario(EXAMPLE, overrides=windows)
+    by_id = {d.id: d for d in sc.disruptions}
+    assert _calm_from(sc, by_id["slow"]) == _calm_from(sc, by_id["shut"]) == by_id["shut"].start_h

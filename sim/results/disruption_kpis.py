@@ -11,7 +11,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from sim.model.records import BACKGROUND, Tables
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import Disruption, Scenario
 
 __all__ = ["Steps", "backlog_kpis", "closure_kpis", "time_average", "waiting_steps"]
 
@@ -87,20 +87,20 @@ def backlog_kpis(
 ) -> None:
     """What each closure or slow-down of a facility in the scenario leaves behind when it ends.
 
-    For each of the scenario's own disruptions (not the random ones, whose ids change from run
-    to run): ``backlog.<id>.vehicles``, the vehicles waiting at the node as the window ends, the
-    corridor's and the other traffic's, and ``backlog.<id>.corridor_vehicles``, the corridor's
-    part; ``backlog.<id>.recovered_h``, the hours from the window's end until the whole queue
-    first falls back to its average of the 30 days before the window (left out if it never
-    does: traffic that held back and returns can keep it long after the caught vehicles are
-    served); ``backlog.<id>.peak_vehicles``, the longest queue (all traffic) from the window's
-    start until then; ``backlog.<id>.cleared_h``, the hours from the end of
-    the window until the last of them is served (0 with no backlog); ``backlog.<id>.wait_h.mean``,
-    the mean wait for a server of the vehicles that arrived during the window;
-    ``backlog.<id>.sent_d2d_h.mean``, door to door of the corridor's consignments handed in
-    during the window on a chain through the node. ``cleared_h`` and ``wait_h.mean`` are left
-    out when some of those vehicles were still waiting when the run ended, and the last two when
-    nothing came or nothing sent was delivered.
+    For each of the scenario's own disruptions (not the random ones, whose ids change from run to
+    run): ``backlog.<id>.vehicles``, the vehicles waiting at the node as the window ends, the
+    corridor's and the other traffic's, and ``backlog.<id>.corridor_vehicles``, the corridor's part;
+    ``backlog.<id>.recovered_h``, the hours from the window's end until the whole queue first falls
+    back to its average of the 30 days before the window (before the first of a run of windows
+    there, each within 30 days of the next; left out if it never does: traffic that held back and
+    returns can keep it long after the caught vehicles are served); ``backlog.<id>.peak_vehicles``,
+    the longest queue (all traffic) from the window's start until then; ``backlog.<id>.cleared_h``,
+    the hours from the end of the window until the last of them is served (0 with no backlog);
+    ``backlog.<id>.wait_h.mean``, the mean wait for a server of the vehicles that arrived during the
+    window; ``backlog.<id>.sent_d2d_h.mean``, door to door of the corridor's consignments handed in
+    during the window on a chain through the node. ``cleared_h`` and ``wait_h.mean`` are left out
+    when some of those vehicles were still waiting when the run ended, and the last two when nothing
+    came or nothing sent was delivered.
     """
     visits, cons = tables["facility_visits"], tables["consignments"]
     empty = {"node": np.array([], dtype=str), "arrive_h": np.array([]), "service": np.array([])}
@@ -125,7 +125,10 @@ def backlog_kpis(
             out[f"backlog.{d.id}.cleared_h"] = float(last.max(initial=d.end_h) - d.end_h)
         known = (queues or {}).get(d.target)
         t, queue, _ = known if known is not None else waiting_steps(tables, d.target, batch)
-        recovered_at = _recovered_at(t, queue, d.start_h, d.end_h)
+        usual = time_average(
+            t, queue, max(0.0, _calm_from(scenario, d) - 720.0), _calm_from(scenario, d)
+        )
+        recovered_at = _recovered_at(t, queue, usual, d.end_h)
         if math.isfinite(recovered_at):
             out[f"backlog.{d.id}.recovered_h"] = recovered_at - d.end_h
         during = (t >= d.start_h) & (t <= recovered_at)
@@ -143,14 +146,25 @@ def backlog_kpis(
             out[f"backlog.{d.id}.sent_d2d_h.mean"] = float(d2d.mean())
 
 
-def _recovered_at(t: np.ndarray, queue: np.ndarray, start_h: float, end_h: float) -> float:
-    """When the whole queue first falls back to its usual level after a window (inf: never).
+def _calm_from(scenario: Scenario, d: Disruption) -> float:
+    """When the run of disruptions at ``d``'s target that leads up to ``d`` began.
 
-    The usual level is the time-average of the queue over the 30 days before the window (as
-    much of them as the run has; 0 if it starts with the window); returning traffic that keeps
-    the queue long counts as not recovered.
+    Walking back from ``d``, a window that ends within 30 days of the next one's start belongs
+    to the same run: the queue before the first of them is the post's usual one.
     """
-    usual = time_average(t, queue, max(0.0, start_h - 720.0), start_h)
+    starts = sorted((x.start_h, x.end_h) for x in scenario.disruptions if x.target == d.target)
+    begin = d.start_h
+    for start, end in reversed(starts):
+        if start < begin and end >= begin - 720.0:
+            begin = start
+    return begin
+
+
+def _recovered_at(t: np.ndarray, queue: np.ndarray, usual: float, end_h: float) -> float:
+    """When the whole queue first falls back to ``usual`` after a window's end (inf: never).
+
+    Returning traffic that keeps the queue long counts as not recovered.
+    """
     at_end = np.searchsorted(t, end_h, side="right") - 1  # the queue in force as it ends
     if at_end < 0 or queue[at_end] <= usual:
         return end_h
