@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from tiny import write_scenario
 
 import sim
-from sim.model import Corridor
+from sim.model.corridor import Corridor
 from sim.model.invariants import check_invariants
 from sim.model.records import BREAKDOWN_COLUMNS
 from sim.scenario import load_scenario

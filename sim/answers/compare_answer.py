@@ -16,7 +16,10 @@ from sim.answers.run_answer import disruption_lines
 from sim.answers.text import printable, question_line
 from sim.results.routes import CHAIN_LABELS, place_name, routes
 
-__all__ = ["comparison_headline"]
+__all__ = ["COMPARE_HINT", "comparison_headline"]
+
+#: What ``corridor-sim compare`` prints after its answer: where the rest is.
+COMPARE_HINT = "More: --all (every KPI), --kpi PATTERN (those matching), --json (the data)."
 
 
 def _n(x: float, digits: int = 0) -> str:
@@ -133,5 +136,4 @@ def comparison_headline(comparison: Any, limit: int = 4) -> str:
         lines.append(f"Door to door, {_d2d_name(comparison, r['kpi'])}, days: {_change(r, 24, 1)}")
     if len(lines) == answered:
         lines.append("No headline figure moved beyond its noise.")
-    lines.append("More: --all (every KPI), --kpi PATTERN (those matching), --json (the data).")
     return printable("\n".join(lines))

@@ -147,7 +147,7 @@ def report_html(folder: Path, runs: list[Any]) -> str:
     sc = res.scenario
     stats = _stats(runs)
     heading = f"{n} replications, 95% CI in brackets" if n > 1 else f"one run, seed {res.seed}"
-    answer = run_answer(sc, stats, heading).splitlines()[:-1]  # no CLI options on a page
+    answer = run_answer(sc, stats, heading).splitlines()
     figures = "".join(
         f'<figure><img alt="{kind}" src="data:image/png;base64,{_png(figure(runs, kind))}">'
         f"<figcaption>{html.escape(_caption(kind, n, kind in MANY_RUNS))}</figcaption></figure>"

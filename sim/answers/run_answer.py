@@ -14,7 +14,10 @@ from typing import Any
 from sim.answers.text import printable, question_line
 from sim.results.routes import CHAIN_LABELS, place_name
 
-__all__ = ["disruption_lines", "run_answer"]
+__all__ = ["RUN_HINT", "disruption_lines", "run_answer"]
+
+#: What ``corridor-sim run`` prints after its answer: where the rest is.
+RUN_HINT = "More: --all (every table), --kpi PATTERN (the KPIs matching), --out DIR."
 
 Stats = Mapping[str, Mapping[str, float]]  # KPI -> {"mean", "ci_low", "ci_high"}
 
@@ -198,5 +201,4 @@ def run_answer(scenario: Any, stats: Stats, heading: str) -> str:
             f"Closed: {place_name(net, target)}, {_value(stats, f'closed_h.{target}', 24, 1)} days"
         )
     lines += [f"Disruption: {line}" for line in disruption_lines(scenario, stats)]
-    lines.append("More: --all (every table), --kpi PATTERN (the KPIs matching), --out DIR.")
     return printable("\n".join(lines))

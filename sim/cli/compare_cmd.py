@@ -45,7 +45,7 @@ def format_comparison(data: dict[str, Any], title: str = "Every KPI") -> str:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from sim.answers.compare_answer import comparison_headline
+    from sim.answers.compare_answer import COMPARE_HINT, comparison_headline
     from sim.experiments.comparisons import compare
     from sim.fileio import json_text, write_json_atomic
 
@@ -75,7 +75,7 @@ def _compare(args: argparse.Namespace) -> int:
         print(comparison_headline(result).splitlines()[0])
         print(format_comparison(data, title=f"\nKPIs ({which}), largest relative change first"))
     else:
-        print(comparison_headline(result))
+        print(comparison_headline(result), COMPARE_HINT, sep="\n")
     if args.plot:
         from sim.cli.figures import save_figure
         from sim.plot import comparison_forest

@@ -129,7 +129,7 @@ def _kpi_table(stats: dict[str, dict[str, float]], patterns: list[str] | None) -
 
 
 def _replicated(args: argparse.Namespace, scenario: Any) -> int:
-    from sim.answers.run_answer import run_answer
+    from sim.answers.run_answer import RUN_HINT, run_answer
     from sim.experiments.replications import replicate
     from sim.fileio import write_json_atomic
 
@@ -145,7 +145,7 @@ def _replicated(args: argparse.Namespace, scenario: Any) -> int:
     if args.all or args.kpi:
         print(heading + "\n\n" + _kpi_table(summary, args.kpi))
     else:
-        print(run_answer(scenario, summary, heading))
+        print(run_answer(scenario, summary, heading), RUN_HINT, sep="\n")
     if args.out:
         write_json_atomic(Path(args.out) / "kpis.json", summary)
         print(f"\nwrote {args.out}/ (kpis.json with mean and 95% CI, runs/, manifest.json)")
@@ -179,9 +179,13 @@ def _run(args: argparse.Namespace) -> int:
     elif args.all:
         print(heading + "\n\n" + headline(kpis))
     else:
-        from sim.answers.run_answer import run_answer
+        from sim.answers.run_answer import RUN_HINT, run_answer
 
-        print(run_answer(scenario, {k: {"mean": v} for k, v in kpis.items()}, heading))
+        print(
+            run_answer(scenario, {k: {"mean": v} for k, v in kpis.items()}, heading),
+            RUN_HINT,
+            sep="\n",
+        )
     if args.out:
         from sim.results.tables import fast_format
 

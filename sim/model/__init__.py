@@ -1,21 +1,6 @@
 """The SimPy model: facilities, services, the corridor that wires them, and its invariants.
 
-The corridor (and with it SimPy) loads on first use of :func:`run` or :class:`Corridor`, so that
-the scenario layer can use :mod:`sim.model.demand` (the arrival schedules, numpy only) without it.
+Nothing is imported here, so that the layers above can use the model's light modules (the log's
+tables in :mod:`sim.model.records`, the random streams) without loading SimPy; the engine is
+:mod:`sim.model.corridor`, and its public entry point :func:`sim.run`.
 """
-
-from __future__ import annotations
-
-import importlib
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from sim.model.corridor import Corridor, run
-
-__all__ = ["Corridor", "run"]
-
-
-def __getattr__(name: str) -> Any:
-    if name in __all__:
-        return getattr(importlib.import_module("sim.model.corridor"), name)
-    raise AttributeError(f"module 'sim.model' has no attribute {name!r}")

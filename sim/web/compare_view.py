@@ -79,7 +79,7 @@ def comparison_view(root: Path, job: Any) -> dict[str, Any]:
     from sim.answers.compare_answer import comparison_headline
 
     comparison = _load(str(root), tuple(job.sources), job.n, job.seed)
-    lines = [line for line in comparison_headline(comparison).splitlines() if line][:-1]
+    lines = [line for line in comparison_headline(comparison).splitlines() if line]
     cached = root / "diversion.json"
     if not cached.is_file():
         from sim.fileio import write_text_atomic

@@ -42,7 +42,7 @@ def headline(scenario: Any, stats: Stats, n: int, seed: int) -> list[str]:
     from sim.answers.run_answer import run_answer
 
     heading = f"{scenario.name}: {n} replications (seed {seed}); mean [95% CI]"
-    return [line for line in run_answer(scenario, stats, heading).splitlines() if line][:-1]
+    return [line for line in run_answer(scenario, stats, heading).splitlines() if line]
 
 
 def _mean_ci(s: Mapping[str, float] | None, scale: float = 1.0, digits: int = 0) -> str:
