@@ -1,6 +1,6 @@
 """Door to door on the 2019 corridor, beside the published times, and two closures replayed.
 
-Run from the repository root (about 2 minutes on 2 cores)::
+Run from any folder (its files are found beside this script; about 2 minutes on 2 cores)::
 
     python examples/door_to_door_2019.py            # 30 replications each
     python examples/door_to_door_2019.py --replications 5
@@ -16,13 +16,16 @@ which is what a published "2 days by rail and 6 by sea" describes; it passes whe
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 import sim
 from sim.results.published import published_transit
 
 DAY_H = 24.0
+#: The repository's root: this script's folder's parent, whatever the working folder.
+ROOT = Path(__file__).resolve().parents[1]
 #: The chains of the table, with their published times (seeds/published_transit.toml).
-CHAINS = published_transit("seeds/published_transit.toml")
+CHAINS = published_transit(ROOT / "seeds" / "published_transit.toml")
 PARTS = ("waiting", "transfer_wait", "dwell", "moving", "handling", "border_queue", "inspection")
 NOMINAL = ("moving", "handling", "inspection")
 
@@ -82,7 +85,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--replications", type=int, default=30)
     n = parser.parse_args().replications
-    base = sim.replicate(sim.load_scenario("scenarios/baseline_2019.toml"), n=n)
+    base = sim.replicate(sim.load_scenario(ROOT / "scenarios" / "baseline_2019.toml"), n=n)
     print(f"Door to door, 2019 baseline ({n} replications, seed 2019; days)\n")
     print(door_to_door_table(base))
     for path, window, kpi in (
@@ -97,7 +100,7 @@ def main() -> None:
             "door_to_door_h.cq_guoyuan.singapore.river_sea.mean",
         ),
     ):
-        runs = sim.replicate(sim.load_scenario(path), n=n)
+        runs = sim.replicate(sim.load_scenario(ROOT / path), n=n)
         print(f"\n{path} ({n} replications), window {window!r}:")
         print(backlog_lines(runs, window, kpi))
 

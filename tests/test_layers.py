@@ -2,9 +2,9 @@
 experiments → plot → answers → the front ends (cli, web).
 
 Every import in every module counts, those inside functions too. The base modules (errors,
-options, fileio, folders, textio) come first; the facade ``import sim`` is for the front ends.
-The command line and the workbench are two front ends over the same answers: neither imports the
-other, save the one command that starts the workbench.
+options, fileio, folders, shipped, textio) come first; the facade ``import sim`` is for the front
+ends. The command line and the workbench are two front ends over the same answers: neither
+imports the other, save the one command that starts the workbench.
 """
 
 from __future__ import annotations

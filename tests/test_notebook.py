@@ -7,7 +7,7 @@ from conftest import ROOT
 
 
 @pytest.mark.slow
-def test_quickstart_notebook_runs_top_to_bottom():
+def test_quickstart_notebook_runs_top_to_bottom(tmp_path):
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     notebook = nbformat.read(ROOT / "examples" / "quickstart.ipynb", as_version=4)
@@ -15,7 +15,7 @@ def test_quickstart_notebook_runs_top_to_bottom():
         notebook,
         timeout=300,
         kernel_name="python3",
-        resources={"metadata": {"path": str(ROOT / "examples")}},
+        resources={"metadata": {"path": str(tmp_path)}},  # from any folder
     ).execute()
     outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
     assert not [o for o in outputs if o.output_type == "error"]

@@ -4,14 +4,30 @@ from __future__ import annotations
 
 import argparse
 import math
+from pathlib import Path
 from typing import Any
 
 from sim.answers.text import format_table
 from sim.cli.argtypes import add_experiment_options, workers_from
 from sim.fileio import json_text
 from sim.options import positive_at_most
+from sim.shipped import shipped_file
 
-__all__ = ["add_parser", "format_fit"]
+__all__ = ["add_parser", "calibration_file", "format_fit"]
+
+#: The calibration file ``calibrate`` reads when given none, in the repository.
+DEFAULT = "seeds/calibration.toml"
+
+
+def calibration_file(given: str | None) -> Path:
+    """The file ``calibrate`` reads: ``given`` (from the working folder), else the repository's.
+
+    The default is found beside the package (:func:`sim.shipped.shipped_file`), whatever the
+    working folder; without it, a SimError says to give the file.
+    """
+    if given is not None:
+        return Path(given)
+    return shipped_file(DEFAULT, "give the calibration file: corridor-sim calibrate FILE")
 
 
 def _num(x: float) -> str:
@@ -38,7 +54,7 @@ def format_fit(data: dict[str, Any]) -> str:
 def _calibrate(args: argparse.Namespace) -> int:
     from sim.experiments.calibration import calibrate, load_calibration, write_calibrated
 
-    spec = load_calibration(args.file)
+    spec = load_calibration(calibration_file(args.file))
     result = calibrate(
         spec,
         points=args.points,
@@ -92,8 +108,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "file",
         metavar="FILE",
         nargs="?",
-        default="seeds/calibration.toml",
-        help="calibration file: parameters, cases and fitted targets (seeds/calibration.toml)",
+        help=f"calibration file: parameters, cases and fitted targets (the repository's {DEFAULT})",
     )
     add_experiment_options(p, replications=8)
     p.add_argument(

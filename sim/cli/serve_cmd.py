@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sim.errors import SimError
 from sim.options import EXECUTORS, check_address, positive
+from sim.shipped import shipped_file
 
 __all__ = ["add_parser", "listen", "url"]
 
@@ -50,7 +51,11 @@ def _serve(args: argparse.Namespace) -> int:
     check_address(args.executor, args.address)
     if args.port > 65535:
         raise SimError(f"--port: must be <= 65535, got {args.port}")
-    if not Path(args.scenarios).is_dir():
+    if args.scenarios is None:
+        library = shipped_file("scenarios", "give the scenario library: --scenarios DIR")
+    elif Path(args.scenarios).is_dir():
+        library = Path(args.scenarios)
+    else:
         raise SimError(f"--scenarios {args.scenarios}: no such folder (the scenario library)")
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(
@@ -59,7 +64,7 @@ def _serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     sock = listen(args.host, args.port)  # before saying where: a port in use is an error first
-    app = create_app(args.workspace, args.scenarios, args.executor, args.address, host=args.host)
+    app = create_app(args.workspace, library, args.executor, args.address, host=args.host)
     print(f"corridor-sim workbench on {url(args.host, args.port)} (workspace {args.workspace})")
     with sock:
         uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
@@ -80,8 +85,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument(
         "--scenarios",
         metavar="DIR",
-        default="scenarios",
-        help="the scenario library to start from (scenarios)",
+        help="the scenario library to start from (the repository's scenarios/)",
     )
     p.add_argument("--port", type=positive, default=8000, help="port (8000)")
     p.add_argument(

@@ -25,6 +25,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from sim.errors import SimError
+from sim.shipped import project_root
 from sim.web import guard, job_pages
 from sim.web.builder import CHAINS, DISRUPTION_ROWS, build_scenario
 from sim.web.jobs import Job, JobQueue
@@ -158,13 +159,16 @@ async def plotly_js(request: Request) -> Response:
 
 def create_app(
     workspace: str | Path,
-    scenarios: str | Path | None = "scenarios",
+    scenarios: str | Path | None = None,
     executor: str = "process",
     address: str | None = None,
     start_jobs: bool = True,
     host: str | None = None,
 ) -> Starlette:
     """The workbench over ``workspace`` (made if missing), with the library of ``scenarios``.
+
+    ``scenarios`` defaults to the repository's ``scenarios/`` beside the package, whatever the
+    working folder (none if the package has no data beside it: only the workspace's own).
 
     ``executor`` and ``address`` are where runs go by default (a process pool; ``"dask"`` with a
     scheduler address). With ``start_jobs``, the job thread starts with the app and resumes the
@@ -173,6 +177,9 @@ def create_app(
     """
     workspace = Path(workspace).resolve()
     (workspace / "scenarios").mkdir(parents=True, exist_ok=True)
+    if scenarios is None:
+        root = project_root()
+        scenarios = root / "scenarios" if root is not None else None
     shipped = Path(scenarios).resolve() if scenarios else None
     wb = Workbench(
         workspace,
