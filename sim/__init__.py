@@ -29,6 +29,8 @@ if TYPE_CHECKING:  # the names below load on first use: ``import sim`` stays lig
     from sim.experiments.workers import Workers
     from sim.network import Network, Route, load_network
     from sim.results import RunResult
+    from sim.results.load import load_run, load_runs
+    from sim.results.table import Table
     from sim.scenario import Scenario, load_scenario
 
 #: Where each public name lives; its module is imported the first time the name is used.
@@ -45,6 +47,9 @@ _LAZY = {
     "Replications": "sim.experiments.replications",
     "replicate": "sim.experiments.replications",
     "RunResult": "sim.results",
+    "load_run": "sim.results.load",
+    "load_runs": "sim.results.load",
+    "Table": "sim.results.table",
     "Scenario": "sim.scenario",
     "load_scenario": "sim.scenario",
     "SensitivityResult": "sim.experiments.sensitivity_analysis",
@@ -95,6 +100,7 @@ __all__ = [
     "SensitivityResult",
     "SimError",
     "SweepResult",
+    "Table",
     "ValidationReport",
     "Workers",
     "__version__",
@@ -102,6 +108,8 @@ __all__ = [
     "choice",
     "compare",
     "load_network",
+    "load_run",
+    "load_runs",
     "load_scenario",
     "plot",
     "replicate",

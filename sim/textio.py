@@ -10,16 +10,18 @@ file and, where it can, the line.
 from __future__ import annotations
 
 import datetime
+import difflib
 import json
 import re
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from sim.errors import Problem, SimError
 
 __all__ = ["ID", "MAX_FILE_BYTES", "MAX_NESTING", "clock_hours", "parse_toml", "read_text"]
-__all__ += ["NotTomlError", "read_toml", "toml_value"]
+__all__ += ["NotTomlError", "did_you_mean", "read_toml", "toml_value"]
 
 #: The deepest a scenario, network or override may nest tables and arrays (the formats need 4).
 MAX_NESTING = 32
@@ -175,3 +177,9 @@ def toml_value(v: Any) -> str:
         return "{" + ", ".join(f"{k} = {toml_value(x)}" for k, x in v.items()) + "}"
     # A TOML basic string: JSON's escapes, and DEL (which TOML forbids raw but JSON leaves).
     return json.dumps(str(v), ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def did_you_mean(name: object, known: Iterable[str]) -> str:
+    """A `` (did you mean 'x'?)`` hint for an unknown ``name``, or an empty string."""
+    close = difflib.get_close_matches(str(name), list(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""

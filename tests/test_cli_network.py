@@ -58,6 +58,8 @@ def test_route_with_unknown_node_exits_2_without_traceback(cli):
     out = cli("network", "route", NET, "cq_nanpeng", "atlantis")
     assert out.returncode == 2
     assert "to: unknown node, got 'atlantis'" in out.stderr and "Traceback" not in out.stderr
+    near = cli("network", "route", NET, "cq_nanpeng", "hanoi_city")
+    assert "to: unknown node (did you mean 'hanoi'?), got 'hanoi_city'" in near.stderr
 
 
 def test_no_route_says_so_and_exits_1(cli):

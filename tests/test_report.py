@@ -177,7 +177,7 @@ def test_plot_narrows_its_time_axis_and_picks_the_trains(cli, run_dir, tmp_path)
         (["--kind", "queues", "--from", "2019-03-01", "--to", "2019-02-01"], "inside the run"),
         (["--kind", "map", "--from", "2019-02-01"], "only for --kind"),
         (["--kind", "queues", "--from", "1 Feb"], "must be a date"),
-        (["--kind", "queues", "--post", "atlantis"], "--post: unknown border post 'atlantis'"),
+        (["--kind", "queues", "--post", "youyiguann"], "(did you mean 'youyiguan'?); facilities: "),
     ):
         res = cli("plot", str(run_dir), *bad, "--out", str(tmp_path / "x.png"))
         assert res.returncode == 2 and says in res.stderr and "Traceback" not in res.stderr

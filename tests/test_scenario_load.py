@@ -197,7 +197,7 @@ def test_all_problems_are_reported_together_with_file_and_key(tmp_path):
     assert {(p.column, p.rule, p.value) for p in found} == {
         ("colour", "unknown key", "red"),
         ("seed", "must be an integer", 1.5),
-        ("replications", "must be an integer", "3"),
+        ("replications", "must be an integer (write it without quotes: 3)", "3"),
         ("services.rail_sea_cq.path", "unknown node (did you mean 'qinzhou_port'?)", "qinzhou_prt"),
         ("services.rail_sea_cq.capacity_teu", "must be in (0, 100000] TEU", -1),
         ("services.rail_sea_cq.extra_when_full", "must be true or false", 1),
@@ -232,6 +232,25 @@ def test_missing_required_keys_and_unknown_nested_keys(tmp_path):
         ("services.x.capacity_teu", "is required", None),
         ("services.x.capasity_teu", "unknown key (did you mean 'capacity_teu'?)", 3),
     }
+
+
+@pytest.mark.parametrize(
+    ("line", "column", "hint"),
+    [
+        ('[horizon]\nstart = "2019-02-01"', "horizon.start", "2019-02-01"),
+        ('[demand]\nscale = " 1.5"', "demand.scale", "1.5"),
+        ('[log]\nevents = "true"', "log.events", "true"),
+    ],
+)
+def test_a_value_written_as_text_is_told_to_drop_its_quotes(tmp_path, line, column, hint):
+    (found,) = problems(child_of_base(tmp_path, line))
+    assert found.column == column and found.rule.endswith(f"(write it without quotes: {hint})")
+
+
+@pytest.mark.parametrize("text", ['"next week"', '"2019-02-30"', '"1\\nx = 2"'])
+def test_text_that_is_no_value_of_the_kind_gets_no_quote_hint(tmp_path, text):
+    (found,) = problems(child_of_base(tmp_path, f"[horizon]\nstart = {text}"))
+    assert found.rule == "must be a date (YYYY-MM-DD)"
 
 
 def test_truck_path_along_a_rail_only_pair_is_reported(tmp_path):

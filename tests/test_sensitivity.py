@@ -242,7 +242,7 @@ def test_unknown_kpis_and_missing_salib_are_clear_errors(small, factors_file, mo
         )
     for name in [m for m in sys.modules if m == "SALib" or m.startswith("SALib.")]:
         monkeypatch.setitem(sys.modules, name, None)
-    with pytest.raises(sim.SimError, match=r'pip install -e "\.\[analysis\]"'):
+    with pytest.raises(sim.SimError, match=r"pip install 'corridor-sim\[analysis\]'"):
         sensitivity(small, factors_file, KPI, samples=2, workers=sim.Workers(jobs=1))
 
 

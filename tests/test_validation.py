@@ -128,6 +128,8 @@ def test_validation_figure_draws_every_checked_target(tmp_path):
         'tolerance_rel = 0.0\nsource = "s"\nevidence = "not modelled"\n'
     )
     report = sim.validate(sim.replicate(sc, n=2, seed=1, workers=sim.Workers(jobs=1)), targets)
+    table = report.table()  # one row per target, as --json's targets
+    assert list(table["id"]) == ["trucks", "kinds"] and table["status"][1] == "not modelled"
     ax = sim.plot.validation(report)
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Road: trucks (primary, 100)"]
     assert "simulated / published" in ax.get_xlabel()
@@ -266,3 +268,38 @@ def test_validate_finds_the_targets_of_the_horizons_year_beside_the_scenarios(cl
     found = cli("validate", scenario, "--replications", "2", "--elasticity-replications", "0")
     assert found.returncode == 0, found.stderr
     assert found.stdout.startswith(f"mine: 2 replications against {expected}\n")
+
+
+def test_a_verdict_from_few_replications_says_why_a_mean_in_the_band_fails():
+    from sim.cli.validate_cmd import format_report
+
+    row = {
+        "id": "trains",
+        "kpi": "departures.rail_sea",
+        "target": 100.0,
+        "relation": "about",
+        "tolerance_rel": 0.05,
+        "band_low": 95.0,
+        "band_high": 105.0,
+        "mean": 99.0,
+        "ci_low": 80.0,
+        "ci_high": 118.0,
+        "rel_error": -0.01,
+        "status": "fail",
+        "source": "s",
+        "quote": "",
+        "primary": True,
+        "growth": False,
+        "mode": "rail",
+        "scope": "",
+        "evidence": "independent",
+        "conflicts": "",
+        "alternative": None,
+        "alternative_source": "",
+    }
+    report = {"scenario": "x", "replications": 3, "ok": False, "targets": [row]}
+    text = format_report(report, "t.toml")
+    assert "1 of them has a mean inside the band but a 95% interval that reaches outside" in text
+    assert "3 replications give wide intervals" in text
+    far = format_report({**report, "targets": [{**row, "mean": 130.0}]}, "t.toml")
+    assert "inside the band" not in far  # a mean outside the band fails plainly

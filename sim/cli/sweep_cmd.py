@@ -96,7 +96,7 @@ def _sweep(args: argparse.Namespace) -> int:
     rows: list[list[str]] = []
     for i, point in enumerate(result.points):
         cells = [
-            f"{s[i]['mean']:,.2f} [{s[i]['ci_low']:,.2f}, {s[i]['ci_high']:,.2f}]"
+            f"{s['mean'][i]:,.2f} [{s['ci_low'][i]:,.2f}, {s['ci_high'][i]:,.2f}]"
             for s in summaries.values()
         ]
         rows.append([*(str(point[k]) for k in grid), *cells])

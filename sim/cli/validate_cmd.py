@@ -74,6 +74,14 @@ def format_report(report: dict[str, Any], targets_file: str) -> str:
         )
         + ")"
     )
+    wide = [r for r in failed if r["band_low"] <= r["mean"] <= r["band_high"]]
+    if wide:
+        out.append(
+            f"  {len(wide)} of them ha{'s' if len(wide) == 1 else 've'} a mean inside the band but "
+            f"a 95% interval that reaches outside it: a target passes only when its whole "
+            f"interval is in the band, and {report['replications']} replications give wide "
+            "intervals (the scenario's own count, usually 30, narrows them)"
+        )
     for title, keep in sections:
         rows = [r for r in report["targets"] if keep(r)]
         if rows:

@@ -17,8 +17,7 @@ from typing import Any, Literal, get_args
 
 from sim.errors import Problem, ScenarioError, SimError
 from sim.scenario import Scenario, load_scenario
-from sim.scenario.merge import did_you_mean
-from sim.textio import ID, read_toml
+from sim.textio import ID, did_you_mean, read_toml
 
 __all__ = [
     "FACTOR_KEYS",

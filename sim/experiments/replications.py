@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -103,11 +103,22 @@ class Replications:
             [sum(row.get(k, missing_value(k)) for k in names) for row in self.rows], dtype=float
         )
 
-    def summary(self, kpi: str | Sequence[str]) -> dict[str, float]:
+    @overload
+    def summary(self, kpi: None = None) -> Table: ...
+    @overload
+    def summary(self, kpi: str | Sequence[str]) -> dict[str, float]: ...
+    def summary(self, kpi: str | Sequence[str] | None = None) -> dict[str, float] | Table:
         """``{"mean", "std", "ci_low", "ci_high", "n"}`` of a KPI (t-based 95% interval).
 
-        Over the replications where it has a value (``n`` of them).
+        Over the replications where it has a value (``n`` of them). With no KPI, a table of
+        every KPI's summary, one row each (``kpi``, ``mean``, ``std``, ``ci_low``, ``ci_high``,
+        ``n``).
         """
+        if kpi is None:
+            rows = self.kpis()
+            columns: dict[str, Any] = {"kpi": list(rows)}
+            columns |= {s: [r[s] for r in rows.values()] for s in SUMMARY_FIELDS}
+            return Table.of(columns)
         return summarise(self.values(kpi))
 
     def table(self) -> Table:
@@ -128,6 +139,10 @@ class Replications:
 
     def __repr__(self) -> str:
         return f"Replications(scenario={self.scenario.name!r}, n={self.n}, seed={self.seed})"
+
+
+#: The fields of :func:`summarise`, in order.
+SUMMARY_FIELDS = ("mean", "std", "ci_low", "ci_high", "n")
 
 
 def summarise(x: np.ndarray | Sequence[float]) -> dict[str, float]:

@@ -33,7 +33,7 @@ from sim.options import SensitivityMethod
 from sim.results.kpis import missing_value
 from sim.results.tables import Table
 from sim.scenario import Scenario
-from sim.scenario.merge import did_you_mean
+from sim.textio import did_you_mean
 
 __all__ = ["INDICES", "Factor", "SensitivityResult", "load_factors", "sensitivity"]
 
@@ -152,7 +152,7 @@ def _salib(
         from SALib.sample import morris as morris_s
         from SALib.sample import sobol as sobol_s
     except ImportError:
-        raise SimError('sensitivity: needs SALib: pip install -e ".[analysis]"') from None
+        raise SimError("sensitivity: needs SALib: pip install 'corridor-sim[analysis]'") from None
     # SALib's seeds, apart from the replications' (sobol's analyze takes a seed of 0 as none).
     design_seed, boot_seed = (
         int(s) | 1 for s in np.random.SeedSequence([seed, 5]).generate_state(2)

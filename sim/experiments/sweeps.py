@@ -32,15 +32,15 @@ class SweepResult:
     points: list[dict[str, Any]]
     rows: list[dict[str, Any]]
 
-    def summary(self, kpi: str) -> list[dict[str, Any]]:
-        """Per point: its overrides and the KPI's mean and 95% confidence interval."""
+    def summary(self, kpi: str) -> Table:
+        """One row per point: ``point``, its overrides, and the KPI's mean, std, 95% CI and n."""
         out = []
         for i, point in enumerate(self.points):
             x = np.array(
                 [r.get(kpi, missing_value(kpi)) for r in self.rows if r["point"] == i], dtype=float
             )
             out.append({"point": i, **point, **summarise(x)})
-        return out
+        return Table.of({c: [r[c] for r in out] for c in out[0]})
 
     def table(self) -> Table:
         """The tidy table; ``.to_frame()`` makes it a DataFrame."""

@@ -21,6 +21,7 @@ from sim.errors import Problem, SimError
 from sim.experiments.replications import Replications, replicate, summarise
 from sim.experiments.targets import Evidence, Relation, Target, load_targets, target_values
 from sim.experiments.workers import Workers
+from sim.results.table import Table
 from sim.scenario import load_scenario
 
 __all__ = [
@@ -87,11 +88,14 @@ class ValidationReport:
             "targets": [dict(r) for r in self.rows],
         }
 
+    def table(self) -> Table:
+        """One row per target, the columns of ``--json``'s targets (``.to_pandas()`` for pandas)."""
+        names = list(dict.fromkeys(k for r in self.rows for k in r))
+        return Table.of({k: [r.get(k) for r in self.rows] for k in names})
+
     def to_frame(self) -> Any:
         """The rows as a pandas DataFrame (needs the ``analysis`` extra)."""
-        import pandas as pd
-
-        return pd.DataFrame(self.rows)
+        return self.table().to_pandas()
 
 
 def _status(t: Target, s: dict[str, float]) -> Status:

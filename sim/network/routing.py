@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from sim.errors import NetworkError, Problem
 from sim.network.schema import LINK_MODES, Link, Network
+from sim.textio import did_you_mean
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -189,7 +190,7 @@ def k_cheapest_routes(
     """
     allowed = frozenset(LINK_MODES if modes is None else modes)
     problems = [
-        Problem("route", "unknown node", None, name, node)
+        Problem("route", "unknown node" + did_you_mean(node, net.nodes), None, name, node)
         for name, node in (("from", origin), ("to", destination))
         if node not in net.nodes
     ]

@@ -7,11 +7,12 @@ module turns the word, and the options some kinds take, into the Axes of :mod:`s
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from sim.errors import SimError
 from sim.options import KINDS, PlotKind
+from sim.shipped import project_root
+from sim.textio import did_you_mean
 
 __all__ = ["KINDS", "MANY_RUNS", "MAREY_SERVICES", "TIME_AXIS", "PlotKind", "figure"]
 
@@ -83,8 +84,12 @@ def _figure(
 
     if kind == "queues":
         post = post or _busiest_post(many[0])
-        if post not in many[0].scenario.facilities:
-            raise SimError(f"--post: unknown border post {post!r}")
+        facilities = many[0].scenario.facilities
+        if post not in facilities:
+            raise SimError(
+                f"--post: unknown facility {post!r}{did_you_mean(post, facilities)}; "
+                f"facilities: {', '.join(sorted(facilities))}"
+            )
         return plot.border_queue(many, post)
     if kind == "transit":
         return plot.transit_times(many, published=_published())
@@ -120,11 +125,14 @@ def _figure(
     return ax
 
 
-#: Published times marked on ``transit``, when the command runs from the repository's root.
-PUBLISHED = Path("seeds/published_transit.toml")
+#: Published times marked on ``transit``: the repository's, found beside the package from any
+#: working folder (none marked if the package has no data beside it).
+PUBLISHED = ("seeds", "published_transit.toml")
 
 
 def _published() -> list[Any]:
     from sim.results.published import published_transit
 
-    return published_transit(PUBLISHED) if PUBLISHED.is_file() else []
+    root = project_root()
+    path = root.joinpath(*PUBLISHED) if root is not None else None
+    return published_transit(path) if path is not None and path.is_file() else []

@@ -60,14 +60,15 @@ class RunResult:
         return dict(self._kpis)
 
     def table(self, name: str) -> Table:
-        """A table: a dict of numpy arrays, one a column (``.to_frame()`` makes it a DataFrame).
+        """A table: numpy columns that answer like a frame (``.to_pandas()`` makes it a DataFrame).
 
         ``name`` is one of the logged tables (``consignments``, ``departures``,
         ``facility_visits``, ``queue_lengths``, ``disruptions``, ``unserved``, ``legs`` -- the
         last only when the event log was on; :meth:`describe` lists them with their columns) or a
         derived one: ``weekly`` (:meth:`weekly`), ``utilisation`` (weekly busy share of every
         lane, track and berth), ``chains`` (weekly TEU by chosen chain, with the diverted part)
-        or ``kpis`` (``kpi``, ``value``). Export any of them with
+        or ``kpis`` (``kpi``, ``value``). ``consignments`` adds ``created_at`` and ``delivered_at``
+        (China time; NaT while in the system) and ``door_to_door_h``. Export any of them with
         :func:`sim.results.tables.write_table`.
         """
         if name == "kpis":
@@ -95,7 +96,24 @@ class RunResult:
             )
             hint = " (run with the event log on)" if name == "legs" else ""
             raise ArgumentError(f"no table {name!r}{hint}; tables: {known}")
-        return Table.of(dict(self.tables[name]))
+        columns = dict(self.tables[name])
+        if name == "consignments":
+            columns |= self._consignment_times(columns)
+        return Table.of(columns)
+
+    def _consignment_times(self, columns: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """``created_at`` and ``delivered_at`` (China time) and ``door_to_door_h``."""
+        start = np.datetime64(self.scenario.horizon.start, "s")
+        created, delivered = columns["created_h"], columns["delivered_h"]
+        return {
+            "created_at": start + np.round(created * 3600.0).astype("timedelta64[s]"),
+            "delivered_at": np.where(
+                np.isnan(delivered),
+                np.datetime64("NaT"),
+                start + np.round(np.nan_to_num(delivered) * 3600.0).astype("timedelta64[s]"),
+            ),
+            "door_to_door_h": delivered - created,
+        }
 
     def weekly(self) -> Table:
         """Week by week: departures, TEU carried and load factor per service family.

@@ -25,6 +25,7 @@ import numpy as np
 from sim.errors import SimError
 from sim.fileio import write_bytes_atomic, write_text_atomic
 from sim.options import TABLE_FORMATS, TableFormat
+from sim.results.table import Table, as_columns
 
 __all__ = ["Table", "as_columns", "fast_format", "read_table", "write_table"]
 
@@ -47,17 +48,6 @@ def fast_format() -> TableFormat:
 
 def _float_text(x: float) -> str:
     return repr(float(x))  # always with a decimal point (or nan), so it reads back as a float
-
-
-def as_columns(table: Any) -> dict[str, np.ndarray]:
-    """A table (dict of arrays or lists, or a pandas DataFrame) as a dict of numpy arrays."""
-    if hasattr(table, "to_dict") and hasattr(table, "columns"):  # a DataFrame
-        table = {str(c): table[c].to_numpy() for c in table.columns}
-    out = {}
-    for k, v in table.items():
-        arr = np.asarray(v)
-        out[k] = arr.astype(str) if arr.dtype == object else arr  # text, not Python objects
-    return out
 
 
 def write_table(table: Any, path: str | Path) -> Path:
@@ -125,34 +115,3 @@ def read_table(path: str | Path) -> dict[str, np.ndarray]:
 def _from_arrow(values: np.ndarray) -> np.ndarray:
     """A column read from Parquet, text as a str array (Arrow gives Python objects)."""
     return values.astype(str) if values.dtype == object else values
-
-
-class Table(dict[str, np.ndarray]):
-    """A table as it comes out of corridor-sim: a dict of equal-length numpy arrays, one a column.
-
-    The same type whatever is installed; :meth:`to_frame` gives a pandas DataFrame.
-
-    Examples
-    --------
-    >>> t = Table.of({"week": [1, 2], "teu": [10.0, 12.5]})
-    >>> float(t["teu"].sum()), t.columns
-    (22.5, ['week', 'teu'])
-    """
-
-    @classmethod
-    def of(cls, columns: dict[str, Any]) -> Table:
-        """The table of ``columns`` (lists, arrays, or a DataFrame), as numpy arrays."""
-        return cls(as_columns(columns))
-
-    @property
-    def columns(self) -> list[str]:
-        """The column names, in order."""
-        return list(self)
-
-    def to_frame(self) -> Any:
-        """The table as a pandas DataFrame (needs the ``analysis`` extra)."""
-        try:
-            import pandas as pd
-        except ImportError:
-            raise SimError("to_frame needs pandas: pip install 'corridor-sim[analysis]'") from None
-        return pd.DataFrame(dict(self))

@@ -11,12 +11,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import numbers
+import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar, dataclass_transform
 
 from sim.errors import Problem
-from sim.scenario.merge import RawScenario, did_you_mean
-from sim.textio import ID
+from sim.scenario.merge import RawScenario
+from sim.textio import ID, did_you_mean
 
 if TYPE_CHECKING:
     from sim.network import Network
@@ -49,6 +50,21 @@ def is_kind(kind: str, v: Any) -> bool:
         return number and not isinstance(v, bool) and (kind == "int" or -1e308 < v < 1e308)
     is_date = isinstance(v, dt.date) and not isinstance(v, dt.datetime)
     return is_date or (kind == "when" and isinstance(v, dt.datetime) and v.tzinfo is None)
+
+
+def _unquote_hint(kind: Kind, value: Any) -> str:
+    """A hint to drop the quotes around a date, number or true/false written as text."""
+    if not isinstance(value, str) or kind not in ("date", "when", "int", "float", "bool"):
+        return ""
+    if not value.isprintable() or len(value) > 64:
+        return ""
+    try:
+        parsed = tomllib.loads(f"v = {value.strip()}")["v"]
+    except tomllib.TOMLDecodeError:
+        return ""
+    if is_kind(kind, parsed):
+        return f" (write it without quotes: {value.strip()})"
+    return ""
 
 
 def at_least(low: float, strict: bool = False) -> Rule:
@@ -179,7 +195,7 @@ class Checker:
                 if default is REQUIRED:
                     self.fail(dot + name, "is required")
             elif not is_kind(kind, value):
-                self.fail(dot + name, f"must be {WHAT[kind]}", value)
+                self.fail(dot + name, f"must be {WHAT[kind]}{_unquote_hint(kind, value)}", value)
             elif rule is not None and not rule[0](value):
                 self.fail(dot + name, rule[1], value)
             else:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import difflib
 import itertools
 import os
 from collections.abc import Iterable, Mapping
@@ -21,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import Problem, ScenarioError
-from sim.textio import NotTomlError, parse_toml, read_text
+from sim.textio import NotTomlError, did_you_mean, parse_toml, read_text
 
 __all__ = ["OVERRIDE_SOURCE", "RawScenario", "apply_overrides", "did_you_mean", "diff_tables"]
 __all__ += ["flatten", "load_chain", "lookup", "merge", "parse_set_options"]
@@ -69,12 +68,6 @@ class RawScenario:
         if label not in self.labels:
             return True
         return self.files[self.labels.index(label)].is_relative_to(self.files[-1].parent)
-
-
-def did_you_mean(name: object, known: Iterable[str]) -> str:
-    """A `` (did you mean 'x'?)`` hint for an unknown ``name``, or an empty string."""
-    close = difflib.get_close_matches(str(name), list(known), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def lookup(table: Mapping[str, Any], key: str) -> dict[str, Any]:

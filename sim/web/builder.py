@@ -160,7 +160,7 @@ def row_errors(form: Mapping[str, str], services: Collection[str]) -> dict[str, 
     The form would otherwise drop those fields without a word. ``svc`` must name one of the
     parent's ``services``. Errors are keyed by the row (``d1``, ``svc``).
     """
-    from sim.scenario.merge import did_you_mean
+    from sim.textio import did_you_mean
 
     errors: dict[str, list[str]] = {}
     filled = [f for f, v in form.items() if v.strip() and _ROW.match(f)]
