@@ -226,8 +226,32 @@ def render_cli() -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def render_kpis() -> str:
+    """The glossary part of ``docs/kpis.md``: every KPI family of the registry, in its order."""
+    from sim.results.kpi_families import FAMILIES
+
+    lines = [
+        "## Every KPI",
+        "",
+        "From `sim.results.kpi_families.FAMILIES`. A missing average has no value (n/a); a "
+        "missing count or total is 0.",
+        "",
+        "| KPI | unit | what it counts | if a run lacks it |",
+        "|---|---|---|---|",
+    ]
+    for family in FAMILIES:
+        names = ", ".join(f"`{name}`" for name in family.names)
+        missing = "no value (an average)" if family.average else "0"
+        lines.append(f"| {names} | {family.unit} | {family.what} | {missing} |")
+    return "\n".join(lines) + "\n"
+
+
 #: Each generated file and what makes its generated part.
-GENERATED: dict[str, Callable[[], str]] = {"api.md": render_api, "cli.md": render_cli}
+GENERATED: dict[str, Callable[[], str]] = {
+    "api.md": render_api,
+    "cli.md": render_cli,
+    "kpis.md": render_kpis,
+}
 
 
 def updated(text: str, generated: str) -> str:

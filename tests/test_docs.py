@@ -156,8 +156,8 @@ TYPES = {
 
 def _log_spec() -> dict[str, tuple]:
     """The ``[log]`` table's keys: ``spec.LOG`` if there is one, else the loader's inline table."""
+    from sim.scenario import file_format as sp
     from sim.scenario import io
-    from sim.scenario import spec as sp
 
     if hasattr(sp, "LOG"):
         return sp.LOG
@@ -166,7 +166,7 @@ def _log_spec() -> dict[str, tuple]:
 
 def _scenario_sections() -> dict[str, dict[str, tuple]]:
     """Each heading of scenario-format.md with a key table -> the specification it documents."""
-    from sim.scenario import spec as sp
+    from sim.scenario import file_format as sp
 
     return {
         "Top level": sp.TOP,
@@ -211,7 +211,7 @@ def _plain(value: Any) -> Any:
 
 
 def test_every_key_specification_of_the_loader_has_a_section():
-    from sim.scenario import spec as sp
+    from sim.scenario import file_format as sp
     from sim.scenario.checker import WHAT
 
     def is_spec(v: Any) -> bool:
@@ -224,7 +224,9 @@ def test_every_key_specification_of_the_loader_has_a_section():
     specs = {id(v) for v in vars(sp).values() if is_spec(v)}
     mapped = {id(v) for v in _scenario_sections().values()}
     names = [n for n, v in vars(sp).items() if is_spec(v) and id(v) not in mapped]
-    assert specs <= mapped, f"sim.scenario.spec tables docs/scenario-format.md lacks: {names}"
+    assert specs <= mapped, (
+        f"sim.scenario.file_format tables docs/scenario-format.md lacks: {names}"
+    )
 
 
 @pytest.mark.parametrize("title", list(_scenario_sections()))

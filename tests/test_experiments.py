@@ -8,7 +8,10 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import BrokenExecutor, Executor, Future
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import numpy as np
 import pytest
@@ -209,3 +212,32 @@ def test_sweep_grid_mistakes_are_named_together(cli):
         "--grid: x: the same key twice",
         "--grid: must be KEY=V1,V2,..., got '=1'",
     ]
+
+
+class _FailingPool(Executor):
+    """A pool whose every task fails with ``error`` (as a Dask client's futures do)."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+    def submit(self, fn, /, *args, **kwargs):
+        future: Future[Any] = Future()
+        future.set_exception(self.error)
+        return future
+
+
+def test_a_worker_dask_lost_is_a_broken_pool_and_a_look_alike_is_not():
+    from sim.experiments.tasks import Task, run_tasks
+
+    distributed = pytest.importorskip("distributed")
+    sc = sim.load_scenario(EXAMPLE)
+    tasks = [Task("r0", sc, 1)]
+    with pytest.raises(BrokenExecutor):
+        run_tasks(
+            tasks,
+            _FailingPool(distributed.KilledWorker("task", SimpleNamespace(address="tcp://w:1"), 3)),
+            progress=False,
+        )
+    look_alike = type("KilledWorker", (RuntimeError,), {})("not Dask's")
+    with pytest.raises(RuntimeError, match="not Dask's"):
+        run_tasks(tasks, _FailingPool(look_alike), progress=False)

@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-import re
+import math
 
 import mdtables
 import pytest
 from conftest import ROOT
 
 import sim
-
-
-def _patterns() -> dict[str, re.Pattern[str]]:
-    """The glossary's KPI names as regular expressions (``<x>`` one name part, ``{a,b}`` one of)."""
-    rows = mdtables.table(mdtables.section(mdtables.read("kpis.md"), "Every KPI"))
-    names = [n for row in rows for n in mdtables.code(row["KPI"])]
-    out = {}
-    for name in names:
-        pattern = re.escape(name)
-        pattern = re.sub(r"<[^>]+>", "[^.]+", pattern.replace(r"\<", "<").replace(r"\>", ">"))
-        pattern = re.sub(
-            r"\\\{([^}]+)\\\}", lambda m: "(" + m.group(1).replace(",", "|") + ")", pattern
-        )
-        out[name] = re.compile(pattern + "$")
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -39,18 +24,58 @@ def kpis() -> set[str]:
     return names
 
 
-def test_every_kpi_is_in_the_glossary(kpis):
-    patterns = _patterns()
-    missing = sorted(k for k in kpis if not any(p.match(k) for p in patterns.values()))
+def test_every_kpi_belongs_to_exactly_one_family(kpis):
+    from sim.results.kpi_families import FAMILIES
+
+    matchers = [(f, p) for f in FAMILIES for p in f.patterns()]
+    missing = sorted(k for k in kpis if not any(p.match(k) for _, p in matchers))
     assert not missing, (
-        f"KPIs a run makes that docs/kpis.md does not document: {missing[:10]}; "
-        "add a row to its table 'Every KPI'"
+        f"KPIs a run makes that no family of sim.results.kpi_families holds: {missing[:10]}; "
+        "add it to FAMILIES and run python docs/make_docs.py"
     )
+    twice = sorted(k for k in kpis if len({f for f, p in matchers if p.match(k)}) > 1)
+    assert not twice, f"KPIs in two families: {twice[:10]}"
 
 
-def test_every_glossary_entry_is_a_kpi(kpis):
-    unused = [name for name, p in _patterns().items() if not any(p.match(k) for k in kpis)]
-    assert not unused, f"docs/kpis.md documents KPIs no run makes: {unused}"
+def test_every_family_name_is_made_by_a_run(kpis):
+    from sim.results.kpi_families import FAMILIES
+
+    unused = [
+        f.names[i]
+        for f in FAMILIES
+        for i, p in enumerate(f.patterns())
+        if not any(p.match(k) for k in kpis)
+    ]
+    assert not unused, f"KPI families no run makes: {unused}"
+
+
+def test_the_glossary_is_the_registry():
+    rows = mdtables.table(mdtables.section(mdtables.read("kpis.md"), "Every KPI"))
+    from sim.results.kpi_families import FAMILIES
+
+    assert [mdtables.code(r["KPI"]) for r in rows] == [list(f.names) for f in FAMILIES]
+    assert [r["unit"] for r in rows] == [f.unit for f in FAMILIES]
+
+
+@pytest.mark.parametrize(
+    ("kpi", "missing"),
+    [
+        ("closed_h.youyiguan", 0.0),
+        ("queue_vehicles.youyiguan.max", 0.0),
+        ("backlog.closure.vehicles", 0.0),
+        ("utilisation.qinzhou_port.berths", 0.0),
+        ("queue_vehicles.youyiguan.mean", None),
+        ("backlog.closure.cleared_h", None),
+        ("line_utilisation.rail_nanning_qinzhou_port", None),
+        ("breakdown_h.cq_nanpeng.hanoi.road.dwell", None),
+        ("made_up.kpi", None),  # a name in no family has no value
+    ],
+)
+def test_a_missing_average_has_no_value_and_a_missing_count_is_zero(kpi, missing):
+    from sim.results.kpi_families import missing_value
+
+    value = missing_value(kpi)
+    assert value == missing if missing is not None else math.isnan(value)
 
 
 def test_every_row_has_a_unit():

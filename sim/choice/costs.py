@@ -20,7 +20,7 @@ from collections.abc import Iterable
 
 from sim.choice.queues import LiveState, nominal_rates_teu_h
 from sim.choice.service_stops import Stop, chain_spread_h, service_stops
-from sim.scenario.rules import next_open_h
+from sim.scenario.operating_rules import next_open_h
 from sim.scenario.schema import Disruption, Flow, Scenario, Service
 
 __all__ = ["ChainCoster", "Closures"]

@@ -12,7 +12,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sim.scenario.rules import gauge_changes, off_server_h, stops
+from sim.scenario.operating_rules import dwell_at_end, gauge_changes, off_server_h, stops
 from sim.scenario.schema import Flow, Scenario, Service
 from sim.scenario.vocabulary import CLEARING_KINDS
 
@@ -33,7 +33,7 @@ class Stop:
 
 
 def service_stops(scenario: Scenario, svc: Service) -> list[Stop]:
-    """The legs of ``svc`` as a vehicle runs them (:mod:`sim.scenario.rules`), expected."""
+    """The legs of ``svc`` as a vehicle runs them (:mod:`~sim.scenario.operating_rules`)."""
     net, facilities = scenario.network, scenario.facilities
     links = [net.links[lid] for lid in svc.links]
     changes = gauge_changes(svc, links)
@@ -50,8 +50,9 @@ def service_stops(scenario: Scenario, svc: Service) -> list[Stop]:
                 else fac.handling_for(svc.vehicle)
             )
             service_h, opening = work_h + off_server_h(fac, svc.vehicle), fac.opening_hours
-        end = facilities.get(svc.path[-1]) if i == len(links) - 1 else None
-        dwell_h = end.dwell_for(svc.vehicle) if end is not None else 0.0
+        last = i == len(links) - 1
+        end = facilities.get(svc.destination) if last else None
+        dwell_h = dwell_at_end(svc, facilities)[0] if last else 0.0
         service_h += dwell_h  # at the end, the boxes sit in the yard and customs
         stop_at = fac if fac is not None else end if dwell_h > 0 else None
         out.append(
@@ -88,7 +89,6 @@ def chain_spread_h(scenario: Scenario, flow: Flow, stops_of: Mapping[str, list[S
                 p = fac.inspection_share
                 var += p * (1 - p) * fac.inspection_h**2
         svc = scenario.services[sid]
-        end = scenario.facilities.get(svc.destination)
-        if end is not None:
-            var += (end.dwell_for(svc.vehicle) * end.dwell_cv) ** 2
+        mean_h, cv = dwell_at_end(svc, scenario.facilities)
+        var += (mean_h * cv) ** 2
     return math.sqrt(var)

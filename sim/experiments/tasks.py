@@ -52,6 +52,13 @@ def interactive() -> bool:
     return "ipykernel" in sys.modules or hasattr(sys, "ps1") or bool(sys.flags.interactive)
 
 
+def _killed_worker() -> tuple[type[BaseException], ...]:
+    """Dask's ``KilledWorker`` class, if Dask is loaded (it is whenever a Dask pool runs)."""
+    distributed = sys.modules.get("distributed")
+    killed = getattr(distributed, "KilledWorker", None)
+    return (killed,) if isinstance(killed, type) and issubclass(killed, BaseException) else ()
+
+
 def _progress_bar() -> type[tqdm[Any]]:
     """A notebook's progress widget where there is one (ipywidgets installed), else text."""
     if "ipykernel" in sys.modules:
@@ -100,7 +107,7 @@ def run_tasks(
                     key = futures[future]
                     done[key] = _finish(store, key, future.result(), bar)
             except Exception as exc:
-                if type(exc).__name__ == "KilledWorker":  # Dask lost the worker running it
+                if isinstance(exc, _killed_worker()):  # Dask lost the worker running it
                     raise BrokenExecutor(str(exc)) from exc
                 raise
             finally:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.scenario.rules import BACKGROUND_VEHICLE
+from sim.scenario.operating_rules import BACKGROUND_VEHICLE
 from sim.scenario.schema import Disruption, Facility, Horizon
 
 __all__ = ["BackgroundTraffic", "month_starts_h", "poisson_times"]

@@ -25,6 +25,7 @@ from sim.model.records import Recorder, RunLog
 from sim.model.services import FlowRuntime, ServiceRunner
 from sim.model.streams import Streams
 from sim.model.supply import SupplyResponse
+from sim.scenario.operating_rules import dwell_at_end
 from sim.scenario.schema import Disruption, Scenario, Service
 
 __all__ = ["Corridor", "run"]
@@ -126,13 +127,13 @@ class Corridor:
         ``rolled_teu``: what was ready for this timetabled departure but left behind, full.
         """
         self._vehicles += 1
-        row = len(self.recorder.columns["departures"]["service"])
+        row = self.recorder.row_count("departures")
         self._log_departure(service, self._vehicles, teu, False, extra, rolled_teu)
         return self._vehicles, row
 
     def record_arrival(self, row: int, teu: float) -> None:
         """Set the arrival time of departure ``row``; its load leaves the vehicles."""
-        self.recorder.columns["departures"]["arrive_h"][row] = self.env.now
+        self.recorder.update("departures", row, arrive_h=self.env.now)
         self.in_transit_teu -= teu
 
     def record_cancelled(self, service: Service, teu: float) -> None:
@@ -191,12 +192,11 @@ class Corridor:
                     depart_h=depart_h,
                     arrive_h=now,
                 )
-        facility = self.scenario.facilities.get(svc.destination)
-        mean_h = facility.dwell_for(svc.vehicle) if facility is not None else 0.0
+        mean_h, cv = dwell_at_end(svc, self.scenario.facilities)
         dwells = mean_h > 0 and bool(load)  # only at a facility
         dwell_h = 0.0
-        if dwells and facility is not None:  # yard, customs: a draw a load (0 h is still a wait)
-            dwell_h = self.streams[f"dwell:{svc.destination}"].positive(mean_h, facility.dwell_cv)
+        if dwells:  # yard, customs: a draw a load (0 h is still a wait)
+            dwell_h = self.streams[f"dwell:{svc.destination}"].positive(mean_h, cv)
             teu = sum(c.teu for c in load)
             self.dwelling_teu += teu
             self.env.timeout(dwell_h).callbacks.append(lambda _: self._pass_on(load, teu))

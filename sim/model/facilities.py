@@ -26,7 +26,7 @@ import numpy as np
 from sim.model.background import BackgroundTraffic
 from sim.model.records import BACKGROUND
 from sim.model.streams import Stream
-from sim.scenario.rules import BACKGROUND_VEHICLE, next_open_h, server_for, transfer_h
+from sim.scenario.operating_rules import BACKGROUND_VEHICLE, next_open_h, server_for, transfer_h
 from sim.scenario.schema import Disruption, Facility, Horizon
 from sim.scenario.vocabulary import CLEARING_KINDS
 

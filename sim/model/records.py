@@ -70,9 +70,11 @@ __all__ = [
     "BACKGROUND",
     "BREAKDOWN_COLUMNS",
     "TABLE_COLUMNS",
+    "TRIP_PARTS",
     "Recorder",
     "RunLog",
     "Tables",
+    "TripPart",
     "column_dtype",
 ]
 
@@ -96,16 +98,27 @@ class RunLog(NamedTuple):
 #: The service name of a facility's other traffic in ``facility_visits`` (corridor KPIs skip it).
 BACKGROUND = "background"
 
-#: The parts of a consignment's door-to-door time (hours), in the order of a trip.
-BREAKDOWN_COLUMNS = (
-    "waiting_h",
-    "transfer_wait_h",
-    "dwell_h",
-    "moving_h",
-    "handling_h",
-    "border_queue_h",
-    "inspection_h",
+
+class TripPart(NamedTuple):
+    """One part of a consignment's door-to-door time: its column, KPI name part and words."""
+
+    column: str  #: the ``consignments`` column, hours
+    part: str  #: the last name part of its KPIs (``breakdown_h.<...>.<part>``)
+    label: str  #: what tables and figures call it
+
+
+#: The parts of a consignment's door-to-door time, in the order of a trip; they add up to it.
+TRIP_PARTS = (
+    TripPart("waiting_h", "waiting", "waiting for the first departure"),
+    TripPart("transfer_wait_h", "transfer_wait", "waiting at a transfer (e.g. for a ship)"),
+    TripPart("dwell_h", "dwell", "yard and customs"),
+    TripPart("moving_h", "moving", "moving"),
+    TripPart("handling_h", "handling", "handling"),
+    TripPart("border_queue_h", "border_queue", "queueing at posts and locks"),
+    TripPart("inspection_h", "inspection", "clearance at posts and locks"),
 )
+#: The parts' columns (hours), in the order of a trip.
+BREAKDOWN_COLUMNS = tuple(p.column for p in TRIP_PARTS)
 
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "consignments": (
@@ -230,6 +243,16 @@ class Recorder:
         _same_columns(table, columns, row)
         for name, values in columns.items():
             values.append(row[name])
+
+    def row_count(self, table: str) -> int:
+        """The rows added one at a time to ``table`` so far (the next one's index)."""
+        return len(next(iter(self.columns[table].values())))
+
+    def update(self, table: str, row: int, **values: Any) -> None:
+        """Set columns of a row added earlier (by its index), e.g. an arrival time once known."""
+        columns = self.columns[table]
+        for name, value in values.items():
+            columns[name][row] = value
 
     def extend(self, table: str, block: dict[str, Any]) -> None:
         """Append many rows at once: a sequence or array per column, all of one length."""

@@ -19,7 +19,7 @@ from sim.model.consignment import Consignment, LegParts
 from sim.model.facilities import FacilityRuntime, VisitTimes
 from sim.model.feed import ArrivalFeed
 from sim.network import Link
-from sim.scenario.rules import gauge_changes, stops
+from sim.scenario.operating_rules import gauge_changes, stops
 from sim.scenario.schema import Flow, Service
 
 if TYPE_CHECKING:

@@ -60,8 +60,9 @@ class Stream:
     def positive(self, mean: float, cv: float, dist: str = "lognormal") -> float:
         """A positive duration with this mean and coefficient of variation.
 
-        ``dist`` is ``lognormal`` (the default), ``exponential`` (``cv`` ignored, it is 1) or
-        ``deterministic`` (always ``mean``). A ``cv`` of 0 gives ``mean`` under every law.
+        ``dist`` is ``lognormal`` (the default), ``exponential`` (``cv`` ignored: an exponential's
+        cv is always 1, so ``positive(2, 0, "exponential")`` still varies) or ``deterministic``
+        (always ``mean``). Under the lognormal a ``cv`` of 0 gives ``mean``.
         """
         if mean <= 0:
             return 0.0

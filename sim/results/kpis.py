@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from sim.model.records import BACKGROUND, Tables
+from sim.model.records import BACKGROUND, TRIP_PARTS, Tables
 from sim.results.disruption_kpis import (
     Steps,
     backlog_kpis,
@@ -23,6 +23,7 @@ from sim.results.disruption_kpis import (
     time_average,
     waiting_steps,
 )
+from sim.results.kpi_families import missing_value
 from sim.results.routes import route_kpis
 from sim.scenario.schema import Scenario
 from sim.scenario.vocabulary import CHAIN_FAMILIES, SERVICE_FAMILIES
@@ -36,44 +37,7 @@ HEADLINE_DESTINATIONS = ("singapore", "hanoi", "hanoi_gialam")
 #: The flows that made consignments, and each consignment's index into them.
 FlowIndex = tuple[list[str], np.ndarray]
 #: Door-to-door time split: consignment column -> KPI suffix.
-BREAKDOWN_PARTS = {
-    "waiting_h": "waiting",
-    "transfer_wait_h": "transfer_wait",
-    "dwell_h": "dwell",
-    "moving_h": "moving",
-    "handling_h": "handling",
-    "border_queue_h": "border_queue",
-    "inspection_h": "inspection",
-}
-
-
-#: KPIs that average over observations (a mean, a percentile, a ratio, a part of door to door).
-_AVERAGE_SUFFIXES = (".mean", ".p50", ".p90", ".p95")
-_AVERAGE_PREFIXES = (
-    "breakdown_h.",
-    "route_breakdown_h.",
-    "load_factor.",
-    "co2_kg_per_teu.",
-    "rolled_share.",
-    "line_utilisation.",
-)
-
-
-def missing_value(kpi: str) -> float:
-    """What a KPI a run does not have stands for: a count or total is 0; an average has no value.
-
-    ``closed_h.<node>`` exists only in the runs that drew a closure (0 hours in the others);
-    ``door_to_door_h.<key>.mean`` only where freight took that chain, and
-    ``backlog.<id>.wait_h.mean`` only where vehicles came in the window: without an observation
-    there is no mean (NaN, shown as n/a), not a mean of 0. ``backlog.<id>.cleared_h`` and
-    ``.recovered_h`` are absent where the backlog never cleared: no value either, not 0.
-
-    >>> missing_value("closed_h.youyiguan"), missing_value("border_wait_h.youyiguan.mean")
-    (0.0, nan)
-    """
-    average = kpi.endswith(_AVERAGE_SUFFIXES) or kpi.startswith(_AVERAGE_PREFIXES)
-    never = kpi.startswith("backlog.") and kpi.endswith(("cleared_h", "recovered_h"))
-    return math.nan if average or never else 0.0
+BREAKDOWN_PARTS = {p.column: p.part for p in TRIP_PARTS}
 
 
 def _departures(scenario: Scenario, tables: Tables, out: dict[str, float]) -> None:

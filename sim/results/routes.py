@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from sim.model.records import Tables
+from sim.model.records import TRIP_PARTS, Tables
 from sim.network import Network
 from sim.scenario.schema import Scenario
 
@@ -129,7 +129,7 @@ def route_kpis(
     )
     parts = {
         part: np.bincount(route[done], weights=cons[column][done], minlength=len(keys))
-        for column, part in _breakdown_parts().items()
+        for column, part in ((p.column, p.part) for p in TRIP_PARTS)
         if column in cons
     }
     for key, i in index.items():
@@ -145,9 +145,3 @@ def route_kpis(
     )
     for post, members in crossing.items():
         out[f"teu.post.{post}"] = float(teu_by_flow[members].sum())
-
-
-def _breakdown_parts() -> dict[str, str]:
-    from sim.results.kpis import BREAKDOWN_PARTS  # the KPIs module imports this one
-
-    return BREAKDOWN_PARTS

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sim.scenario import spec
+from sim.scenario import file_format
 from sim.scenario.checker import Checker, is_kind
 from sim.scenario.schema import Choice, Flow, Service
 from sim.scenario.vocabulary import CHAIN_FAMILIES
@@ -84,7 +84,7 @@ def read_choice(
     services: Mapping[str, Service],
 ) -> Choice:
     """The checked :class:`~sim.scenario.Choice` of a scenario's ``[choice]`` table."""
-    values = check.read("choice", table, spec.CHOICE)
+    values = check.read("choice", table, file_format.CHOICE)
     markets = _markets(check, values.pop("markets") or {}, flows, services)
     key = "choice.value_of_time_cny_per_teu_h"
     vot = _numbers(check, key, values.pop("value_of_time_cny_per_teu_h"), None)

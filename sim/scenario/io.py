@@ -15,7 +15,7 @@ from typing import Any
 
 from sim.errors import ScenarioError
 from sim.network import Network, load_network
-from sim.scenario import spec
+from sim.scenario import file_format
 from sim.scenario.checker import Checker
 from sim.scenario.choice_io import read_choice
 from sim.scenario.limits import check_size
@@ -56,7 +56,7 @@ def _services(check: Checker, top: dict[str, Any]) -> dict[str, Service]:
     }
     if "background" in tables:  # the name of the facilities' other traffic in the log
         check.fail("services.background", "is reserved for background traffic: rename the service")
-    entries = check.entries("services", tables, spec.SERVICE)
+    entries = check.entries("services", tables, file_format.SERVICE)
     return {sid: read_service(check, key, values) for sid, key, values in entries}
 
 
@@ -64,13 +64,17 @@ def _flows(
     check: Checker, demand: dict[str, Any], services: Mapping[str, Service]
 ) -> dict[str, Flow]:
     """``[demand]`` (read): every flow, its demand scaled by ``scale`` and ``chain_scale``."""
-    by_family = check.read("demand.chain_scale", demand["chain_scale"] or {}, spec.CHAIN_SCALE)
+    by_family = check.read(
+        "demand.chain_scale", demand["chain_scale"] or {}, file_format.CHAIN_SCALE
+    )
     scale = demand["scale"] or 1.0
     return {
         fid: read_flow(
             check, key, values, scale * (by_family.get(values["chain_family"]) or 1.0), services
         )
-        for fid, key, values in check.entries("demand.flows", demand["flows"] or {}, spec.FLOW)
+        for fid, key, values in check.entries(
+            "demand.flows", demand["flows"] or {}, file_format.FLOW
+        )
     }
 
 
@@ -111,19 +115,19 @@ def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) 
     raw = load_chain(path)
     overrides = dict(overrides or {})
     check = Checker(raw, apply_overrides(raw, overrides))
-    top = check.read("", raw.data, spec.TOP)
+    top = check.read("", raw.data, file_format.TOP)
     check.network = _network(check, raw, top.pop("network"))
     horizon = read_horizon(check, top.pop("horizon") or {})
-    log = check.read("log", top.pop("log") or {}, spec.LOG)
-    demand = check.read("demand", top.pop("demand") or {}, spec.DEMAND)
+    log = check.read("log", top.pop("log") or {}, file_format.LOG)
+    demand = check.read("demand", top.pop("demand") or {}, file_format.DEMAND)
     services = _services(check, top)
     flows = _flows(check, demand, services)
     choice = read_choice(check, top.pop("choice") or {}, flows, services)
     facilities = read_facilities(check, top.pop("facilities") or {})
-    entries = check.entries("disruptions", top.pop("disruptions") or {}, spec.DISRUPTION)
+    entries = check.entries("disruptions", top.pop("disruptions") or {}, file_format.DISRUPTION)
     disruptions = [read_disruption(check, key, values, horizon) for _, key, values in entries]
     table = top.pop("random_disruptions") or {}
-    entries = check.entries("random_disruptions", table, spec.RANDOM_DISRUPTION)
+    entries = check.entries("random_disruptions", table, file_format.RANDOM_DISRUPTION)
     randoms = tuple(read_random_disruption(check, key, values) for _, key, values in entries)
     if not check.problems and horizon is not None:
         check_size(check, horizon, flows, facilities, services)

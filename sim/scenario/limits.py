@@ -1,7 +1,7 @@
 """How big a run would be, checked before it starts: consignments, other traffic, departures.
 
 Memory grows with each; a scenario that would make more than
-:data:`~sim.scenario.value_rules.MAX_CONSIGNMENTS` of any is refused with what to change.
+:data:`~sim.scenario.input_bounds.MAX_CONSIGNMENTS` of any is refused with what to change.
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from sim.scenario.checker import Checker
+from sim.scenario.input_bounds import MAX_CONSIGNMENTS
 from sim.scenario.schema import Facility, Flow, Horizon, Service
-from sim.scenario.value_rules import MAX_CONSIGNMENTS
 
 __all__ = ["check_size", "peak_factor"]
 
@@ -24,7 +24,7 @@ def check_size(
 ) -> None:
     """Refuse, before it starts, a run too big for memory.
 
-    A run may make at most :data:`~sim.scenario.value_rules.MAX_CONSIGNMENTS` consignments,
+    A run may make at most :data:`~sim.scenario.input_bounds.MAX_CONSIGNMENTS` consignments,
     and as many arrivals of the facilities' other traffic and as many timetable slots (memory
     grows with each).
     """

@@ -7,7 +7,7 @@ the scenario file carries its kind, rule and default (:func:`~sim.scenario.check
 from __future__ import annotations
 
 from sim.scenario.checker import file_key, one_of, record, within
-from sim.scenario.value_rules import COUNT, CV, HOURS, MONTH_LIST, MONTHS, OPEN, POS_HOURS, SHARE
+from sim.scenario.input_bounds import COUNT, CV, HOURS, MONTH_LIST, MONTHS, OPEN, POS_HOURS, SHARE
 from sim.scenario.vocabulary import CLEARANCE_DISTS, EFFECTS, ClearanceDist, Effect
 
 __all__ = ["Disruption", "Facility", "RandomDisruption"]

@@ -13,12 +13,12 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from sim.scenario import spec
+from sim.scenario import file_format
 from sim.scenario.checker import Checker, Key, Spec
+from sim.scenario.input_bounds import MAX_HORIZON_DAYS, MAX_HORIZON_YEARS
 from sim.scenario.merge import OVERRIDE_SOURCE
-from sim.scenario.rules import BACKGROUND_VEHICLE, server_for
+from sim.scenario.operating_rules import BACKGROUND_VEHICLE, server_for
 from sim.scenario.schema import Disruption, Facility, Flow, Horizon, RandomDisruption, Service
-from sim.scenario.value_rules import MAX_HORIZON_DAYS, MAX_HORIZON_YEARS
 from sim.scenario.vocabulary import FACILITY_KINDS, SERVICE_FAMILIES, VEHICLE_MODES, WEEKDAYS
 from sim.textio import clock_hours
 
@@ -50,7 +50,7 @@ def read_service_defaults(check: Checker, table: dict[str, Any]) -> dict[str, di
     families: Spec = {family: Key("table", {}) for family in SERVICE_FAMILIES}
     for family, given in check.read("service_defaults", table, families).items():
         given = given or {}
-        values = check.read(f"service_defaults.{family}", given, spec.DEFAULTABLE)
+        values = check.read(f"service_defaults.{family}", given, file_format.DEFAULTABLE)
         out[family] = {k: given[k] for k, value in values.items() if value is not None}
     return out
 
@@ -166,10 +166,10 @@ def read_facilities(check: Checker, table: dict[str, Any]) -> dict[str, Facility
     out: dict[str, Facility] = {}
     for node in net.nodes.values() if net else ():
         if node.kind in FACILITY_KINDS:
-            given = {k: getattr(node, k) for k in spec.FACILITY if hasattr(node, k)}
+            given = {k: getattr(node, k) for k in file_format.FACILITY if hasattr(node, k)}
             given |= {k: x or 0.0 for k, x in given.items() if k.endswith(("_h", "_cv", "_share"))}
             out[node.id] = Facility(node.id, node.kind, **given)
-    for node_id, key, values in check.entries("facilities", table, spec.FACILITY):
+    for node_id, key, values in check.entries("facilities", table, file_format.FACILITY):
         if net is not None and node_id in net.nodes and node_id not in out:
             rule = f"is a {net.nodes[node_id].kind}, not one of {', '.join(FACILITY_KINDS)}"
             check.fail(key, rule, node_id)
@@ -177,8 +177,8 @@ def read_facilities(check: Checker, table: dict[str, Any]) -> dict[str, Facility
             if values["opening_hours"] is not None:
                 values["opening_hours"] = clock_hours(values["opening_hours"], span=True) or None
             for name, by_spec in (
-                ("dwell_by_vehicle_h", spec.DWELL_BY_VEHICLE),
-                ("handling_by_vehicle_h", spec.HANDLING_BY_VEHICLE),
+                ("dwell_by_vehicle_h", file_format.DWELL_BY_VEHICLE),
+                ("handling_by_vehicle_h", file_format.HANDLING_BY_VEHICLE),
             ):
                 if (by := values[name]) is not None:
                     by = check.read(f"{key}.{name}", by, by_spec)
@@ -231,7 +231,7 @@ def read_random_disruption(check: Checker, key: str, values: dict[str, Any]) -> 
 
 def read_horizon(check: Checker, table: dict[str, Any]) -> Horizon | None:
     """``[horizon]``: the simulated period (None if it is broken)."""
-    values = check.read("horizon", table, spec.HORIZON)
+    values = check.read("horizon", table, file_format.HORIZON)
     start, end, warmup_days = values["start"], values["end"], values["warmup_days"]
     days = (end - start).days if start and end else None
     if days is not None and days <= 0:

@@ -16,8 +16,7 @@ from typing import Any
 
 from sim.network import Network
 from sim.scenario.checker import file_key, one_of, record, within
-from sim.scenario.operations import Disruption, Facility, RandomDisruption
-from sim.scenario.value_rules import (
+from sim.scenario.input_bounds import (
     DAYS,
     FULL,
     HOURS,
@@ -34,6 +33,7 @@ from sim.scenario.value_rules import (
     SIZES,
     TEU,
 )
+from sim.scenario.operations import Disruption, Facility, RandomDisruption
 from sim.scenario.vocabulary import (
     ARRIVAL_PROCESSES,
     CHAIN_FAMILIES,

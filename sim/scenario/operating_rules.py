@@ -1,7 +1,8 @@
 """The corridor's operating rules, written once for the engine and for the chain cost model.
 
 Which server a vehicle takes at a facility, where a service's vehicles stop on their way, where a
-train changes gauge, what a vehicle spends off the servers, and when a facility is next open:
+train changes gauge, what a vehicle spends off the servers, how long its boxes dwell at the end,
+and when a facility is next open:
 :mod:`sim.model` runs these rules and :mod:`sim.choice.costs` prices a chain by them, so the two
 cannot drift apart. (A timetable's slots are :meth:`~sim.scenario.schema.Service.slots_h`.)
 """
@@ -16,6 +17,7 @@ from sim.scenario.vocabulary import CLEARING_KINDS, LINER_VEHICLES, PORT_KINDS, 
 
 __all__ = [
     "BACKGROUND_VEHICLE",
+    "dwell_at_end",
     "gauge_changes",
     "next_open_h",
     "off_server_h",
@@ -34,6 +36,17 @@ BACKGROUND_VEHICLE = {
     "rail_terminal": "train",
     "road_terminal": "truck",
 }
+
+
+def dwell_at_end(service: Service, facilities: Mapping[str, Facility]) -> tuple[float, float]:
+    """Mean (hours) and cv of the dwell of the boxes a vehicle of ``service`` brings to its end.
+
+    The boxes sit in the yard and customs of the facility at the end of the service's path: the
+    engine draws one lognormal dwell per vehicle load, route choice prices its mean and spread.
+    ``(0.0, 0.0)`` where the path ends at no facility.
+    """
+    end = facilities.get(service.destination)
+    return (end.dwell_for(service.vehicle), end.dwell_cv) if end is not None else (0.0, 0.0)
 
 
 def server_for(kind: str, vehicle: str) -> str:

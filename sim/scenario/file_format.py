@@ -11,6 +11,7 @@ hold other tables. :mod:`sim.scenario.io` reads the files against these.
 from __future__ import annotations
 
 from sim.scenario.checker import REQUIRED, Key, Spec, spec_of, within
+from sim.scenario.input_bounds import FULL, HOURS, SCALE, SHARE, TIMES
 from sim.scenario.schema import (
     Choice,
     Disruption,
@@ -21,7 +22,6 @@ from sim.scenario.schema import (
     Scenario,
     Service,
 )
-from sim.scenario.value_rules import FULL, HOURS, SCALE, SHARE, TIMES
 from sim.scenario.vocabulary import CHAIN_FAMILIES, VEHICLE_MODES
 
 __all__ = ["CHAIN_SCALE", "CHOICE", "DEFAULTABLE", "DEMAND", "DISRUPTION", "DWELL_BY_VEHICLE"]
