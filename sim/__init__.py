@@ -33,33 +33,52 @@ if TYPE_CHECKING:  # the names below load on first use: ``import sim`` stays lig
     from sim.results.table import Table
     from sim.scenario import Scenario, load_scenario
 
-#: Where each public name lives; its module is imported the first time the name is used.
-_LAZY = {
-    "choice": "sim.choice",
-    "plot": "sim.plot",
-    "calibrate": "sim.experiments.calibration",
-    "Comparison": "sim.experiments.comparisons",
-    "compare": "sim.experiments.comparisons",
-    "run": "sim.experiments.single",
-    "Network": "sim.network",
-    "Route": "sim.network",
-    "load_network": "sim.network",
-    "Replications": "sim.experiments.replications",
-    "replicate": "sim.experiments.replications",
-    "RunResult": "sim.results",
-    "load_run": "sim.results.load",
-    "load_runs": "sim.results.load",
-    "Table": "sim.results.table",
-    "Scenario": "sim.scenario",
-    "load_scenario": "sim.scenario",
-    "SensitivityResult": "sim.experiments.sensitivity_analysis",
-    "sensitivity": "sim.experiments.sensitivity_analysis",
-    "SweepResult": "sim.experiments.sweeps",
-    "sweep": "sim.experiments.sweeps",
-    "ValidationReport": "sim.experiments.validation",
-    "validate": "sim.experiments.validation",
-    "Workers": "sim.experiments.workers",
+#: Every public name: the module it lives in (imported the first time the name is used) and
+#: what it is. ``__all__`` and the contents ``help(sim)`` shows are both made from this list.
+_PUBLIC: dict[str, tuple[str, str]] = {
+    "load_network": ("sim.network", "read a network folder (nodes, links, meta)"),
+    "Network": ("sim.network", "a network: nodes, links, routes between places"),
+    "Route": ("sim.network", "one route through the network"),
+    "load_scenario": ("sim.scenario", "read and check a scenario file, with overrides"),
+    "Scenario": ("sim.scenario", "a checked scenario: horizon, services, demand, disruptions"),
+    "run": ("sim.experiments.single", "one replication of a scenario"),
+    "RunResult": ("sim.results", "one replication's tables and KPIs"),
+    "Table": ("sim.results.table", "the table type of every result (to_pandas for pandas)"),
+    "load_run": ("sim.results.load", "read a run folder back"),
+    "load_runs": ("sim.results.load", "read every run of a folder back"),
+    "replicate": ("sim.experiments.replications", "replications on independent seeds"),
+    "Replications": ("sim.experiments.replications", "their KPIs, summaries and table"),
+    "compare": ("sim.experiments.comparisons", "two scenarios on common random numbers"),
+    "Comparison": ("sim.experiments.comparisons", "the paired differences"),
+    "sweep": ("sim.experiments.sweeps", "replications at every point of a grid"),
+    "SweepResult": ("sim.experiments.sweeps", "one row per point and replication"),
+    "validate": ("sim.experiments.validation", "replications against published figures"),
+    "ValidationReport": ("sim.experiments.validation", "one row per target, pass or fail"),
+    "calibrate": ("sim.experiments.calibration", "fit the calibrated parameters"),
+    "sensitivity": ("sim.experiments.sensitivity_analysis", "global sensitivity (Sobol, Morris)"),
+    "SensitivityResult": ("sim.experiments.sensitivity_analysis", "its indices and table"),
+    "Workers": ("sim.experiments.workers", "where runs go: serial, a process pool, Dask"),
+    "choice": ("sim.choice", "route and mode choice: costs and the logit"),
+    "plot": ("sim.plot", "figures from results"),
 }
+#: The errors, loaded with the package.
+_ERRORS = {
+    "SimError": "every error of corridor-sim",
+    "ArgumentError": "a bad argument to a function",
+    "ScenarioError": "a scenario file or override breaks a rule",
+    "NetworkError": "a network folder breaks a rule",
+    "ModelError": "a run broke an invariant",
+}
+_LAZY = {name: module for name, (module, _) in _PUBLIC.items()}
+
+__doc__ = (
+    (__doc__ or "")
+    + "\nContents\n--------\n"
+    + "\n".join(f"{name}\n    {what}" for name, (_, what) in _PUBLIC.items())
+    + "\n"
+    + "\n".join(f"{name}\n    {what}" for name, what in _ERRORS.items())
+    + "\n"
+)
 
 
 def __getattr__(name: str) -> Any:
@@ -86,6 +105,8 @@ def __dir__() -> list[str]:
     return sorted(__all__)
 
 
+#: Written out for type checkers and linters, which read no computed ``__all__``;
+#: ``tests/test_public_api.py`` holds it to ``_PUBLIC`` and ``_ERRORS``.
 __all__ = [
     "ArgumentError",
     "Comparison",

@@ -57,7 +57,11 @@ def test_route_json_lists_cheapest_first(cli):
 def test_route_with_unknown_node_exits_2_without_traceback(cli):
     out = cli("network", "route", NET, "cq_nanpeng", "atlantis")
     assert out.returncode == 2
-    assert "to: unknown node, got 'atlantis'" in out.stderr and "Traceback" not in out.stderr
+    assert (
+        "to: unknown node (corridor-sim network show NETWORK lists every node), got 'atlantis'"
+        in out.stderr
+        and "Traceback" not in out.stderr
+    )
     near = cli("network", "route", NET, "cq_nanpeng", "hanoi_city")
     assert "to: unknown node (did you mean 'hanoi'?), got 'hanoi_city'" in near.stderr
 

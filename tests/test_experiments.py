@@ -167,7 +167,14 @@ def test_a_sweep_cannot_vary_the_seed_and_unknown_kpis_are_refused(cli, small):
         *("sweep", EXAMPLE, "--grid", "demand.scale=0.2,0.3", "--replications", "2"),
         *("--jobs", "1", "--kpi", "departures.nowhere"),
     )
-    assert out.returncode == 2 and "--kpi: unknown KPI 'departures.nowhere'" in out.stderr
+    assert (
+        out.returncode == 2
+        and "--kpi: no run of this sweep made 'departures.nowhere'" in out.stderr
+    )
+    with pytest.MonkeyPatch.context() as mp:  # a name no KPI has is refused before any run
+        mp.setattr("sim.experiments.sweeps.sweep", lambda *a, **k: pytest.fail("it ran"))
+        named = cli("sweep", EXAMPLE, "--grid", "demand.scale=0.2,0.3", "--kpi", "teu.arrived")
+    assert named.returncode == 2 and "--kpi: no KPI is called 'teu.arrived'" in named.stderr
 
 
 def test_sweep_json_is_standard_json(cli):

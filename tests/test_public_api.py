@@ -44,6 +44,17 @@ def test_all_is_pinned_and_sorted():
     assert sim.__all__ == sorted(sim.__all__)
 
 
+def test_one_list_makes_all_and_the_contents_help_shows():
+    from sim import _ERRORS, _PUBLIC
+
+    assert sorted([*_PUBLIC, *_ERRORS, "__version__"]) == sim.__all__
+    contents = sim.__doc__.split("Contents\n--------\n", 1)[1]
+    assert [line for line in contents.splitlines() if line and not line.startswith(" ")] == [
+        *_PUBLIC,
+        *_ERRORS,
+    ]
+
+
 def test_every_exported_name_exists_and_is_documented():
     for name in sim.__all__:
         obj = getattr(sim, name)

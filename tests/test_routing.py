@@ -149,7 +149,10 @@ def test_bad_route_requests_name_what_is_wrong(network):
     with pytest.raises(sim.NetworkError) as info:
         k_cheapest_routes(network, "atlantis", "hanoi", by="time_h", k=0, modes=["air"])
     text = str(info.value)
-    assert "from: unknown node, got 'atlantis'" in text
+    assert (
+        "from: unknown node (corridor-sim network show NETWORK lists every node), got 'atlantis'"
+        in text
+    )
     assert "modes: unknown mode" in text and "k: must be in [1, 100]" in text
     with pytest.raises(sim.NetworkError, match="by: must be one of"):
         k_cheapest_routes(network, "cq_nanpeng", "hanoi", by="beauty")

@@ -11,8 +11,9 @@ from sim.answers.text import format_table
 from sim.cli.argtypes import add_experiment_options, workers_from
 from sim.errors import Problem, ScenarioError, SimError
 from sim.fileio import json_text, write_text_atomic
+from sim.results.kpi_families import family_of
 from sim.scenario import load_scenario
-from sim.textio import NotTomlError, parse_toml
+from sim.textio import NotTomlError, did_you_mean, parse_toml
 
 __all__ = ["add_parser", "parse_grid"]
 
@@ -60,6 +61,13 @@ def _sweep(args: argparse.Namespace) -> int:
 
     scenario = load_scenario(args.scenario)
     grid = parse_grid(args.grid)
+    kpis = args.kpi or list(DEFAULT_KPIS)
+    unnamed = [k for k in kpis if family_of(k) is None]  # before a run, not after the sweep
+    if unnamed:
+        raise SimError(
+            f"--kpi: no KPI is called {', '.join(map(repr, unnamed))} (docs/kpis.md lists the "
+            "names; corridor-sim run SCENARIO --kpi PATTERN shows a run's)"
+        )
     result = sweep(
         scenario,
         grid,
@@ -68,11 +76,11 @@ def _sweep(args: argparse.Namespace) -> int:
         out=args.out,
         workers=workers_from(args),
     )
-    kpis = args.kpi or list(DEFAULT_KPIS)
     known = {k for r in result.rows for k in r}
     unknown = [k for k in kpis if k not in known]
     if unknown:
-        raise SimError(f"--kpi: unknown KPI {', '.join(map(repr, unknown))}")
+        near = "".join(did_you_mean(k, known) for k in unknown)
+        raise SimError(f"--kpi: no run of this sweep made {', '.join(map(repr, unknown))}{near}")
     if args.out:
         runs = result.rows
         table = {c: [r.get(c) for r in runs] for c in dict.fromkeys(k for r in runs for k in r)}

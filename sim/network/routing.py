@@ -144,6 +144,11 @@ def _graph(net: Network, modes: frozenset[str], by: LinkCost) -> nx.DiGraph[str]
     return graph
 
 
+def _hint(node: str, nodes: Iterable[str]) -> str:
+    """The closest node id, or with none close, where to find them all."""
+    return did_you_mean(node, nodes) or " (corridor-sim network show NETWORK lists every node)"
+
+
 def k_cheapest_routes(
     net: Network,
     origin: str,
@@ -190,7 +195,7 @@ def k_cheapest_routes(
     """
     allowed = frozenset(LINK_MODES if modes is None else modes)
     problems = [
-        Problem("route", "unknown node" + did_you_mean(node, net.nodes), None, name, node)
+        Problem("route", "unknown node" + _hint(node, net.nodes), None, name, node)
         for name, node in (("from", origin), ("to", destination))
         if node not in net.nodes
     ]
