@@ -15,11 +15,13 @@ from sim.errors import SimError
 
 __all__ = [
     "EXECUTORS",
+    "KEEP",
     "KINDS",
     "MAX_REPLICATIONS",
     "SENSITIVITY_METHODS",
     "TABLE_FORMATS",
     "ExecutorName",
+    "Keep",
     "PlotKind",
     "SensitivityMethod",
     "TableFormat",
@@ -38,6 +40,12 @@ EXECUTORS: tuple[str, ...] = get_args(ExecutorName)
 #: compressed numpy (``npz``) to load back fast.
 TableFormat = Literal["csv", "parquet", "npz"]
 TABLE_FORMATS: tuple[str, ...] = get_args(TableFormat)
+
+#: What a replications folder keeps of each replication besides its KPIs: no tables (``kpis``),
+#: the first replication's tables (``first``, the default: enough for the figures of one run,
+#: about 5 MB), or every replication's (``tables``, about 5 MB each).
+Keep = Literal["kpis", "first", "tables"]
+KEEP: tuple[str, ...] = get_args(Keep)
 
 #: Global sensitivity methods: Morris elementary effects, or Sobol indices (both from SALib).
 SensitivityMethod = Literal["morris", "sobol"]

@@ -58,12 +58,12 @@ def test_until_halfwidth_stops_once_the_bound_is_met(small):
 
 def test_a_folder_keeps_every_run_and_refuses_another_experiment(small, tmp_path):
     out = tmp_path / "exp"
-    first = sim.replicate(small, n=3, seed=5, workers=sim.Workers(jobs=1), out=out)
+    first = sim.replicate(small, n=3, seed=5, workers=sim.Workers(jobs=1), out=out, keep="tables")
     assert sorted(p.name for p in (out / "runs").iterdir()) == [
         *("r0000", "r0000.json", "r0001", "r0001.json", "r0002", "r0002.json")
     ]  # each replication's KPIs, and its tables in a folder
     (out / "runs" / "r0002.json").unlink()  # as if the run had been interrupted there
-    again = sim.replicate(small, n=3, seed=5, workers=sim.Workers(jobs=1), out=out)
+    again = sim.replicate(small, n=3, seed=5, workers=sim.Workers(jobs=1), out=out, keep="tables")
     assert same_rows(again.rows, first.rows)
     with pytest.raises(sim.SimError, match="holds a different experiment"):
         sim.replicate(small, n=3, seed=6, workers=sim.Workers(jobs=1), out=out)

@@ -99,7 +99,7 @@ def test_report_opens_in_a_real_browser_with_every_image_drawn(cli, run_dir, tmp
 def replications_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("reps")
     example = str(ROOT / "scenarios" / "example.toml")
-    assert main(["run", example, "--replications", "3", "--out", str(out)]) == 0
+    assert main(["run", example, "--replications", "3", "--out", str(out), "--keep", "tables"]) == 0
     return out
 
 
@@ -124,13 +124,14 @@ def test_a_replications_folder_keeps_each_replications_tables(replications_dir):
 
 
 def test_a_second_call_with_fewer_replications_is_what_the_folder_shows(cli, tmp_path):
-    from sim.results.load import load_runs
+    from sim.results.load import load_kpis, load_runs
 
     example = str(ROOT / "scenarios" / "example.toml")
     for n in ("3", "2"):
         res = cli("run", example, "--replications", n, "--jobs", "1", "--out", str(tmp_path))
         assert res.returncode == 0, res.stderr
-    assert len(load_runs(tmp_path)) == 2  # as kpis.json: the replications of the last call
+    assert len(load_kpis(tmp_path)) == 2  # as kpis.json: the replications of the last call
+    assert len(load_runs(tmp_path)) == 1  # of which the first kept its tables
 
 
 def test_figures_and_report_of_replications_show_them_all(cli, replications_dir):
@@ -168,7 +169,7 @@ def test_plot_narrows_its_time_axis_and_picks_the_trains(cli, run_dir, tmp_path)
     window = (dt.date(2019, 2, 1), dt.date(2019, 3, 1))
     ax = figure(runs, "marey", services=["rail_cq_qinzhou"], window=window)
     assert ax.get_xlim() == (31.0, 59.0)  # days from 1 January
-    assert "Chongqing Tuanjiecun" in [t.get_text() for t in ax.get_yticklabels()]
+    assert "Chongqing Tuanjiecun (0 km)" in [t.get_text() for t in ax.get_yticklabels()]
     out = tmp_path / "q.png"
     ok = cli("plot", str(run_dir), "--kind", "queues", "--from", "2019-02-01", "--out", str(out))
     assert ok.returncode == 0 and out.is_file(), ok.stderr
@@ -181,3 +182,25 @@ def test_plot_narrows_its_time_axis_and_picks_the_trains(cli, run_dir, tmp_path)
     ):
         res = cli("plot", str(run_dir), *bad, "--out", str(tmp_path / "x.png"))
         assert res.returncode == 2 and says in res.stderr and "Traceback" not in res.stderr
+
+
+def test_figures_of_a_folder_that_kept_one_replications_tables_say_so(cli, tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from sim.plot.by_kind import figure
+    from sim.results.load import load_kpis, load_runs
+
+    example = str(ROOT / "scenarios" / "example.toml")
+    res = cli("run", example, "--replications", "3", "--jobs", "1", "--out", str(tmp_path))
+    assert res.returncode == 0, res.stderr  # the first replication's tables, every one's KPIs
+    runs, of = load_runs(tmp_path), len(load_kpis(tmp_path))
+    assert (len(runs), of) == (1, 3)
+    for kind in ("transit", "map", "marey", "d2d-parts"):  # drawn from replication 1 alone
+        title = figure(runs, kind, replications=of).get_title()
+        assert "replication 1 of 3" in title and "pooled" not in title, (kind, title)
+    out = tmp_path / "t.png"
+    assert cli("plot", str(tmp_path), "--kind", "transit", "--out", str(out)).returncode == 0
+    assert cli("report", str(tmp_path)).returncode == 0
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert page.count("<img") == len(KINDS)

@@ -9,6 +9,7 @@ the page opens in any browser without a server.
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import io
 import json
@@ -18,7 +19,7 @@ from typing import Any
 
 from sim.fileio import read_json
 
-__all__ = ["CAPTIONS", "report_html"]
+__all__ = ["CAPTIONS", "report_html", "tables_note"]
 
 #: What each figure shows, for its caption (``{n}``: the replications drawn).
 CAPTIONS = {
@@ -56,16 +57,19 @@ def _png(ax: Any) -> str:
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def _stats(runs: list[Any]) -> dict[str, dict[str, float]]:
+def _stats(rows: list[dict[str, float]]) -> dict[str, dict[str, float]]:
     """Each KPI's mean (and 95% CI over the replications when there are several)."""
     from sim.experiments.replications import summarise
     from sim.results.kpis import missing_value
 
-    rows = [r.kpis() for r in runs]
     names = sorted({k for row in rows for k in row})
     if len(rows) == 1:
         return {k: {"mean": v} for k, v in rows[0].items()}
     return {k: summarise([row.get(k, missing_value(k)) for row in rows]) for k in names}
+
+
+def _note(text: str) -> str:
+    return f"<p><em>{html.escape(text[0].upper() + text[1:])}.</em></p>" if text else ""
 
 
 def _number(x: float) -> str:
@@ -127,30 +131,49 @@ def _validation(folder: Path) -> str:
 
 
 #: How a figure of several replications draws them.
-_DRAWN = {"transit": "{n} replications pooled", "d2d-parts": "mean of {n} replications"}
+_DRAWN = {"transit": "pooled over {n} replications", "d2d-parts": "mean of {n} replications"}
 
 
-def _caption(kind: str, n: int, many: bool) -> str:
-    """What figure ``kind`` shows, and which of the ``n`` replications it draws."""
+def _caption(kind: str, n: int, many: bool, of: int) -> str:
+    """What figure ``kind`` shows, and which of the ``n`` replications with tables (of ``of``)."""
     if many:
         drawn = _DRAWN.get(kind, "mean of {n} replications, the band over them")
-        return CAPTIONS[kind].format(n=drawn.format(n=n) if n > 1 else "one run")
-    return CAPTIONS[kind] + (f" Replication 1 of {n}." if n > 1 else "")
+        text = CAPTIONS[kind].format(n=drawn.format(n=n) if n > 1 else "one run")
+        return text + (f" ({n} of {of} replications kept their tables.)" if n < of else "")
+    return CAPTIONS[kind] + (f" Replication 1 of {of}." if of > 1 else "")
+
+
+def tables_note(n: int, of: int) -> str:
+    """What the figures of a folder whose first ``n`` of ``of`` replications kept tables miss."""
+    if n >= of:
+        return ""
+    return (
+        f"figures are drawn from {n} of the {of} replications, the others kept only their KPIs "
+        "(--keep tables keeps every replication's tables)"
+    )
 
 
 def report_html(folder: Path, runs: list[Any]) -> str:
-    """The report page of the run (or replications) ``runs`` read from ``folder``."""
+    """The report page of the run (or replications) read from ``folder``.
+
+    ``runs`` are the runs that kept their tables (for the figures); the answer and the KPIs
+    summarise every replication's KPIs.
+    """
     from sim.answers.run_answer import run_answer
     from sim.plot.by_kind import KINDS, MANY_RUNS, MAREY_SERVICES, figure
+    from sim.results.load import load_kpis
 
-    res, n = runs[0], len(runs)
+    rows = load_kpis(folder)
+    res, n, drawn = runs[0], len(rows), len(runs)
     sc = res.scenario
-    stats = _stats(runs)
+    stats = _stats(rows)
     heading = f"{n} replications, 95% CI in brackets" if n > 1 else f"one run, seed {res.seed}"
     answer = run_answer(sc, stats, heading).splitlines()
+    drawing = functools.partial(figure, runs, replications=n)  # "replication 1 of n" on them
     figures = "".join(
-        f'<figure><img alt="{kind}" src="data:image/png;base64,{_png(figure(runs, kind))}">'
-        f"<figcaption>{html.escape(_caption(kind, n, kind in MANY_RUNS))}</figcaption></figure>"
+        f'<figure><img alt="{kind}" src="data:image/png;base64,{_png(drawing(kind))}">'
+        f"<figcaption>{html.escape(_caption(kind, drawn, kind in MANY_RUNS, n))}</figcaption>"
+        "</figure>"
         for kind in KINDS
         if kind != "marey" or any(s in sc.services for s in MAREY_SERVICES)
     )
@@ -181,7 +204,7 @@ def report_html(folder: Path, runs: list[Any]) -> str:
             if line and not line.startswith("Question:")
         )
         + "</ul></div>"
-        f"<h2>Figures</h2>{figures}{_validation(folder)}"
+        f"<h2>Figures</h2>{_note(tables_note(drawn, n))}{figures}{_validation(folder)}"
         f"<h2>Every KPI</h2>{_kpi_tables(stats)}"
         "<h2>What made this run</h2><ul>"
         + "".join(f"<li>{html.escape(b)}</li>" for b in brief)

@@ -12,29 +12,34 @@ __all__ = ["add_parser"]
 
 
 def _plot(args: argparse.Namespace) -> int:
+    from sim.answers.report_page import tables_note
     from sim.cli.figures import save_figure
     from sim.plot.by_kind import figure
-    from sim.results.load import load_runs
+    from sim.results.load import load_kpis, load_runs
 
     runs = load_runs(args.run_dir)
+    of = len(load_kpis(args.run_dir))  # every replication, with its tables or not
+    note = tables_note(len(runs), of)
     out = args.out or str(Path(args.run_dir) / f"{args.kind}.png")
     window = (args.from_date, args.to_date) if args.from_date or args.to_date else None
     services = args.services.split(",") if args.services else None
-    save_figure(figure(runs, args.kind, args.post, args.market, services, window), out)
-    print(f"wrote {out}")
+    ax = figure(runs, args.kind, args.post, args.market, services, window, replications=of)
+    save_figure(ax, out)
+    print(f"wrote {out}" + (f" ({note})" if note else ""))
     return 0
 
 
 def _report(args: argparse.Namespace) -> int:
-    from sim.answers.report_page import report_html
+    from sim.answers.report_page import report_html, tables_note
     from sim.fileio import write_text_atomic
-    from sim.results.load import load_runs
+    from sim.results.load import load_kpis, load_runs
 
     folder = Path(args.run_dir)
     runs = load_runs(folder)
     out = args.out or str(folder / "report.html")
     write_text_atomic(out, report_html(folder, runs))
-    print(f"wrote {out}")
+    note = tables_note(len(runs), len(load_kpis(folder)))
+    print(f"wrote {out}" + (f" ({note})" if note else ""))
     return 0
 
 

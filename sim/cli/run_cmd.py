@@ -10,7 +10,7 @@ from typing import Any
 from sim.answers.text import format_table
 from sim.cli.argtypes import add_answer_options, add_experiment_options, workers_from
 from sim.errors import SimError
-from sim.options import TABLE_FORMATS
+from sim.options import KEEP, TABLE_FORMATS
 from sim.scenario import SERVICE_FAMILIES, load_scenario, parse_set_options
 
 __all__ = ["add_parser", "headline"]
@@ -139,6 +139,7 @@ def _replicated(args: argparse.Namespace, scenario: Any) -> int:
         seed=args.seed,
         out=args.out,
         workers=workers_from(args),
+        keep=args.keep,
     )
     summary = reps.kpis()
     heading = f"{scenario.name}: {reps.n} replications (seed {reps.seed}); mean [95% CI]"
@@ -148,7 +149,12 @@ def _replicated(args: argparse.Namespace, scenario: Any) -> int:
         print(run_answer(scenario, summary, heading), RUN_HINT, sep="\n")
     if args.out:
         write_json_atomic(Path(args.out) / "kpis.json", summary)
-        print(f"\nwrote {args.out}/ (kpis.json with mean and 95% CI, runs/, manifest.json)")
+        kept = {"first": "the first replication's tables", "tables": "every replication's tables"}
+        tables = kept.get(args.keep, "no tables")
+        print(
+            f"\nwrote {args.out}/ (kpis.json with mean and 95% CI; runs/: every replication's "
+            f"KPIs and {tables}; manifest.json)"
+        )
     return 0
 
 
@@ -208,6 +214,14 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="one run: replace a non-empty --out folder that is not an earlier single run's",
     )
     p.add_argument("--no-events", action="store_true", help="do not keep the per-consignment log")
+    p.add_argument(
+        "--keep",
+        choices=KEEP,
+        default="first",
+        help="with --replications and --out: whose tables to keep besides every replication's "
+        "KPIs: the first replication's (about 5 MB, the figures of one run), every "
+        "replication's (tables, about 5 MB each), or none (kpis)",
+    )
     p.add_argument(
         "--table-format",
         choices=TABLE_FORMATS,

@@ -22,7 +22,7 @@ from sim.experiments.tasks import Task, run_tasks
 from sim.experiments.workers import Workers
 from sim.fileio import write_json_atomic
 from sim.model.streams import replication_seeds
-from sim.options import MAX_REPLICATIONS
+from sim.options import KEEP, MAX_REPLICATIONS, Keep
 from sim.results.kpis import missing_value
 from sim.results.tables import Table
 from sim.scenario import Scenario
@@ -190,7 +190,7 @@ def replicate(
     workers: Workers | None = None,
     until_halfwidth: Mapping[str, float] | None = None,
     out: str | Path | None = None,
-    tables: bool = True,
+    keep: Keep = "first",
 ) -> Replications:
     """Run ``n`` independent replications of ``scenario`` (or fewer, until precise enough).
 
@@ -212,12 +212,14 @@ def replicate(
         in batches (one run per worker), and replication ``i`` always has the same seed, so a
         longer run only adds replications.
     out : str or Path, optional
-        A folder that keeps every finished replication, its KPIs and (``tables``) its tables
-        (load them with :func:`sim.results.load.load_runs`); running again into it resumes.
-        ``replications.json`` there says which replications the last call used.
-    tables : bool
-        With ``out``, keep each replication's tables too (a few MB each; on a Dask cluster they
-        are written where the run ran).
+        A folder that keeps every finished replication and its KPIs (load them with
+        :func:`sim.load_runs`); running again into it resumes. ``replications.json`` there says
+        which replications the last call used.
+    keep : {"first", "tables", "kpis"}
+        With ``out``, whose tables to keep besides every replication's KPIs: the first
+        replication's (the default, about 5 MB: the figures of one run), every replication's
+        (``"tables"``, about 5 MB each; on a Dask cluster they are written where the run ran), or
+        none (``"kpis"``).
 
     Returns
     -------
@@ -245,7 +247,9 @@ def replicate(
         raise ArgumentError(f"replicate: seed must be a whole number >= 0, got {seed!r}")
     seeds = replication_seeds(seed, n)
     workers = Workers.given(workers)
-    store = experiment_store(out, scenario, seed, {}, keep_tables=tables) if out else None
+    if keep not in KEEP:
+        raise ArgumentError(f"replicate: keep must be one of {', '.join(KEEP)}, got {keep!r}")
+    store = experiment_store(out, scenario, seed, {}, keep) if out else None
     try:
         batch = n if until_halfwidth is None else max(workers.count, 3)
         rows: list[dict[str, float]] = []

@@ -15,11 +15,15 @@ from typing import TYPE_CHECKING, Any
 from sim.errors import SimError
 from sim.fileio import nan_for_null, read_json, write_json_atomic
 from sim.folders import FolderLock, clean_temporary_files
+from sim.options import Keep
 
 if TYPE_CHECKING:
     from sim.scenario import Scenario
 
-__all__ = ["RunStore", "experiment_store"]
+__all__ = ["FIRST_KEY", "RunStore", "experiment_store"]
+
+#: The key of a replications folder's first replication (``runs/r0000``).
+FIRST_KEY = "r0000"
 
 
 class RunStore:
@@ -27,8 +31,9 @@ class RunStore:
 
     The manifest says what the experiment is (scenario and network files with their hashes,
     overrides, grid, seed, package version and git revision); opening a folder that holds another
-    experiment is refused rather than mixed. With ``keep_tables``, each run also keeps its tables
-    in ``runs/<key>/``, written before its KPIs: a run with KPIs has its tables.
+    experiment is refused rather than mixed. ``keep`` says which runs also keep their tables in
+    ``runs/<key>/`` (:data:`~sim.options.Keep`: none, the first replication's, or every run's),
+    written before their KPIs: a run with KPIs has its tables.
 
     The store holds the folder's :class:`~sim.folders.FolderLock` from before it reads the
     manifest until :meth:`close` (or the end of a ``with`` block): a second writer is refused,
@@ -40,10 +45,10 @@ class RunStore:
         folder: str | Path,
         identity: dict[str, Any],
         manifest: dict[str, Any],
-        keep_tables: bool = False,
+        keep: Keep = "kpis",
     ):
         self.folder = Path(folder)
-        self.keep_tables = keep_tables
+        self.keep = keep
         self._lock: FolderLock | None = None
         identity = json.loads(json.dumps(identity, default=str))  # as the file will hold it
         path = self.folder / "manifest.json"
@@ -84,8 +89,9 @@ class RunStore:
         return self.folder / "runs" / f"{key}.json"
 
     def tables_dir(self, key: str) -> str | None:
-        """Where run ``key`` keeps its tables (``runs/<key>/``), or None if the store keeps none."""
-        return str(self.folder / "runs" / key) if self.keep_tables else None
+        """Where run ``key`` keeps its tables (``runs/<key>/``), or None if it keeps none."""
+        kept = self.keep == "tables" or (self.keep == "first" and key == FIRST_KEY)
+        return str(self.folder / "runs" / key) if kept else None
 
     def get(self, key: str) -> dict[str, float] | None:
         """The stored KPIs of run ``key``, or None."""
@@ -106,13 +112,13 @@ class RunStore:
 
 
 def experiment_store(
-    out: str | Path, scenario: Scenario, seed: int, grid: Any, keep_tables: bool = False
+    out: str | Path, scenario: Scenario, seed: int, grid: Any, keep: Keep = "kpis"
 ) -> RunStore:
     """The run folder of an experiment: what it is (inputs and code), and what ran it.
 
     ``grid`` is what else tells this experiment from another on the same inputs: a sweep's grid,
-    a calibration's or sensitivity analysis's list of points (anything JSON can hold). With
-    ``keep_tables`` every run keeps its tables too (replications: for figures and reports).
+    a calibration's or sensitivity analysis's list of points (anything JSON can hold). ``keep``
+    says which runs keep their tables too (replications: for figures and reports).
     """
     from sim import __version__
     from sim.results.output import code_hash, environment, file_hashes, network_hashes
@@ -133,4 +139,4 @@ def experiment_store(
         "replication i runs with numpy SeedSequence(seed).spawn(n)[i].generate_state(1)[0]; "
         "each random source of a run with SeedSequence(run seed, spawn_key=(crc32(name),))"
     )
-    return RunStore(out, identity, {"seed_scheme": seeding, **env}, keep_tables)
+    return RunStore(out, identity, {"seed_scheme": seeding, **env}, keep)

@@ -18,7 +18,7 @@ from sim.results.run_result import RunResult
 from sim.results.tables import read_table
 from sim.scenario.schema import Scenario
 
-__all__ = ["TableFiles", "load_run", "load_runs"]
+__all__ = ["TableFiles", "load_kpis", "load_run", "load_runs"]
 
 
 def _manifest(folder: Path) -> dict[str, Any]:
@@ -90,6 +90,36 @@ def _tables(folder: Path) -> TableFiles:
     return tables
 
 
+def load_kpis(folder: str | Path) -> list[dict[str, float]]:
+    """The KPIs of every run in ``folder``, in replication order (one for a single run's folder).
+
+    Every replication the last call used, whether or not it kept its tables
+    (``corridor-sim run --keep``): summaries over replications come from here, figures from
+    the runs :func:`load_runs` reads.
+    """
+    folder = Path(folder)
+    if _manifest(folder).get("experiment") is None:
+        path = folder / "kpis.json"
+        if not path.is_file():
+            raise SimError(f"{folder}: the run has no kpis.json: run it again")
+        return [nan_for_null(read_json(path, "run it again"))]
+    files = sorted((folder / "runs").glob("r[0-9]*.json"))
+    n = _used(folder)
+    files = [p for p in files if n is None or int(p.stem[1:]) < n]
+    if not files:
+        raise SimError(f"{folder}: no replication finished: run them again")
+    return [nan_for_null(read_json(p, "delete it to run it again")) for p in files]
+
+
+def _used(folder: Path) -> int | None:
+    """How many replications the folder's last call used (``replications.json``), if it says."""
+    used = folder / "replications.json"
+    if not used.is_file():
+        return None
+    n = read_json(used, "run the replications again").get("n")
+    return n if isinstance(n, int) else None
+
+
 def load_run(folder: str | Path) -> RunResult:
     """The run in ``folder``: its scenario (from the manifest's files and overrides) and tables.
 
@@ -152,16 +182,14 @@ def load_runs(folder: str | Path, first_only: bool = False) -> list[RunResult]:
         for p in (folder / "runs").glob("r[0-9]*")
         if p.is_dir() and p.with_suffix(".json").is_file()
     )
-    used = folder / "replications.json"
-    if used.is_file():
-        n = read_json(used, "run the replications again").get("n", len(kept))
-        kept = [p for p in kept if int(p.name[1:]) < n]
+    n = _used(folder)
+    kept = [p for p in kept if n is None or int(p.name[1:]) < n]
     if first_only:
         kept = kept[:1]
     if not kept:
         raise SimError(
-            f"{folder}: no replication kept its tables (replications run before tables were "
-            "kept): run them again into a new --out"
+            f"{folder}: no replication kept its tables (run with --keep kpis, or before tables "
+            "were kept): run them again into a new --out with --keep first or --keep tables"
         )
     seeds = replication_seeds(int(experiment["seed"]), int(kept[-1].name[1:]) + 1)
     runs = []
