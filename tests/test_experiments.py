@@ -248,3 +248,27 @@ def test_a_worker_dask_lost_is_a_broken_pool_and_a_look_alike_is_not():
     look_alike = type("KilledWorker", (RuntimeError,), {})("not Dask's")
     with pytest.raises(RuntimeError, match="not Dask's"):
         run_tasks(tasks, _FailingPool(look_alike), progress=False)
+
+
+def test_a_run_in_a_thread_leaves_the_collector_alone_and_a_pool_from_it_gives_the_same_rows(
+    small,
+):
+    import gc
+    import threading
+
+    seen: list[bool] = []
+    rows: dict[str, list[dict[str, float]]] = {}
+
+    def job() -> None:
+        sim.run(small, seed=4)
+        rows["thread"] = sim.replicate(small, n=2, seed=4, workers=sim.Workers(jobs=2)).rows
+
+    worker = threading.Thread(target=job)
+    worker.start()
+    while worker.is_alive():
+        seen.append(gc.isenabled())
+        time.sleep(0.001)
+    worker.join()
+    assert seen and all(seen)  # a web server's job thread does not switch it for everyone
+    main = sim.replicate(small, n=2, seed=4, workers=sim.Workers(jobs=2)).rows
+    assert same_rows(rows["thread"], main)  # forked here, started by a fork server there

@@ -167,7 +167,7 @@ def compare(
     workers = Workers.given(workers)
     with workers.pool() as pool:  # one pool (or cluster) for all three
         on_pool = Workers(pool or "serial", workers.jobs, progress=workers.progress)
-        run_on: dict[str, Any] = {"workers": on_pool, "tables": False}
+        run_on: dict[str, Any] = {"workers": on_pool, "keep": "kpis"}
         folder = None if out is None else Path(out)
         base_reps = replicate(base, n=n, seed=seed, out=folder and folder / "base", **run_on)
         alt_reps = replicate(alt, n=n, seed=seed, out=folder and folder / "alt", **run_on)

@@ -8,7 +8,9 @@ loose ones. The pool itself is made only while the experiment runs (:meth:`Worke
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import os
+import threading
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -105,16 +107,24 @@ class Workers:
         elif kind == "serial" or (kind == "process" and (runs == 1 or self.count == 1)):
             yield None
         elif kind == "process":
-            # Workers are forked from this process: freezing its objects first keeps their garbage
-            # collector from walking (and copying) everything they inherit.
-            gc.collect()
-            gc.freeze()
-            pool = ProcessPoolExecutor(max_workers=self.count, initializer=_exit_with_parent)
+            # From the main thread, workers are forked: freezing this process's objects first
+            # keeps their garbage collector from walking (and copying) everything they inherit.
+            # From another thread (a web server's job), forking could copy a lock another thread
+            # holds, and the collector is not this thread's to switch: a fork server starts them.
+            main = threading.current_thread() is threading.main_thread()
+            context = multiprocessing.get_context("fork" if main else "forkserver")
+            if main:
+                gc.collect()
+                gc.freeze()
+            pool = ProcessPoolExecutor(
+                max_workers=self.count, mp_context=context, initializer=_exit_with_parent
+            )
             try:
                 yield pool
             finally:
                 pool.shutdown(cancel_futures=True)
-                gc.unfreeze()
+                if main:
+                    gc.unfreeze()
         else:
             with _dask_executor(self.count, self.address) as dask_pool:
                 yield dask_pool

@@ -8,6 +8,8 @@ runs the horizon, checks the invariants and returns its log (:class:`~sim.model.
 from __future__ import annotations
 
 import gc
+import multiprocessing
+import threading
 
 import simpy
 from simpy.events import NORMAL, EventPriority
@@ -306,8 +308,16 @@ def run(scenario: Scenario, seed: int | None = None, *, log_events: bool | None 
     # grows). It stays off until the run is over and its corridor let go of; then everything the
     # run made is still in the youngest generation, and one young collection frees its cycles
     # (a full collection would be needed once they had been promoted).
-    gc_was_on = gc.isenabled()
-    gc.disable()
+    # The collector is switched for the whole process, so only where no other thread of the
+    # caller's can be at work: the main thread, or a worker process of an experiment (a web
+    # server's job thread runs with it on).
+    owns_process = (
+        threading.current_thread() is threading.main_thread()
+        or multiprocessing.parent_process() is not None
+    )
+    gc_was_on = gc.isenabled() and owns_process
+    if owns_process:
+        gc.disable()
     try:
         corridor = Corridor(scenario, scenario.seed if seed is None else seed, log_events)
         try:
