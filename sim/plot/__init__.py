@@ -7,8 +7,10 @@ command line stay fast for runs that draw nothing. No function calls ``plt.show(
 from sim.plot.choice_figures import chain_teu
 from sim.plot.common import MODE_COLOURS
 from sim.plot.map_figure import INSET_BOX, network_map
-from sim.plot.operations_figures import cumulative_departures, marey, teu_map, utilisation
-from sim.plot.results_figures import border_queue, comparison_forest, throughput, transit_times
+from sim.plot.marey_figure import marey
+from sim.plot.operations_figures import cumulative_departures, teu_map, utilisation
+from sim.plot.queue_figure import border_queue
+from sim.plot.results_figures import comparison_forest, throughput, transit_times
 from sim.plot.sensitivity_figure import sensitivity
 from sim.plot.trip_parts_figure import d2d_parts
 from sim.plot.validation_figure import validation

@@ -14,7 +14,7 @@ from sim.options import KINDS, PlotKind
 from sim.shipped import project_root
 from sim.textio import did_you_mean
 
-__all__ = ["KINDS", "MANY_RUNS", "MAREY_SERVICES", "TIME_AXIS", "PlotKind", "figure"]
+__all__ = ["KINDS", "MANY_RUNS", "MAREY_SERVICES", "TIME_AXIS", "PlotKind", "drawn_from", "figure"]
 
 MAREY_SERVICES = ("rail_tuanjiecun_qz", "rail_cq_hanoi", "rail_cq_qinzhou")
 
@@ -41,11 +41,14 @@ def figure(
     market: str | None = None,
     services: list[str] | None = None,
     window: tuple[Any, Any] | None = None,
+    replications: int | None = None,
 ) -> Any:
     """The Axes of one figure kind (see :data:`KINDS`) for a run or a list of replications.
 
-    The kinds in :data:`MANY_RUNS` draw every replication; the others draw the first, and say
-    so in their title when there are several. ``services`` are the trains of ``marey``;
+    The kinds in :data:`MANY_RUNS` draw every replication given; the others draw the first.
+    ``replications`` is how many replications ``runs`` are the first of (default: as many as
+    given; more in a folder whose later replications kept only their KPIs): a figure drawn from
+    fewer says so in its title, "replication 1 of N". ``services`` are the trains of ``marey``;
     ``window`` (first day, last day: dates) narrows the time axis of :data:`TIME_AXIS` kinds.
     """
     many = list(runs) if isinstance(runs, list | tuple) else [runs]
@@ -55,7 +58,24 @@ def figure(
     ax = _figure(many, kind, post, market, services, days)
     if days is not None:
         ax.set_xlim(*days)
+    note = drawn_from(kind, len(many), max(replications or 0, len(many)))
+    if note:
+        ax.set_title(f"{ax.get_title()}\n({note})", fontsize=9)
     return ax
+
+
+def drawn_from(kind: str, drawn: int, of: int) -> str:
+    """Which of ``of`` replications a figure of ``kind`` given ``drawn`` of them shows, if not all.
+
+    >>> drawn_from("map", 3, 3), drawn_from("throughput", 3, 3), drawn_from("transit", 1, 30)
+    ('replication 1 of 3', '', 'replication 1 of 30; the others kept only their KPIs')
+    """
+    if kind not in MANY_RUNS:
+        return f"replication 1 of {of}" if of > 1 else ""
+    if drawn >= of:
+        return ""  # the figure says how many it draws
+    which = "replication 1" if drawn == 1 else f"replications 1-{drawn}"
+    return f"{which} of {of}; the others kept only their KPIs"
 
 
 def _days(scenario: Any, window: tuple[Any, Any]) -> tuple[float, float]:
@@ -81,6 +101,7 @@ def _figure(
     days: tuple[float, float] | None,
 ) -> Any:
     from sim import plot
+    from sim.plot.queue_figure import DAILY_UP_TO_DAYS
 
     if kind == "queues":
         post = post or _busiest_post(many[0])
@@ -90,7 +111,8 @@ def _figure(
                 f"--post: unknown facility {post!r}{did_you_mean(post, facilities)}; "
                 f"facilities: {', '.join(sorted(facilities))}"
             )
-        return plot.border_queue(many, post)
+        shown = (days[1] - days[0]) if days is not None else many[0].scenario.horizon.length_h / 24
+        return plot.border_queue(many, post, period_days=1 if shown <= DAILY_UP_TO_DAYS else 7)
     if kind == "transit":
         return plot.transit_times(many, published=_published())
     if kind in MANY_RUNS:
@@ -120,8 +142,6 @@ def _figure(
         ax = plot.chain_teu(res, market=market)
     else:
         raise SimError(f"--kind: must be one of {', '.join(KINDS)}, got {kind!r}")
-    if len(many) > 1:
-        ax.set_title(f"{ax.get_title()}\n(replication 1 of {len(many)})", fontsize=9)
     return ax
 
 

@@ -30,7 +30,7 @@ def chain_teu(res: RunResult, ax: Axes | None = None, market: str | None = None)
 
     Without ``market``, every consignment by chain family; with it, that market's consignments
     by flow (one chain each: the border posts of a road market show apart). Closure windows of
-    the run are shaded.
+    the run are shaded; the short random ones (fog, storms) are ticks along the bottom.
     """
     from sim.results.chain_teu import weekly_chain_teu
 
@@ -68,11 +68,25 @@ def chain_teu(res: RunResult, ax: Axes | None = None, market: str | None = None)
     if diverted.any():
         ax.step(x, diverted, where="mid", color="black", lw=1.2, label="diverted (of the above)")
     d = res.tables.get("disruptions", {})
-    shaded = False
-    for start, end, effect in zip(
-        d.get("start_h", []), d.get("end_h", []), d.get("effect", []), strict=True
+    shaded, drawn = False, False
+    for start, end, effect, random in zip(
+        d.get("start_h", []),
+        d.get("end_h", []),
+        d.get("effect", []),
+        d.get("random", [0] * len(d.get("effect", []))),
+        strict=True,
     ):
-        if effect == "close":  # over the stacks, hatched, so that it shows through them
+        if effect == "close" and random:  # short, drawn at random (fog, storms): a rug below
+            ax.plot(
+                [start / 24.0] * 2,
+                [0.0, 0.025],
+                color="#CC0033",
+                lw=0.8,
+                transform=ax.get_xaxis_transform(),
+                zorder=3,
+            )
+            drawn = True
+        elif effect == "close":  # over the stacks, hatched, so that it shows through them
             ax.axvspan(
                 start / 24.0,
                 end / 24.0,
@@ -85,6 +99,8 @@ def chain_teu(res: RunResult, ax: Axes | None = None, market: str | None = None)
             shaded = True
     if shaded:
         ax.fill([], [], fc="none", ec="#CC0033", hatch="//", label="closure")
+    if drawn:
+        ax.plot([], [], color="#CC0033", lw=0.8, label="random closure (ticks at the bottom)")
     what = f"market {market}" if market else "all flows"
     ax.set_title(f"{res.scenario.name}: TEU by chain taken ({what})", fontsize=10)
     month_ticks(ax, res.scenario.horizon)

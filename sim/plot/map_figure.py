@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from collections.abc import Collection
+from typing import TYPE_CHECKING
 
 from sim.plot.basemap import draw_land, sea_lane
 from sim.plot.common import MODE_COLOURS, new_axes
@@ -38,6 +39,11 @@ _DROP_WORDS = (
 
 #: The crowded Beibu Gulf and Vietnam border area, enlarged in an inset (lon0, lon1, lat0, lat1).
 INSET_BOX = (105.3, 109.6, 20.6, 23.2)
+#: Where the inset sits (x, y, width, height as fractions of the map's axes): beside the map, on
+#: its right at the height of the dashed box, so that it hides no part of the map.
+INSET_AT = (1.13, 0.48, 0.8, 0.32)
+_CLOSED_COLOUR = "#CC0033"
+_RING_SIZE = 260.0  # a closed node's ring, in points squared (before the inset's scale)
 
 
 def _short_name(name: str) -> str:
@@ -46,34 +52,6 @@ def _short_name(name: str) -> str:
     for word in _DROP_WORDS:
         short = short.replace(word, "")
     return short
-
-
-def _label_groups(nodes: list[Any], radius_deg: float) -> list[tuple[float, float, str]]:
-    """Group nodes within ``radius_deg`` of a group member, so crowded places share one label."""
-    groups: list[list[Any]] = []
-    for node in nodes:
-        near = [
-            g
-            for g in groups
-            if any(math.hypot(node.lon - m.lon, node.lat - m.lat) < radius_deg for m in g)
-        ]
-        merged = [node] + [m for g in near for m in g]
-        groups = [g for g in groups if g not in near] + [merged]
-    labels = []
-    for group in groups:
-        names = sorted(dict.fromkeys(_short_name(n.name) for n in group))
-        firsts = {n.split()[0] for n in names}
-        if len(names) > 1 and len(firsts) == 1:  # "Chongqing: Guoyuan, Nanpeng, ..."
-            rest = [n.split(maxsplit=1)[1] if " " in n else n for n in names]
-            text = (
-                f"{firsts.pop()}: "
-                + ", ".join(rest[:2])
-                + ("\n" + ", ".join(rest[2:]) if rest[2:] else "")
-            )
-        else:
-            text = "\n".join(names)
-        labels.append((max(n.lon for n in group), max(n.lat for n in group), text))
-    return labels
 
 
 def _inside(node: Node, box: tuple[float, float, float, float]) -> bool:
@@ -113,31 +91,47 @@ def _draw(ax: Axes, net: Network, link_width: dict[str, float] | None, scale: fl
             )
 
 
-def _annotate(
-    ax: Axes, labels: list[tuple[float, float, str]], fontsize: float, deg_per_char: float
+def _labels(
+    ax: Axes, nodes: list[Node], scale: float, fontsize: float, closed: Collection[str]
 ) -> None:
-    """Labels right of their place, or left of it when that would run into another place.
+    """One label per node, beside its own marker, placed clear of the others when drawn.
 
-    ``deg_per_char`` is about how many degrees of longitude a character takes on these axes
-    (0: every label right of its place).
+    A closed node's label says so, in the ring's red.
     """
-    for lon, lat, text in labels:
-        reach = lon + deg_per_char * max(len(line) for line in text.splitlines())
-        crowded = any(
-            lon < other_lon <= reach + deg_per_char and abs(other_lat - lat) < 4 * deg_per_char
-            for other_lon, other_lat, _ in labels
+    from sim.plot.labels import label, place_when_drawn
+
+    texts, markers = [], []
+    for node in nodes:
+        radius = math.sqrt(_KIND_STYLE[node.kind][2] * scale) / 2
+        markers.append((node.lon, node.lat, radius))
+        shut = node.id in closed
+        if shut:
+            markers.append((node.lon, node.lat, math.sqrt(_RING_SIZE * scale) / 2))
+        name = _short_name(node.name) + (" (closed)" if shut else "")
+        colour = _CLOSED_COLOUR if shut else "black"
+        texts.append(label(ax, node.lon, node.lat, name, radius, fontsize, color=colour))
+        texts[-1].set_gid(f"label:{node.id}")
+    place_when_drawn(ax, texts, markers)
+
+
+def _rings(ax: Axes, net: Network, closed: Collection[str], scale: float) -> None:
+    """A red ring around each closed node and a red dashed line over each closed link."""
+    nodes = [net.nodes[n] for n in closed if n in net.nodes]
+    if nodes:
+        ax.scatter(
+            [n.lon for n in nodes],
+            [n.lat for n in nodes],
+            s=_RING_SIZE * scale,
+            marker="o",
+            facecolors="none",
+            edgecolors=_CLOSED_COLOUR,
+            linewidths=1.6,
+            zorder=3.5,
         )
-        ax.annotate(
-            text,
-            (lon, lat),
-            xytext=(-3, 3) if crowded else (3, 3),
-            textcoords="offset points",
-            ha="right" if crowded else "left",
-            fontsize=fontsize,
-            zorder=4,
-            annotation_clip=True,
-            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75},
-        )
+    for lid in closed:
+        if lid in net.links:
+            a, b = net.nodes[net.links[lid].from_id], net.nodes[net.links[lid].to_id]
+            ax.plot([a.lon, b.lon], [a.lat, b.lat], ls="--", color=_CLOSED_COLOUR, lw=1.6, zorder=2)
 
 
 def network_map(
@@ -145,9 +139,9 @@ def network_map(
     ax: Axes | None = None,
     *,
     labels: bool = True,
-    label_radius_deg: float = 1.2,
     link_width: dict[str, float] | None = None,
     inset: bool = True,
+    closed: Collection[str] = (),
 ) -> Axes:
     """Draw the network on lon/lat axes: links coloured by mode, nodes by kind, borders marked.
 
@@ -156,15 +150,18 @@ def network_map(
     net : Network
         The network to draw.
     ax : Axes, optional
-        Where to draw; a new 9 x 10 in figure when not given.
+        Where to draw; a new 12 x 10 in figure when not given (the inset beside the map).
     labels : bool
-        Write place names (nodes closer than ``label_radius_deg`` share one label).
-    label_radius_deg : float
-        Distance in degrees under which nodes share a label on the main map.
+        Name every node beside its own marker, clear of the other labels and markers (placed
+        when the figure is drawn, with a leader line when it had to go further out).
     link_width : dict, optional
         Line width per link id (for example proportional to TEU carried); 1.2 otherwise.
     inset : bool
-        Draw the crowded Beibu Gulf and Vietnam border area (:data:`INSET_BOX`) again, enlarged.
+        Draw the crowded Beibu Gulf and Vietnam border area (:data:`INSET_BOX`) again, enlarged;
+        the nodes in it are named there.
+    closed : collection of str
+        Node and link ids closed at some time (a disruption): a red ring around each node, its
+        label saying "(closed)", and a red dashed line over each link.
 
     Returns
     -------
@@ -175,16 +172,16 @@ def network_map(
     from matplotlib.patches import Rectangle
     from matplotlib.ticker import MaxNLocator
 
-    ax = new_axes(ax, (9, 10))
+    ax = new_axes(ax, (12, 10))
     _draw(ax, net, link_width, 1.0)
+    _rings(ax, net, closed, 1.0)
     lons, lats = [n.lon for n in net.nodes.values()], [n.lat for n in net.nodes.values()]
     ax.set_xlim(min(lons) - 2.0, max(lons) + 2.0)
     ax.set_ylim(min(lats) - 2.0, max(lats) + 2.0)
     draw_land(ax)
     in_box = [n for n in net.nodes.values() if inset and _inside(n, INSET_BOX)]
     if labels:
-        outside = [n for n in net.nodes.values() if n not in in_box]
-        _annotate(ax, _label_groups(outside, label_radius_deg), 7, 0.26)
+        _labels(ax, [n for n in net.nodes.values() if n not in in_box], 1.0, 7, closed)
     mean_lat = sum(n.lat for n in net.nodes.values()) / len(net.nodes)
     aspect = 1 / math.cos(math.radians(mean_lat))
     if in_box:
@@ -201,17 +198,20 @@ def network_map(
                 zorder=2,
             )
         )
-        sub = ax.inset_axes((0.60, 0.42, 0.39, 0.27))
+        sub = ax.inset_axes(INSET_AT)
         _draw(sub, net, link_width, 1.3)
+        _rings(sub, net, closed, 1.3)
         sub.set_xlim(lon0, lon1)
         sub.set_ylim(lat0, lat1)
         draw_land(sub)
         sub.set_aspect(aspect)
-        sub.tick_params(labelsize=6)
+        sub.tick_params(labelsize=7)
         sub.xaxis.set_major_locator(MaxNLocator(4))
-        sub.set_title("Beibu Gulf and the Vietnam border (dashed box)", fontsize=7)
+        sub.xaxis.set_major_formatter("{x:g}°E")
+        sub.yaxis.set_major_formatter("{x:g}°N")
+        sub.set_title("Beibu Gulf and the Vietnam border (dashed box)", fontsize=9)
         if labels:
-            _annotate(sub, _label_groups(in_box, 0.35), 6.5, 0.0)  # laid out by hand: right
+            _labels(sub, in_box, 1.3, 7.5, closed)
     handles = [
         Line2D([], [], color=c, lw=2, label=m)
         for m, c in MODE_COLOURS.items()
@@ -223,14 +223,33 @@ def network_map(
         for k, (mk, c, _, label) in _KIND_STYLE.items()
         if k in kinds
     ]
-    ax.legend(
-        handles=handles, loc="lower left", fontsize=8, title="Links and nodes", framealpha=0.9
+    if any(c in net.nodes or c in net.links for c in closed):
+        handles.append(
+            Line2D(
+                [],
+                [],
+                ls="",
+                marker="o",
+                mfc="none",
+                mec=_CLOSED_COLOUR,
+                mew=1.6,
+                markersize=9,
+                label="closed by a disruption",
+            )
+        )
+    beside = {"loc": "upper left", "bbox_to_anchor": (INSET_AT[0], INSET_AT[1] - 0.06)}
+    ax.legend(  # under the inset when there is one, else in the map's corner
+        handles=handles,
+        fontsize=8,
+        title="Links and nodes",
+        framealpha=0.9,
+        **(beside if in_box else {"loc": "lower left"}),
     )
-    ax.set_aspect(aspect)
+    ax.set_aspect(aspect, anchor="W" if in_box else "C")  # the slack beside it holds the inset
     ax.set_xlabel("Longitude (°E)")
     ax.set_ylabel("Latitude (°N)")
     ax.set_title(
-        f"{net.title}\n(links drawn as straight lines: schematic, not the track or sea lane)",
+        f"{net.title}\n(schematic: land links drawn straight, sea links through open water)",
         fontsize=9,
     )
     ax.grid(True, lw=0.3, alpha=0.5)

@@ -1,8 +1,7 @@
-"""Figures of operations: utilisation, TEU by link, trains in time and space, cumulative counts."""
+"""Figures of operations: utilisation, TEU by link, cumulative counts (trains: ``marey_figure``)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -17,7 +16,7 @@ if TYPE_CHECKING:
 
     from sim.results import RunResult
 
-__all__ = ["cumulative_departures", "marey", "teu_map", "utilisation"]
+__all__ = ["cumulative_departures", "teu_map", "utilisation"]
 
 #: The seed document's 2019 counts, by the family whose departures they count.
 TARGETS_2019 = {"rail_sea": 2300.0, "intl_rail": 71.0, "road": 1252.0}
@@ -62,7 +61,11 @@ def utilisation(res: RunResult, ax: Axes | None = None, top: int = 12) -> Axes:
 
 
 def teu_map(res: RunResult, ax: Axes | None = None, max_width: float = 8.0) -> Axes:
-    """The network map with each link's width proportional to the TEU carried over it."""
+    """The network map with each link's width proportional to the TEU carried over it.
+
+    The nodes and links the scenario closed (its disruptions, not the short random closures
+    such as fog at the locks) are ringed (dashed) in red, their labels saying so.
+    """
     from sim.plot.map_figure import network_map
 
     dep = res.tables["departures"]
@@ -75,7 +78,10 @@ def teu_map(res: RunResult, ax: Axes | None = None, max_width: float = 8.0) -> A
     widths = {
         lid: 0.4 + max_width * carried.get(lid, 0.0) / top for lid in res.scenario.network.links
     }
-    ax = network_map(res.scenario.network, ax, link_width=widths)
+    d = res.tables.get("disruptions", {})
+    effects = zip(d.get("target", []), d.get("effect", []), d.get("random", []), strict=True)
+    closed = {t for t, e, random in effects if e == "close" and not random}  # the scenario's
+    ax = network_map(res.scenario.network, ax, link_width=widths, closed=closed)
     from matplotlib.lines import Line2D
 
     legend = ax.get_legend()  # the modes and kinds stay; the widths get a legend too
@@ -92,64 +98,6 @@ def teu_map(res: RunResult, ax: Axes | None = None, max_width: float = 8.0) -> A
         framealpha=0.9,
     )
     ax.set_title(f"{res.scenario.name}: TEU carried by link", fontsize=10)
-    return ax
-
-
-def marey(
-    res: RunResult,
-    services: Sequence[str],
-    ax: Axes | None = None,
-    days: float = 30.0,
-    start_day: float = 0.0,
-) -> Axes:
-    """Trains in time and space (a Marey diagram) for ``days`` days from ``start_day``.
-
-    Distance along each service's path against time, one line per departure; waits at border
-    posts and terminals show as flat steps. The stations of the first service are named on the
-    distance axis.
-    """
-    ax = new_axes(ax, (10, 5))
-    dep, visits = res.tables["departures"], res.tables["facility_visits"]
-    net = res.scenario.network
-    colours = list(FAMILY_COLOURS.values())
-    lo_h, hi_h = start_day * 24.0, (start_day + days) * 24.0
-    for k, sid in enumerate(services):
-        svc = res.scenario.services[sid]
-        at_km = np.concatenate(
-            [[0.0], np.cumsum([net.links[lid].distance_km for lid in svc.links])]
-        )
-        km_of = dict(zip(svc.path, at_km.tolist(), strict=True))
-        if k == 0:
-            ax.set_yticks(at_km, [place_name(net, n) for n in svc.path], fontsize=7)
-        sel = (dep["service"] == sid) & (dep["cancelled"] == 0)
-        sel &= (dep["depart_h"] < hi_h) & ~(dep["arrive_h"] < lo_h)
-        label = f"{place_name(net, svc.origin)} → {place_name(net, svc.destination)} ({sid})"
-        for n, (vid, start, end) in enumerate(
-            zip(dep["vehicle"][sel], dep["depart_h"][sel], dep["arrive_h"][sel], strict=True)
-        ):
-            mine = visits["vehicle"] == vid
-            pts = [(start, 0.0)]
-            for node, a, b in zip(
-                visits["node"][mine], visits["arrive_h"][mine], visits["end_h"][mine], strict=True
-            ):
-                if node in km_of and node != svc.destination:
-                    pts += [(a, km_of[node]), (b, km_of[node])]
-            pts.append((end if np.isfinite(end) else hi_h, at_km[-1]))
-            t, x = zip(*sorted(pts), strict=True)
-            ax.plot(
-                np.array(t) / 24.0,
-                x,
-                color=colours[k % len(colours)],
-                lw=1.0,
-                label=label if n == 0 else None,
-            )
-    first = res.scenario.horizon.start + dt.timedelta(days=start_day)
-    ax.set_xlabel(f"days from {res.scenario.horizon.start} (shown: {days:g} days from {first})")
-    ax.set_ylabel("along the line (stations at their km)")
-    ax.set_xlim(start_day, start_day + days)
-    ax.set_title(f"{res.scenario.name}: trains in time and space", fontsize=10)
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(0.0, -0.14), frameon=False)
-    ax.grid(True, lw=0.3, alpha=0.6)
     return ax
 
 
@@ -182,7 +130,7 @@ def cumulative_departures(
     ax.axhline(1.0, color="#444444", ls="--", lw=0.8)
     month_ticks(ax, runs[0].scenario.horizon)
     ax.set_ylabel("departures so far / published year count")
-    band = f"; band: range of {len(runs)} replications" if len(runs) > 1 else ""
+    band = f"; mean of {len(runs)} replications, band: their range" if len(runs) > 1 else ""
     ax.set_title(
         f"{runs[0].scenario.name}: departures so far against the published counts{band}",
         fontsize=10,

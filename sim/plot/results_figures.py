@@ -1,4 +1,4 @@
-"""Figures of run results: throughput over time, door-to-door times, border queues, comparisons.
+"""Figures of run results: throughput over time, door-to-door times, comparisons.
 
 Each takes results (one :class:`~sim.results.RunResult`, or several replications of one scenario
 for bands) and an optional ``ax``, and returns the Axes it drew on.
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from sim.results import RunResult
     from sim.results.published import PublishedTime
 
-__all__ = ["border_queue", "comparison_forest", "throughput", "transit_times"]
+__all__ = ["comparison_forest", "throughput", "transit_times"]
 
 _CHAIN_LABELS = {
     "rail_sea": "rail-sea",
@@ -79,9 +79,22 @@ def throughput(
     month_ticks(ax, horizon)
     unit = "TEU carried" if what == "teu" else "departures"
     ax.set_ylabel(f"{unit} per month (log scale)")
-    band = f", band: range of {len(runs)} replications" if len(runs) > 1 else ""
+    band = f", mean of {len(runs)} replications, band: their range" if len(runs) > 1 else ""
     ax.set_title(f"{runs[0].scenario.name}: {unit} per month by service family{band}", fontsize=10)
     ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+    if what == "teu":  # the families are legs, not boxes: the lines do not add up
+        ax.annotate(
+            "TEU counted once per leg:\na box counts on each vehicle\nit rides (a rail-sea box on\n"
+            "its train and again on its\nship), so the lines do not\nadd up to boxes",
+            (1.0, 0.02),
+            xycoords="axes fraction",
+            xytext=(8, 0),
+            textcoords="offset points",
+            fontsize=7.5,
+            va="bottom",
+            color="#444444",
+            gid="per-leg-note",
+        )
     ax.grid(True, which="major", lw=0.3, alpha=0.6)
     return ax
 
@@ -150,95 +163,15 @@ def transit_times(
             ax.plot([], [], color="#009E73", lw=5, label="published, the trip only")
             ax.legend(fontsize=8, loc="upper left")
     ax.set_ylabel("door to door (days)")
-    pooled_over = f", {len(runs)} replications pooled" if len(runs) > 1 else ""
+    pooled_over = f", pooled over {len(runs)} replications" if len(runs) > 1 else ""
+    n_over = " in all of them" if len(runs) > 1 else ""
     ax.set_title(
         f"{sc.name}: door to door from Chongqing by chain and destination{pooled_over}\n"
-        "(box P25-P75, whiskers P5-P95, median in red)",
+        f"(box P25-P75, whiskers P5-P95, median in red; n: consignments delivered{n_over})",
         fontsize=10,
     )
     ax.grid(True, axis="y", lw=0.3, alpha=0.6)
     return ax
-
-
-def border_queue(
-    results: RunResult | Sequence[RunResult], post: str, ax: Axes | None = None
-) -> Axes:
-    """Vehicles waiting at a border post or lock, day by day, closures shaded.
-
-    Every vehicle waiting, the facility's other traffic with the corridor's: each day's most at
-    once (steps) and its time-average (line), and the corridor's own most at once on the right
-    axis. With several replications, their means, the most at once with a band from the 10th to
-    the 90th percentile of them.
-    """
-    from sim.results.disruption_kpis import waiting_steps
-
-    runs = _as_list(results)
-    sc = runs[0].scenario
-    ax = new_axes(ax, (9, 4))
-    days = math.ceil(sc.horizon.length_h / 24.0)
-    fac = sc.facilities.get(post)
-    batch = fac.background_batch if fac is not None else 1
-    peaks, means, own_peaks = [], [], []
-    for res in runs:
-        t, every, own = waiting_steps(res.tables, post, batch)
-        peak, mean = _daily_queue(t, every, days)
-        peaks.append(peak)
-        means.append(mean)
-        own_peaks.append(_daily_queue(t, own, days)[0])
-    x = np.arange(days)
-    peak = np.mean(peaks, axis=0)
-    ax.step(x, peak, where="post", color="#0072B2", lw=1.0, label="most at once in the day")
-    if len(runs) > 1:
-        low, high = np.percentile(peaks, [10, 90], axis=0)
-        ax.fill_between(x, low, high, step="post", color="#0072B2", alpha=0.2, lw=0)
-    ax.plot(x + 0.5, np.mean(means, axis=0), color="#E69F00", lw=1.2, label="mean over the day")
-    right = ax.twinx()
-    right.step(x, np.mean(own_peaks, axis=0), where="post", color="#009E73", lw=0.9, ls=":")
-    right.set_ylabel("the corridor's, most at once (dotted)", color="#009E73", fontsize=9)
-    right.set_ylim(bottom=0)
-    right.tick_params(axis="y", colors="#009E73", labelsize=8)
-    ax.plot([], [], color="#009E73", lw=0.9, ls=":", label="the corridor's (right axis)")
-    d = runs[0].tables.get("disruptions", {})
-    closed = False
-    for start, end, target, effect in zip(
-        d.get("start_h", []),
-        d.get("end_h", []),
-        d.get("target", []),
-        d.get("effect", []),
-        strict=True,
-    ):
-        if target == post and effect == "close":
-            ax.axvspan(start / 24.0, end / 24.0, color="#CC0033", alpha=0.15, lw=0)
-            closed = True
-    if closed:
-        ax.plot([], [], color="#CC0033", alpha=0.3, lw=8, label="closed")
-    month_ticks(ax, sc.horizon)
-    ax.set_ylabel("vehicles waiting, all traffic")
-    band = f"; band: P10-P90 of {len(runs)} replications" if len(runs) > 1 else ""
-    ax.set_title(
-        f"{sc.name}: vehicles waiting at {place_name(sc.network, post)}{band}", fontsize=10
-    )
-    ax.set_ylim(bottom=0)
-    ax.legend(fontsize=8, loc="upper right")
-    ax.grid(True, lw=0.3, alpha=0.6)
-    return ax
-
-
-def _daily_queue(times_h: np.ndarray, counts: np.ndarray, days: int) -> tuple[np.ndarray, ...]:
-    """Each day's most vehicles at once and time-average, from the steps of a queue's log."""
-    peak, mean = np.zeros(days), np.zeros(days)
-    if not len(times_h):
-        return peak, mean
-    day = np.minimum((times_h // 24.0).astype(np.int64), days - 1)
-    np.maximum.at(peak, day, counts)
-    edges = np.append(times_h, days * 24.0)
-    for d in range(days):  # the step function's integral over each day
-        lo, hi = d * 24.0, (d + 1) * 24.0
-        widths = np.clip(edges[1:], lo, hi) - np.clip(edges[:-1], lo, hi)
-        mean[d] = float((counts * widths).sum() / 24.0)
-    start = np.searchsorted(times_h, np.arange(days) * 24.0, side="right") - 1
-    carried = np.where(start >= 0, counts[np.maximum(start, 0)], 0)
-    return np.maximum(peak, carried), mean
 
 
 def comparison_forest(

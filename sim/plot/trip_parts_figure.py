@@ -30,7 +30,10 @@ PART_LABELS = {
     "border_queue_h": "queueing at posts and locks",
     "inspection_h": "clearance at posts and locks",
 }
-_COLOURS = ("#E69F00", "#F0E442", "#CC79A7", "#0072B2", "#56B4E9", "#D55E00", "#009E73")
+#: One colour per part, in the order of :data:`PART_LABELS`: the Okabe-Ito colour-blind-safe
+#: palette (as the modes'), its orange swapped for grey so that no two parts are both orange:
+#: waiting grey, a transfer yellow, yard pink, moving blue, handling sky blue, queueing red.
+_COLOURS = ("#BBBBBB", "#F0E442", "#CC79A7", "#0072B2", "#56B4E9", "#D55E00", "#009E73")
 _CHAINS = {
     "rail_sea": "rail-sea",
     "intl_rail": "rail",
@@ -94,7 +97,7 @@ def d2d_parts(
     ax.invert_yaxis()
     ax.set_xlim(0, max(left.max() * 1.12, 1.0) if len(left) else 1.0)
     ax.set_xlabel("mean door to door (days)")
-    n = f"{len(runs)} replication{'s' * (len(runs) > 1)}"
+    n = f"the mean of {len(runs)} replications" if len(runs) > 1 else "one run"
     ax.set_title(f"{runs[0].scenario.name}: door to door in its parts ({n})", fontsize=10)
     ax.figure.legend(
         *ax.get_legend_handles_labels(),
