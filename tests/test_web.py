@@ -58,18 +58,28 @@ def test_bad_input_in_every_field_gets_the_clis_message_beside_it_and_saves_noth
     folder = tmp_path / "scenarios"
     built = build_scenario({"name": "bad", **BAD}, folder, EXAMPLE)
     assert not built.ok and not (folder / "bad.toml").exists()
+    assert not list(folder.iterdir())  # the file checked is gone too
     for field in set(BAD) - {"svc"}:
         assert built.errors.get(field), field  # a message beside every field
-    # The same file given to the command line: the same messages, word for word.
+    shown = [m for messages in built.errors.values() for m in messages]
+    # The same file given to the command line: the same rules and values, each said of the
+    # form's field instead of the file and key the builder wrote (no path, no planner_1).
     path = folder / "bad.toml"
     path.write_text(built.text)
     status, lines = cli_errors(path)
-    shown = sorted(m for messages in built.errors.values() for m in messages)
-    assert status == 2 and sorted(lines) == shown
+    assert status == 2 and len(lines) == len(shown)
+    said = sorted(m.split(": ", 1)[1] for m in shown)
+    assert said == sorted(line.split(": ", 2)[2] for line in lines)
+    assert not any("/" in m.split(": ", 1)[0] or "planner_" in m for m in shown)
+    assert built.errors["d1.start"] == [
+        "Closure 1 — start: must be a date or a local date-time, got '2019-13-01'"
+    ]
+    per_day = "Service — departures a day: must be in [1, 1440], got 0"
+    assert built.errors["svc.per_day"] == [per_day]
     bad_name = build_scenario({"name": "Bad Name!"}, folder, EXAMPLE)
     assert bad_name.errors["name"] == [
-        "name: must match [a-z][a-z0-9_]*, at most 64 characters "
-        "(it names the file), got 'Bad Name!'"
+        "Name: must be lower-case letters, digits and _, starting with a letter, at most 64 "
+        "characters (it names the file), got 'Bad Name!'"
     ]
 
 
@@ -79,10 +89,13 @@ def test_run_form_checks_like_the_cli_and_starts_nothing_on_bad_input(workspace)
         r = client.post("/run", data=form | {"executor": "process", "address": "tcp://h:1"})
         assert r.status_code == 200  # the form again, with the messages (a 422 logs an error)
         errors = dict(re.findall(r'data-field="(\w+)">([^<]*)<', r.text))
-        status, lines = cli_errors(EXAMPLE, "--replications", "0")
-        assert status == 2 and errors["replications"].replace("&gt;", ">") in lines[-1]
-        assert errors["seed"] == "argument --seed: must be a whole number, got &#39;x&#39;"
-        assert "argument --jobs" in errors["jobs"] and "needs --executor dask" in errors["address"]
+        status, lines = cli_errors(EXAMPLE, "--replications", "0")  # the CLI's rule, in words
+        assert status == 2 and "argument --replications: must be >= 1, got 0" in lines[-1]
+        assert errors["replications"] == "Replications: must be &gt;= 1, got 0"
+        assert errors["seed"] == "Seed: must be a whole number, got &#39;x&#39;"
+        assert errors["jobs"] == "Workers: must be &gt;= 0, got -2"
+        assert errors["address"].startswith("Cluster address: only for runs on a cluster")
+        assert "--" not in "".join(errors.values())  # no command-line option names
         assert client.app.state.wb.jobs.all() == []
 
 
@@ -107,6 +120,10 @@ def test_two_queued_runs_both_finish_and_show_their_results(workspace):
             assert "TEU created" in page and 'id="posts"' in page
         data = client.get(f"/jobs/{ids[0]}/animation.json").json()
         assert data["vehicles"] and "youyiguan" in {n["id"] for n in data["nodes"]}
+        kpis = client.get(f"/jobs/{ids[0]}/download/kpis.csv").text.splitlines()
+        assert kpis[0] == "kpi,mean,ci_low,ci_high,n,label"
+        waits = re.compile(r'border_wait_h\.youyiguan\.mean,.*,"wait at Youyiguan / Huu Nghi, mean')
+        assert any(waits.match(k) for k in kpis)
         toml = client.get(f"/jobs/{ids[0]}/download/scenario.toml").text
         assert re.search(r'^extends = "/.*example.toml"$', toml, re.M)
         assert client.get(f"/jobs/{ids[0]}/tables/departures.csv").text.startswith("service,")
@@ -122,7 +139,7 @@ def test_a_comparison_runs_paired_replications_and_shows_the_diversion(workspace
     assert build_scenario(closed, workspace / "scenarios", parent).ok
     with web_client(workspace) as client:
         bad = client.post("/compare", data={"alt": "nowhere", "replications": "0"})
-        assert "alt: no scenario" in bad.text and "replications" in bad.text
+        assert "Alternative: no scenario" in bad.text and "Replications: must be" in bad.text
         assert client.app.state.wb.jobs.all() == []  # nothing started
         form = {"alt": "small_closed", "replications": "2", "seed": "3", "executor": "serial"}
         r = client.post("/compare", data=form, follow_redirects=False)  # base: its parent
@@ -131,7 +148,8 @@ def test_a_comparison_runs_paired_replications_and_shows_the_diversion(workspace
         wait(client.app.state.wb.jobs)
         assert client.get(f"/jobs/{job_id}/status").json()["state"] == "done"
         page = client.get(f"/jobs/{job_id}").text
-        assert "Youyiguan" in page and "closed" in page
+        # What changed, said with the network's names (not disruptions.planner_1.target).
+        assert "Changes: Youyiguan / Huu Nghi closed from 2019-01-10 to 2019-01-30" in page
     saved = json.loads((workspace / "runs" / job_id / "comparison.json").read_text())
     base = sim.replicate(sim.load_scenario(parent), n=2, seed=3, workers=sim.Workers("serial"))
     by_kpi = {row["kpi"]: row for row in saved["kpis"]}

@@ -63,12 +63,21 @@ def test_in_a_real_browser_youyiguan_closed_in_february(tmp_path):
         page.fill("input[name='d1.start']", "2019-02-01")
         page.fill("input[name='d1.days']", "thirty")  # bad input: the loader's message, no file
         page.click("button.primary")
-        assert "disruptions.planner_1.days: must be a number, got 'thirty'" in page.inner_text(
+        assert "Closure 1 — days: must be a number, got 'thirty'" in page.inner_text(
             "[data-field='d1.days']"
         )
         page.fill("input[name='d1.days']", "30")
         page.click("button.primary")
         page.wait_for_url("**/run?scenario=youyiguan_closed_feb*")
+        # Replications follow the scenario picked: its own number, until one is typed.
+        own = page.eval_on_selector("#f-scenario", "s => s.selectedOptions[0].dataset.replications")
+        assert page.input_value("input[name=replications]") == own
+        page.select_option("#f-scenario", "example")
+        example = page.eval_on_selector(
+            "#f-scenario", "s => s.selectedOptions[0].dataset.replications"
+        )
+        assert page.input_value("input[name=replications]") == example != own
+        page.select_option("#f-scenario", "youyiguan_closed_feb")
         page.fill("input[name=replications]", "3")
         page.fill("input[name=seed]", "7")
         page.click("button.primary")

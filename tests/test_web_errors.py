@@ -29,7 +29,7 @@ def test_an_unknown_compare_base_is_named(workspace):
     form = {"alt": "small", "base": "nowhere", "replications": "1", "executor": "serial"}
     with web_client(workspace, start_jobs=False) as client:
         r = client.post("/compare", data=form)
-        assert "base: no scenario &#39;nowhere&#39; in the library" in r.text
+        assert "Base: no scenario &#39;nowhere&#39; in the library" in r.text
         assert "has no parent" not in r.text
 
 
@@ -62,13 +62,13 @@ def test_rows_filled_in_without_a_target_or_service_are_errors_and_nothing_is_sa
     folder = tmp_path / "scenarios"
     row = {"d1.start": "2019-01-10", "d1.days": "20", "d1.effect": "close"}
     built = build_scenario({"name": "a", **row, "svc.per_day": "3"}, folder, EXAMPLE)
-    assert "pick what to close or slow" in built.errors["d1"][0]
-    assert "pick a service" in built.errors["svc"][0]
+    assert built.errors["d1.target"] == ["Closure 1 — what: pick what to close or slow"]
+    assert built.errors["svc"] == ["Service: pick the service to change"]
     assert not folder.exists() or not list(folder.glob("*.toml"))
     built = build_scenario(
         {"name": "b", "svc": "nowhere_express", "svc.per_day": "3"}, folder, EXAMPLE
     )
-    assert built.errors["svc"] == ["svc: unknown service 'nowhere_express'"]
+    assert built.errors == {"svc": ["Service: unknown service 'nowhere_express'"]}
     assert not folder.exists() or not list(folder.glob("*.toml"))
     # An untouched effect (the form always sends one) is not a filled-in row.
     assert build_scenario({"name": "c", "d1.effect": "close"}, folder, EXAMPLE).ok
@@ -81,7 +81,7 @@ def test_workers_beyond_the_cores_are_capped_with_the_clis_note(workspace, monke
 
     import sim.cli.argtypes as argtypes
     import sim.cli.serve_cmd as serve_cmd
-    import sim.web.job_pages as job_pages
+    import sim.web.run_form as run_form
 
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     form = {"scenario": "small", "replications": "1", "executor": "serial", "jobs": "64"}
@@ -90,13 +90,13 @@ def test_workers_beyond_the_cores_are_capped_with_the_clis_note(workspace, monke
         job = client.app.state.wb.jobs.all()[0]
         assert r.status_code == 303 and job.jobs == 2
         assert (
-            "--jobs 64 is more than the 2 cores here; using 2"
+            "note: 64 workers asked for, more than the 2 cores here: using 2"
             in client.get(r.headers["location"]).text
         )
         r = client.post("/run", data=form | {"address": "tcp://h:8786"})
-        assert "--address tcp://h:8786: needs --executor dask" in r.text
+        assert "Cluster address: only for runs on a cluster: pick" in r.text
     # One check of the address, used by the command line, serve and the forms.
-    for module in (job_pages, serve_cmd):
+    for module in (run_form, serve_cmd):
         assert module.check_address is argtypes.check_address
 
 
@@ -143,5 +143,5 @@ def test_the_kpi_csv_writes_every_number_so_that_it_reads_back():
     from sim.web import results
 
     assert results.kpi_csv({"a": {"mean": 1, "ci_low": 0.5, "ci_high": 2.25, "n": 3}}) == (
-        "kpi,mean,ci_low,ci_high,n\na,1.0,0.5,2.25,3\n"
+        "kpi,mean,ci_low,ci_high,n,label\na,1.0,0.5,2.25,3,a\n"
     )

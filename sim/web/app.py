@@ -27,9 +27,13 @@ from starlette.templating import Jinja2Templates
 from sim.errors import SimError
 from sim.shipped import project_root
 from sim.web import guard, job_pages
-from sim.web.builder import CHAINS, DISRUPTION_ROWS, build_scenario
+from sim.web.builder import DISRUPTION_ROWS, build_scenario
+from sim.web.changes import change_lines
+from sim.web.form_words import CHAINS, builder_fields, message
 from sim.web.jobs import Job, JobQueue
 from sim.web.library import Library
+from sim.web.places import service_label, target_groups
+from sim.web.run_form import WHERE
 
 __all__ = ["Workbench", "create_app", "script_json"]
 
@@ -51,8 +55,7 @@ def script_json(value: Any) -> Markup:
 
 
 templates.env.filters["script_json"] = script_json
-#: Node kinds a planner closes or slows in the builder, in the order the list shows them.
-TARGET_KINDS = ("border_post", "seaport", "river_port", "lock", "rail_terminal", "road_terminal")
+templates.env.globals["WHERE"] = WHERE  # where a job ran, in words
 
 
 @dataclass
@@ -86,19 +89,10 @@ async def library_page(request: Request) -> Response:
     for entry in wb.library.entries():
         job = last.get(entry.key)
         stats = job_pages.job_stats(wb, job) if job else {}
-        rows.append((entry, wb.library.diff(entry), job, stats))
+        diff = wb.library.diff(entry)
+        changes = change_lines(entry.scenario, diff) if diff else []
+        rows.append((entry, changes, job, stats))
     return page(request, "library.html", rows=rows)
-
-
-def _targets(scenario: Any) -> list[tuple[str, list[tuple[str, str]]]]:
-    """What the builder can close or slow, grouped: facilities by kind, then links."""
-    nodes = scenario.network.nodes.values()
-    groups = [
-        (kind.replace("_", " "), [(n.id, f"{n.id} ({n.name})") for n in nodes if n.kind == kind])
-        for kind in TARGET_KINDS
-    ]
-    links = [(link.id, link.id) for link in scenario.network.links.values()]
-    return [g for g in groups if g[1]] + [("links", links)]
 
 
 async def builder_page(request: Request) -> Response:
@@ -112,9 +106,8 @@ async def builder_page(request: Request) -> Response:
         form = {k: str(v) for k, v in (await request.form()).items()}
         parent = wb.library.get(form.get("parent", ""))
         if parent is None or parent.scenario is None:
-            errors[""] = [
-                f"parent: no scenario {form.get('parent', '')!r} that loads in the library"
-            ]
+            missing = f"no scenario {form.get('parent', '')!r} that loads in the library"
+            errors[""] = [message("parent", missing)]
         else:
             built = build_scenario(
                 form,
@@ -140,10 +133,11 @@ async def builder_page(request: Request) -> Response:
         form=form,
         errors=errors,
         text=text,
-        targets=_targets(sc),
-        services=sorted(sc.services),
+        targets=target_groups(sc.network),
+        services=sorted((service_label(sc, s), s) for s in sc.services),
         chains=CHAINS,
         rows=range(1, DISRUPTION_ROWS + 1),
+        fields=builder_fields(sc, DISRUPTION_ROWS),
     )
 
 

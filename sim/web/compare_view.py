@@ -1,6 +1,7 @@
 """A finished comparison as the compare page shows it.
 
-The answer is ``corridor-sim compare``'s (:func:`sim.answers.compare_answer.comparison_headline`);
+The answer is ``corridor-sim compare``'s (:func:`sim.answers.compare_answer.comparison_headline`),
+its changes said as the library says them (:mod:`sim.web.changes`: names, not the file's keys);
 the forest plot shows the KPIs that changed (the selection of :func:`sim.plot.comparison_forest`),
 each as its change in % of the base with the 95% CI; the map shows the freight diverted within
 the alternative (not the alternative's flows minus the base's): the TEU it moved onto each link
@@ -39,7 +40,7 @@ def _load(folder: str, scenarios: tuple[str, str], n: int, seed: int) -> Any:
 
 def _forest(comparison: Any, top: int = 20) -> list[dict[str, Any]]:
     from sim.experiments.comparisons import headline_kpis
-    from sim.results.labels import kpi_label
+    from sim.web.places import kpi_text
 
     every = {k for r in comparison.base.rows + comparison.alt.rows for k in r}
     rows = [
@@ -53,7 +54,7 @@ def _forest(comparison: Any, top: int = 20) -> list[dict[str, Any]]:
         base = abs(r["base_mean"])
         out.append(
             {
-                "label": kpi_label(r["kpi"], comparison.alt.scenario),
+                "label": kpi_text(r["kpi"], comparison.alt.scenario),
                 "kpi": r["kpi"],
                 "pct": round(100 * r["rel_change"], 2),
                 "low": round(100 * r["diff_ci_low"] / base, 2),
@@ -77,9 +78,15 @@ def _diversions(root: Path, comparison: Any) -> dict[str, Any]:
 def comparison_view(root: Path, job: Any) -> dict[str, Any]:
     """The compare page's context for the finished comparison job in ``root``."""
     from sim.answers.compare_answer import comparison_headline
+    from sim.web.changes import change_lines
 
     comparison = _load(str(root), tuple(job.sources), job.n, job.seed)
     lines = [line for line in comparison_headline(comparison).splitlines() if line]
+    # What the alternative changes, with the library's words (names, not the file's keys).
+    said = change_lines(comparison.alt.scenario, comparison.changes)
+    lines = [
+        f"Changes: {'; '.join(said)}" if x.startswith("Changes: ") and said else x for x in lines
+    ]
     cached = root / "diversion.json"
     if not cached.is_file():
         from sim.fileio import write_text_atomic

@@ -50,8 +50,10 @@ async def download(request: Request) -> Response:
             headers=_attachment(Path(job.scenarios[-1]).name),
         )
     if what == "kpis.csv":
+        from sim.scenario import load_scenario
+
         return Response(
-            results.kpi_csv(job_stats(wb, job)),
+            results.kpi_csv(job_stats(wb, job), load_scenario(job.sources[-1])),
             media_type="text/csv",
             headers=_attachment(f"{job.id}-kpis.csv"),
         )

@@ -1,12 +1,11 @@
 """The pages of runs: start one, watch it, read its results, download them, animate, compare.
 
 A run's form is checked with the command line's own rules (``--replications``, ``--seed``,
-``--jobs``, ``--address``: :mod:`sim.cli.argtypes`); a job starts only when every field passes.
+``--jobs``, ``--address``: :mod:`sim.web.run_form`); a job starts only when every field passes.
 """
 
 from __future__ import annotations
 
-import argparse
 from typing import Any
 
 from starlette.requests import Request
@@ -14,18 +13,10 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from sim.errors import SimError
-from sim.options import (
-    EXECUTORS,
-    MAX_REPLICATIONS,
-    cap_jobs,
-    check_address,
-    count,
-    positive,
-    positive_at_most,
-)
 from sim.results.tables import fast_format
 from sim.web.downloads import download, table_download, unfinished
 from sim.web.jobs import Job
+from sim.web.run_form import WHERE, check_where, field_message
 
 __all__ = ["ACTIONS", "NotFoundError", "job_of", "job_stats", "routes", "workbench"]
 
@@ -56,46 +47,17 @@ def job_stats(wb: Any, job: Job) -> dict[str, dict[str, float]]:
     return load_stats(folder) if (folder / "kpis.json").is_file() else {}
 
 
-def _check_where(form: dict[str, str], errors: dict[str, str]) -> dict[str, Any]:
-    """Replications, seed and workers from a form, by the command line's rules.
-
-    Workers beyond the cores are capped as the command line caps them; its note is ``"note"``.
-    """
-    out: dict[str, Any] = {}
-    checks = {
-        "replications": ("--replications", positive_at_most(MAX_REPLICATIONS)),
-        "seed": ("--seed", count),
-        "jobs": ("--jobs", positive),
-    }
-    for name, (option, parse) in checks.items():
-        text = form.get(name, "").strip()
-        if not text and name != "replications":
-            out[name] = None
-            continue
-        try:
-            out[name] = parse(text)
-        except argparse.ArgumentTypeError as exc:
-            errors[name] = f"argument {option}: {exc}"
-    executor = form.get("executor", "process")
-    if executor not in EXECUTORS:
-        errors["executor"] = f"argument --executor: invalid choice: {executor!r}"
-    address = form.get("address", "").strip() or None
-    try:
-        check_address(executor, address)
-    except SimError as exc:
-        errors["address"] = str(exc)
-    out["executor"], out["address"] = executor, address
-    out["jobs"], out["note"] = cap_jobs(out.get("jobs"), address)
-    return out
-
-
 def _submit(wb: Any, kind: str, entries: list[Any], where: dict[str, Any]) -> Response:
-    """Queue a job on the library ``entries`` (the first one's seed unless one was given)."""
+    """Queue a job on the library ``entries`` (the first one's seed unless one was given).
+
+    Replications not given: the last entry's own ``replications`` (the alternative's).
+    """
     seed = entries[0].scenario.seed if where["seed"] is None else where["seed"]
+    n = where["replications"] or entries[-1].scenario.replications
     job = wb.jobs.submit(
         kind,
         [str(e.path) for e in entries],
-        where["replications"],
+        n,
         seed,
         executor=where["executor"],
         jobs=where["jobs"],
@@ -115,12 +77,13 @@ async def run_page(request: Request) -> Response:
     entry = wb.library.get(key)
     errors: dict[str, str] = {}
     if entry is None or entry.scenario is None:
-        errors["scenario"] = f"scenario: no scenario {key!r} that loads in the library"
+        errors["scenario"] = field_message("scenario", f"no scenario {key!r} that loads here")
     if request.method == "POST":
-        where = _check_where(form, errors)
+        where = check_where(form, errors)
         if not errors:
             return _submit(wb, "run", [entry], where)
-    form.setdefault("replications", "3")
+    if entry is not None and entry.scenario is not None:
+        form.setdefault("replications", str(entry.scenario.replications))
     form.setdefault("executor", wb.executor)
     form.setdefault("address", wb.address or "")
     return _page(
@@ -131,7 +94,7 @@ async def run_page(request: Request) -> Response:
         form=form,
         errors=errors,
         saved=request.query_params.get("saved"),
-        executors=EXECUTORS,
+        where=WHERE,
     )
 
 
@@ -241,30 +204,36 @@ async def compare_page(request: Request) -> Response:
     base_key = form.get("base") or request.query_params.get("base", "")
     if request.method == "POST":
         if alt is None or alt.scenario is None:
-            errors["alt"] = f"alt: no scenario {form.get('alt', '')!r} that loads in the library"
+            missing = f"no scenario {form.get('alt', '')!r} that loads here"
+            errors["alt"] = field_message("alt", missing)
         base = wb.library.get(base_key or (alt.parent if alt else "") or "")
         if base_key and base is None:
-            errors["base"] = f"base: no scenario {base_key!r} in the library"
+            errors["base"] = field_message("base", f"no scenario {base_key!r} in the library")
         elif base is None or base.scenario is None:
-            errors["base"] = (
-                f"base: no scenario {base.key!r} that loads in the library"
+            errors["base"] = field_message(
+                "base",
+                f"no scenario {base.key!r} that loads here"
                 if base is not None
-                else "base: pick a scenario (the alternative has no parent)"
+                else "pick a scenario (the alternative has no parent)",
             )
-        where = _check_where(form, errors)
+        where = check_where(form, errors)
         if not errors:
             return _submit(wb, "compare", [base, alt], where)
-    form.setdefault("replications", "5")
+    entries = wb.library.entries()
+    shown = alt or next((e for e in entries if e.scenario is not None), None)
+    if shown is not None and shown.scenario is not None:
+        form.setdefault("replications", str(shown.scenario.replications))
     form.setdefault("executor", wb.executor)
+    form.setdefault("address", wb.address or "")
     form.setdefault("alt", alt.key if alt else "")
     form.setdefault("base", base_key)
     return _page(
         request,
         "compare.html",
-        entries=wb.library.entries(),
+        entries=entries,
         form=form,
         errors=errors,
-        executors=EXECUTORS,
+        where=WHERE,
     )
 
 

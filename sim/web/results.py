@@ -139,18 +139,28 @@ def figures(scenario: Any, tables: Any) -> dict[str, Any]:
     return {"queue": queue, "weekly": traces}
 
 
-def kpi_csv(stats: Stats) -> str:
-    """Every KPI's mean and 95% CI as CSV (``kpi,mean,ci_low,ci_high,n``).
+def kpi_csv(stats: Stats, scenario: Any | None = None) -> str:
+    """Every KPI's mean and 95% CI as CSV (``kpi,mean,ci_low,ci_high,n,label``).
 
-    Numbers are written as ``repr(float)``: always with a decimal point (or ``nan``), full
-    precision, so they read back as the same floats.
+    ``kpi`` is the KPI's stable name (as in ``kpis.json`` and ``corridor-sim run --kpi``);
+    ``label`` says it in words with the ``scenario``'s place names, a closure by its place and
+    dates rather than the id the builder gave it (:func:`sim.web.places.kpi_text`; the name
+    itself without a scenario). Numbers are written as ``repr(float)``: always with a decimal
+    point (or ``nan``), full precision, so they read back as the same floats.
     """
-    lines = ["kpi,mean,ci_low,ci_high,n"]
+    import csv
+
+    from sim.web.places import kpi_text
+
+    buffer = io.StringIO()
+    out = csv.writer(buffer, lineterminator="\n")
+    out.writerow(["kpi", "mean", "ci_low", "ci_high", "n", "label"])
     for k in sorted(stats):
         s = stats[k]
         cells = [repr(float(s.get(c, math.nan))) for c in ("mean", "ci_low", "ci_high")]
-        lines.append(",".join([k, *cells, str(int(s.get("n", 0)))]))
-    return "\n".join(lines) + "\n"
+        label = kpi_text(k, scenario) if scenario is not None else k
+        out.writerow([k, *cells, str(int(s.get("n", 0))), label])
+    return buffer.getvalue()
 
 
 def zip_folder(folder: Path) -> bytes:
