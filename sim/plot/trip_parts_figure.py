@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.errors import SimError
-from sim.model.records import BREAKDOWN_COLUMNS
+from sim.model.records import BREAKDOWN_COLUMNS, TRIP_PARTS
 from sim.plot.common import new_axes
 from sim.results.kpis import HEADLINE_DESTINATIONS
 from sim.results.run_result import RunResult
@@ -21,15 +21,7 @@ if TYPE_CHECKING:
 __all__ = ["PART_LABELS", "d2d_parts"]
 
 #: What each part of the trip is called in the figure, in the order of the bars.
-PART_LABELS = {
-    "waiting_h": "waiting for the first departure",
-    "transfer_wait_h": "waiting at a transfer (e.g. for a ship)",
-    "dwell_h": "yard and customs",
-    "moving_h": "moving",
-    "handling_h": "handling",
-    "border_queue_h": "queueing at posts and locks",
-    "inspection_h": "clearance at posts and locks",
-}
+PART_LABELS = {p.column: p.label for p in TRIP_PARTS}
 #: One colour per part, in the order of :data:`PART_LABELS`: the Okabe-Ito colour-blind-safe
 #: palette (as the modes'), its orange swapped for grey so that no two parts are both orange:
 #: waiting grey, a transfer yellow, yard pink, moving blue, handling sky blue, queueing red.
