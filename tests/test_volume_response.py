@@ -105,6 +105,8 @@ def test_calibration_finds_the_minimum_load_that_gives_the_target_count(tmp_path
     result = calibrate(spec, points=5, rounds=4, n=1, workers=sim.Workers(jobs=1))
     assert 0.5 < result.best["share"] <= 0.6
     assert result.objective == 0.0
+    shares = [row["share"] for row in result.tried]
+    assert len(shares) == len(set(shares)) < 5 * 4  # a point tried before is not run again
     (row,) = result.fit
     assert (row["target"], row["mean"]) == ("trains", 28.0)
     written = write_calibrated(result)

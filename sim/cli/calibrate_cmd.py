@@ -73,8 +73,8 @@ def _calibrate(args: argparse.Namespace) -> int:
     tried = len(result.tried)
     print(
         f"{spec.path}: {tried} points ({args.rounds} round{'s' * (args.rounds > 1)} of "
-        f"{args.points} values per "
-        f"parameter), {args.replications} replications per case and point (seed {result.seed})\n"
+        f"{args.points} values per parameter, one parameter at a time), "
+        f"{args.replications} replications per case and point (seed {result.seed})\n"
     )
     print(
         format_table(

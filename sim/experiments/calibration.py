@@ -2,9 +2,10 @@
 
 A calibration file (``seeds/calibration.toml``) names the parameters (each a range, and the scenario
 keys it sets: one parameter may set the same value in several tables), and the cases: a scenario,
-its targets file and the ids of the targets it is fitted to. :func:`calibrate` searches a grid
-over the ranges, then finer grids around the best point, running every case at every point on the
-same seeds (common random numbers), and keeps the point with the smallest objective::
+its targets file and the ids of the targets it is fitted to. :func:`calibrate` searches one
+parameter at a time across its range, then ever finer around the best point, running every case at
+every point on the same seeds (common random numbers), and keeps the point with the smallest
+objective::
 
     objective = sum over the fitted targets of ((simulated mean - goal) / goal) ** 2
 
@@ -15,9 +16,7 @@ values into the scenario file that holds them, each with what it was calibrated 
 
 from __future__ import annotations
 
-import itertools
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,12 +25,12 @@ from typing import Any
 import numpy as np
 
 from sim.errors import ArgumentError, Problem, SimError
+from sim.experiments.calibration_write import write_calibrated
 from sim.experiments.factors import Factor, read_factor
 from sim.experiments.replications import summarise
 from sim.experiments.sweeps import run_points
 from sim.experiments.targets import Target, load_targets, target_values
 from sim.experiments.workers import Workers
-from sim.fileio import write_text_atomic
 from sim.scenario import load_scenario
 from sim.textio import read_toml
 
@@ -152,11 +151,6 @@ def _goal(t: Target) -> float:
     return (low + high) / 2.0
 
 
-def _grid(spans: dict[str, tuple[float, float]], points: int) -> list[dict[str, float]]:
-    axes = {k: np.linspace(lo, hi, points).round(6).tolist() for k, (lo, hi) in spans.items()}
-    return [dict(zip(axes, combo, strict=True)) for combo in itertools.product(*axes.values())]
-
-
 def calibrate(
     spec: CalibrationSpec | str | Path,
     points: int = 5,
@@ -169,11 +163,12 @@ def calibrate(
 ) -> CalibrationResult:
     """Fit the parameters of ``spec`` to its cases' targets (see the module docstring).
 
-    Round 1 tries ``points`` values of every parameter across its range (all combinations);
-    each further round a grid as fine again, one step either side of the best point so far.
-    Every case runs ``n`` replications at every point on the same seeds, on ``workers``
-    (see :func:`sim.replicate`); with ``out`` each case and round keeps its runs in a folder
-    below it, and a second call resumes.
+    A search one parameter at a time: each round tries ``points`` values of each parameter
+    across its span in turn, the others held at their best so far (at first, the middle of their
+    range), then narrows every span to one step either side of the best value. A point tried
+    before is not run again. Every case runs ``n`` replications at every point on the same seeds
+    (common random numbers), on ``workers`` (see :func:`sim.replicate`); with ``out`` each case,
+    round and parameter keeps its runs in a folder below it, and a second call resumes.
     """
     spec = spec if isinstance(spec, CalibrationSpec) else load_calibration(spec)
     if points < 2 or rounds < 1 or n < 1:
@@ -182,39 +177,71 @@ def calibrate(
         )
     scenarios = [load_scenario(c.scenario) for c in spec.cases]
     seed = scenarios[0].seed if seed is None else seed
-    spans = {p.name: (p.low, p.high) for p in spec.parameters}
-    bounds = dict(spans)
+    bounds = {p.name: (p.low, p.high) for p in spec.parameters}
+    spans = dict(bounds)
+    current = {k: round((lo + hi) / 2.0, 6) for k, (lo, hi) in bounds.items()}
+    seen: dict[tuple[float, ...], dict[str, Any]] = {}  # every point tried: its fit
     tried: list[dict[str, Any]] = []
     best: dict[str, Any] = {}
     for rnd in range(rounds):
-        grid = _grid(spans, points)
-        overrides = [{k: v[p.name] for p in spec.parameters for k in p.keys} for v in grid]
-        results = [
-            run_points(
-                sc,
-                overrides,
-                n,
-                seed,
-                overrides,
-                workers=workers,
-                out=Path(out) / case.name / f"round{rnd + 1}" if out else None,
-                label=f"calibration round {rnd + 1}",
-            )
-            for case, sc in zip(spec.cases, scenarios, strict=True)
-        ]
-        for i, values in enumerate(grid):
-            fit = _fit_rows(spec, results, i)
-            objective = float(sum(r["sq_error"] for r in fit))
-            objective = math.inf if math.isnan(objective) else objective
-            tried.append({"round": rnd + 1, **values, "objective": objective})
-            if not best or objective < best["objective"]:
-                best = {"values": values, "objective": objective, "fit": fit}
+        for name in bounds:
+            axis = np.linspace(*spans[name], points).round(6).tolist()
+            grid = [{**current, name: v} for v in axis]
+            new = [g for g in grid if _key(g) not in seen]
+            where = Path(out) / f"round{rnd + 1}_{name}" if out else None
+            fits = _fit_points(spec, scenarios, new, n, seed, workers, where)
+            for values, fit in zip(new, fits, strict=True):
+                seen[_key(values)] = {"values": values, "fit": fit, "objective": _objective(fit)}
+                tried.append({"round": rnd + 1, **values, "objective": _objective(fit)})
+            for values in grid:
+                point = seen[_key(values)]
+                if not best or point["objective"] < best["objective"]:
+                    best = point
+            current = dict(best["values"])
         steps = {k: (hi - lo) / (points - 1) for k, (lo, hi) in spans.items()}
         spans = {
-            k: (max(bounds[k][0], best["values"][k] - s), min(bounds[k][1], best["values"][k] + s))
+            k: (max(bounds[k][0], current[k] - s), min(bounds[k][1], current[k] + s))
             for k, s in steps.items()
         }
     return CalibrationResult(spec, best["values"], best["objective"], best["fit"], tried, n, seed)
+
+
+def _key(values: dict[str, float]) -> tuple[float, ...]:
+    return tuple(values[k] for k in sorted(values))
+
+
+def _objective(fit: list[dict[str, Any]]) -> float:
+    objective = float(sum(r["sq_error"] for r in fit))
+    return math.inf if math.isnan(objective) else objective
+
+
+def _fit_points(
+    spec: CalibrationSpec,
+    scenarios: Sequence[Any],
+    grid: list[dict[str, float]],
+    n: int,
+    seed: int,
+    workers: Workers | None,
+    out: Path | None,
+) -> list[list[dict[str, Any]]]:
+    """Each point's fit rows: every case run at every point of ``grid`` on the same seeds."""
+    if not grid:
+        return []
+    overrides = [{k: v[p.name] for p in spec.parameters for k in p.keys} for v in grid]
+    results = [
+        run_points(
+            sc,
+            overrides,
+            n,
+            seed,
+            overrides,
+            workers=workers,
+            out=out / case.name if out else None,
+            label=f"calibration, {out.name if out else 'points'}",
+        )
+        for case, sc in zip(spec.cases, scenarios, strict=True)
+    ]
+    return [_fit_rows(spec, results, i) for i in range(len(grid))]
 
 
 def _fit_rows(
@@ -243,48 +270,3 @@ def _fit_rows(
                 }
             )
     return rows
-
-
-def write_calibrated(result: CalibrationResult, path: str | Path | None = None) -> Path:
-    """Write the fitted values into the scenario file (``write_to``) and return its path.
-
-    Each rewritten line's comment says what the value was calibrated to. Every key must already
-    stand in that file, under its table.
-    """
-    file = Path(path) if path is not None else result.spec.write_to
-    text = file.read_text(encoding="utf-8")
-    fitted_to = ", ".join(f"{r['case']} {r['target']}" for r in result.fit)
-    missing = []
-    for p in result.spec.parameters:
-        value = result.best[p.name]
-        for key in p.keys:
-            table, _, name = key.rpartition(".")
-            header = re.search(rf"(?m)^\[{re.escape(table)}\][ \t]*(#.*)?$", text)
-            end = re.search(r"(?m)^\[", text[header.end() :]) if header else None
-            stop = header.end() + end.start() if header and end else len(text)
-            line = (
-                re.compile(rf"(?m)^{re.escape(name)}[ \t]*=.*$").search(text, header.end(), stop)
-                if header
-                else None
-            )
-            if line is None:
-                missing.append(key)
-                continue
-            number = repr(float(value))  # a TOML float, to the last digit
-            where = f"{result.spec.path.parent.name}/{result.spec.path.name}"
-            new = (
-                f"{name} = {number}   # CALIBRATED ({p.name}, corridor-sim calibrate {where}): "
-                f"calibrated_to {fitted_to}"
-            )
-            text = text[: line.start()] + new + text[line.end() :]
-    if missing:
-        raise SimError(
-            [
-                Problem(
-                    str(file), "a calibrated key must stand in the file to be rewritten", value=k
-                )
-                for k in missing
-            ]
-        )
-    write_text_atomic(file, text)
-    return file
