@@ -21,7 +21,7 @@ def test_a_spreadsheet_csv_with_a_byte_order_mark_loads(network_copy):
     for name in ("nodes.csv", "links.csv"):
         path = network_copy / name
         path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
-    assert len(sim.load_network(network_copy).nodes) == 39
+    assert len(sim.load_network(network_copy).nodes) == 44
 
 
 @pytest.mark.parametrize("name", ["nodes.csv", "links.csv", "meta.toml"])
@@ -101,7 +101,7 @@ def test_trailing_blank_cells_from_a_spreadsheet_are_fine(network_copy):
     lines = path.read_text(encoding="utf-8").split("\n")
     lines[2] += ",,"
     path.write_text("\n".join(lines), encoding="utf-8")
-    assert len(sim.load_network(network_copy).links) == 67
+    assert len(sim.load_network(network_copy).links) == 74
 
 
 @pytest.mark.parametrize("hours", ["08:00--17:00", "-08:00-17:00", "08:00-17:00-"])

@@ -40,8 +40,17 @@ def test_network_map_draws_every_link_and_node_kind_with_units(network, tmp_path
     import matplotlib.pyplot as plt
 
     ax = plot.network_map(network)
-    assert len(ax.lines) == len(network.links)
+    # Every link of the corridor, inside the network's map_extent: not the China–Europe line.
+    lon0, lon1, lat0, lat1 = network.map_extent
+    inside = {
+        n for n, v in network.nodes.items() if lon0 <= v.lon <= lon1 and lat0 <= v.lat <= lat1
+    }
+    corridor = [lk for lk in network.links.values() if {lk.from_id, lk.to_id} <= inside]
+    assert len(ax.lines) == len(corridor) < len(network.links)
     assert len(ax.collections) == len(network.count_nodes_by_kind())
+    ax_all = plot.network_map(network, extent=(-180.0, 180.0, -90.0, 90.0), labels=False)
+    assert len(ax_all.lines) == len(network.links)  # asked for the world: every link
+    plt.close(ax_all.figure)
     assert "°E" in ax.get_xlabel() and "°N" in ax.get_ylabel()
     labels = [t.get_text() for a in [ax, *ax.child_axes] for t in a.texts]
     for place in ("Chongqing", "Qinzhou", "Hanoi", "Singapore", "Pingxiang", "Mohan"):

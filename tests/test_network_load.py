@@ -75,6 +75,21 @@ def test_rail_links_carry_a_gauge_and_the_hanoi_line_is_dual_gauge(network):
     to_gialam = [lk for lk in rail if "hanoi_gialam" in (lk.from_id, lk.to_id)]
     assert any(lk.gauge_mm == "1435/1000" for lk in to_gialam)
     assert all(lk.gauge_mm is None for lk in network.links.values() if lk.mode != "rail")
+    broad = [lk.id for lk in rail if lk.gauge_mm == "1520"]  # Kazakhstan, Russia, Belarus
+    assert broad == ["rail_alashankou_dostyk_brest_malaszewicze"]
+
+
+def test_a_link_may_give_its_own_co2_and_the_map_extent_holds_the_corridor(network):
+    sea = network.links["sea_rotterdam_singapore"]
+    assert sea.distance_km == 15349 and sea.co2_kg_per_teu == pytest.approx(0.0894 * 15349)
+    feeder = network.links["sea_qinzhou_port_singapore"]  # the mode's 0.15 kg per TEU-km
+    assert feeder.co2_kg_per_teu == pytest.approx(0.15 * feeder.distance_km)
+    lon0, lon1, lat0, lat1 = network.map_extent
+    inside = {
+        n for n, v in network.nodes.items() if lon0 <= v.lon <= lon1 and lat0 <= v.lat <= lat1
+    }
+    europe = {"urumqi", "alashankou_dostyk", "brest_malaszewicze", "duisburg", "rotterdam"}
+    assert inside == set(network.nodes) - europe
 
 
 def test_every_row_names_its_source(network):
@@ -149,7 +164,8 @@ def _edit(folder: Path, file: str, index: int, **changes: str) -> int:
         ("nodes.csv", {"handling_h": "999999999999"}, "handling_h", "[0, 8760]"),
         ("links.csv", {"time_h": "0.5"}, "time_h", "implied speed"),
         ("links.csv", {"time_cv": "2"}, "time_cv", "[0, 1]"),
-        ("links.csv", {"gauge_mm": "1520"}, "gauge_mm", "must be one of"),
+        ("links.csv", {"gauge_mm": "1067"}, "gauge_mm", "must be one of"),
+        ("links.csv", {"co2_kg_per_teu_km": "-1"}, "co2_kg_per_teu_km", "[0, 10000]"),
     ],
 )
 def test_each_cell_rule_names_file_line_column(network_copy, file, changes, column, rule_part):

@@ -32,6 +32,8 @@ def test_every_scenario_loads_and_says_what_it_is(path):
         ("three_gorges_maintenance", set()),
         ("typhoon_season", {"random_disruptions.typhoons.target"}),
         ("border_transfer", {"facilities.youyiguan.transfer_h"}),
+        ("europe_asean_2019", {"services.cre_duisburg_cq.path", "choice.model"}),
+        ("europe_border_closed", {"disruptions.alashankou_shut.target"}),
     ],
 )
 def test_planner_scenarios_extend_the_2019_baseline(stem, changed):

@@ -8,7 +8,7 @@ https://www.naturalearthdata.com/about/terms-of-use/), as bundled with geopandas
     pip install pyshp
     python networks/basemap/make_basemap.py geopandas/datasets/naturalearth_lowres
 
-It keeps the countries that reach into the map's box (70-140 E, 15 S-50 N), with each polygon's
+It keeps the countries that reach into the maps' box (25 W-140 E, 15 S-72 N), with each polygon's
 points rounded to 0.01 degree, and writes GeoJSON with the country's name.
 """
 
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import shapefile  # pyshp: only this script needs it
 
-BOX = (70.0, -15.0, 140.0, 50.0)  # west, south, east, north
+BOX = (-25.0, -15.0, 140.0, 72.0)  # west, south, east, north: Asia, and Europe via Suez
 
 
 def main(folder: str) -> None:

@@ -1,8 +1,10 @@
 """The answer of ``corridor-sim run`` in a dozen lines, for one run or many.
 
 The scenario's question, departures by family, the TEU, door to door of the headline chains in
-days, the busiest border post, closures and diversions: each a mean, with its 95% CI when there
-are replications. ``--all`` gives every table and ``--kpi`` the KPIs matching a pattern.
+days (and of chains that compete for one trade, with their tariff and CO2 per TEU:
+:mod:`sim.answers.chain_answer`), the busiest border post, closures and diversions: each a
+mean, with its 95% CI when there are replications. ``--all`` gives every table and ``--kpi``
+the KPIs matching a pattern.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from sim.answers.chain_answer import compared_chain_lines
 from sim.answers.text import printable, question_line
 from sim.results.routes import CHAIN_LABELS, place_name
 
@@ -48,6 +51,8 @@ def _origin_rank(kpi: str) -> tuple[int, str]:
     return (_ORIGINS.index(origin) if origin in _ORIGINS else len(_ORIGINS), kpi)
 
 
+#: Service families the answer names otherwise than by their id (the others read as they are).
+_FAMILY_WORDS = {"china_europe": "China–Europe trains"}
 #: How the answer names a service's vehicles.
 _VEHICLES = {"ship": "sailings", "train": "trains", "truck": "trucks", "barge": "barges"}
 _SERVERS = {"lanes": "lanes", "tracks": "tracks", "berths": "berths"}
@@ -58,7 +63,8 @@ def _busiest(scenario: Any, stats: Stats) -> list[str]:
 
     The timetabled service with the largest share of its boxes left behind by departures that
     left full (with its departures a week at the end, its operator's additions included), and
-    the facility whose lanes, tracks or berths were busiest.
+    the facility whose lanes, tracks or berths were busiest, and the rail line whose paths kept
+    the corridor's trains waiting longest (an hour or more on average).
     """
     net, out = scenario.network, []
     rolled = [
@@ -80,17 +86,26 @@ def _busiest(scenario: Any, stats: Stats) -> list[str]:
     busy = [
         (_mean(stats, k), k)
         for k in stats
-        if k.startswith(("utilisation.", "line_utilisation.")) and not math.isnan(_mean(stats, k))
+        if k.startswith("utilisation.") and not math.isnan(_mean(stats, k))
     ]
     if busy:
         _, kpi = max(busy)
-        if kpi.startswith("line_"):
-            link = net.links[kpi.split(".")[1]]
-            what = f"{place_name(net, link.from_id)} – {place_name(net, link.to_id)} line paths"
-        else:
-            _, node, server = kpi.split(".")
-            what = f"{place_name(net, node)} {_SERVERS.get(server, server)}"
+        _, node, server = kpi.split(".")
+        what = f"{place_name(net, node)} {_SERVERS.get(server, server)}"
         out.append(f"{what} {_value(stats, kpi, 0.01)}% busy")
+    waits = [  # the line whose paths keep the corridor's trains waiting longest
+        (_mean(stats, k), k.split(".")[1])
+        for k in stats
+        if k.startswith("line_wait_h.") and not math.isnan(_mean(stats, k))
+    ]
+    if waits and max(waits)[0] >= 1.0:
+        _, lid = max(waits)
+        link = net.links[lid]
+        out.append(
+            f"{place_name(net, link.from_id)} – {place_name(net, link.to_id)} line: trains wait "
+            f"{_value(stats, f'line_wait_h.{lid}.mean', 1.0)} h for a path "
+            f"({_value(stats, f'line_utilisation.{lid}', 0.01)}% of its paths taken)"
+        )
     return out
 
 
@@ -143,7 +158,7 @@ def run_answer(scenario: Any, stats: Stats, heading: str) -> str:
     if question:
         lines.append(question)
     families = [
-        f"{CHAIN_LABELS.get(f, f)} {_value(stats, f'departures.{f}')}"
+        f"{CHAIN_LABELS.get(f, _FAMILY_WORDS.get(f, f))} {_value(stats, f'departures.{f}')}"
         + (
             f" (load {100 * _mean(stats, f'load_factor.{f}'):.0f}%)"
             if not math.isnan(_mean(stats, f"load_factor.{f}"))
@@ -178,6 +193,7 @@ def run_answer(scenario: Any, stats: Stats, heading: str) -> str:
             f"Door to door, {place_name(net, origin)} → {place_name(net, destination)} by "
             f"{CHAIN_LABELS.get(chain, chain)}: {_value(stats, kpi, 24, 1)} days"
         )
+    lines += compared_chain_lines(scenario, stats, _value)
     waits = [
         (k.split(".")[1], _mean(stats, k))
         for k in stats

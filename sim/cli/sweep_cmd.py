@@ -11,7 +11,6 @@ from sim.answers.text import format_table
 from sim.cli.argtypes import add_experiment_options, workers_from
 from sim.errors import Problem, ScenarioError, SimError
 from sim.fileio import json_text, write_text_atomic
-from sim.results.kpi_families import family_of
 from sim.scenario import load_scenario
 from sim.textio import NotTomlError, did_you_mean, parse_toml
 
@@ -58,6 +57,7 @@ def _csv(table: dict[str, list[Any]]) -> str:
 
 def _sweep(args: argparse.Namespace) -> int:
     from sim.experiments.sweeps import sweep
+    from sim.results.kpi_families import family_of
 
     scenario = load_scenario(args.scenario)
     grid = parse_grid(args.grid)

@@ -32,7 +32,7 @@ UNREADABLE = (
 )
 
 COUNTRY = re.compile(r"\A[A-Z]{2}(-[A-Z]{2})?\Z")
-GAUGES = ("1435", "1000", "1435/1000")
+GAUGES = ("1435", "1000", "1520", "1435/1000")
 
 
 class NumberRule(TypedDict, total=False):

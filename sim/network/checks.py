@@ -15,7 +15,7 @@ from typing import Any
 from sim.errors import Problem
 from sim.network.schema import Link, ModeSpec, Node
 
-__all__ = ["KIND_REQUIRES", "check_network"]
+__all__ = ["KIND_REQUIRES", "check_network", "read_extent"]
 
 #: Columns a node of each kind must fill, as tuples of alternatives (any one of them will do).
 KIND_REQUIRES: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -26,6 +26,26 @@ KIND_REQUIRES: dict[str, tuple[tuple[str, ...], ...]] = {
     "border_post": (("lanes", "tracks"), ("clearance_h",), ("clearance_cv",)),
     "lock": (("lanes",), ("clearance_h",)),
 }
+
+
+def read_extent(
+    file: str, value: Any, problems: list[Problem]
+) -> tuple[float, float, float, float] | None:
+    """``meta.toml``'s ``map_extent``: ``[lon_min, lon_max, lat_min, lat_max]``, or None if unset.
+
+    The box the network's maps show when nothing asks for more (the corridor, not every node).
+    """
+    if value is None:
+        return None
+    numbers = isinstance(value, list) and len(value) == 4
+    numbers = numbers and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+    if numbers:
+        lon0, lon1, lat0, lat1 = (float(v) for v in value)
+        if -180 <= lon0 < lon1 <= 180 and -90 <= lat0 < lat1 <= 90:
+            return lon0, lon1, lat0, lat1
+    rule = "must be [lon_min, lon_max, lat_min, lat_max], each min below its max, in degrees"
+    problems.append(Problem(file, rule, column="map_extent", value=value))
+    return None
 
 
 def _check_duplicates(file: str, rows: list[tuple[int, Any]], problems: list[Problem]) -> None:

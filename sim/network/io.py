@@ -11,7 +11,7 @@ from typing import Any
 
 from sim.errors import NetworkError, Problem
 from sim.network.cells import COUNTRY, GAUGES, ID, UNREADABLE, Cells, NumberRule, read_rows
-from sim.network.checks import check_network
+from sim.network.checks import check_network, read_extent
 from sim.network.schema import LINK_MODES, NODE_KINDS, Link, ModeSpec, Network, Node
 from sim.textio import parse_toml, read_text
 
@@ -48,7 +48,7 @@ _LINK_COLUMNS = (
     "cost_cny_per_teu",
     "source",
 )
-_LINK_OPTIONAL = ("reverse_time_h", "paths_per_day", "other_trains_per_day")
+_LINK_OPTIONAL = ("reverse_time_h", "paths_per_day", "other_trains_per_day", "co2_kg_per_teu_km")
 
 
 def _read_nodes(path: Path, problems: list[Problem]) -> list[tuple[int, Node]]:
@@ -120,7 +120,12 @@ def _read_links(
         spec = modes.get(mode)
         if cost is None and spec is not None and distance_km is not None:
             cost = spec.cost_cny_per_teu_km * distance_km
-        co2 = spec.co2_kg_per_teu_km * distance_km if spec and distance_km else 0.0
+        co2_km = c.number(
+            "co2_kg_per_teu_km", lambda x: 0 <= x <= 1e4, "must be in [0, 10000]", required=False
+        )
+        if co2_km is None and spec is not None:
+            co2_km = spec.co2_kg_per_teu_km
+        co2 = (co2_km or 0.0) * (distance_km or 0.0)
         paths = c.number(
             "paths_per_day", lambda x: 0 < x <= 1440, "must be in (0, 1440]", required=False
         )
@@ -191,7 +196,7 @@ def _read_meta(path: Path, problems: list[Problem]) -> tuple[dict[str, Any], dic
             problems.append(
                 Problem(file, "must be a non-empty string", column=key, value=meta.get(key))
             )
-    known = {"name", "title", "crs", "year", "description", "hub", "modes"}
+    known = {"name", "title", "crs", "year", "description", "hub", "map_extent", "modes"}
     for key in meta.keys() - known:
         problems.append(Problem(file, "unknown key", column=key))
     modes: dict[str, ModeSpec] = {}
@@ -263,6 +268,7 @@ def load_network(path: str | Path) -> Network:
     meta, modes = _read_meta(folder / "meta.toml", problems)
     nodes = _read_nodes(folder / "nodes.csv", problems)
     links = _read_links(folder / "links.csv", modes, problems)
+    extent = read_extent(str(folder / "meta.toml"), meta.get("map_extent"), problems)
     if not any(p.rule.startswith(UNREADABLE) for p in problems):  # all read: check across them
         check_network(folder, nodes, links, modes, meta.get("hub"), problems)
     if problems:
@@ -274,4 +280,5 @@ def load_network(path: str | Path) -> Network:
         links={lk.id: lk for _, lk in links},
         modes=modes,
         path=str(folder),
+        map_extent=extent,
     )

@@ -154,6 +154,8 @@ class Network:
     links: Mapping[str, Link]
     modes: Mapping[str, ModeSpec]
     path: str = ""
+    #: The box (lon_min, lon_max, lat_min, lat_max) its maps show by default; None: every node.
+    map_extent: tuple[float, float, float, float] | None = None
     #: Routing graphs built so far, by (modes, cost attribute): :mod:`sim.network.routing` fills it.
     graph_cache: dict[tuple[frozenset[str], str], nx.DiGraph[str]] = field(
         default_factory=dict, init=False, repr=False, compare=False

@@ -20,11 +20,11 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.path import Path
 
-__all__ = ["SEA_WAYPOINTS", "draw_land", "sea_lane"]
+__all__ = ["SEA_CANALS", "SEA_WAYPOINTS", "draw_land", "sea_lane"]
 
 #: Points in open water that sea lanes may pass (lon, lat): the Gulf of Tonkin, around Hainan,
 #: along Vietnam, the Gulf of Thailand, the Singapore and Malacca straits, the Andaman and Java
-#: seas, the Taiwan Strait and the East China Sea.
+#: seas, the Taiwan Strait and the East China Sea; and from the North Sea to Asia via Suez.
 SEA_WAYPOINTS = (
     (108.8, 20.4),
     (107.6, 19.4),
@@ -51,7 +51,42 @@ SEA_WAYPOINTS = (
     (119.5, 23.5),
     (122.8, 28.0),
     (118.5, 15.5),
+    # Europe to Asia via Suez: the North Sea, the Channel, Biscay, Gibraltar, the Mediterranean,
+    # the canal (:data:`SEA_CANALS`), the Gulf of Suez, the Red Sea, Bab-el-Mandeb, the Arabian
+    # Sea, south of Sri Lanka and north of Sumatra.
+    (2.6, 51.4),
+    (1.3, 50.9),
+    (-1.5, 50.1),
+    (-5.6, 49.2),
+    (-9.3, 45.5),
+    (-10.0, 40.0),
+    (-9.5, 36.6),
+    (-5.6, 35.95),
+    (-1.5, 36.6),
+    (5.0, 37.8),
+    (11.5, 37.5),
+    (18.0, 34.5),
+    (25.0, 33.9),
+    (30.5, 31.9),
+    (32.3, 31.4),
+    (32.5, 29.5),
+    (33.2, 28.2),
+    (33.9, 27.2),
+    (38.0, 20.5),
+    (41.8, 14.8),
+    (43.42, 12.5),
+    (45.5, 12.0),
+    (52.0, 13.0),
+    (60.0, 10.5),
+    (70.0, 7.5),
+    (80.6, 5.4),
+    (88.0, 5.6),
+    (94.6, 6.6),
 )
+#: Waypoints joined across the land: the Suez Canal, which the 1:110m land does not cut.
+SEA_CANALS = (((32.3, 31.4), (32.5, 29.5)),)
+#: The longest leg (degrees) tested for open water: longer ones would cross a continent.
+_LONGEST_LEG = 45.0
 _LAND_FC, _LAND_EC, _SEA_FC = "#ECEBE4", "#B5B5AA", "#F2F7FB"
 
 
@@ -117,8 +152,10 @@ def _sea_graph() -> Any:
     for i, p in enumerate(SEA_WAYPOINTS):
         for j in range(i + 1, len(SEA_WAYPOINTS)):
             q = SEA_WAYPOINTS[j]
-            if _open_water(p, q):
+            if math.dist(p, q) <= _LONGEST_LEG and _open_water(p, q):
                 graph.add_edge(p, q, weight=math.dist(p, q))
+    for p, q in SEA_CANALS:
+        graph.add_edge(p, q, weight=math.dist(p, q))
     return graph
 
 
@@ -131,12 +168,12 @@ def sea_lane(a: tuple[float, float], b: tuple[float, float]) -> tuple[tuple[floa
     """
     import networkx as nx
 
-    if _open_water(a, b):
+    if math.dist(a, b) <= _LONGEST_LEG and _open_water(a, b):
         return (a, b)
     graph = _sea_graph().copy()
     for port in (a, b):
         for p in SEA_WAYPOINTS:
-            if _open_water(port, p):
+            if math.dist(port, p) <= _LONGEST_LEG and _open_water(port, p):
                 graph.add_edge(port, p, weight=math.dist(port, p))
     try:
         return tuple(nx.shortest_path(graph, a, b, weight="weight"))

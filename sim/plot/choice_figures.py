@@ -21,6 +21,8 @@ _CHAIN_COLOURS = {
     "road": "#009E73",
     "intl_rail": "#CC79A7",
     "river_sea": "#56B4E9",
+    "land_bridge": "#E69F00",
+    "all_water": "#0072B2",
 }
 _OTHER_COLOURS = ("#009E73", "#E69F00", "#F0E442", "#CC79A7", "#D55E00", "#0072B2", "#56B4E9")
 

@@ -21,6 +21,7 @@ FAMILY_COLOURS = {
     "road": "#009E73",
     "sea": "#0072B2",
     "river": "#56B4E9",
+    "china_europe": "#E69F00",
 }
 
 

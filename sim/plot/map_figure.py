@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING
 
 from sim.plot.basemap import draw_land, sea_lane
@@ -12,9 +12,13 @@ from sim.plot.common import MODE_COLOURS, new_axes
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from sim.network import Network, Node
+    from sim.network import Link, Network, Node
+    from sim.scenario import Scenario
 
-__all__ = ["INSET_BOX", "network_map"]
+__all__ = ["INSET_BOX", "drawn", "map_extent", "network_map", "short_name"]
+
+#: A map's box: (lon_min, lon_max, lat_min, lat_max).
+Box = tuple[float, float, float, float]
 
 _KIND_STYLE = {  # kind: (marker, face colour, size, legend label)
     "rail_terminal": ("s", "#D55E00", 40, "rail terminal"),
@@ -28,14 +32,8 @@ _KIND_STYLE = {  # kind: (marker, face colour, size, legend label)
 }
 
 
-_DROP_WORDS = (
-    " port",
-    " station",
-    " road border",
-    " ship locks",
-    " international railway",
-    " highway bonded logistics centre",
-)
+_DROP_WORDS: tuple[str, ...] = (" port", " station", " road border", " ship locks")
+_DROP_WORDS += (" international railway", " highway bonded logistics centre")
 
 #: The crowded Beibu Gulf and Vietnam border area, enlarged in an inset (lon0, lon1, lat0, lat1).
 INSET_BOX = (105.3, 109.6, 20.6, 23.2)
@@ -46,26 +44,59 @@ _CLOSED_COLOUR = "#CC0033"
 _RING_SIZE = 260.0  # a closed node's ring, in points squared (before the inset's scale)
 
 
-def _short_name(name: str) -> str:
-    """A map label: the name without brackets, alternative names or generic words."""
+def short_name(name: str) -> str:
+    """A map label: the name without brackets, alternative names or generic words.
+
+    >>> short_name("Chengdu international railway port (Qingbaijiang)")
+    'Chengdu'
+    """
     short = name.split(" (")[0].split(" / ")[0]
     for word in _DROP_WORDS:
         short = short.replace(word, "")
     return short
 
 
-def _inside(node: Node, box: tuple[float, float, float, float]) -> bool:
+def _inside(node: Node, box: Box) -> bool:
     return box[0] <= node.lon <= box[1] and box[2] <= node.lat <= box[3]
 
 
-def _draw(ax: Axes, net: Network, link_width: dict[str, float] | None, scale: float) -> None:
+def map_extent(scenario: Scenario) -> Box | None:
+    """The box a map of ``scenario`` shows: its network's ``map_extent``, grown to its services.
+
+    A corridor scenario's map keeps to the corridor; one whose services run to Europe grows to
+    take them in. None when the network sets no extent (the map shows every node).
+    """
+    net, box = scenario.network, scenario.network.map_extent
+    if box is None:
+        return None
+    used = [net.nodes[n] for svc in scenario.services.values() for n in svc.path]
+    lons = [box[0], box[1], *(n.lon for n in used)]
+    lats = [box[2], box[3], *(n.lat for n in used)]
+    return min(lons), max(lons), min(lats), max(lats)
+
+
+def drawn(net: Network, box: Box | None) -> tuple[list[Node], list[Link]]:
+    """The nodes a map of ``box`` draws (every node when None), and the links between them."""
+    nodes = [n for n in net.nodes.values() if box is None or _inside(n, box)]
+    ids = {n.id for n in nodes}
+    return nodes, [lk for lk in net.links.values() if {lk.from_id, lk.to_id} <= ids]
+
+
+def _lane(nodes: Mapping[str, Node], link: Link) -> tuple[tuple[float, float], ...]:
+    """The points a link is drawn through: its ends, and a sea link's open-water waypoints."""
+    a, b = nodes[link.from_id], nodes[link.to_id]
+    ends = ((a.lon, a.lat), (b.lon, b.lat))
+    return sea_lane(*ends) if link.mode == "sea" else ends
+
+
+def _draw(
+    ax: Axes, nodes: list[Node], links: list[Link], widths: dict[str, float] | None, scale: float
+) -> None:
     """Links by mode and nodes by kind, without labels or legend."""
-    for link in net.links.values():
-        a, b = net.nodes[link.from_id], net.nodes[link.to_id]
-        width = (link_width or {}).get(link.id, 1.2)
-        line = [(a.lon, a.lat), (b.lon, b.lat)]
-        if link.mode == "sea":  # along the sea lanes, not across the land
-            line = list(sea_lane((a.lon, a.lat), (b.lon, b.lat)))
+    by_id = {n.id: n for n in nodes}
+    for link in links:
+        width = (widths or {}).get(link.id, 1.2)
+        line = _lane(by_id, link)
         ax.plot(
             [p[0] for p in line],
             [p[1] for p in line],
@@ -77,11 +108,11 @@ def _draw(ax: Axes, net: Network, link_width: dict[str, float] | None, scale: fl
             solid_capstyle="round",
         )
     for kind, (marker, colour, size, _) in _KIND_STYLE.items():
-        nodes = [n for n in net.nodes.values() if n.kind == kind]
-        if nodes:
+        of_kind = [n for n in nodes if n.kind == kind]
+        if of_kind:
             ax.scatter(
-                [n.lon for n in nodes],
-                [n.lat for n in nodes],
+                [n.lon for n in of_kind],
+                [n.lat for n in of_kind],
                 s=size * scale,
                 marker=marker,
                 c=colour,
@@ -107,7 +138,7 @@ def _labels(
         shut = node.id in closed
         if shut:
             markers.append((node.lon, node.lat, math.sqrt(_RING_SIZE * scale) / 2))
-        name = _short_name(node.name) + (" (closed)" if shut else "")
+        name = short_name(node.name) + (" (closed)" if shut else "")
         colour = _CLOSED_COLOUR if shut else "black"
         texts.append(label(ax, node.lon, node.lat, name, radius, fontsize, color=colour))
         texts[-1].set_gid(f"label:{node.id}")
@@ -142,6 +173,7 @@ def network_map(
     link_width: dict[str, float] | None = None,
     inset: bool = True,
     closed: Collection[str] = (),
+    extent: tuple[float, float, float, float] | None = None,
 ) -> Axes:
     """Draw the network on lon/lat axes: links coloured by mode, nodes by kind, borders marked.
 
@@ -162,6 +194,10 @@ def network_map(
     closed : collection of str
         Node and link ids closed at some time (a disruption): a red ring around each node, its
         label saying "(closed)", and a red dashed line over each link.
+    extent : tuple of float, optional
+        Draw only the nodes inside this (lon_min, lon_max, lat_min, lat_max) box and the links
+        between them (:func:`map_extent` gives a scenario's); the network's ``map_extent`` when
+        not given, or every node if it sets none. The axes span the nodes drawn.
 
     Returns
     -------
@@ -172,17 +208,24 @@ def network_map(
     from matplotlib.patches import Rectangle
     from matplotlib.ticker import MaxNLocator
 
-    ax = new_axes(ax, (12, 10))
-    _draw(ax, net, link_width, 1.0)
+    box = extent or net.map_extent
+    wide = box is not None and net.map_extent is not None and box != net.map_extent
+    ax = new_axes(ax, (16, 9) if wide else (12, 10))  # grown beyond the corridor: no inset
+    nodes, links = drawn(net, box)
+    closed = [c for c in closed if c in {*(n.id for n in nodes), *(lk.id for lk in links)}]
+    _draw(ax, nodes, links, link_width, 1.0)
     _rings(ax, net, closed, 1.0)
-    lons, lats = [n.lon for n in net.nodes.values()], [n.lat for n in net.nodes.values()]
-    ax.set_xlim(min(lons) - 2.0, max(lons) + 2.0)
-    ax.set_ylim(min(lats) - 2.0, max(lats) + 2.0)
+    ends = [(n.lon, n.lat) for n in nodes]  # 2 degrees round the nodes, 1 round the sea lanes
+    lanes = [p for lk in links if lk.mode == "sea" for p in _lane(net.nodes, lk)]
+    lo = [min(min(p[i] for p in ends) - 2.0, *(p[i] - 1.0 for p in lanes)) for i in (0, 1)]
+    hi = [max(max(p[i] for p in ends) + 2.0, *(p[i] + 1.0 for p in lanes)) for i in (0, 1)]
+    ax.set_xlim(lo[0], hi[0])
+    ax.set_ylim(lo[1], hi[1])
     draw_land(ax)
-    in_box = [n for n in net.nodes.values() if inset and _inside(n, INSET_BOX)]
+    in_box = [n for n in nodes if inset and not wide and _inside(n, INSET_BOX)]
     if labels:
-        _labels(ax, [n for n in net.nodes.values() if n not in in_box], 1.0, 7, closed)
-    mean_lat = sum(n.lat for n in net.nodes.values()) / len(net.nodes)
+        _labels(ax, [n for n in nodes if n not in in_box], 1.0, 7, closed)
+    mean_lat = sum(n.lat for n in nodes) / len(nodes)
     aspect = 1 / math.cos(math.radians(mean_lat))
     if in_box:
         lon0, lon1, lat0, lat1 = INSET_BOX
@@ -199,7 +242,7 @@ def network_map(
             )
         )
         sub = ax.inset_axes(INSET_AT)
-        _draw(sub, net, link_width, 1.3)
+        _draw(sub, nodes, links, link_width, 1.3)
         _rings(sub, net, closed, 1.3)
         sub.set_xlim(lon0, lon1)
         sub.set_ylim(lat0, lat1)
@@ -215,15 +258,15 @@ def network_map(
     handles = [
         Line2D([], [], color=c, lw=2, label=m)
         for m, c in MODE_COLOURS.items()
-        if m in net.count_links_by_mode()
+        if any(lk.mode == m for lk in links)
     ]
-    kinds = net.count_nodes_by_kind()
+    kinds = {n.kind for n in nodes}
     handles += [
         Line2D([], [], ls="", marker=mk, color=c, markersize=7, label=label)
         for k, (mk, c, _, label) in _KIND_STYLE.items()
         if k in kinds
     ]
-    if any(c in net.nodes or c in net.links for c in closed):
+    if closed:
         handles.append(
             Line2D(
                 [],

@@ -66,7 +66,7 @@ def teu_map(res: RunResult, ax: Axes | None = None, max_width: float = 8.0) -> A
     The nodes and links the scenario closed (its disruptions, not the short random closures
     such as fog at the locks) are ringed (dashed) in red, their labels saying so.
     """
-    from sim.plot.map_figure import network_map
+    from sim.plot.map_figure import map_extent, network_map
 
     dep = res.tables["departures"]
     carried: dict[str, float] = {}
@@ -81,7 +81,8 @@ def teu_map(res: RunResult, ax: Axes | None = None, max_width: float = 8.0) -> A
     d = res.tables.get("disruptions", {})
     effects = zip(d.get("target", []), d.get("effect", []), d.get("random", []), strict=True)
     closed = {t for t, e, random in effects if e == "close" and not random}  # the scenario's
-    ax = network_map(res.scenario.network, ax, link_width=widths, closed=closed)
+    net = res.scenario.network
+    ax = network_map(net, ax, link_width=widths, closed=closed, extent=map_extent(res.scenario))
     from matplotlib.lines import Line2D
 
     legend = ax.get_legend()  # the modes and kinds stay; the widths get a legend too

@@ -31,6 +31,8 @@ _CHAINS = {
     "intl_rail": "rail",
     "road": "road",
     "river_sea": "Yangtze + sea",
+    "land_bridge": "rail + rail-sea",
+    "all_water": "all-water",
 }
 
 

@@ -41,6 +41,8 @@ CHAIN_LABELS = {
     "intl_rail": "international rail",
     "road": "road",
     "river_sea": "Yangtze and sea",
+    "land_bridge": "China–Europe train and rail-sea",
+    "all_water": "all-water",
 }
 #: How the service families read: the vehicles they run.
 FAMILY_LABELS = {
@@ -49,6 +51,7 @@ FAMILY_LABELS = {
     "road": "road trucks",
     "sea": "ships",
     "river": "barges",
+    "china_europe": "China–Europe trains",
 }
 
 

@@ -41,15 +41,22 @@ def _markets(
     flows: Mapping[str, Flow],
     services: Mapping[str, Service],
 ) -> dict[str, tuple[str, ...]]:
-    """Each market: a list of two or more flows with one direction and one commodity."""
+    """Each market: a list of two or more flows with one direction and one commodity.
+
+    An empty list takes away a market that a parent file set (the file that extends it leaves
+    those flows on their own chains).
+    """
     out: dict[str, tuple[str, ...]] = {}
     seen: dict[str, str] = {}
     for name, members in table.items():
         key = f"choice.markets.{name}"
         if not ID.match(name):
             check.fail(key, "id must match [a-z][a-z0-9_]*, at most 64 characters", name)
+        if isinstance(members, list) and not members:
+            continue
         if not is_kind("strs", members) or len(members) < 2:
-            check.fail(key, "must list two or more flows (the alternatives)", members)
+            rule = "must list two or more flows (the alternatives), or none to take it away"
+            check.fail(key, rule, members)
             continue
         known = [f for f in members if check.known(key, f, flows, "flow") is not None]
         for f in known:

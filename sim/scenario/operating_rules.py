@@ -43,10 +43,14 @@ def dwell_at_end(service: Service, facilities: Mapping[str, Facility]) -> tuple[
 
     The boxes sit in the yard and customs of the facility at the end of the service's path: the
     engine draws one lognormal dwell per vehicle load, route choice prices its mean and spread.
-    ``(0.0, 0.0)`` where the path ends at no facility.
+    The service's own ``dwell_at_end_h``, when set, takes the place of the facility's mean (its
+    cv holds). ``(0.0, 0.0)`` where the path ends at no facility.
     """
     end = facilities.get(service.destination)
-    return (end.dwell_for(service.vehicle), end.dwell_cv) if end is not None else (0.0, 0.0)
+    if end is None:
+        return 0.0, 0.0
+    own = service.dwell_at_end_h
+    return (end.dwell_for(service.vehicle) if own is None else own), end.dwell_cv
 
 
 def server_for(kind: str, vehicle: str) -> str:

@@ -52,16 +52,8 @@ from sim.scenario.vocabulary import (
     Vehicle,
 )
 
-__all__ = [
-    "Choice",
-    "Disruption",
-    "Facility",
-    "Flow",
-    "Horizon",
-    "RandomDisruption",
-    "Scenario",
-    "Service",
-]
+__all__ = ["Choice", "Disruption", "Facility", "Flow", "Horizon", "RandomDisruption"]
+__all__ += ["Scenario", "Service"]
 
 
 @record
@@ -107,7 +99,8 @@ class Service:
     departure that leaves full without it is rolled to the next.
 
     ``late_share`` of its departures leave late, by an exponential delay of mean ``late_mean_h``
-    (a liner's schedule unreliability); the boxes on board wait it out.
+    (a liner's schedule unreliability); the boxes on board wait it out. ``dwell_at_end_h`` (unset:
+    the facility's) is the mean dwell of its boxes where its path ends.
 
     With ``respond``, a timetabled service's operator adds a weekly departure (after
     ``respond_lead_days``) when over the last ``respond_weeks`` weeks its departures carried at
@@ -137,6 +130,7 @@ class Service:
     corridor_share: float = file_key("float", PART, default=1.0)
     late_share: float = file_key("float", SHARE, default=0.0)
     late_mean_h: float = file_key("float", HOURS, default=0.0)
+    dwell_at_end_h: float | None = file_key("float", HOURS, default=None)
     respond: bool = file_key("bool", default=False)
     respond_weeks: int = file_key("int", within(1, 52), default=4)
     respond_load: float = file_key("float", within(0, 10), default=0.9)

@@ -36,11 +36,13 @@ __all__ = [
     "Vehicle",
 ]
 
-#: Service families: departures are counted per family.
-ServiceFamily = Literal["rail_sea", "intl_rail", "road", "sea", "river"]
+#: Service families: departures are counted per family (``china_europe``: the China–Europe trains).
+ServiceFamily = Literal["rail_sea", "intl_rail", "road", "sea", "river", "china_europe"]
 SERVICE_FAMILIES: tuple[ServiceFamily, ...] = get_args(ServiceFamily)
-#: Chains a flow can follow door to door (door-to-door KPIs are grouped by chain).
-ChainFamily = Literal["rail_sea", "road", "intl_rail", "river_sea"]
+#: Chains a flow can follow door to door (door-to-door KPIs are grouped by chain). Between Europe
+#: and ASEAN: ``land_bridge``, a China–Europe train and rail-sea through Chongqing, and
+#: ``all_water``, by sea via Suez.
+ChainFamily = Literal["rail_sea", "road", "intl_rail", "river_sea", "land_bridge", "all_water"]
 CHAIN_FAMILIES: tuple[ChainFamily, ...] = get_args(ChainFamily)
 #: The kinds of vehicle, and the network mode each runs on.
 Vehicle = Literal["train", "truck", "ship", "barge"]
