@@ -117,7 +117,7 @@ class Workers:
                 gc.collect()
                 gc.freeze()
             pool = ProcessPoolExecutor(
-                max_workers=self.count, mp_context=context, initializer=_exit_with_parent
+                max_workers=self.count, mp_context=context, initializer=exit_with_parent
             )
             try:
                 yield pool
@@ -130,12 +130,13 @@ class Workers:
                 yield dask_pool
 
 
-def _exit_with_parent() -> None:
+def exit_with_parent() -> None:
     """In a pool worker: end when the process that started it is gone (killed, say).
 
     A worker otherwise waits for work for ever once its parent is killed without a chance to
     shut the pool down; a daemon thread checks every half second whether it was orphaned. The
     parent is whatever started the worker (the main process, or a fork server that ends with it).
+    The initializer of the pools :meth:`Workers.pool` makes, and of the workbench's job pools.
     """
     import threading
     import time

@@ -1,12 +1,14 @@
 """What the browser draws: the network from its own coordinates, and one replication moving.
 
-:func:`map_data` is the corridor (nodes, links as lon/lat polylines, sea links along the sea lanes
-of :func:`sim.plot.basemap.sea_lane`, and the land from the package's own Natural Earth file), so
-the map needs nothing from the web. :func:`animation_data` adds one replication from its tables:
-each vehicle's departure, arrival and the times it reached and left the facilities of its path
-(``departures`` and ``facility_visits``), the queue at every facility as a step function
-(every vehicle waiting, the corridor's among them) and the closures (``disruptions``). The
-browser interpolates positions.
+:func:`map_data` is the corridor (nodes with the short names the figures label them by, links as
+lon/lat polylines, sea links along the sea lanes of :func:`sim.plot.basemap.sea_lane`, the land
+from the package's own Natural Earth file, and the crowded Beibu Gulf box the whole corridor's
+map enlarges beside it, as :func:`sim.plot.network_map` does), so the map needs nothing from the
+web; ``static/map.js`` draws it and places every node's label clear of the others.
+:func:`animation_data` adds one replication from its tables: each vehicle's departure, arrival
+and the times it reached and left the facilities of its path (``departures`` and
+``facility_visits``), the queue at every facility as a step function (every vehicle waiting, the
+corridor's among them) and the closures (``disruptions``). The browser interpolates positions.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import numpy as np
 
 from sim.results.disruption_kpis import waiting_steps
 
-__all__ = ["animation_data", "diversion_teu", "map_data"]
+__all__ = ["animation_data", "closure_data", "diversion_teu", "map_data"]
 
 
 #: One letter per kind of vehicle in the animation's data.
@@ -62,22 +64,51 @@ def _link_line(net: Any, link: Any) -> list[float]:
 
 
 def map_data(scenario: Any) -> dict[str, Any]:
-    """The network of ``scenario`` as the browser's map draws it."""
+    """The network of ``scenario`` as the browser's map draws it.
+
+    ``box`` (lon0, lat0, lon1, lat1) is the figures' (:func:`sim.plot.map_figure.map_extent`:
+    the network's ``map_extent`` grown to the scenario's services), else every node's with a
+    margin. Each node has its ``label`` (:func:`sim.plot.map_figure.short_name`: "Chengdu",
+    "Three Gorges"); ``inset`` is the box the whole corridor's map enlarges.
+    """
+    from sim.plot.map_figure import INSET_BOX, map_extent, short_name
+
     net = scenario.network
     nodes = list(net.nodes.values())
     lons, lats = [n.lon for n in nodes], [n.lat for n in nodes]
     box = (min(lons) - 1.5, min(lats) - 1.5, max(lons) + 1.5, max(lats) + 1.5)
+    extent = map_extent(scenario)
+    if extent is not None:
+        box = (extent[0], extent[2], extent[1], extent[3])
+    lon0, lon1, lat0, lat1 = INSET_BOX
     return {
         "box": box,
+        "inset": [lon0, lat0, lon1, lat1],
         "land": _land(box),
         "nodes": [
-            {"id": n.id, "name": n.name, "kind": n.kind, "lon": n.lon, "lat": n.lat} for n in nodes
+            {
+                "id": n.id,
+                "name": n.name,
+                "label": short_name(n.name),
+                "kind": n.kind,
+                "lon": n.lon,
+                "lat": n.lat,
+            }
+            for n in nodes
         ],
         "links": [
             {"id": link.id, "mode": link.mode, "line": _link_line(net, link)}
             for link in net.links.values()
         ],
     }
+
+
+def closure_data(scenario: Any) -> list[dict[str, Any]]:
+    """The scenario's closures and slow-downs as the map rings them (``effect``: close, slow)."""
+    return [
+        {"target": d.target, "start": d.start_h, "end": d.end_h, "effect": d.effect}
+        for d in scenario.disruptions
+    ]
 
 
 def _service_lines(scenario: Any) -> dict[str, tuple[list[float], list[float], list[int]]]:

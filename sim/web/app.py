@@ -18,6 +18,7 @@ from typing import Any
 
 from markupsafe import Markup
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -78,8 +79,12 @@ def page(request: Request, name: str, **context: Any) -> Response:
     )
 
 
-async def library_page(request: Request) -> Response:
-    """Every scenario: its question, what it changes from its parent and its last results."""
+def library_page(request: Request) -> Response:
+    """Every scenario: its question, what it changes from its parent and its last results.
+
+    A plain function (run in Starlette's thread pool): the library waits on its lock while a
+    scenario loads, and the jobs' files are read; the event loop goes on serving other requests.
+    """
     wb: Workbench = request.app.state.wb
     done = [j for j in wb.jobs.all() if j.state == "done" and j.kind == "run"]
     last: dict[str, Job] = {}
@@ -95,15 +100,13 @@ async def library_page(request: Request) -> Response:
     return page(request, "library.html", rows=rows)
 
 
-async def builder_page(request: Request) -> Response:
+def builder_page(request: Request, form: dict[str, str]) -> Response:
     """The what-if builder: GET shows the form, POST saves the scenario or shows its problems."""
     wb: Workbench = request.app.state.wb
     entries = [e for e in wb.library.entries() if e.scenario is not None]
-    form: dict[str, str] = {}
     errors: dict[str, list[str]] = {}
     text = ""
     if request.method == "POST":
-        form = {k: str(v) for k, v in (await request.form()).items()}
         parent = wb.library.get(form.get("parent", ""))
         if parent is None or parent.scenario is None:
             missing = f"no scenario {form.get('parent', '')!r} that loads in the library"
@@ -185,16 +188,16 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        if start_jobs:
-            wb.jobs.start()
+        if start_jobs:  # reads and writes the jobs' files: not in the event loop
+            await run_in_threadpool(wb.jobs.start)
         # Load the library once in the background: the first page then comes at once.
         threading.Thread(target=wb.library.entries, name="library-warm-up", daemon=True).start()
         yield
-        wb.jobs.stop()
+        await run_in_threadpool(wb.jobs.stop)  # waits for the job thread a while
 
     routes = [
         Route("/", library_page),
-        Route("/builder", builder_page, methods=["GET", "POST"]),
+        Route("/builder", job_pages.in_threads(builder_page), methods=["GET", "POST"]),
         Route("/static/plotly.min.js", plotly_js),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
         *job_pages.routes,

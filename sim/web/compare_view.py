@@ -5,7 +5,7 @@ its changes said as the library says them (:mod:`sim.web.changes`: names, not th
 the forest plot shows the KPIs that changed (the selection of :func:`sim.plot.comparison_forest`),
 each as its change in % of the base with the 95% CI; the map shows the freight diverted within
 the alternative (not the alternative's flows minus the base's): the TEU it moved onto each link
-or off it, mean over the alternative's replications.
+or off it, mean over the alternative's replications, with the alternative's closures ringed.
 """
 
 from __future__ import annotations
@@ -67,12 +67,24 @@ def _forest(comparison: Any, top: int = 20) -> list[dict[str, Any]]:
 
 
 def _diversions(root: Path, comparison: Any) -> dict[str, Any]:
-    from sim.results.load import load_runs
-    from sim.web.animation import diversion_teu, map_data
+    """The map of the alternative, its closures ringed, with the TEU diverted per link.
+
+    The TEU are kept in ``diversion.json`` of the comparison's folder (its tables are read once).
+    """
+    from sim.web.animation import closure_data, map_data
 
     alt_sc = comparison.alt.scenario
-    change = diversion_teu(alt_sc, [r.tables for r in load_runs(root / "alt")])
-    return {**map_data(alt_sc), "change": change}
+    cached = root / "diversion.json"
+    if cached.is_file():  # older folders keep the map there too: only the TEU are read
+        change = json.loads(cached.read_text(encoding="utf-8"))["change"]
+    else:
+        from sim.fileio import write_text_atomic
+        from sim.results.load import load_runs
+        from sim.web.animation import diversion_teu
+
+        change = diversion_teu(alt_sc, [r.tables for r in load_runs(root / "alt")])
+        write_text_atomic(cached, json.dumps({"change": change}, separators=(",", ":")))
+    return {**map_data(alt_sc), "closures": closure_data(alt_sc), "change": change}
 
 
 def comparison_view(root: Path, job: Any) -> dict[str, Any]:
@@ -87,14 +99,8 @@ def comparison_view(root: Path, job: Any) -> dict[str, Any]:
     lines = [
         f"Changes: {'; '.join(said)}" if x.startswith("Changes: ") and said else x for x in lines
     ]
-    cached = root / "diversion.json"
-    if not cached.is_file():
-        from sim.fileio import write_text_atomic
-
-        data = _diversions(root, comparison)
-        write_text_atomic(cached, json.dumps(data, separators=(",", ":")))
     return {
         "compare_lines": lines,
         "forest": json.dumps(_forest(comparison)),
-        "diversion": cached.read_text(encoding="utf-8"),
+        "diversion": json.dumps(_diversions(root, comparison), separators=(",", ":")),
     }

@@ -1,7 +1,9 @@
 """Downloads of a finished run: the folder as zip, the HTML report, the scenario, tables, KPIs.
 
 The scenario is the job's own copy with its ``extends`` and ``network`` made absolute, so that
-``corridor-sim run`` reproduces the run from any folder (:mod:`sim.web.scenario_files`).
+``corridor-sim run`` reproduces the run from any folder (:mod:`sim.web.scenario_files`). The
+handlers are plain functions: Starlette runs them in its thread pool, off the event loop (a run
+folder's zip or report takes a while).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ def unfinished(job: Job) -> Response:
     )
 
 
-async def download(request: Request) -> Response:
+def download(request: Request) -> Response:
     """A finished run's files: the folder as zip, the HTML report, the scenario, KPIs as CSV."""
     from sim.web import results
     from sim.web.job_pages import job_of, job_stats, workbench
@@ -73,7 +75,7 @@ def _attachment(name: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{name}"'}
 
 
-async def table_download(request: Request) -> Response:
+def table_download(request: Request) -> Response:
     """A table of the first replication as CSV or Parquet."""
     from sim.results.load import load_run
     from sim.results.tables import write_table

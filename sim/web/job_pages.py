@@ -2,12 +2,18 @@
 
 A run's form is checked with the command line's own rules (``--replications``, ``--seed``,
 ``--jobs``, ``--address``: :mod:`sim.web.run_form`); a job starts only when every field passes.
+
+Nothing here blocks the server's event loop: a handler that reads files, loads scenarios or waits
+on a lock is a plain function (Starlette runs it in its thread pool), and one that reads a posted
+form awaits it and then does the rest in the thread pool (:func:`in_threads`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -18,7 +24,16 @@ from sim.web.downloads import download, table_download, unfinished
 from sim.web.jobs import Job
 from sim.web.run_form import WHERE, check_where, field_message
 
-__all__ = ["ACTIONS", "NotFoundError", "job_of", "job_stats", "routes", "workbench"]
+__all__ = [
+    "ACTIONS",
+    "NotFoundError",
+    "form_of",
+    "in_threads",
+    "job_of",
+    "job_stats",
+    "routes",
+    "workbench",
+]
 
 #: What a POST to ``/jobs/<id>/<action>`` may ask.
 ACTIONS = ("cancel", "resume")
@@ -31,6 +46,27 @@ class NotFoundError(SimError):
 def workbench(request: Request) -> Any:
     """The app's workbench: its workspace, library and job queue."""
     return request.app.state.wb
+
+
+async def form_of(request: Request) -> dict[str, str]:
+    """The fields of a posted form as text (none for a GET)."""
+    if request.method != "POST":
+        return {}
+    return {k: str(v) for k, v in (await request.form()).items()}
+
+
+def in_threads(handler: Callable[[Request, dict[str, str]], Response]) -> Any:
+    """An endpoint that awaits the posted form, then runs ``handler(request, form)`` in a thread.
+
+    The handler loads scenarios and reads files, which must not hold up the event loop.
+    """
+
+    async def endpoint(request: Request) -> Response:
+        form = await form_of(request)
+        return await run_in_threadpool(handler, request, form)
+
+    endpoint.__doc__, endpoint.__name__ = handler.__doc__, handler.__name__
+    return endpoint
 
 
 def _page(request: Request, name: str, **context: Any) -> Response:
@@ -67,12 +103,9 @@ def _submit(wb: Any, kind: str, entries: list[Any], where: dict[str, Any]) -> Re
     return RedirectResponse(f"/jobs/{job.id}", 303)
 
 
-async def run_page(request: Request) -> Response:
+def run_page(request: Request, form: dict[str, str]) -> Response:
     """Start replications of a scenario: GET shows the form, POST queues the job."""
     wb = workbench(request)
-    form = (
-        {k: str(v) for k, v in (await request.form()).items()} if request.method == "POST" else {}
-    )
     key = form.get("scenario") or request.query_params.get("scenario", "")
     entry = wb.library.get(key)
     errors: dict[str, str] = {}
@@ -98,7 +131,7 @@ async def run_page(request: Request) -> Response:
     )
 
 
-async def jobs_page(request: Request) -> Response:
+def jobs_page(request: Request) -> Response:
     """Every job with its state and progress (a comparison's in pairs)."""
     wb = workbench(request)
     jobs = [(j, j.finished_replications(wb.jobs.root)) for j in wb.jobs.all()]
@@ -113,7 +146,7 @@ def job_of(request: Request) -> Job:
     return job
 
 
-async def job_status(request: Request) -> Response:
+def job_status(request: Request) -> Response:
     """A job's state and progress, as JSON (the page polls it); an unknown job is a JSON 404."""
     wb = workbench(request)
     try:
@@ -131,7 +164,7 @@ async def job_status(request: Request) -> Response:
     )
 
 
-async def job_action(request: Request) -> Response:
+def job_action(request: Request) -> Response:
     """Cancel or resume a job (any other action: 404)."""
     wb, job = workbench(request), job_of(request)
     action = request.path_params["action"]
@@ -144,7 +177,7 @@ async def job_action(request: Request) -> Response:
     return RedirectResponse(f"/jobs/{job.id}", 303)
 
 
-async def job_page(request: Request) -> Response:
+def job_page(request: Request) -> Response:
     """A job: progress while it runs; its results once done."""
     from sim import load_scenario
     from sim.web import results
@@ -177,12 +210,12 @@ async def job_page(request: Request) -> Response:
     return _page(request, "job.html", **context)
 
 
-async def animation_page(request: Request) -> Response:
+def animation_page(request: Request) -> Response:
     """The corridor moving: one replication on the map."""
     return _page(request, "animation.html", job=job_of(request))
 
 
-async def animation_json(request: Request) -> Response:
+def animation_json(request: Request) -> Response:
     """The animation's data (kept in the run folder once made)."""
     from sim.web.results import cached
 
@@ -193,12 +226,9 @@ async def animation_json(request: Request) -> Response:
     return Response(data, media_type="application/json")
 
 
-async def compare_page(request: Request) -> Response:
+def compare_page(request: Request, form: dict[str, str]) -> Response:
     """Pick two scenarios (or a scenario and its parent) and queue their paired replications."""
     wb = workbench(request)
-    form = (
-        {k: str(v) for k, v in (await request.form()).items()} if request.method == "POST" else {}
-    )
     errors: dict[str, str] = {}
     alt = wb.library.get(form.get("alt") or request.query_params.get("alt", ""))
     base_key = form.get("base") or request.query_params.get("base", "")
@@ -249,7 +279,7 @@ def _comparison_context(wb: Any, job: Job) -> dict[str, Any]:
 
 
 routes = [
-    Route("/run", run_page, methods=["GET", "POST"]),
+    Route("/run", in_threads(run_page), methods=["GET", "POST"]),
     Route("/jobs", jobs_page),
     Route("/jobs/{job}", job_page),
     Route("/jobs/{job}/status", job_status),
@@ -258,5 +288,5 @@ routes = [
     Route("/jobs/{job}/tables/{name}.{fmt}", table_download),
     Route("/jobs/{job}/animation", animation_page),
     Route("/jobs/{job}/animation.json", animation_json),
-    Route("/compare", compare_page, methods=["GET", "POST"]),
+    Route("/compare", in_threads(compare_page), methods=["GET", "POST"]),
 ]

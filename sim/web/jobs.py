@@ -6,7 +6,10 @@ the originals staying as they were) and the run folders of :func:`sim.replicate`
 comparison has ``base/`` and ``alt/``), which keep every finished replication as it finishes.
 Replications run in batches of one per worker, so a cancelled job stops after its current batch;
 a job that was queued or running when the server stopped is queued again when it starts, and
-resumes where its run folders stopped (they resume by design).
+resumes where its run folders stopped (they resume by design). A job on this machine's cores has
+one process pool for all its batches (:func:`~sim.web.job_run.job_workers`), its workers started
+by a fork server (forking a threaded server could copy a lock another thread holds), shut down
+when the job ends, is cancelled or fails.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from typing import Any
 
 from sim.errors import SimError
 from sim.fileio import read_json, write_json_atomic
+from sim.web.job_run import run_job
 from sim.web.scenario_files import snapshot
 
 __all__ = ["Job", "JobQueue", "run_job"]
@@ -82,42 +86,6 @@ class Job:
 
 def _now() -> str:
     return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def run_job(job: Job, root: Path, cancelled: Callable[[], bool]) -> bool:
-    """Run ``job`` into ``root/<id>/`` batch by batch; False if it was cancelled before the end.
-
-    Writes ``kpis.json`` (per KPI its mean and 95% CI, as ``corridor-sim run --replications
-    --out``) into each run folder, and a comparison's ``comparison.json``.
-    """
-    import sim
-    from sim.fileio import json_text, write_text_atomic
-
-    workers = sim.Workers(job.executor, job.jobs, job.address, progress=False)  # type: ignore[arg-type]
-    scenarios = [sim.load_scenario(p) for p in job.sources]
-    folders = job.folders(root)
-    for scenario, folder in zip(scenarios, folders, strict=True):
-        done = 0
-        while done < job.n:
-            if cancelled():
-                return False
-            done = min(job.n, done + workers.count)
-            reps = sim.replicate(scenario, done, job.seed, workers=workers, out=folder)
-        if cancelled():  # during the last batch: its replications are kept, Resume ends the job
-            return False
-        write_json_atomic(folder / "kpis.json", reps.kpis())
-    if job.kind == "run":
-        from sim.web.results import prepare
-
-        prepare(folders[0])  # figures and animation data: the results page comes at once
-    if job.kind == "compare":
-        serial = sim.Workers("serial", progress=False)  # every run is in the folders already
-        base, alt = scenarios
-        comparison = sim.compare(
-            base, alt, n=job.n, seed=job.seed, workers=serial, independent=False, out=root / job.id
-        )
-        write_text_atomic(root / job.id / "comparison.json", json_text(comparison.to_dict()))
-    return True
 
 
 class JobQueue:
