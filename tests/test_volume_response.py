@@ -107,6 +107,8 @@ def test_calibration_finds_the_minimum_load_that_gives_the_target_count(tmp_path
     assert result.objective == 0.0
     shares = [row["share"] for row in result.tried]
     assert len(shares) == len(set(shares)) < 5 * 4  # a point tried before is not run again
+    tried = result.table()
+    assert tried.columns == ["round", "share", "objective"] and list(tried["share"]) == shares
     (row,) = result.fit
     assert (row["target"], row["mean"]) == ("trains", 28.0)
     written = write_calibrated(result)

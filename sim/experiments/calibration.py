@@ -31,6 +31,7 @@ from sim.experiments.replications import summarise
 from sim.experiments.sweeps import run_points
 from sim.experiments.targets import Target, load_targets, target_values
 from sim.experiments.workers import Workers
+from sim.results.table import Table
 from sim.scenario import load_scenario
 from sim.textio import read_toml
 
@@ -132,6 +133,11 @@ class CalibrationResult:
     tried: list[dict[str, Any]] = field(default_factory=list)
     replications: int = 0
     seed: int = 0
+
+    def table(self) -> Table:
+        """Every point tried, one row each: its round, each parameter's value, the objective."""
+        names = list(dict.fromkeys(k for row in self.tried for k in row))
+        return Table.of({k: [row.get(k) for row in self.tried] for k in names})
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form (``corridor-sim calibrate --json``)."""
