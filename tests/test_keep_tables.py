@@ -61,3 +61,14 @@ def test_keep_is_checked(small, tmp_path, cli):
         _replicate(small, tmp_path / "x", "some")
     out = cli("run", EXAMPLE, "--replications", "2", "--out", tmp_path / "y", "--keep", "all")
     assert out.returncode == 2 and "invalid choice: 'all'" in out.stderr
+
+
+def test_widening_keep_on_resume_runs_again_the_runs_that_lack_their_tables(small, tmp_path):
+    out = tmp_path / "w"
+    first = sim.replicate(small, n=2, seed=1, workers=sim.Workers(jobs=1), out=out, keep="kpis")
+    wider = sim.replicate(small, n=4, seed=1, workers=sim.Workers(jobs=1), out=out, keep="tables")
+    assert sorted(p.name for p in (out / "runs").iterdir() if p.is_dir()) == [
+        "r0000", "r0001", "r0002", "r0003"
+    ]  # fmt: skip
+    assert wider.rows[:2] == first.rows  # the same seeds give the same runs, now with tables
+    assert [r.seed for r in load_runs(out)] == wider.seeds

@@ -18,6 +18,7 @@ def kpis() -> set[str]:
         "youyiguan_reopening_2020.toml",
         "youyiguan_closed_choice.toml",
         "baseline_2019_forecast.toml",
+        "europe_border_closed.toml",
     ):
         sc = sim.load_scenario(ROOT / "scenarios" / scenario, overrides={"demand.scale": 0.2})
         names |= set(sim.run(sc, seed=1, log_events=False).kpis())

@@ -64,7 +64,7 @@ def test_a_cancelled_or_failed_job_shuts_its_pool_down(workspace, pools, monkeyp
 
     used = []
 
-    def batch(scenario, n, seed, workers, out):  # no run: the pool each batch is given
+    def batch(scenario, n, seed, workers, out, keep):  # no run: the pool each batch is given
         used.append(workers.kind)
         if len(used) == 2 and fail:
             raise RuntimeError("a worker died")

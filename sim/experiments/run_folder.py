@@ -94,9 +94,14 @@ class RunStore:
         return str(self.folder / "runs" / key) if kept else None
 
     def get(self, key: str) -> dict[str, float] | None:
-        """The stored KPIs of run ``key``, or None."""
+        """The stored KPIs of run ``key``, or None (to run it).
+
+        A run this store keeps tables of, kept earlier without them (under a narrower ``keep``),
+        runs again: the same seed gives the same run, now with its tables.
+        """
         path = self._path(key)
-        if not path.is_file():
+        tables = self.tables_dir(key)
+        if not path.is_file() or (tables is not None and not Path(tables).is_dir()):
             return None
         return nan_for_null(read_json(path, "delete it to run it again"))
 

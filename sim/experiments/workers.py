@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import sys
 import threading
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from sim.errors import ArgumentError, SimError
 from sim.options import EXECUTORS, ExecutorName
 
-__all__ = ["Workers"]
+__all__ = ["Workers", "exit_with_parent", "start_method"]
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,7 @@ class Workers:
             # From another thread (a web server's job), forking could copy a lock another thread
             # holds, and the collector is not this thread's to switch: a fork server starts them.
             main = threading.current_thread() is threading.main_thread()
-            context = multiprocessing.get_context("fork" if main else "forkserver")
+            context = multiprocessing.get_context(start_method(main))
             if main:
                 gc.collect()
                 gc.freeze()
@@ -128,6 +129,19 @@ class Workers:
         else:
             with _dask_executor(self.count, self.address) as dask_pool:
                 yield dask_pool
+
+
+def start_method(main_thread: bool) -> str:
+    """How a pool's workers start: ``fork``, ``forkserver`` or ``spawn``.
+
+    Forked from the main thread on Linux; else from a fork server where there is one (a fork from
+    another thread could copy a lock that thread's neighbours hold); else spawned (macOS forks
+    unsafely, Windows cannot fork).
+    """
+    methods = multiprocessing.get_all_start_methods()
+    if main_thread and sys.platform.startswith("linux") and "fork" in methods:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
 
 
 def exit_with_parent() -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.fileio import write_json_atomic
+from sim.options import Keep
 
 if TYPE_CHECKING:
     from sim.web.jobs import Job
@@ -36,7 +37,7 @@ def job_workers(job: Job) -> Iterator[Any]:
     and a Dask cluster (its address) are left to :class:`sim.Workers`, as ``corridor-sim run``.
     """
     import sim
-    from sim.experiments.workers import exit_with_parent
+    from sim.experiments.workers import exit_with_parent, start_method
 
     workers = sim.Workers(job.executor, job.jobs, job.address, progress=False)  # type: ignore[arg-type]
     if job.executor != "process" or workers.count == 1:
@@ -44,7 +45,7 @@ def job_workers(job: Job) -> Iterator[Any]:
         return
     pool = ProcessPoolExecutor(
         max_workers=workers.count,
-        mp_context=multiprocessing.get_context("forkserver"),
+        mp_context=multiprocessing.get_context(start_method(main_thread=False)),
         initializer=exit_with_parent,
     )
     try:
@@ -73,13 +74,16 @@ def _run_batches(job: Job, root: Path, workers: Any, cancelled: Callable[[], boo
 
     scenarios = [sim.load_scenario(p) for p in job.sources]
     folders = job.folders(root)
-    for scenario, folder in zip(scenarios, folders, strict=True):
+    for i, (scenario, folder) in enumerate(zip(scenarios, folders, strict=True)):
+        # A comparison's diversion map is a mean over the alternative's replications: they keep
+        # their tables; everything else draws from the first replication's.
+        keep: Keep = "tables" if job.kind == "compare" and i == len(folders) - 1 else "first"
         done = 0
         while done < job.n:
             if cancelled():
                 return False
             done = min(job.n, done + workers.count)
-            reps = sim.replicate(scenario, done, job.seed, workers=workers, out=folder)
+            reps = sim.replicate(scenario, done, job.seed, workers=workers, out=folder, keep=keep)
         if cancelled():  # during the last batch: its replications are kept, Resume ends the job
             return False
         write_json_atomic(folder / "kpis.json", reps.kpis())
