@@ -153,17 +153,17 @@ def tables_note(n: int, of: int) -> str:
     )
 
 
-def report_html(folder: Path, runs: list[Any]) -> str:
+def report_html(folder: Path, runs: list[Any], rows: list[dict[str, float]] | None = None) -> str:
     """The report page of the run (or replications) read from ``folder``.
 
     ``runs`` are the runs that kept their tables (for the figures); the answer and the KPIs
-    summarise every replication's KPIs.
+    summarise every replication's KPIs, ``rows`` (read from the folder when not given).
     """
     from sim.answers.run_answer import run_answer
     from sim.plot.by_kind import KINDS, MANY_RUNS, MAREY_SERVICES, figure
     from sim.results.load import load_kpis
 
-    rows = load_kpis(folder)
+    rows = load_kpis(folder) if rows is None else rows
     res, n, drawn = runs[0], len(rows), len(runs)
     sc = res.scenario
     stats = _stats(rows)

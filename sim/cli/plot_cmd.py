@@ -35,10 +35,10 @@ def _report(args: argparse.Namespace) -> int:
     from sim.results.load import load_kpis, load_runs
 
     folder = Path(args.run_dir)
-    runs = load_runs(folder)
+    runs, rows = load_runs(folder), load_kpis(folder)
     out = args.out or str(folder / "report.html")
-    write_text_atomic(out, report_html(folder, runs))
-    note = tables_note(len(runs), len(load_kpis(folder)))
+    write_text_atomic(out, report_html(folder, runs, rows))
+    note = tables_note(len(runs), len(rows))
     print(f"wrote {out}" + (f" ({note})" if note else ""))
     return 0
 

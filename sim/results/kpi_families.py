@@ -52,9 +52,9 @@ def _f(names: str, unit: str, what: str, average: bool = False) -> KpiFamily:
     return KpiFamily(tuple(names.split()), unit, what, average)
 
 
-_WAIT_WORDS = "waiting for the first departure (a closed origin or link included), for the next "
-_WAIT_WORDS += "one at a transfer, in a yard and customs, moving, handled, queueing at posts and "
-_WAIT_WORDS += "locks, cleared there; they add up to the mean"
+_PART_WORDS = "waiting for the first departure (a closed origin or link included), for the next "
+_PART_WORDS += "one at a transfer, in a yard and customs, moving, handled, queueing at posts and "
+_PART_WORDS += "locks, cleared there; they add up to the mean"
 
 #: Every KPI family, in the order of the glossary.
 FAMILIES: tuple[KpiFamily, ...] = (
@@ -111,7 +111,7 @@ FAMILIES: tuple[KpiFamily, ...] = (
     _f(
         f"breakdown_h.<origin>.<destination>.<chain>.{_PARTS}",
         "h",
-        f"the door-to-door mean in its parts: {_WAIT_WORDS}",
+        f"the door-to-door mean in its parts: {_PART_WORDS}",
         average=True,
     ),
     _f(
