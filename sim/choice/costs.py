@@ -66,19 +66,43 @@ class ChainCoster:
             fid: chain_spread_h(scenario, f, self._stops) for fid, f in scenario.flows.items()
         }
         self.tariff_cny = {fid: scenario.chain_tariff_cny(fid) for fid in scenario.flows}
+        self._chains = {fid: f.chain for fid, f in scenario.flows.items()}
+        self._first = {fid: scenario.services[f.chain[0]] for fid, f in scenario.flows.items()}
         self._cost_terms = {fid: self._terms(f) for fid, f in scenario.flows.items()}
         #: When each closure becomes known, in order (to tell what a consignment knew).
         self.known_h = sorted(w[0] for ws in self._closures.values() for w in ws)
         self._first_known_h = min(
             (w[0] for ws in self._closures.values() for w in ws), default=math.inf
         )
-        #: Whether a service's vehicles queue at a border post or lock on their way.
-        self._queues = {sid: any(s.queues for s in stops) for sid, stops in self._stops.items()}
+        #: The border posts and locks where a service's vehicles queue on their way, in order.
+        self._queue_nodes = {
+            sid: [s.node for s in stops if s.queues and s.node is not None]
+            for sid, stops in self._stops.items()
+        }
         #: Each timetabled service's departures, to tell a departure at a slot from one now.
         self._slot_sets = {sid: frozenset(slots) for sid, slots in self.slots_h.items()}
         #: What follows a timetabled departure: (delivery time, delayed by a closure) by (flow,
         #: leg, departure, TEU, closures known).
         self._after: dict[tuple[str, int, float, float, int], tuple[float, bool]] = {}
+        #: The same for a first departure at a slot with queues on the way, by (flow, departure,
+        #: TEU, closures known, hours queued at each post or lock).
+        self._after_live: dict[
+            tuple[str, float, float, int, tuple[float, ...]], tuple[float, bool]
+        ] = {}
+        #: Each service's ride as steps (:func:`_ride_steps`), and the closures of the places on
+        #: its way (origin, links, stops): while none of those known is still on, the ride is
+        #: its steps.
+        self._steps = {sid: _ride_steps(stops) for sid, stops in self._stops.items()}
+        self._closures_on_way = {
+            sid: _latest_ends(
+                [
+                    w
+                    for place in dict.fromkeys([svc.origin, *svc.links, *svc.path])
+                    for w in self._closures.get(place, ())
+                ]
+            )
+            for sid, svc in scenario.services.items()
+        }
 
     # -- expected times ----------------------------------------------------------------------
     def _reopen_h(self, target: str, at_h: float, now_h: float) -> float:
@@ -164,10 +188,8 @@ class ChainCoster:
         What follows a timetabled departure depends only on that departure, the load's size and
         the closures known: it is worked out once and remembered (:meth:`_leaving`).
         """
-        chain = self.scenario.flows[flow_id].chain
-        known = disruptions and now_h >= self._first_known_h
-        closures: Closures = self._closures if known else {}
-        first = self.scenario.services[chain[0]]
+        closures, epoch = self.known(now_h, disruptions)
+        first = self._first[flow_id]
         if live is not None:
             ready = now_h if ready_h is None else ready_h
             depart_h = now_h + live.first_wait_h(first, now_h, teu, ready, ahead_teu)
@@ -175,13 +197,54 @@ class ChainCoster:
             depart_h = now_h + self.static_wait_h(first, now_h, teu, ready_h)
         if math.isinf(depart_h):
             return math.inf, False
-        epoch = bisect.bisect_right(self.known_h, now_h) if known else -1
-        if live is not None and self._queues[first.id]:  # the border queues now: no memo
-            t, hit = self._ride(first.id, depart_h, now_h, live, closures)
-            t, later_hit = self._legs_from(flow_id, 1, t, now_h, teu, closures, epoch)
-            return t - now_h, hit or later_hit
-        t, hit = self._leaving(flow_id, 0, depart_h, now_h, teu, closures, epoch)
+        t, hit = self.deliver(flow_id, depart_h, now_h, teu, live, closures, epoch)
         return t - now_h, hit
+
+    def known(self, now_h: float, disruptions: bool = True) -> tuple[Closures, int]:
+        """The closures that count deciding at ``now_h``, and how many of them are known then.
+
+        The second value tells apart what follows a departure under different knowledge; it is
+        -1 when no closure counts (``disruptions=False``, or none known yet).
+        """
+        if disruptions and now_h >= self._first_known_h:
+            return self._closures, bisect.bisect_right(self.known_h, now_h)
+        return {}, -1
+
+    def deliver(
+        self,
+        flow_id: str,
+        depart_h: float,
+        now_h: float,
+        teu: float,
+        live: LiveState | None,
+        closures: Closures,
+        epoch: int,
+    ) -> tuple[float, bool]:
+        """(delivery time, delayed by a closure) of a load leaving on its first service.
+
+        It leaves at ``depart_h``, deciding at ``now_h`` with the closures :meth:`known` gives.
+        With a live state, the queues at the border posts and locks on the first service's
+        way are those of now.
+        """
+        sid = self._chains[flow_id][0]
+        nodes = self._queue_nodes[sid]
+        if live is None or not nodes:
+            # Only departures at a slot are remembered: one found is one.
+            memo = self._after.get((flow_id, 0, depart_h, teu, epoch))
+            if memo is not None:
+                return memo
+            return self._leaving(flow_id, 0, depart_h, now_h, teu, closures, epoch)
+        vehicle = self.scenario.services[sid].vehicle
+        queues_h = tuple([live.queue_h(node, vehicle) for node in nodes])
+        key = (flow_id, depart_h, teu, epoch, queues_h)
+        at_slot = depart_h in self._slot_sets.get(sid, ())
+        if at_slot and (memo := self._after_live.get(key)) is not None:
+            return memo
+        t, hit = self._ride(sid, depart_h, now_h, queues_h, closures)
+        t, later_hit = self._legs_from(flow_id, 1, t, now_h, teu, closures, epoch)
+        if at_slot:
+            self._after_live[key] = (t, hit or later_hit)
+        return t, hit or later_hit
 
     def _legs_from(
         self,
@@ -198,7 +261,7 @@ class ChainCoster:
         Legs from ``k`` of ``flow_id``'s chain, on an empty corridor with the closures known
         at ``now_h``.
         """
-        chain = self.scenario.flows[flow_id].chain
+        chain = self._chains[flow_id]
         if k == len(chain) or math.isinf(t):
             return t, False
         depart_h = t + self.static_wait_h(self.scenario.services[chain[k]], t, teu)
@@ -221,25 +284,59 @@ class ChainCoster:
         After a departure at a timetable slot, the rest depends only on that slot, the load's
         size and the closures known (``epoch``): it is worked out once and remembered.
         """
-        sid = self.scenario.flows[flow_id].chain[k]
-        at_slot = depart_h in self._slot_sets.get(sid, ())  # not an extra vehicle leaving now
-        key = (flow_id, k, depart_h, teu, epoch)
-        if at_slot and (memo := self._after.get(key)) is not None:
-            return memo
-        t, hit = self._ride(sid, depart_h, now_h, None, closures)
-        t, later_hit = self._legs_from(flow_id, k + 1, t, now_h, teu, closures, epoch)
-        if at_slot:
-            self._after[key] = (t, hit or later_hit)
-        return t, hit or later_hit
+        chain, services, after = self._chains[flow_id], self.scenario.services, self._after
+        walked: list[tuple[tuple[str, int, float, float, int] | None, bool]] = []
+        t = depart_h
+        while True:
+            sid = chain[k]
+            key = (flow_id, k, t, teu, epoch) if t in self._slot_sets.get(sid, ()) else None
+            if key is not None and (memo := after.get(key)) is not None:
+                t, later_hit = memo
+                break
+            t, hit = self._ride(sid, t, now_h, None, closures)
+            walked.append((key, hit))
+            k += 1
+            if k == len(chain) or math.isinf(t):
+                later_hit = False
+                break
+            t += self.static_wait_h(services[chain[k]], t, teu)
+            if math.isinf(t):
+                later_hit = False
+                break
+        for key, hit in reversed(walked):  # each slot departure walked is remembered
+            later_hit = later_hit or hit
+            if key is not None:
+                after[key] = (t, later_hit)
+        return t, later_hit
 
     def _ride(
-        self, sid: str, t: float, now_h: float, live: LiveState | None, closures: Closures
+        self,
+        sid: str,
+        t: float,
+        now_h: float,
+        queues_h: tuple[float, ...] | None,
+        closures: Closures,
     ) -> tuple[float, bool]:
         """(hand-over time at the end of ``sid``, delayed by a closure), leaving at ``t``.
 
-        The vehicle is held while its origin is closed.
+        ``queues_h`` are the hours queued at each border post or lock on the way (None: no
+        queue, the empty corridor). The vehicle is held while its origin is closed.
         """
         svc, hit = self.scenario.services[sid], False
+        queued = iter(queues_h or ())
+        known_h, latest_end_h = self._closures_on_way[sid]
+        if (
+            not closures
+            or (k := bisect.bisect_right(known_h, now_h)) == 0
+            or latest_end_h[k - 1] <= t
+        ):  # no closure known on the way is still on: the ride is its steps
+            for step_h, opening, queues in self._steps[sid]:
+                if opening is not None:
+                    t = next_open_h(t, opening, _as_is)
+                if queues and queues_h is not None:
+                    t += next(queued)
+                t += step_h
+            return t, False
         if svc.origin in closures:
             t2 = self._reopen_h(svc.origin, t, now_h)
             hit, t = t2 > t, t2
@@ -256,8 +353,8 @@ class ChainCoster:
                 t_open = self._open_h(stop, t, now_h, False)
                 t = self._open_h(stop, t, now_h, True) if node in closures else t_open
                 hit = hit or t > t_open
-            if live is not None and stop.queues:  # the queue clears once the post is open
-                t += live.queue_h(node, svc.vehicle)
+            if queues_h is not None and stop.queues:  # the queue clears once the post is open
+                t += next(queued)
             t += stop.service_h
         return t, hit
 
@@ -276,6 +373,13 @@ class ChainCoster:
         vot, fixed = self._cost_terms[flow_id]
         return vot * expected_h + fixed
 
+    def cost_terms(self, flow_id: str) -> tuple[float, float]:
+        """(value of time, CNY per TEU-hour; the rest, CNY per TEU) of a flow's cost.
+
+        :meth:`cost_cny` is ``value * hours + rest``.
+        """
+        return self._cost_terms[flow_id]
+
     def _terms(self, flow: Flow) -> tuple[float, float]:
         """(value of time, the cost that does not depend on the expected time) of a flow."""
         choice = self.scenario.choice
@@ -283,3 +387,30 @@ class ChainCoster:
         reliability = vot * choice.reliability_ratio * self.spread_h[flow.id]
         asc = choice.asc_cny_per_teu.get(flow.chain_family, 0.0)
         return vot, reliability + self.tariff_cny[flow.id] + asc
+
+
+def _latest_ends(windows: list[tuple[float, float, float]]) -> tuple[list[float], list[float]]:
+    """When closures (known from, start, end) become known, in order, and the latest end so far.
+
+    ``latest_end_h[k]`` is the latest end among the closures known by ``known_h[k]``.
+    """
+    known_h, latest_end_h, latest = [], [], -math.inf
+    for known, _, end in sorted(windows):
+        latest = max(latest, end)
+        known_h.append(known)
+        latest_end_h.append(latest)
+    return known_h, latest_end_h
+
+
+def _ride_steps(stops: list[Stop]) -> list[tuple[float, tuple[float, float] | None, bool]]:
+    """A ride with no closure on its way, as steps, in :meth:`ChainCoster._ride`'s order.
+
+    Each step is (hours, opening hours to wait for first, whether the queue there comes first).
+    Adding the steps one by one gives the walk's result to the last digit (zeros are left out).
+    """
+    steps: list[tuple[float, tuple[float, float] | None, bool]] = []
+    for stop in stops:
+        steps += [(h, None, False) for h in (stop.gauge_change_h, stop.travel_h) if h != 0.0]
+        if stop.node is not None:
+            steps.append((stop.service_h, stop.opening, stop.queues))
+    return steps

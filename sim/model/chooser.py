@@ -49,7 +49,13 @@ class CorridorState:
         been in it since ``ready_h`` with ``ahead_teu`` in front. Vehicles board first come,
         first served, up to capacity.
         """
-        runner = self.corridor.services[service.id]
+        return self.wait_h(self.corridor.services[service.id], t, teu, ready_h, ahead_teu)
+
+    def wait_h(
+        self, runner: ServiceRunner, t: float, teu: float, ready_h: float, ahead_teu: float | None
+    ) -> float:
+        """:meth:`first_wait_h` on the service ``runner`` runs."""
+        service = runner.service
         runner.sync()
         joining = ahead_teu is None
         ahead = runner.queued_teu if ahead_teu is None else ahead_teu
@@ -102,6 +108,11 @@ class MarketRuntime:
         self.choice = corridor.scenario.choice
         self.stream = corridor.streams[f"choice:{name}"]
         self.feed = ArrivalFeed.for_flows(alternatives, corridor.scenario.horizon, corridor.streams)
+        #: Each chain's flow id, the runner of its first service, and its cost terms (the value
+        #: of time, CNY per TEU-hour, and the cost that does not depend on time).
+        self._firsts = [
+            (alt.spec.id, alt.chain[0], *coster.cost_terms(alt.spec.id)) for alt in alternatives
+        ]
 
     # -- choosing ----------------------------------------------------------------------------
     def _price(
@@ -112,23 +123,24 @@ class MarketRuntime:
         Chains that start with the service ``c`` is queueing for already (if any) are priced
         from its place in that queue, ``ahead_teu`` behind the front.
         """
-        now, coster = self.env.now, self.coster
+        now, coster, state, teu = self.env.now, self.coster, self.state, c.teu
+        closures, epoch = coster.known(now, disruptions)
+        queueing_for = c.flow.chain[0] if c.flow is not None else None
         costs: list[float] = []
         hours: list[float] = []
         hits: list[bool] = []
-        queueing_for = c.flow.chain[0] if c.flow is not None else None
-        for alt in self.alternatives:
-            mine = alt.chain[0] is queueing_for
-            h, closed = coster.expected(
-                alt.spec.id,
-                now,
-                c.teu,
-                self.state,
-                disruptions,
-                c.ready_h if mine else None,
-                ahead_teu if mine else None,
-            )
-            costs.append(coster.cost_cny(alt.spec.id, h))
+        waits: dict[ServiceRunner, float] = {}  # chains that start alike wait alike
+        for flow_id, runner, vot, fixed_cny in self._firsts:
+            mine = runner is queueing_for
+            if (wait_h := waits.get(runner)) is None:
+                wait_h = waits[runner] = state.wait_h(
+                    runner, now, teu, c.ready_h if mine else now, ahead_teu if mine else None
+                )
+            h, closed = math.inf, False
+            if wait_h != math.inf:
+                t, closed = coster.deliver(flow_id, now + wait_h, now, teu, state, closures, epoch)
+                h = t - now
+            costs.append(vot * h + fixed_cny)
             hours.append(h)
             hits.append(closed)
         return costs, hours, hits
@@ -145,7 +157,7 @@ class MarketRuntime:
         u = self.stream.uniform()
         i = pick(probabilities(costs, theta), u)
         planned, planned_h = i, hours[i]
-        if any(hits):
+        if True in hits:
             costs0, hours0, _ = self._price(c, False, ahead_teu)
             planned = pick(probabilities(costs0, theta), u)
             planned_h = hours0[planned]
@@ -154,18 +166,24 @@ class MarketRuntime:
         return i
 
     def arrivals(self) -> Generator[Event, Any, None]:
-        """SimPy process: each arrival of the market's flows chooses and joins its first queue."""
-        env, corridor = self.env, self.corridor
+        """SimPy process: each arrival of the market's flows chooses and joins its first queue.
+
+        An arrival due before any other event of the run is handled inline, with no event of its
+        own (:meth:`CountingEnvironment.advance`): the state it sees is the same.
+        """
+        env, corridor, feed = self.env, self.corridor, self.feed
         end_h = corridor.scenario.horizon.length_h
-        while (t := self.feed.next_time()) < end_h:
-            yield env.timeout(t - env.now)
-            for at, teu, _ in self.feed.take_until(env.now):
-                c = Consignment(corridor.next_id(), None, teu, env.now)
-                corridor.consignments.append(c)  # its id is its place in the list
-                c.created_h = at
-                c.flow = self.alternatives[self._choose(c)]
-                corridor.created_teu += teu
-                c.flow.chain[0].enqueue([c])
+        consignments, alternatives = corridor.consignments, self.alternatives
+        while (t := feed.next_time()) < end_h:
+            if t > env.now + ArrivalFeed.EPS_H and not env.advance(t):
+                yield env.timeout(t - env.now)
+            teu = feed.pop()[1]
+            c = Consignment(corridor.next_id(), None, teu, env.now)
+            consignments.append(c)  # its id is its place in the list
+            c.created_h = t
+            c.flow = flow = alternatives[self._choose(c)]
+            corridor.created_teu += teu
+            flow.chain[0].enqueue([c])
 
     # -- looking again -----------------------------------------------------------------------
     def review_times_h(self) -> list[float]:

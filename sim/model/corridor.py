@@ -296,6 +296,17 @@ class CountingEnvironment(simpy.Environment):
         self.scheduled += 1
         super().schedule(event, priority, delay)
 
+    def advance(self, t: float) -> bool:
+        """Move the clock to ``t`` if no event is due before then (or at ``t``); True if it did.
+
+        That is what a timeout to ``t`` would do, without the event: a process that has
+        something to do at ``t``, and nothing else to wait for, does it inline.
+        """
+        if not self.now <= t < self.peek():
+            return False
+        self._now = t
+        return True
+
 
 def run(scenario: Scenario, seed: int | None = None, *, log_events: bool | None = None) -> RunLog:
     """Simulate one replication of ``scenario`` and return its log.

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import heapq
+import math
 from typing import NamedTuple
 
 import numpy as np
@@ -96,6 +97,8 @@ class Servers:
         self._starts: list[float] = []  # of the visits not known to be over, in arrival order
         self._ends: list[float] = []
         self._head = 0
+        #: The last :meth:`occupancy` and the times it holds for: [from, until).
+        self._seen: tuple[float, float, tuple[int, int]] = (math.inf, -math.inf, (0, 0))
 
     def start_h(self, arrive_h: float) -> float:
         """When a vehicle arriving now would get a server."""
@@ -108,6 +111,7 @@ class Servers:
         ``now_h`` is the arrival: visits over by then are forgotten, a batch at a time.
         """
         heapq.heapreplace(self._free_h, end_h)
+        self._seen = (math.inf, -math.inf, (0, 0))
         self._starts.append(start_h)
         self._ends.append(end_h)
         if len(self._ends) - self._head > 8192:
@@ -124,12 +128,23 @@ class Servers:
         self._head = head
 
     def occupancy(self, t: float) -> tuple[int, int]:
-        """(vehicles queueing, vehicles holding a server) at ``t``, of those arrived by ``t``."""
+        """(vehicles queueing, vehicles holding a server) at ``t``, of those arrived by ``t``.
+
+        It stays the same until the next vehicle starts or ends its service, or another comes.
+        """
+        seen_from, seen_until, seen = self._seen
+        if seen_from <= t < seen_until:
+            return seen
         self._forget(t)
         starts, ends, head = self._starts, self._ends, self._head
         split = bisect.bisect_right(starts, t, lo=head)
-        busy = sum(1 for i in range(head, split) if ends[i] > t)
-        return len(starts) - split, busy
+        serving = [end for end in ends[head:split] if end > t]
+        until = min(serving, default=math.inf)
+        if split < len(starts):
+            until = min(until, starts[split])
+        occupancy = (len(starts) - split, len(serving))
+        self._seen = (t, until, occupancy)
+        return occupancy
 
 
 class FacilityRuntime:

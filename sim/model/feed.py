@@ -53,6 +53,9 @@ class _Source:
 class ArrivalFeed:
     """The merged, time-ordered external arrivals of the flows that start with one service."""
 
+    #: Arrivals this close after "now" count as now (floating-point clock).
+    EPS_H = _EPS_H
+
     def __init__(self, sources: list[tuple[FlowRuntime, Chunks]]) -> None:
         self._sources = [_Source(flow, chunks) for flow, chunks in sources]
         self.times: list[float] = []
@@ -98,6 +101,12 @@ class ArrivalFeed:
             if not self._refill():
                 return math.inf
         return self.times[self._next]
+
+    def pop(self) -> tuple[float, float, FlowRuntime]:
+        """The next pending arrival, as (time, TEU, flow); call :meth:`next_time` first."""
+        i = self._next
+        self._next = i + 1
+        return self.times[i], self.teu[i], self.flows[i]
 
     def take_until(self, now: float) -> list[tuple[float, float, FlowRuntime]]:
         """Every pending arrival up to ``now``, as (time, TEU, flow), in time order."""
