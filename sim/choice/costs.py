@@ -19,20 +19,13 @@ import math
 from collections.abc import Iterable
 
 from sim.choice.queues import LiveState, nominal_rates_teu_h
-from sim.choice.service_stops import Stop, chain_spread_h, service_stops
-from sim.scenario.operating_rules import next_open_h
+from sim.choice.rides import Closures, ServiceRides
+from sim.choice.service_stops import chain_spread_h
 from sim.scenario.schema import Disruption, Flow, Scenario, Service
 
 __all__ = ["ChainCoster", "Closures"]
 
 _BEYOND_DAYS = 60  # timetables are looked up this far past the horizon (for late decisions)
-
-#: Closures by node or link: (known from, start, end) hours of each, in the order drawn.
-Closures = dict[str, list[tuple[float, float, float]]]
-
-
-def _as_is(t: float) -> float:
-    return t
 
 
 class ChainCoster:
@@ -55,7 +48,8 @@ class ChainCoster:
         self._closures: Closures = {}
         for d in self.closures:
             self._closures.setdefault(d.target, []).append((d.start_h - notice, d.start_h, d.end_h))
-        self._stops = {sid: service_stops(scenario, svc) for sid, svc in scenario.services.items()}
+        #: What a vehicle of each service does from its departure to its hand-over.
+        self.rides = ServiceRides(scenario, self._closures)
         #: Timetable departures of each timetabled service (hours), past the horizon's end too.
         self.slots_h = {
             sid: svc.slots_h(scenario.horizon, _BEYOND_DAYS)
@@ -63,7 +57,7 @@ class ChainCoster:
             if svc.dispatch == "timetable"
         }
         self.spread_h = {
-            fid: chain_spread_h(scenario, f, self._stops) for fid, f in scenario.flows.items()
+            fid: chain_spread_h(scenario, f, self.rides.stops) for fid, f in scenario.flows.items()
         }
         self.tariff_cny = {fid: scenario.chain_tariff_cny(fid) for fid in scenario.flows}
         self._chains = {fid: f.chain for fid, f in scenario.flows.items()}
@@ -74,11 +68,6 @@ class ChainCoster:
         self._first_known_h = min(
             (w[0] for ws in self._closures.values() for w in ws), default=math.inf
         )
-        #: The border posts and locks where a service's vehicles queue on their way, in order.
-        self._queue_nodes = {
-            sid: [s.node for s in stops if s.queues and s.node is not None]
-            for sid, stops in self._stops.items()
-        }
         #: Each timetabled service's departures, to tell a departure at a slot from one now.
         self._slot_sets = {sid: frozenset(slots) for sid, slots in self.slots_h.items()}
         #: What follows a timetabled departure: (delivery time, delayed by a closure) by (flow,
@@ -89,35 +78,8 @@ class ChainCoster:
         self._after_live: dict[
             tuple[str, float, float, int, tuple[float, ...]], tuple[float, bool]
         ] = {}
-        #: Each service's ride as steps (:func:`_ride_steps`), and the closures of the places on
-        #: its way (origin, links, stops): while none of those known is still on, the ride is
-        #: its steps.
-        self._steps = {sid: _ride_steps(stops) for sid, stops in self._stops.items()}
-        self._closures_on_way = {
-            sid: _latest_ends(
-                [
-                    w
-                    for place in dict.fromkeys([svc.origin, *svc.links, *svc.path])
-                    for w in self._closures.get(place, ())
-                ]
-            )
-            for sid, svc in scenario.services.items()
-        }
 
     # -- expected times ----------------------------------------------------------------------
-    def _reopen_h(self, target: str, at_h: float, now_h: float) -> float:
-        """The earliest time >= ``at_h`` outside every closure of ``target`` known at ``now_h``."""
-        windows = self._closures.get(target)
-        if windows is None:
-            return at_h
-        moved = True
-        while moved:
-            moved = False
-            for known_h, start, end in windows:
-                if known_h <= now_h and start <= at_h < end:
-                    at_h, moved = end, True
-        return at_h
-
     def static_wait_h(
         self,
         svc: Service,
@@ -227,7 +189,7 @@ class ChainCoster:
         way are those of now.
         """
         sid = self._chains[flow_id][0]
-        nodes = self._queue_nodes[sid]
+        nodes = self.rides.queue_nodes[sid]
         if live is None or not nodes:
             # Only departures at a slot are remembered: one found is one.
             memo = self._after.get((flow_id, 0, depart_h, teu, epoch))
@@ -240,7 +202,7 @@ class ChainCoster:
         at_slot = depart_h in self._slot_sets.get(sid, ())
         if at_slot and (memo := self._after_live.get(key)) is not None:
             return memo
-        t, hit = self._ride(sid, depart_h, now_h, queues_h, closures)
+        t, hit = self.rides.ride(sid, depart_h, now_h, queues_h, closures)
         t, later_hit = self._legs_from(flow_id, 1, t, now_h, teu, closures, epoch)
         if at_slot:
             self._after_live[key] = (t, hit or later_hit)
@@ -293,7 +255,7 @@ class ChainCoster:
             if key is not None and (memo := after.get(key)) is not None:
                 t, later_hit = memo
                 break
-            t, hit = self._ride(sid, t, now_h, None, closures)
+            t, hit = self.rides.ride(sid, t, now_h, None, closures)
             walked.append((key, hit))
             k += 1
             if k == len(chain) or math.isinf(t):
@@ -308,65 +270,6 @@ class ChainCoster:
             if key is not None:
                 after[key] = (t, later_hit)
         return t, later_hit
-
-    def _ride(
-        self,
-        sid: str,
-        t: float,
-        now_h: float,
-        queues_h: tuple[float, ...] | None,
-        closures: Closures,
-    ) -> tuple[float, bool]:
-        """(hand-over time at the end of ``sid``, delayed by a closure), leaving at ``t``.
-
-        ``queues_h`` are the hours queued at each border post or lock on the way (None: no
-        queue, the empty corridor). The vehicle is held while its origin is closed.
-        """
-        svc, hit = self.scenario.services[sid], False
-        queued = iter(queues_h or ())
-        known_h, latest_end_h = self._closures_on_way[sid]
-        if (
-            not closures
-            or (k := bisect.bisect_right(known_h, now_h)) == 0
-            or latest_end_h[k - 1] <= t
-        ):  # no closure known on the way is still on: the ride is its steps
-            for step_h, opening, queues in self._steps[sid]:
-                if opening is not None:
-                    t = next_open_h(t, opening, _as_is)
-                if queues and queues_h is not None:
-                    t += next(queued)
-                t += step_h
-            return t, False
-        if svc.origin in closures:
-            t2 = self._reopen_h(svc.origin, t, now_h)
-            hit, t = t2 > t, t2
-        for stop in self._stops[sid]:
-            t += stop.gauge_change_h
-            if stop.link in closures:
-                t2 = self._reopen_h(stop.link, t, now_h)
-                hit, t = hit or t2 > t, t2
-            t += stop.travel_h
-            node = stop.node
-            if node is None:
-                continue
-            if stop.opening is not None or node in closures:
-                t_open = self._open_h(stop, t, now_h, False)
-                t = self._open_h(stop, t, now_h, True) if node in closures else t_open
-                hit = hit or t > t_open
-            if queues_h is not None and stop.queues:  # the queue clears once the post is open
-                t += next(queued)
-            t += stop.service_h
-        return t, hit
-
-    def _open_h(self, stop: Stop, at_h: float, now_h: float, disruptions: bool) -> float:
-        """The earliest time >= ``at_h`` the stop's facility is open (and, maybe, not closed)."""
-        node = stop.node
-        assert node is not None  # only stops at a facility have opening hours or closures
-        return next_open_h(
-            at_h,
-            stop.opening,
-            (lambda t: self._reopen_h(node, t, now_h)) if disruptions else _as_is,
-        )
 
     def cost_cny(self, flow_id: str, expected_h: float) -> float:
         """Generalised cost per TEU of ``flow_id`` given its expected door-to-door hours."""
@@ -387,30 +290,3 @@ class ChainCoster:
         reliability = vot * choice.reliability_ratio * self.spread_h[flow.id]
         asc = choice.asc_cny_per_teu.get(flow.chain_family, 0.0)
         return vot, reliability + self.tariff_cny[flow.id] + asc
-
-
-def _latest_ends(windows: list[tuple[float, float, float]]) -> tuple[list[float], list[float]]:
-    """When closures (known from, start, end) become known, in order, and the latest end so far.
-
-    ``latest_end_h[k]`` is the latest end among the closures known by ``known_h[k]``.
-    """
-    known_h, latest_end_h, latest = [], [], -math.inf
-    for known, _, end in sorted(windows):
-        latest = max(latest, end)
-        known_h.append(known)
-        latest_end_h.append(latest)
-    return known_h, latest_end_h
-
-
-def _ride_steps(stops: list[Stop]) -> list[tuple[float, tuple[float, float] | None, bool]]:
-    """A ride with no closure on its way, as steps, in :meth:`ChainCoster._ride`'s order.
-
-    Each step is (hours, opening hours to wait for first, whether the queue there comes first).
-    Adding the steps one by one gives the walk's result to the last digit (zeros are left out).
-    """
-    steps: list[tuple[float, tuple[float, float] | None, bool]] = []
-    for stop in stops:
-        steps += [(h, None, False) for h in (stop.gauge_change_h, stop.travel_h) if h != 0.0]
-        if stop.node is not None:
-            steps.append((stop.service_h, stop.opening, stop.queues))
-    return steps
