@@ -7,6 +7,7 @@ event of its own. Each is held here to the long way it replaces.
 
 from __future__ import annotations
 
+import datetime
 import functools
 
 import pytest
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 
 import sim
 from sim.choice.rides import ServiceRides
-from sim.model.corridor import CountingEnvironment
+from sim.model.environment import CountingEnvironment
 from sim.model.facilities import Servers
 
 
@@ -100,36 +101,73 @@ def test_occupancy_kept_between_changes_equals_a_fresh_count(servers, visits):
             assert s.occupancy(t) == (queued, busy)
 
 
-def test_the_clock_moves_inline_only_when_nothing_is_due_first():
-    env = CountingEnvironment()
-    env.timeout(5.0)
-    assert env.advance(3.0) and env.now == 3.0
-    assert not env.advance(5.0)  # the timeout is due at 5: it goes first
-    assert not env.advance(2.0)  # never backwards
-    assert env.now == 3.0
+class _Arrivals:
+    """Arrivals at given times, each noting the clock it was handled at."""
+
+    def __init__(self, env: simpy.Environment, times: list[float], seen: list) -> None:
+        self.env, self.times, self.seen = env, list(times), seen
+
+    def next_time(self) -> float:
+        return self.times[0] if self.times else float("inf")
+
+    def arrive(self) -> None:
+        self.seen.append(("arrival", self.times.pop(0), self.env.now))
 
 
-def test_arrivals_handled_inline_see_the_times_a_timeout_would_give():
-    """A process that advances inline where it can logs the same times as one that waits."""
+@settings(max_examples=60, deadline=None)
+@given(
+    ticks=st.lists(st.integers(min_value=1, max_value=40), max_size=8),
+    arrivals=st.lists(st.integers(min_value=0, max_value=60), max_size=12),
+)
+def test_arrivals_handled_inline_see_what_a_process_waiting_for_each_would(ticks, arrivals):
+    """Arrivals handled between events come in the order, and at the clock, that a process
+    timing out to each would see (arrivals on odd eighths of an hour, the other events on
+    quarters: no ties)."""
+    times = sorted((2 * a + 1) / 8 for a in arrivals)
 
-    def log_times(inline: bool) -> list[tuple[str, float]]:
-        env = CountingEnvironment()
-        seen: list[tuple[str, float]] = []
+    def ticking(env: simpy.Environment, seen: list) -> simpy.events.ProcessGenerator:
+        for gap in ticks:
+            yield env.timeout(gap / 4)
+            seen.append(("tick", env.now, env.now))
 
-        def ticks() -> simpy.events.ProcessGenerator:
-            for _ in range(4):
-                yield env.timeout(2.5)
-                seen.append(("tick", env.now))
+    def waiting(env: simpy.Environment, seen: list) -> simpy.events.ProcessGenerator:
+        source = _Arrivals(env, times, seen)
+        while source.times:
+            yield env.timeout(source.next_time() - env.now, simpy.events.NORMAL)
+            source.arrive()
 
-        def arrivals() -> simpy.events.ProcessGenerator:
-            for t in (0.5, 1.0, 2.5, 3.0, 6.0, 9.75):
-                if not (inline and env.advance(t)):
-                    yield env.timeout(t - env.now)
-                seen.append(("arrival", env.now))
+    inline_env, inline_seen = CountingEnvironment(), []
+    inline_env.process(ticking(inline_env, inline_seen))
+    inline_env.add_arrivals([_Arrivals(inline_env, times, inline_seen)], until_h=100.0)
+    inline_env.run(until=100.0)
 
-        env.process(ticks())
-        env.process(arrivals())
-        env.run()
-        return seen
+    env, seen = CountingEnvironment(), []
+    env.process(ticking(env, seen))
+    env.process(waiting(env, seen))
+    env.run(until=100.0)
 
-    assert log_times(inline=True) == log_times(inline=False)
+    assert [(kind, at) for kind, at, _ in inline_seen] == [(kind, at) for kind, at, _ in seen]
+    assert all(at == now for _, at, now in inline_seen)
+    # The same events but the waiting process's: its start, a timeout an arrival, its end.
+    assert inline_env.scheduled == env.scheduled - 1 - len(times) - 1
+
+
+def test_an_event_due_at_an_arrivals_time_goes_first():
+    env, seen = CountingEnvironment(), []
+    env.timeout(1.0).callbacks.append(lambda _: seen.append(("tick", 1.0, env.now)))
+    env.add_arrivals([_Arrivals(env, [0.5, 1.0, 1.5], seen)], until_h=10.0)
+    env.run(until=10.0)
+    assert seen == [
+        ("arrival", 0.5, 0.5),
+        ("tick", 1.0, 1.0),
+        ("arrival", 1.0, 1.0),
+        ("arrival", 1.5, 1.5),
+    ]
+
+
+def test_a_run_counts_its_events():
+    """The run's log counts the SimPy events it scheduled (route choice's arrivals cost none)."""
+    scenario = sim.load_scenario(
+        "scenarios/example.toml", overrides={"horizon.end": datetime.date(2019, 2, 1)}
+    )
+    assert sim.run(scenario, seed=1).events > 0

@@ -165,25 +165,22 @@ class MarketRuntime:
         c.expected_at_h, c.chose_h = now + hours[i], now
         return i
 
-    def arrivals(self) -> Generator[Event, Any, None]:
-        """SimPy process: each arrival of the market's flows chooses and joins its first queue.
+    def next_time(self) -> float:
+        """Time of the market's next arrival (``inf`` when there is none)."""
+        return self.feed.next_time()
 
-        An arrival due before any other event of the run is handled inline, with no event of its
-        own (:meth:`CountingEnvironment.advance`): the state it sees is the same.
+    def arrive(self) -> None:
+        """The market's next arrival, now: it chooses a chain and joins its first queue.
+
+        The corridor handles each arrival inline, at its own time (:mod:`sim.model.environment`).
         """
-        env, corridor, feed = self.env, self.corridor, self.feed
-        end_h = corridor.scenario.horizon.length_h
-        consignments, alternatives = corridor.consignments, self.alternatives
-        while (t := feed.next_time()) < end_h:
-            if t > env.now + ArrivalFeed.EPS_H and not env.advance(t):
-                yield env.timeout(t - env.now)
-            teu = feed.pop()[1]
-            c = Consignment(corridor.next_id(), None, teu, env.now)
-            consignments.append(c)  # its id is its place in the list
-            c.created_h = t
-            c.flow = flow = alternatives[self._choose(c)]
-            corridor.created_teu += teu
-            flow.chain[0].enqueue([c])
+        corridor = self.corridor
+        t, teu, _ = self.feed.pop()
+        c = Consignment(corridor.next_id(), None, teu, t)
+        corridor.consignments.append(c)  # its id is its place in the list
+        c.flow = flow = self.alternatives[self._choose(c)]
+        corridor.created_teu += teu
+        flow.chain[0].enqueue([c])
 
     # -- looking again -----------------------------------------------------------------------
     def review_times_h(self) -> list[float]:

@@ -1,8 +1,10 @@
 """Build the corridor model from a scenario and run it: the only place that wires SimPy together.
 
 :class:`Corridor` makes one :class:`~sim.model.facilities.FacilityRuntime` per facility, one
-:class:`~sim.model.services.ServiceRunner` per service and one arrival process per demand flow,
-runs the horizon, checks the invariants and returns its log (:class:`~sim.model.records.RunLog`).
+:class:`~sim.model.services.ServiceRunner` per service (its flows' arrivals join its queue when it
+looks) and, under route choice, one :class:`~sim.model.chooser.MarketRuntime` per market (its
+arrivals handled between events, :mod:`sim.model.environment`), runs the horizon, checks the
+invariants and returns its log (:class:`~sim.model.records.RunLog`).
 """
 
 from __future__ import annotations
@@ -11,13 +13,11 @@ import gc
 import multiprocessing
 import threading
 
-import simpy
-from simpy.events import NORMAL, EventPriority
-
 from sim.choice import ChainCoster
 from sim.model.chooser import MarketRuntime
 from sim.model.consignment import Consignment, LegParts
 from sim.model.consignment_table import LegRecord, consignment_table
+from sim.model.environment import CountingEnvironment
 from sim.model.facilities import FacilityRuntime, Windows
 from sim.model.feed import ArrivalFeed
 from sim.model.invariants import check_invariants
@@ -240,10 +240,10 @@ class Corridor:
                 env.process(SupplyResponse(runner).process())
         for runner in self.services.values():
             runner.dispatch()  # plan the first departures of services that leave when full
-        for market in self.markets:
-            env.process(market.arrivals())
-            env.process(market.reviews())
         horizon_h = self.scenario.horizon.length_h
+        env.add_arrivals(list(self.markets), horizon_h)
+        for market in self.markets:
+            env.process(market.reviews())
         env.run(until=horizon_h)
         for runner in self.services.values():
             runner.sync()  # every arrival of the horizon becomes a consignment
@@ -280,32 +280,6 @@ class Corridor:
             "consignments",
             consignment_table(self.consignments, self.flows, self.markets, self.leg_log),
         )
-
-
-class CountingEnvironment(simpy.Environment):
-    """A SimPy environment that counts the events scheduled in it (``scheduled``)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.scheduled = 0
-
-    def schedule(
-        self, event: simpy.events.Event, priority: EventPriority = NORMAL, delay: float = 0
-    ) -> None:
-        """Schedule ``event`` as SimPy does, and count it."""
-        self.scheduled += 1
-        super().schedule(event, priority, delay)
-
-    def advance(self, t: float) -> bool:
-        """Move the clock to ``t`` if no event is due before then (or at ``t``); True if it did.
-
-        That is what a timeout to ``t`` would do, without the event: a process that has
-        something to do at ``t``, and nothing else to wait for, does it inline.
-        """
-        if not self.now <= t < self.peek():
-            return False
-        self._now = t
-        return True
 
 
 def run(scenario: Scenario, seed: int | None = None, *, log_events: bool | None = None) -> RunLog:

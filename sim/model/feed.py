@@ -53,9 +53,6 @@ class _Source:
 class ArrivalFeed:
     """The merged, time-ordered external arrivals of the flows that start with one service."""
 
-    #: Arrivals this close after "now" count as now (floating-point clock).
-    EPS_H = _EPS_H
-
     def __init__(self, sources: list[tuple[FlowRuntime, Chunks]]) -> None:
         self._sources = [_Source(flow, chunks) for flow, chunks in sources]
         self.times: list[float] = []
