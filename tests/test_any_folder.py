@@ -73,6 +73,7 @@ def test_the_quickstart_commands_are_the_readmes():
         assert command in " ".join(README.split()), command
 
 
+@pytest.mark.slow
 def test_the_readme_quickstart_runs_from_another_folder(cli, elsewhere):
     done = {}
     for command in QUICKSTART:

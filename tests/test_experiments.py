@@ -85,6 +85,7 @@ def _sweep_args(scenario: Path, out: Path) -> list[str]:
     ]
 
 
+@pytest.mark.slow
 def test_a_sweep_killed_half_way_resumes_to_the_same_table(cli, tmp_path):
     scenario = tmp_path / "quarter.toml"  # the 2019 corridor, three months: a few runs a second
     base = (ROOT / "scenarios" / "baseline_2019.toml").as_posix()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 
+import pytest
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -12,6 +13,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import fuzz_inputs
 
 
+@pytest.mark.slow
 def test_generated_bad_inputs_are_refused_cleanly():
     counts, wrong = fuzz_inputs.fuzz(scenarios=150, networks=50, seed=7, timeout_s=60.0)
     described = [f"{o}: {c.what}: corridor-sim {' '.join(c.argv)}\n{e}" for c, o, e in wrong]

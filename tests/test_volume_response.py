@@ -63,6 +63,7 @@ def test_a_train_on_a_clock_does_not_follow_the_freight_and_fails(tmp_path):
     assert row["status"] == "fail" and not rep.ok
 
 
+@pytest.mark.slow
 def test_the_2019_corridor_counts_follow_its_volume():
     sc = sim.load_scenario(ROOT / "scenarios" / "baseline_2019.toml")
     rep = elasticity(sc, n=2, seed=7)

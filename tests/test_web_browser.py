@@ -43,6 +43,7 @@ def _server(workspace: Path):
         thread.join(30)
 
 
+@pytest.mark.slow
 def test_in_a_real_browser_youyiguan_closed_in_february(tmp_path):
     """Build, run 3 replications, read the answer, download the TOML, rerun it, animate."""
     playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
