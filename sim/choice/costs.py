@@ -191,10 +191,6 @@ class ChainCoster:
         sid = self._chains[flow_id][0]
         nodes = self.rides.queue_nodes[sid]
         if live is None or not nodes:
-            # Only departures at a slot are remembered: one found is one.
-            memo = self._after.get((flow_id, 0, depart_h, teu, epoch))
-            if memo is not None:
-                return memo
             return self._leaving(flow_id, 0, depart_h, now_h, teu, closures, epoch)
         vehicle = self.scenario.services[sid].vehicle
         queues_h = tuple([live.queue_h(node, vehicle) for node in nodes])
@@ -250,13 +246,13 @@ class ChainCoster:
         walked: list[tuple[tuple[str, int, float, float, int] | None, bool]] = []
         t = depart_h
         while True:
-            sid = chain[k]
-            key = (flow_id, k, t, teu, epoch) if t in self._slot_sets.get(sid, ()) else None
-            if key is not None and (memo := after.get(key)) is not None:
+            sid, key = chain[k], (flow_id, k, t, teu, epoch)
+            if (memo := after.get(key)) is not None:  # only departures at a slot are kept
                 t, later_hit = memo
                 break
+            at_slot = t in self._slot_sets.get(sid, ())
             t, hit = self.rides.ride(sid, t, now_h, None, closures)
-            walked.append((key, hit))
+            walked.append((key if at_slot else None, hit))
             k += 1
             if k == len(chain) or math.isinf(t):
                 later_hit = False
@@ -265,10 +261,10 @@ class ChainCoster:
             if math.isinf(t):
                 later_hit = False
                 break
-        for key, hit in reversed(walked):  # each slot departure walked is remembered
+        for slot_key, hit in reversed(walked):  # each slot departure walked is remembered
             later_hit = later_hit or hit
-            if key is not None:
-                after[key] = (t, later_hit)
+            if slot_key is not None:
+                after[slot_key] = (t, later_hit)
         return t, later_hit
 
     def cost_cny(self, flow_id: str, expected_h: float) -> float:

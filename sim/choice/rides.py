@@ -150,7 +150,7 @@ def _latest_ends(windows: list[tuple[float, float, float]]) -> tuple[list[float]
 
 
 def _ride_steps(stops: list[Stop]) -> list[tuple[float, tuple[float, float] | None, bool]]:
-    """A ride with no closure on its way, as steps, in :meth:`ChainCoster._ride`'s order.
+    """A ride with no closure on its way, as steps, in :meth:`ServiceRides.ride`'s order.
 
     Each step is (hours, opening hours to wait for first, whether the queue there comes first).
     Adding the steps one by one gives the walk's result to the last digit (zeros are left out).

@@ -157,7 +157,7 @@ class MarketRuntime:
         u = self.stream.uniform()
         i = pick(probabilities(costs, theta), u)
         planned, planned_h = i, hours[i]
-        if True in hits:
+        if any(hits):
             costs0, hours0, _ = self._price(c, False, ahead_teu)
             planned = pick(probabilities(costs0, theta), u)
             planned_h = hours0[planned]

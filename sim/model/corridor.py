@@ -256,7 +256,7 @@ class Corridor:
         tables = self.recorder.tables()
         queued = sum(r.queued_teu for r in self.services.values())
         check_invariants(self, tables, queued)
-        return RunLog(self.scenario, self.seed, tables, self.streams.names(), env.scheduled)
+        return RunLog(self.scenario, self.seed, tables, self.streams.names(), env.count_events())
 
     def release(self) -> None:
         """Let go of the run's bulk (consignments, queues, logs, arrival feeds) once it is over.

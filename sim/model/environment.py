@@ -9,7 +9,6 @@ without the event (:class:`CountingEnvironment`).
 
 from __future__ import annotations
 
-import copy
 import heapq
 from typing import Protocol
 
@@ -31,7 +30,7 @@ class InlineArrivals(Protocol):
 
 
 class CountingEnvironment(simpy.Environment):
-    """A SimPy environment that tells how many events were scheduled in it (``scheduled``).
+    """A SimPy environment that tells how many events were scheduled in it.
 
     Sources added with :meth:`add_arrivals` have each arrival handled inline, in time order,
     before the first event due after it (an event due at the same time goes first).
@@ -42,23 +41,28 @@ class CountingEnvironment(simpy.Environment):
         self._arrivals: list[tuple[float, int, InlineArrivals]] = []  # a heap by next time
         self._arrivals_end_h = float("inf")
 
-    @property
-    def scheduled(self) -> int:
-        """Events scheduled so far (SimPy numbers them in turn: the next number, not taken)."""
-        return int(next(copy.copy(self._eid)))
+    def count_events(self) -> int:
+        """The number of events scheduled so far.
+
+        SimPy numbers its events in turn, and this takes the next number: ask once the run is
+        over (counting each event as it is scheduled would cost the run 3%).
+        """
+        return next(self._eid)
 
     def add_arrivals(self, sources: list[InlineArrivals], until_h: float) -> None:
-        """Handle the arrivals of ``sources`` inline, those before ``until_h``."""
+        """Handle the arrivals of ``sources`` inline (once per run), those before ``until_h``.
+
+        At one time, the sources' arrivals are handled in the order of ``sources``.
+        """
         self._arrivals_end_h = until_h
-        for source in sources:
-            self._push(source, len(self._arrivals))
+        self._arrivals = [
+            (t, order, source)
+            for order, source in enumerate(sources)
+            if (t := source.next_time()) < until_h
+        ]
         heapq.heapify(self._arrivals)
         if self._arrivals:  # only then does a step look for arrivals first
             self.step = self._step_after_arrivals  # type: ignore[method-assign]
-
-    def _push(self, source: InlineArrivals, order: int) -> None:
-        if (t := source.next_time()) < self._arrivals_end_h:
-            self._arrivals.append((t, order, source))
 
     def _step_after_arrivals(self) -> None:
         """Handle the arrivals due before the next event, each at its own time; then the event."""
